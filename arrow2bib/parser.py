@@ -1,0 +1,269 @@
+"""The one grammar of an Arrow author page, read as a stream of ``(line number, text)``.
+
+Every reader (text, HTML, URL, stdin) turns its input into such lines; this module turns the
+lines into a header and a stream of :class:`~arrow2bib.model.Paper` objects. The page is::
+
+    [header]   Author name cluster / <name> / ... / "13 papers" / "1 author row" / ...
+    [paper]    <Venue> <Kind> <Year> <Paper type>      the venue line starts each paper
+               <Title>
+               • <Author>                               bullets: • - * · ‣ ◦ ▪ ●
+               ...
+               <Abstract, one or more lines>            optional
+
+Blank lines carry no meaning (saving and copying adds and removes them). A block that cannot
+be read becomes a ``parse-error`` :class:`~arrow2bib.model.Problem` and the other papers still
+come through; only input with neither a header nor a single venue line is an error. (The
+page's own counts are compared with what was read by the ``count-mismatch`` check.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .errors import InputError
+from .model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
+from .names import fold, name_key, parse_name
+from .repair import clean_inline, repair_abstract
+
+__all__ = ["PageReader", "parse_lines", "VENUE_KINDS", "PAPER_TYPES"]
+
+#: The words the site puts before the year to say what kind of venue it is.
+VENUE_KINDS = frozenset(
+    """Conference Journal Workshop Symposium Preprint Book Magazine Thesis Report Dataset
+    Patent Repository Other""".split()
+)
+
+#: Paper types the site writes after the year (a line whose kind word is unknown still reads
+#: as a venue line when its type is one of these).
+PAPER_TYPES = frozenset(
+    [
+        "Conference Paper", "Short Paper", "Full Paper", "Long Paper", "Journal Article",
+        "Workshop Paper", "Demo Paper", "Demonstration Paper", "Poster", "Poster Paper",
+        "Abstract", "Extended Abstract", "Student Abstract", "Book Chapter", "Book",
+        "Preprint", "Position Paper", "Survey", "Tutorial", "Findings Paper",
+        "Technical Report", "Thesis", "Editorial", "Review", "Letter", "Article", "Paper",
+        "Dataset", "Other",
+    ]
+)
+
+_VENUE_LINE = re.compile(
+    r"^(?:(?P<venue>.+)\s)?(?P<kind>[A-Z][\w-]*)\s(?P<year>[12]\d{3})"
+    r"\s(?P<type>[A-Z][A-Za-z-]*(?:\s[A-Za-z()-]+){0,4})$"
+)
+_BULLET = re.compile(r"^(?:[•·‣◦▪●∙]\s*|[-*–]\s+)(?P<name>\S.*)$")
+_PAPERS = re.compile(r"^(?P<n>\d[\d,]*)\s+papers?$", re.IGNORECASE)
+_ROWS = re.compile(r"^(?P<n>\d[\d,]*)\s+author\s+rows?$", re.IGNORECASE)
+_CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
+_SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
+
+
+def _normalise(text: str) -> str:
+    return clean_inline(text.translate(_SPACES))
+
+
+@dataclass(frozen=True)
+class VenueLine:
+    """The parts of a venue line, read from the right."""
+
+    venue: str
+    kind: str
+    year: int
+    paper_type: str
+
+
+def read_venue_line(text: str) -> VenueLine | None:
+    """Read ``NeurIPS Conference 2025 Conference Paper``; ``None`` if it is not one."""
+    match = _VENUE_LINE.match(text)
+    if match is None:
+        return None
+    kind, paper_type = match.group("kind"), match.group("type")
+    if kind not in VENUE_KINDS and paper_type not in PAPER_TYPES:
+        return None
+    return VenueLine(match.group("venue") or "", kind, int(match.group("year")), paper_type)
+
+
+@dataclass
+class _Block:
+    """A paper being read."""
+
+    line: int
+    venue: VenueLine
+    title: str | None = None
+    title_line: int | None = None
+    authors: list[str] = field(default_factory=list)
+    abstract: list[str] = field(default_factory=list)
+    stray_bullets: int = 0
+
+
+class PageReader:
+    """Reads a page from a stream of lines: the header at once, the papers as iterated.
+
+    Iterate it for :class:`~arrow2bib.model.Paper` objects; :attr:`problems` fills as the
+    stream is read. :meth:`read` collects everything into a :class:`~arrow2bib.model.Page`.
+    """
+
+    def __init__(self, lines: Iterable[tuple[int, str]], *, source: str):
+        self.source = source
+        self.cluster: str | None = None
+        self.declared_papers: int | None = None
+        self.author_rows: int | None = None
+        self.problems: list[Problem] = []
+        self.papers_read = 0
+        self._lines = iter(lines)
+        self._pending: tuple[int, str, VenueLine] | None = None
+        self._consumed = False
+        self._read_header()
+
+    # -- header -------------------------------------------------------------------------
+    def _read_header(self) -> None:
+        expect_cluster = False
+        header_seen = False
+        stray: list[int] = []
+        for number, raw in self._lines:
+            text = _normalise(raw)
+            if not text:
+                continue
+            venue = read_venue_line(text)
+            if venue is not None:
+                self._pending = (number, text, venue)
+                break
+            if expect_cluster:
+                self.cluster = text
+                expect_cluster = False
+            elif _CLUSTER_MARK.match(text):
+                expect_cluster = header_seen = True
+            elif match := _PAPERS.match(text):
+                self.declared_papers = int(match.group("n").replace(",", ""))
+                header_seen = True
+            elif match := _ROWS.match(text):
+                self.author_rows = int(match.group("n").replace(",", ""))
+                header_seen = True
+            else:
+                stray.append(number)
+        if self._pending is None and not header_seen:
+            raise InputError(
+                "This is not an Arrow author page: it has neither the page header "
+                "('Author name cluster', 'N papers') nor any venue line such as "
+                "'NeurIPS Conference 2025 Conference Paper'. Check that you saved the author "
+                "page itself.",
+                source=self.source,
+                line=None,
+            )
+        if stray and not header_seen:
+            self._problem(
+                "parse-error",
+                Severity.WARNING,
+                f"{len(stray)} line(s) before the first paper are not part of a page header "
+                "and were skipped.",
+                stray[0],
+                details={"lines": stray[:20]},
+            )
+
+    # -- papers -------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Paper]:
+        if self._consumed:
+            raise RuntimeError("a PageReader can be iterated only once")
+        self._consumed = True
+        yield from self._papers()
+
+    def _papers(self) -> Iterator[Paper]:
+        if self._pending is None:
+            return
+        number, _text, venue = self._pending
+        block = _Block(number, venue)
+        for number, raw in self._lines:
+            text = _normalise(raw)
+            if not text:
+                continue
+            bullet = _BULLET.match(text)
+            venue = None if bullet else read_venue_line(text)
+            if venue is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = _Block(number, venue)
+                continue
+            if block.title is None:
+                if bullet:
+                    block.stray_bullets += 1
+                    block.authors.append(bullet.group("name"))
+                    continue
+                block.title, block.title_line = text, number
+            elif bullet and not block.abstract:
+                block.authors.append(bullet.group("name"))
+            else:
+                block.abstract.append(text)
+        paper = self._finish(block)
+        if paper is not None:
+            yield paper
+
+    def _finish(self, block: _Block) -> Paper | None:
+        if block.title is None:
+            self._problem(
+                "parse-error",
+                Severity.ERROR,
+                f"The paper whose venue line is '{block.venue.venue} {block.venue.kind} "
+                f"{block.venue.year} {block.venue.paper_type}' has no title; it was skipped.",
+                block.line,
+                details={"authors": block.authors},
+            )
+            return None
+        authors = tuple(parse_name(_normalise(a)) for a in block.authors)
+        raw_abstract = " ".join(block.abstract) or None
+        abstract, urls = repair_abstract(raw_abstract) if raw_abstract else (None, ())
+        self.papers_read += 1
+        return Paper(
+            title=block.title,
+            authors=authors,
+            authors_status=self._status(authors),
+            venue=block.venue.venue,
+            venue_kind=block.venue.kind,
+            year=block.venue.year,
+            paper_type=block.venue.paper_type,
+            abstract=abstract,
+            raw_abstract=raw_abstract,
+            urls=urls,
+            source=self.source,
+            line=block.line,
+        )
+
+    def _status(self, authors: tuple) -> AuthorStatus:
+        if len(authors) != MAX_AUTHORS_SHOWN:
+            return AuthorStatus.COMPLETE
+        if self.cluster:
+            own = fold(self.cluster)
+            own_bare = name_key(parse_name(self.cluster))
+            if not any(fold(a.literal) == own or name_key(a) in (own, own_bare) for a in authors):
+                return AuthorStatus.TRUNCATED
+        return AuthorStatus.MAY_BE_TRUNCATED
+
+    def _problem(self, code, severity, message, line, *, details=None) -> None:
+        self.problems.append(
+            Problem(
+                code=code,
+                severity=severity,
+                message=message,
+                source=self.source,
+                line=line,
+                details=details or {},
+            )
+        )
+
+    def read(self) -> Page:
+        """Read all papers and return the whole :class:`~arrow2bib.model.Page`."""
+        papers = tuple(self)
+        return Page(
+            source=self.source,
+            cluster=self.cluster,
+            declared_papers=self.declared_papers,
+            author_rows=self.author_rows,
+            papers=papers,
+            problems=tuple(self.problems),
+        )
+
+
+def parse_lines(lines: Iterable[tuple[int, str]], *, source: str = "<string>") -> Page:
+    """Parse numbered lines into a :class:`~arrow2bib.model.Page`."""
+    return PageReader(lines, source=source).read()

@@ -1,0 +1,120 @@
+"""Repair the damage text extraction did to the page's abstracts.
+
+What the site's abstracts carry, and what is done about it:
+
+- URLs broken by spaces: ``https: //github. com/Leopold1423/toplora-neurips25.`` becomes
+  ``https://github.com/Leopold1423/toplora-neurips25`` (the sentence's full stop stays outside
+  the URL). Every URL found is also returned, in order.
+- Latin abbreviations split apart: ``i. e. ,`` -> ``i.e.,``; ``e. g. ,`` -> ``e.g.,``.
+- ``\\footnote{...}`` left in by a LaTeX-to-text step: its text is kept in parentheses.
+
+Markdown bold and ``$math$`` are left as they are, for the exporters (see
+:mod:`arrow2bib.markup`). Lost hyphens (``selfattention``) cannot be told from real words and
+are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["repair_abstract", "clean_inline"]
+
+# A URL start with the damage: "https: //", "http ://", "www. example"
+_URL_START = re.compile(r"\b(?P<scheme>https?|ftp)\s*:\s*/\s*/\s*", re.IGNORECASE)
+# A piece of URL: a run of characters a URL may hold.
+_URL_PIECE = re.compile(r"[^\s<>\"{}|\\^`\[\]]+")
+# The body goes on across a space when the piece before ends a host or path part (". " "/ ")
+# and the next piece continues it in lower case or digits, not a new sentence.
+_URL_JOINERS = "./-_"
+_URL_NEXT = re.compile(r"[a-z0-9]")
+# In the path, ". " joins only before a file extension: "file. html" but not "x. the end".
+_PATH_EXTENSION = re.compile(
+    r"(?:html?|php|aspx?|jsp|pdf|txt|md|zip|gz|tar|json|xml|csv|ipynb|py|git)\b"
+)
+_TRAILING = ".,;:!?'\""
+_ABBREVIATION = re.compile(r"\b(i|e)\s?\.\s(e|g)\s?\.(?:\s?,)?", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\\footnote\{([^{}]*)\}")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def clean_inline(text: str) -> str:
+    """Collapse runs of spaces (including no-break and other Unicode spaces) and trim."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def _fix_abbreviation(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    comma = "," if match.group(0).rstrip().endswith(",") else ""
+    return f"{first}.{second}.{comma}"
+
+
+def _strip_url_end(url: str) -> tuple[str, str]:
+    """Split trailing punctuation (and unbalanced closing brackets) off a URL."""
+    tail = ""
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            pass
+        elif last == ")" and url.count("(") < url.count(")"):
+            pass
+        else:
+            break
+        tail = last + tail
+        url = url[:-1]
+    return url, tail
+
+
+def _url_body(text: str, pos: int) -> tuple[str, int] | None:
+    """The URL body starting at ``pos`` (spaces removed) and where it ends."""
+    piece = _URL_PIECE.match(text, pos)
+    if piece is None:
+        return None
+    parts = [piece.group(0)]
+    end = piece.end()
+    while parts[-1][-1] in _URL_JOINERS:
+        gap = end
+        while gap < len(text) and text[gap] == " ":
+            gap += 1
+        if gap == end or gap - end > 1 or not _URL_NEXT.match(text, gap):
+            break
+        nxt = _URL_PIECE.match(text, gap)
+        if nxt is None:
+            break
+        in_path = "/" in "".join(parts)
+        if in_path and parts[-1][-1] == "." and not _PATH_EXTENSION.match(nxt.group(0)):
+            break
+        parts.append(nxt.group(0))
+        end = nxt.end()
+    return "".join(parts), end
+
+
+def _rebuild_urls(text: str) -> tuple[str, list[str]]:
+    urls: list[str] = []
+    out: list[str] = []
+    pos = 0
+    for start in _URL_START.finditer(text):
+        if start.start() < pos:
+            continue
+        found = _url_body(text, start.end())
+        if found is None:
+            continue
+        body, end = found
+        url, tail = _strip_url_end(f"{start.group('scheme').lower()}://{body}")
+        if "." not in url.split("://", 1)[1].split("/", 1)[0]:
+            continue  # no host: not a URL after all
+        out.append(text[pos : start.start()])
+        out.append(url + tail)
+        urls.append(url)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), urls
+
+
+def repair_abstract(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Return the repaired abstract and the URLs found in it."""
+    text = clean_inline(raw.replace("\r", " ").replace("\n", " "))
+    text = _FOOTNOTE.sub(lambda m: f" ({m.group(1).strip()})", text)
+    text, urls = _rebuild_urls(text)
+    text = _ABBREVIATION.sub(_fix_abbreviation, text)
+    text = clean_inline(text)
+    return text, tuple(dict.fromkeys(urls))

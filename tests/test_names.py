@@ -1,0 +1,52 @@
+"""Splitting displayed names into parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from arrow2bib.names import fold, parse_name
+
+# displayed -> (given, family, particle, suffix, nickname, literal-only)
+CASES = [
+    ("Xue (Steve) Liu", ("Xue", "Liu", None, None, "Steve")),
+    ("Shao-Lun Huang", ("Shao-Lun", "Huang", None, None, None)),
+    ("Maarten de Rijke", ("Maarten", "Rijke", "de", None, None)),
+    ("Jürgen Schmidhuber", ("Jürgen", "Schmidhuber", None, None, None)),
+    ("Rupesh K. Srivastava", ("Rupesh K.", "Srivastava", None, None, None)),
+    ("Ludwig van der Waals", ("Ludwig", "Waals", "van der", None, None)),
+    ("Martin Luther King, Jr.", ("Martin Luther", "King", None, "Jr.", None)),
+    ("Martin Luther King Jr.", ("Martin Luther", "King", None, "Jr.", None)),
+    ("King, Jr., Martin Luther", ("Martin Luther", "King", None, "Jr.", None)),
+    ("de Rijke, Maarten", ("Maarten", "Rijke", "de", None, None)),
+    ("John Smith III", ("John", "Smith", None, "III", None)),
+    ('Robert "Bob" Jones', ("Robert", "Jones", None, None, "Bob")),
+    ("Madonna", (None, "Madonna", None, None, None)),
+    ("  Ann   Lee ", ("Ann", "Lee", None, None, None)),
+    ("Xiuqiang He", ("Xiuqiang", "He", None, None, None)),
+]
+
+
+@pytest.mark.parametrize("displayed, parts", CASES)
+def test_parse_name(displayed, parts):
+    person = parse_name(displayed)
+    assert (person.given, person.family, person.particle, person.suffix, person.nickname) == parts
+    assert not person.is_literal
+
+
+@pytest.mark.parametrize("displayed", ["Barnes and Noble Research", "12345", "", "A, B, C, D"])
+def test_literal_names(displayed):
+    person = parse_name(displayed)
+    assert person.is_literal and person.family is None
+    assert person.literal == " ".join(displayed.split())
+
+
+def test_display_drops_nickname():
+    assert parse_name("Xue (Steve) Liu").display == "Xue Liu"
+    assert parse_name("Martin Luther King, Jr.").display == "Martin Luther King, Jr."
+
+
+@pytest.mark.parametrize(
+    "a, b", [("Jürgen", "JURGEN"), ("Xiuqiang  He", "xiuqiang he"), ("Ǆemal", "džemal")]
+)
+def test_fold(a, b):
+    assert fold(a) == fold(b)

@@ -1,0 +1,284 @@
+"""The grammar, on the real sample page and on the damage saving and copying do to it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import arrow2bib
+from arrow2bib import AuthorStatus, InputError, Severity
+from arrow2bib.parser import read_venue_line
+
+from .conftest import SAMPLE
+
+# (title, venue, kind, year, paper type, number of authors shown, status)
+EXPECTED = [
+    ("Beyond Higher Rank: Token-wise Input-Output Projections for Efficient Low-Rank Adaptation",
+     "NeurIPS", "Conference", 2025, "Conference Paper", 8, "may-be-truncated"),
+    ("Semantic Retrieval Augmented Contrastive Learning for Sequential Recommendation",
+     "NeurIPS", "Conference", 2025, "Conference Paper", 8, "truncated"),
+    ("Towards Hybrid-grained Feature Interaction Selection for Deep Sparse Network",
+     "NeurIPS", "Conference", 2023, "Conference Paper", 8, "may-be-truncated"),
+    ("Regularization Penalty Optimization for Addressing Data Quality Variance in OoD Algorithms",
+     "AAAI", "Conference", 2022, "Conference Paper", 8, "may-be-truncated"),
+    ("Deep Learning for Click-Through Rate Estimation",
+     "IJCAI", "Conference", 2021, "Conference Paper", 5, "complete"),
+    ("Graph Heterogeneous Multi-Relational Recommendation",
+     "AAAI", "Conference", 2021, "Conference Paper", 8, "may-be-truncated"),
+    ("Modeling High-order Interactions across Multi-interests for Micro-video Reommendation "
+     "(Student Abstract)", "AAAI", "Conference", 2021, "Short Paper", 7, "complete"),
+    ("UNBERT: User-News Matching BERT for News Recommendation",
+     "IJCAI", "Conference", 2021, "Conference Paper", 7, "complete"),
+    ("Counterfactual Contrastive Learning for Weakly-Supervised Vision-Language Grounding",
+     "NeurIPS", "Conference", 2020, "Conference Paper", 5, "complete"),
+    ("Less Is Better: Unweighted Data Subsampling via Influence Function",
+     "AAAI", "Conference", 2020, "Conference Paper", 5, "complete"),
+    ("Leveraging Title-Abstract Attentive Semantics for Paper Recommendation",
+     "AAAI", "Conference", 2020, "Conference Paper", 6, "complete"),
+    ("DeepFM: A Factorization-Machine based Neural Network for CTR Prediction",
+     "IJCAI", "Conference", 2017, "Conference Paper", 5, "complete"),
+    ("Personalized Tag Recommendation through Nonlinear Tensor Factorization Using Gaussian "
+     "Kernel", "AAAI", "Conference", 2015, "Conference Paper", 5, "complete"),
+]
+
+
+def _summary(paper):
+    return (paper.title, paper.venue, paper.venue_kind, paper.year, paper.paper_type,
+            len(paper.authors), paper.authors_status.value)
+
+
+def test_sample_header(sample_page):
+    assert sample_page.cluster == "Xiuqiang He"
+    assert sample_page.declared_papers == 13
+    assert sample_page.author_rows == 1
+    assert sample_page.problems == ()
+
+
+def test_sample_papers(sample_page):
+    assert [_summary(p) for p in sample_page.papers] == EXPECTED
+
+
+def test_sample_authors_in_order(sample_page):
+    deepfm = sample_page.papers[11]
+    assert [a.literal for a in deepfm.authors] == [
+        "Huifeng Guo", "Ruiming Tang", "Yunming Ye", "Zhenguo Li", "Xiuqiang He"]
+    sra = sample_page.papers[1]
+    assert [a.literal for a in sra.authors] == [
+        "Ziqiang Cui", "Yunpeng Weng", "Xing Tang", "Xiaokun Zhang", "Shiwei Li",
+        "Peiyang Liu", "Bowei He", "Dugang Liu"]
+    xue = sample_page.papers[2].authors[7]
+    assert (xue.literal, xue.given, xue.family, xue.nickname) == (
+        "Xue (Steve) Liu", "Xue", "Liu", "Steve")
+    huang = sample_page.papers[3].authors[6]
+    assert (huang.given, huang.family) == ("Shao-Lun", "Huang")
+
+
+def test_sample_urls_and_repair(sample_page):
+    toplora = sample_page.papers[0]
+    assert toplora.urls == ("https://github.com/Leopold1423/toplora-neurips25",)
+    assert toplora.abstract.endswith(
+        "The code is available at https://github.com/Leopold1423/toplora-neurips25.")
+    assert "(i.e., token-wise input-output projections)" in toplora.abstract
+    assert "**Token-wise Projected Low-Rank Adaptation (TopLoRA)**" in toplora.abstract
+    assert "$B\\Sigma_X A$" in toplora.abstract
+    assert "https: //github. com" in toplora.raw_abstract
+    urls = [u for p in sample_page.papers for u in p.urls]
+    assert urls == [
+        "https://github.com/Leopold1423/toplora-neurips25",
+        "https://github.com/ziqiangcui/SRA-CL",
+        "https://anonymous.4open.science/r/OptFeature-Anonymous",
+        "https://github.com/chenchongthu/GHCF",
+    ]
+    assert "(e.g., view, click, add-to-cart, etc)" in sample_page.papers[5].abstract
+
+
+def test_sample_provenance(sample_page):
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    for paper in sample_page.papers:
+        assert paper.source == str(SAMPLE)
+        venue_line = lines[paper.line - 1]
+        assert venue_line.startswith(paper.venue) and str(paper.year) in venue_line
+
+
+def _without_provenance(page):
+    return [dataclasses.replace(p, source="", line=0) for p in page.papers]
+
+
+def _damage(text: str, how: str) -> str:
+    lines = text.split("\n")
+    if how == "crlf":
+        return text.replace("\n", "\r\n")
+    if how == "bom":
+        return "\ufeff" + text
+    if how == "trailing-spaces":
+        return "\n".join(line + "  \t" for line in lines)
+    if how == "nbsp":
+        return text.replace(" ", "\u00a0")
+    if how == "tabs":
+        return "\n".join("\t" + line if line.startswith("  •") else line for line in lines)
+    if how == "no-blank-lines":
+        return "\n".join(line for line in lines if line.strip())
+    if how == "doubled-blank-lines":
+        return text.replace("\n\n", "\n\n\n\n")
+    if how == "no-final-newline":
+        return text.rstrip("\n")
+    if how.startswith("bullet:"):
+        bullet = how.split(":", 1)[1]
+        return text.replace("  • ", f"  {bullet} ")
+    if how == "no-indent":
+        return text.replace("  • ", "• ")
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["crlf", "bom", "trailing-spaces", "nbsp", "tabs", "no-blank-lines", "doubled-blank-lines",
+     "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "no-indent"],
+)
+def test_damaged_text_gives_same_papers(sample_page, how):
+    text = SAMPLE.read_text(encoding="utf-8")
+    page = arrow2bib.parse(_damage(text, how), source="damaged.txt")
+    assert _without_provenance(page) == _without_provenance(sample_page)
+    assert page.cluster == "Xiuqiang He" and page.declared_papers == 13
+    assert page.problems == ()
+
+
+def test_utf16_with_bom(sample_page):
+    data = SAMPLE.read_text(encoding="utf-8").encode("utf-16")
+    page = arrow2bib.parse(data, source="utf16.txt")
+    assert _without_provenance(page) == _without_provenance(sample_page)
+
+
+def test_page_without_header(sample_page):
+    text = SAMPLE.read_text(encoding="utf-8")
+    body = text[text.index("NeurIPS Conference 2025"):]
+    page = arrow2bib.parse(body, source="copied.txt")
+    assert page.cluster is None and page.declared_papers is None
+    assert len(page.papers) == 13
+    # without the cluster name, a cut list cannot be told from a whole one of 8
+    assert page.papers[1].authors_status is AuthorStatus.MAY_BE_TRUNCATED
+    assert page.problems == ()
+
+
+def test_paper_without_abstract():
+    page = arrow2bib.parse(
+        "AAAI Conference 2020 Conference Paper\nA Title\n• Ann Lee\n• Bo Chen\n"
+        "IJCAI Conference 2019 Conference Paper\nB Title\n• Cy Dee\nAbstract of B.\n"
+    )
+    first, second = page.papers
+    assert first.abstract is None and first.raw_abstract is None and first.urls == ()
+    assert [a.literal for a in first.authors] == ["Ann Lee", "Bo Chen"]
+    assert second.abstract == "Abstract of B."
+
+
+def test_multiline_abstract_is_joined():
+    page = arrow2bib.parse(
+        "AAAI Conference 2020 Conference Paper\nT\n• A B\nfirst line\nsecond line\n\nthird\n"
+    )
+    assert page.papers[0].abstract == "first line second line third"
+
+
+def test_block_without_title_is_a_problem_and_others_survive():
+    page = arrow2bib.parse(
+        "13 papers\n"
+        "AAAI Conference 2020 Conference Paper\n• Ann Lee\n"
+        "IJCAI Conference 2019 Conference Paper\nGood Title\n• Cy Dee\n"
+    )
+    assert [p.title for p in page.papers] == ["Good Title"]
+    (problem,) = page.problems
+    assert (problem.code, problem.severity, problem.line) == ("parse-error", Severity.ERROR, 2)
+    assert "has no title" in problem.message and problem.details == {"authors": ["Ann Lee"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "hello world\n", "<<<>>>", "Some random notes\nwith lines\n• and a bullet\n"],
+)
+def test_not_an_arrow_page(text):
+    with pytest.raises(InputError) as info:
+        arrow2bib.parse(text, source="notes.txt")
+    assert str(info.value).startswith("notes.txt: ")
+    assert "not an Arrow author page" in str(info.value)
+
+
+def test_header_only_page_is_empty():
+    page = arrow2bib.parse("Author name cluster\nJane Doe\n3 papers\n1 author row\n")
+    assert page.cluster == "Jane Doe" and page.papers == () and page.problems == ()
+    assert page.declared_papers == 3
+
+
+def test_invalid_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"Author name cluster\nJ\xfcrgen\n")
+    with pytest.raises(InputError) as info:
+        arrow2bib.parse_file(path)
+    assert str(info.value).startswith(f"{path}:2: ")
+    assert "--encoding" in str(info.value)
+
+
+def test_explicit_encoding(tmp_path):
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes(
+        "AAAI Conference 2020 Conference Paper\nT\n• Jürgen Schmidhuber\n".encode("cp1252"))
+    page = arrow2bib.parse_file(path, encoding="cp1252")
+    assert page.papers[0].authors[0].family == "Schmidhuber"
+    assert page.papers[0].authors[0].given == "Jürgen"
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="No such file"):
+        arrow2bib.parse_file("/nonexistent/page.txt")
+
+
+def test_streaming_yields_before_the_end():
+    """Papers come out as they are read: the reader never needs the rest of the input."""
+    consumed = []
+
+    def lines():
+        text = "13 papers\n" + "AAAI Conference 2020 Conference Paper\nT{}\n• A B\n" * 1000
+        for number, line in enumerate(text.splitlines(), 1):
+            consumed.append(number)
+            yield number, line
+
+    from arrow2bib.parser import PageReader
+
+    reader = PageReader(lines(), source="gen")
+    first = next(iter(reader))
+    assert first.title == "T{}"
+    assert len(consumed) < 10
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("NeurIPS Conference 2025 Conference Paper",
+         ("NeurIPS", "Conference", 2025, "Conference Paper")),
+        ("AAAI Conference 2021 Short Paper", ("AAAI", "Conference", 2021, "Short Paper")),
+        ("Computing in Science & Engineering Journal 2011 Journal Article",
+         ("Computing in Science & Engineering", "Journal", 2011, "Journal Article")),
+        ("ACL Workshop 2019 Workshop Paper", ("ACL", "Workshop", 2019, "Workshop Paper")),
+        ("IEEE Transactions on Knowledge and Data Engineering Journal 2020 Journal Article",
+         ("IEEE Transactions on Knowledge and Data Engineering", "Journal", 2020,
+          "Journal Article")),
+        ("Findings of ACL 2023 Conference 2023 Conference Paper",
+         ("Findings of ACL 2023", "Conference", 2023, "Conference Paper")),
+        ("Conference 2020 Conference Paper", ("", "Conference", 2020, "Conference Paper")),
+        ("Beyond Higher Rank: Token-wise Input-Output Projections", None),
+        ("We ran 2020 Experiments", None),
+        ("Deep Learning for Click-Through Rate Estimation", None),
+    ],
+)
+def test_venue_lines(line, expected):
+    got = read_venue_line(line)
+    if expected is None:
+        assert got is None
+    else:
+        assert (got.venue, got.kind, got.year, got.paper_type) == expected
+
+
+def test_author_that_looks_like_a_venue_line():
+    page = arrow2bib.parse(
+        "AAAI Conference 2020 Conference Paper\nT\n• ACL Workshop 2019 Workshop Paper\n• Bo Li\n")
+    assert [a.literal for a in page.papers[0].authors] == [
+        "ACL Workshop 2019 Workshop Paper", "Bo Li"]

@@ -1,0 +1,110 @@
+"""Property-based tests of the grammar: any input ends in papers and problems, or in a clear
+error; never a traceback; no paper silently lost."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import arrow2bib
+from arrow2bib import InputError
+from arrow2bib.parser import _BULLET, read_venue_line
+from arrow2bib.repair import clean_inline
+
+SETTINGS = settings(max_examples=200, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_any_bytes_parse_or_fail_clearly(data):
+    try:
+        page = arrow2bib.parse(data, source="fuzz.bin")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.bin")
+    else:
+        assert all(p.title for p in page.papers)
+
+
+@SETTINGS
+@given(st.text(max_size=2000))
+def test_any_text_parse_or_fail_clearly(text):
+    try:
+        page = arrow2bib.parse(text, source="fuzz.txt")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.txt")
+    else:
+        for paper in page.papers:
+            assert paper.title and paper.line >= 1
+
+
+VENUE_LINES = st.sampled_from([
+    ("NeurIPS", "Conference", "Conference Paper"), ("AAAI", "Conference", "Short Paper"),
+    ("Computing in Science & Engineering", "Journal", "Journal Article"),
+    ("ACL", "Workshop", "Workshop Paper"),
+])
+# Any characters but line breaks (the page puts one field per line).
+LINE_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e"
+                  "\x85\u2028\u2029"),
+    min_size=1, max_size=80,
+)
+
+
+def _title_ok(text: str) -> bool:
+    text = clean_inline(text)
+    return bool(text) and read_venue_line(text) is None and not _BULLET.match(text)
+
+
+def _abstract_ok(text: str) -> bool:
+    return _title_ok(text)
+
+
+paper_strategy = st.tuples(
+    VENUE_LINES,
+    st.integers(1000, 2999),
+    LINE_TEXT.filter(_title_ok),
+    st.lists(LINE_TEXT.filter(lambda t: bool(clean_inline(t))), max_size=10),
+    st.one_of(st.none(), LINE_TEXT.filter(_abstract_ok)),
+)
+
+
+def _render(papers) -> str:
+    lines = ["Author name cluster", "", "Jane Doe", "", f"{len(papers)} papers", "1 author row", ""]
+    for (venue, kind, ptype), year, title, authors, abstract in papers:
+        lines += [f"{venue} {kind} {year} {ptype}", "", title, ""]
+        lines += [f"  • {a}" for a in authors]
+        if abstract is not None:
+            lines += ["", abstract]
+        lines.append("")
+    return "\n".join(lines)
+
+
+@SETTINGS
+@given(st.lists(paper_strategy, max_size=8))
+def test_rendered_pages_round_trip(papers):
+    page = arrow2bib.parse(_render(papers), source="gen.txt")
+    assert page.problems == ()
+    assert len(page.papers) == len(papers)
+    for got, ((venue, kind, ptype), year, title, authors, abstract) in zip(page.papers, papers):
+        assert (got.venue, got.venue_kind, got.year, got.paper_type) == (venue, kind, year, ptype)
+        assert got.title == clean_inline(title.replace("\ufeff", "").replace("\xa0", " ")
+                                         .replace("\t", " ").replace("\u202f", " "))
+        assert len(got.authors) == len(authors)
+        if abstract is None:
+            assert got.abstract is None
+        else:
+            assert got.raw_abstract is not None
+
+
+@pytest.mark.parametrize("n", [0, 1, 50])
+def test_generated_benchmark_pages_parse_completely(n):
+    import io
+
+    from benchmarks.generate import write
+
+    buffer = io.StringIO()
+    write(n, buffer)
+    page = arrow2bib.parse(buffer.getvalue(), source="bench.txt")
+    assert len(page.papers) == n and page.problems == ()

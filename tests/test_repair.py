@@ -1,0 +1,54 @@
+"""Repairing extraction damage in abstracts."""
+
+from __future__ import annotations
+
+import pytest
+
+from arrow2bib.markup import plain, spans
+from arrow2bib.repair import repair_abstract
+
+CASES = [
+    ("The code is available at https: //github. com/Leopold1423/toplora-neurips25.",
+     "The code is available at https://github.com/Leopold1423/toplora-neurips25.",
+     ["https://github.com/Leopold1423/toplora-neurips25"]),
+    ("Our code is available at https: //github. com/ziqiangcui/SRA-CL",
+     "Our code is available at https://github.com/ziqiangcui/SRA-CL",
+     ["https://github.com/ziqiangcui/SRA-CL"]),
+    ("available\\footnote{https: //anonymous. 4open. science/r/OptFeature-Anonymous}.",
+     "available (https://anonymous.4open.science/r/OptFeature-Anonymous).",
+     ["https://anonymous.4open.science/r/OptFeature-Anonymous"]),
+    ("released (https: //github. com/chenchongthu/GHCF).",
+     "released (https://github.com/chenchongthu/GHCF).",
+     ["https://github.com/chenchongthu/GHCF"]),
+    ("see http: //www. example. org/a/file. html, and more",
+     "see http://www.example.org/a/file.html, and more",
+     ["http://www.example.org/a/file.html"]),
+    ("see https: //github. com/x. the end", "see https://github.com/x. the end",
+     ["https://github.com/x"]),
+    ("wiki https://en.wikipedia.org/wiki/Foo_(bar), ok",
+     "wiki https://en.wikipedia.org/wiki/Foo_(bar), ok",
+     ["https://en.wikipedia.org/wiki/Foo_(bar)"]),
+    ("at https://x.org/a?b=1%20c; and", "at https://x.org/a?b=1%20c; and",
+     ["https://x.org/a?b=1%20c"]),
+    ("twice https://a.org/x and https://a.org/x.", "twice https://a.org/x and https://a.org/x.",
+     ["https://a.org/x"]),
+    ("weights (i. e. , token-wise)", "weights (i.e., token-wise)", []),
+    ("data (e. g. , view, click)", "data (e.g., view, click)", []),
+    ("no scheme: https: nothing", "no scheme: https: nothing", []),
+    ("spaces\u00a0and\t tabs  ", "spaces and tabs", []),
+]
+
+
+@pytest.mark.parametrize("raw, repaired, urls", CASES)
+def test_repair(raw, repaired, urls):
+    assert repair_abstract(raw) == (repaired, tuple(urls))
+
+
+def test_markup_spans():
+    text = "We propose **TopLoRA (ours)**, with $B\\Sigma_X A$; costs $5 and $10."
+    assert [s for s in spans(text) if s.kind != "text"] == [
+        ("bold", "TopLoRA (ours)"), ("math", "B\\Sigma_X A")]
+    assert plain(text) == "We propose TopLoRA (ours), with $B\\Sigma_X A$; costs $5 and $10."
+    assert plain(text, math="strip") == (
+        "We propose TopLoRA (ours), with B\\Sigma_X A; costs $5 and $10.")
+    assert "".join(s.text for s in spans("no markup")) == "no markup"
