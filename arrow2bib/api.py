@@ -1,0 +1,150 @@
+"""The library's public functions: read pages, export papers, write files.
+
+Nothing here prints or exits; errors are raised as :mod:`arrow2bib.errors` exceptions and
+problems with the data are returned as :class:`~arrow2bib.model.Problem` values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import pluggy
+
+from .errors import ExportError
+from .exporters.base import Document, Entry, Exporter
+from .formats import Formats
+from .keys import entries_for
+from .model import Page, Paper, Problem
+from .output import write_documents
+from .parser import PageReader
+from .pipeline import export_options
+from .readers import lines_from_bytes, open_input
+
+__all__ = ["export", "export_documents", "formats", "open_page", "parse", "parse_file", "write"]
+
+
+def open_page(spec: str | os.PathLike[str], *, encoding: str | None = None) -> PageReader:
+    """Open a page (a path, an ``http(s)://`` URL, or ``-`` for stdin) for streaming.
+
+    The header is read at once; iterate the result for the papers, then look at its
+    ``problems``.
+    """
+    source, lines = open_input(spec, encoding=encoding)
+    return PageReader(lines, source=source)
+
+
+def parse_file(spec: str | os.PathLike[str], *, encoding: str | None = None) -> Page:
+    """Read a whole page from a path, a URL or ``-`` (stdin)."""
+    return open_page(spec, encoding=encoding).read()
+
+
+def parse(data: str | bytes, *, source: str = "<string>", encoding: str | None = None) -> Page:
+    """Read a whole page from a string (text or HTML) or from bytes."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return PageReader(lines_from_bytes(raw, source=source, encoding=encoding), source=source).read()
+
+
+def formats(pm: pluggy.PluginManager | None = None) -> Formats:
+    """The registered output formats."""
+    if pm is None:
+        from .plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    return Formats(pm)
+
+
+Papers = Page | Iterable[Page] | Iterable[Paper]
+
+
+def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
+    """The papers, and the page headers (without their papers) by source."""
+    items = [papers] if isinstance(papers, Page) else list(papers)
+    out: list[Paper] = []
+    pages: dict[str, Page] = {}
+    for item in items:
+        if isinstance(item, Page):
+            out.extend(item.papers)
+            pages[item.source] = dataclasses.replace(item, papers=())
+        else:
+            out.append(item)
+    return out, pages
+
+
+def _exporter(fmt: str | Exporter, pm: pluggy.PluginManager | None) -> Exporter:
+    return fmt if isinstance(fmt, Exporter) else formats(pm).get(fmt)
+
+
+def export_documents(
+    papers: Papers,
+    fmt: str | Exporter,
+    *,
+    key_pattern: str | None = None,
+    options: Mapping[str, str] | None = None,
+    report: Callable[[Problem], None] | None = None,
+    pm: pluggy.PluginManager | None = None,
+) -> list[Document]:
+    """Export ``papers`` to ``fmt``; return its documents (most formats write one)."""
+    if pm is None:
+        from .plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    exporter = _exporter(fmt, pm)
+    items, pages = _split(papers)
+    entries: list[Entry] = entries_for(items, pm, key_pattern)
+    opts = export_options(exporter, options, report or (lambda problem: None), pages)
+    return list(exporter.documents(entries, opts))
+
+
+def export(
+    papers: Papers,
+    fmt: str | Exporter,
+    *,
+    key_pattern: str | None = None,
+    options: Mapping[str, str] | None = None,
+    report: Callable[[Problem], None] | None = None,
+    pm: pluggy.PluginManager | None = None,
+) -> str:
+    """Export ``papers`` to the format named ``fmt`` and return the text.
+
+    ``options`` are the format's own options (``arrow2bib formats`` lists them); ``report``
+    receives a :class:`~arrow2bib.model.Problem` for anything the format could not carry.
+    A format that needs several files for these papers raises
+    :class:`~arrow2bib.errors.ExportError`; use :func:`write` for it.
+    """
+    documents = export_documents(
+        papers, fmt, key_pattern=key_pattern, options=options, report=report, pm=pm
+    )
+    if len(documents) != 1:
+        raise ExportError(
+            f"These papers need {len(documents)} {_exporter(fmt, pm).name} documents; "
+            "write them to files with write() or the -o option."
+        )
+    return documents[0].text
+
+
+def write(
+    papers: Papers,
+    path: str | os.PathLike[str],
+    fmt: str | Exporter | None = None,
+    *,
+    key_pattern: str | None = None,
+    options: Mapping[str, str] | None = None,
+    report: Callable[[Problem], None] | None = None,
+    pm: pluggy.PluginManager | None = None,
+) -> list[Path]:
+    """Export ``papers`` and write them to ``path`` atomically; return the files written.
+
+    Without ``fmt`` the format follows the file extension (``refs.bib`` -> BibTeX).
+    """
+    if pm is None:
+        from .plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    exporter = _exporter(fmt, pm) if fmt is not None else formats(pm).for_path(os.fspath(path))
+    documents = export_documents(
+        papers, exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
+    )
+    return write_documents(path, documents)

@@ -1,0 +1,109 @@
+"""The base class every exporter, built-in or third-party, subclasses."""
+
+from __future__ import annotations
+
+import abc
+import io
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, TextIO
+
+from ..model import Page, Paper, Problem
+
+__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Requirements"]
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What a format needs of one paper: its entry type there, and the fields it requires
+    and recommends that the paper lacks (see :meth:`Exporter.requirements`)."""
+
+    entry_type: str
+    missing_required: tuple[str, ...] = ()
+    missing_recommended: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """A paper ready for export: the paper and the citation key chosen for it."""
+
+    key: str
+    paper: Paper
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportOptions:
+    """Options that reach every exporter.
+
+    ``extra`` holds format-specific options given as ``-O name=value`` on the command line;
+    each exporter documents the names it understands in :attr:`Exporter.options` and rejects
+    the others (see :meth:`Exporter.option`).
+
+    ``report`` receives a :class:`~arrow2bib.model.Problem` for anything the exporter had to
+    change or leave out (a title cut to a format's length limit, a year outside a schema's
+    range): nothing is dropped silently. The default discards them.
+    """
+
+    extra: Mapping[str, str] = field(default_factory=dict)
+    report: Callable[[Problem], None] = field(default=lambda problem: None, compare=False)
+    #: The pages the entries come from, by source, with their header and reading problems
+    #: (their ``papers`` may be empty: the entries carry the papers). Formats that describe
+    #: whole pages use it; most ignore it.
+    pages: Mapping[str, Page] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One output document. ``suffix`` is ``""`` for a format's single document, or a
+    distinguishing part (``-002``) when a format writes several files."""
+
+    suffix: str
+    text: str
+
+
+class Exporter(abc.ABC):
+    """An output format.
+
+    Subclasses set the class attributes and implement :meth:`export`. A format that must
+    split its output over several files (ORCID's bulk limit, say) overrides
+    :meth:`documents` instead.
+    """
+
+    #: The name used with ``--to``.
+    name: ClassVar[str]
+    #: The file extension, with its dot (``.bib``); ``-o refs.bib`` picks the format by it.
+    extension: ClassVar[str]
+    #: Other names accepted by ``--to``.
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: One line for ``arrow2bib formats``.
+    description: ClassVar[str] = ""
+    #: Format-specific options (``-O name=value``): name -> one-line help.
+    options: ClassVar[Mapping[str, str]] = {}
+    #: Set to True to take over a name another plugin registered first.
+    replace: ClassVar[bool] = False
+    #: Whether :meth:`extension` inference should prefer this exporter for its extension.
+    default_for_extension: ClassVar[bool] = True
+
+    @abc.abstractmethod
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write ``entries`` to ``out`` in this format. Must not print or exit."""
+
+    def option(self, options: ExportOptions, name: str, default: str) -> str:
+        """The value of format option ``name`` (declared in :attr:`options`), or ``default``."""
+        if name not in self.options:
+            raise KeyError(f"{type(self).__name__} reads undeclared option {name!r}")
+        return options.extra.get(name, default)
+
+    def requirements(self, paper: Paper) -> Requirements | None:
+        """The fields this format requires and recommends for ``paper`` that it lacks, for the
+        ``missing-field`` check; None (the default) means the format states none, and the
+        check falls back to the core minimum (title, authors, year, venue)."""
+        return None
+
+    def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
+        """Yield the output documents. By default, one document made by :meth:`export`."""
+        buffer = io.StringIO()
+        self.export(entries, buffer, options)
+        yield Document("", buffer.getvalue())
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"

@@ -1,0 +1,205 @@
+"""Citation keys: readable, legal, unique and stable.
+
+The base key comes from the ``citation_key`` hook (a ``firstresult`` hook: any plugin may
+override it); the built-in implementation here runs last. The default pattern gives
+``guo2017deepfm``: first author's family name folded to ASCII, year, first significant
+title word.
+
+Uniqueness is case-insensitive (biber and BibTeX treat ``Guo2017`` and ``guo2017`` alike).
+Stability: a key depends only on its own paper, except where two papers share a base key.
+Then the papers of that group are put in a canonical order (by a digest of their content,
+never by page order) and the first keeps the base key, the others get ``a``, ``b``, ...
+So shuffling the page, or adding papers that do not collide, never moves a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+import unicodedata
+from typing import Iterable, Mapping, Sequence
+
+import pluggy
+
+from .errors import ExportError
+from .hookspecs import hookimpl
+from .model import Paper
+from .normalize import SPECIAL_LETTERS
+
+__all__ = ["DEFAULT_PATTERN", "assign_keys", "fold_ascii", "is_legal_key", "render_pattern"]
+
+DEFAULT_PATTERN = "{auth}{year}{title}"
+
+#: Words skipped when choosing the "first significant title word": Better BibTeX's default
+#: skip words (English, French, German, Italian, Spanish articles and prepositions), so keys
+#: match what Zotero users already have.
+STOP_WORDS = frozenset(
+    """
+    a ab aboard about above across after against al along amid among an and anti around as at
+    before behind below beneath beside besides between beyond but by d da das de del dell dello
+    dei degli della delle dem den der des despite die do down du during ein eine einem einen
+    einer eines el en et except for from gli i il in inside into is l la las le les like lo los
+    near nor of off on onto or over past per plus round save since so some sur than the through
+    to toward towards un una unas under underneath une unlike uno unos until up upon versus via
+    von while with within without yet zu zum
+    """.split()
+)
+
+_LEGAL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_:./+]*$")
+_FIELD = re.compile(r"\{(\w+)\}")
+_LEGAL_LITERAL = re.compile(r"^[A-Za-z0-9\-_:./+]*$")
+
+
+def fold_ascii(text: str) -> str:
+    """Fold ``text`` to ASCII letters and digits: ``Müller`` -> ``Muller``, ``Łukasz`` ->
+    ``Lukasz``. Characters with no ASCII form are dropped. The same input always gives the
+    same output (never ``ue`` here and ``u`` there)."""
+    out = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char):
+            continue
+        char = SPECIAL_LETTERS.get(char, char)
+        out.append("".join(c for c in char if c.isascii() and c.isalnum()))
+    return "".join(out)
+
+
+def is_legal_key(key: str) -> bool:
+    """True if ``key`` is a legal BibTeX/biber citation key by arrow2bib's rules."""
+    return bool(_LEGAL_KEY.match(key))
+
+
+def _words(title: str) -> list[str]:
+    from .markup import plain
+
+    words = re.split(r"[\s\-–—:;,.!?()\[\]{}/\"'`]+", plain(title, math="strip"))
+    return [w for w in (fold_ascii(w).lower() for w in words) if w]
+
+
+def _significant(title: str, count: int) -> list[str]:
+    words = _words(title)
+    picked = [w for w in words if w not in STOP_WORDS]
+    return (picked or words)[:count]
+
+
+def _family(paper: Paper, index: int = 0) -> str:
+    if len(paper.authors) <= index:
+        return ""
+    person = paper.authors[index]
+    return fold_ascii(person.family or person.literal).lower()
+
+
+def pattern_fields(paper: Paper) -> Mapping[str, str]:
+    """The fields a ``--key-pattern`` may use, for one paper."""
+    auth = _family(paper) or "anon"
+    families = [f for f in (_family(paper, i) for i in range(len(paper.authors))) if f]
+    return {
+        "auth": auth,
+        "Auth": auth.capitalize(),
+        "authors": "".join(families[:3]) or "anon",
+        "authorsalpha": "".join(f[:1] for f in families[:4]) or "anon",
+        "year": str(paper.year) if paper.year else "nd",
+        "shortyear": f"{paper.year % 100:02d}" if paper.year else "nd",
+        "title": "".join(_significant(paper.title, 1)) or "untitled",
+        "shorttitle": "".join(_significant(paper.title, 3)) or "untitled",
+        "Title": "".join(_significant(paper.title, 1)).capitalize() or "Untitled",
+        "venue": fold_ascii(paper.venue).lower() or "misc",
+    }
+
+
+def render_pattern(pattern: str, paper: Paper) -> str:
+    """Fill ``pattern`` (``{auth}{year}{title}``) for ``paper``.
+
+    Raises :class:`~arrow2bib.errors.ExportError` for a field the pattern language lacks.
+    """
+    fields = pattern_fields(paper)
+    unknown = [name for name in _FIELD.findall(pattern) if name not in fields]
+    if unknown:
+        raise ExportError(
+            f"Unknown field {{{unknown[0]}}} in key pattern {pattern!r}; "
+            f"use any of: {', '.join('{' + n + '}' for n in fields)}."
+        )
+    formatter = string.Formatter()
+    literal_text = [lit for lit, _f, _s, _c in formatter.parse(pattern)]
+    if any(not _LEGAL_LITERAL.match(lit) for lit in literal_text if lit):
+        raise ExportError(
+            f"The key pattern {pattern!r} contains characters that are not legal in a "
+            "citation key; use letters, digits and - _ : . / + between the fields."
+        )
+    return _FIELD.sub(lambda m: fields[m.group(1)], pattern)
+
+
+@hookimpl(trylast=True)
+def citation_key(paper: Paper, pattern: str | None) -> str | None:
+    """The built-in key: the pattern filled for the paper (default ``{auth}{year}{title}``)."""
+    return render_pattern(pattern or DEFAULT_PATTERN, paper)
+
+
+def canonical_digest(paper: Paper) -> str:
+    """A digest of a paper's content, independent of page order and of the other papers."""
+    from .names import fold
+
+    parts = [
+        fold(paper.title),
+        str(paper.year or ""),
+        fold(paper.venue),
+        "|".join(fold(a.literal) for a in paper.authors),
+        fold(paper.paper_type),
+    ]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _suffix(n: int) -> str:
+    """0 -> '', 1 -> 'a', 26 -> 'z', 27 -> 'aa' ..."""
+    letters = ""
+    while n > 0:
+        n -= 1
+        letters = chr(ord("a") + n % 26) + letters
+        n //= 26
+    return letters
+
+
+def assign_keys(
+    papers: Sequence[Paper], pm: pluggy.PluginManager, pattern: str | None = None
+) -> list[str]:
+    """Return one unique, legal, stable key per paper, in the papers' order."""
+    bases: list[str] = []
+    for paper in papers:
+        key = pm.hook.citation_key(paper=paper, pattern=pattern)
+        if not isinstance(key, str) or not is_legal_key(key):
+            raise ExportError(
+                f"The citation key {key!r} chosen for {paper.title!r} is not a legal "
+                "BibTeX/biber key; a key uses letters, digits and - _ : . / +, and does not "
+                "start with '_'. Check the key pattern or the plugin that chose it."
+            )
+        bases.append(key)
+    groups: dict[str, list[int]] = {}
+    for index, key in enumerate(bases):
+        groups.setdefault(key.lower(), []).append(index)
+    keys = list(bases)
+    taken = {k.lower() for k in bases}
+    for members in groups.values():
+        if len(members) == 1:
+            continue
+        # identical papers get the same digest: page order breaks that tie, harmlessly
+        ordered = sorted(members, key=lambda i: (canonical_digest(papers[i]), i))
+        n = 0
+        for rank, index in enumerate(ordered):
+            if rank == 0:
+                continue
+            while True:
+                n += 1
+                candidate = bases[index] + _suffix(n)
+                if candidate.lower() not in taken:
+                    break
+            taken.add(candidate.lower())
+            keys[index] = candidate
+    return keys
+
+
+def entries_for(papers: Iterable[Paper], pm: pluggy.PluginManager, pattern: str | None = None):
+    """Pair each paper with its key, as :class:`~arrow2bib.exporters.base.Entry` objects."""
+    from .exporters.base import Entry
+
+    papers = list(papers)
+    return [Entry(key=k, paper=p) for k, p in zip(assign_keys(papers, pm, pattern), papers)]

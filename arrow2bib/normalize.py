@@ -1,0 +1,79 @@
+"""Normal forms for comparing titles and names across sources.
+
+A title typed on the site, the same title in a user's hand-edited ``.bib`` file
+(``{D}eep{FM}: {\\"U}ber ...``) and the same title with Markdown bold or different
+punctuation all normalise to one string: LaTeX accents decoded, braces, commands, Markdown
+and punctuation dropped, diacritics stripped, case folded, spaces collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["decode_latex", "normalise_title", "normalise_name", "title_tokens"]
+
+#: LaTeX accent commands and the combining marks they stand for.
+_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", "u": "\u0306",
+    ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b", "v": "\u030c", "d": "\u0323",
+    "c": "\u0327", "k": "\u0328", "b": "\u0331",
+}
+#: Letter commands with no accent.
+_LETTERS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ae": "æ", "AE": "Æ", "oe": "œ",
+    "OE": "Œ", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð", "th": "þ",
+    "TH": "Þ", "ng": "ŋ", "NG": "Ŋ",
+}
+_ACCENT = re.compile(
+    r"""\\(?P<cmd>[`'^~="."]|[uvHrdckb](?=[\s{]))\s*(?:\{\s*(?P<braced>\\?[A-Za-z]?)\s*\}|(?P<bare>\\?[A-Za-z]))"""
+)
+_LETTER = re.compile(r"\\(?P<cmd>ss|ae|AE|oe|OE|aa|AA|dh|DH|th|TH|ng|NG|[oOlLij])(?![A-Za-z])\s?")
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _accent(match: re.Match[str]) -> str:
+    base = match.group("braced") if match.group("braced") is not None else match.group("bare")
+    base = {"\\i": "i", "\\j": "j"}.get(base, base or "")
+    return unicodedata.normalize("NFC", base + _ACCENTS[match.group("cmd")]) if base else ""
+
+
+def decode_latex(text: str) -> str:
+    """Decode the LaTeX accent and letter commands BibTeX files use into Unicode; drop other
+    commands and braces (``\\textbf{X}`` -> ``X``)."""
+    if "\\" in text:
+        text = _ACCENT.sub(_accent, text)
+        text = _LETTER.sub(lambda m: _LETTERS[m.group("cmd")], text)
+        text = _COMMAND.sub(" ", text)
+    return text.replace("{", "").replace("}", "")
+
+
+#: Letters that do not decompose under NFKD but have a customary base letter.
+SPECIAL_LETTERS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d",
+    "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ł": "l", "Ł": "L", "ı": "i",
+    "ȷ": "j", "ŋ": "ng", "Ŋ": "NG", "ħ": "h", "Ħ": "H", "ĸ": "k", "ſ": "s",
+}
+_SPECIAL = str.maketrans(SPECIAL_LETTERS)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def title_tokens(text: str) -> list[str]:
+    """The words of a title in normal form."""
+    text = decode_latex(text).replace("**", " ").replace("$", " ")
+    return [t for t in _NON_WORD.split(_fold(text)) if t]
+
+
+def normalise_title(text: str) -> str:
+    """A title's normal form: ``"DeepFM: A ... for {CTR}"`` -> ``"deepfm a ... for ctr"``."""
+    return " ".join(title_tokens(text))
+
+
+def normalise_name(text: str) -> str:
+    """A name's normal form (family names are compared this way)."""
+    return " ".join(title_tokens(text))

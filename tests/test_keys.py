@@ -1,0 +1,135 @@
+"""Citation keys: readable, legal, unique, stable, overridable."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from arrow2bib import ExportError, Paper, hookimpl
+from arrow2bib.keys import assign_keys, fold_ascii, is_legal_key, render_pattern
+from arrow2bib.names import parse_name
+
+
+def paper(title, authors=("Ann Lee",), year=2020, venue="AAAI"):
+    return Paper(title=title, authors=tuple(parse_name(a) for a in authors), year=year,
+                 venue=venue, venue_kind="Conference", paper_type="Conference Paper")
+
+
+def test_sample_keys(sample_page, pm):
+    keys = assign_keys(sample_page.papers, pm)
+    assert keys[11] == "guo2017deepfm"
+    assert keys[7] == "zhang2021unbert"
+    # Better BibTeX's skip words: "Beyond", "Towards" are skipped
+    assert keys[0] == "li2025higher"
+    assert keys[2] == "lyu2023hybrid"
+    assert len({k.lower() for k in keys}) == len(keys)
+    assert all(is_legal_key(k) for k in keys)
+
+
+def test_keys_stable_under_shuffle_and_extension(sample_page, pm):
+    papers = list(sample_page.papers)
+    before = dict(zip(papers, assign_keys(papers, pm)))
+    extra = [
+        paper("Deep Networks Again", ["Huifeng Guo"], 2016),
+        paper("A Survey of Things", ["Zed Müller"], 2019),
+        paper("Less Is More", ["Zifeng Wang"], 2019),
+    ]
+    rng = random.Random(7)
+    for _ in range(20):
+        shuffled = papers + extra
+        rng.shuffle(shuffled)
+        after = dict(zip(shuffled, assign_keys(shuffled, pm)))
+        assert {p: after[p] for p in papers} == before
+
+
+def test_collisions_get_suffixes_in_canonical_order(pm):
+    a = paper("Deep Things", ["Ann Lee"])
+    b = paper("Deep Stuff", ["Ann Lee"])
+    c = paper("Deep Matters", ["Ann Lee"])
+    keys = dict(zip((a, b, c), assign_keys([a, b, c], pm)))
+    for order in ([c, b, a], [b, a, c], [a, c, b]):
+        assert dict(zip(order, assign_keys(order, pm))) == keys
+    assert sorted(keys.values()) == ["lee2020deep", "lee2020deepa", "lee2020deepb"]
+
+
+def test_case_insensitive_uniqueness(pm):
+    a = paper("Deep Things", ["Ann Lee"])
+    keys = assign_keys([a, dataclasses.replace(a, title="DEEP things")], pm, "{Auth}{year}")
+    assert keys[0].lower() != keys[1].lower()
+
+
+@pytest.mark.parametrize(
+    "name, folded",
+    [("Müller", "Muller"), ("Łukasz", "Lukasz"), ("Straße", "Strasse"), ("Søren", "Soren"),
+     ("Ærø", "AEro"), ("Ðorđe", "Dorde"), ("王小明", ""), ("O'Brien", "OBrien")],
+)
+def test_fold_ascii(name, folded):
+    assert fold_ascii(name) == folded
+
+
+def test_accented_family_folds_consistently(pm):
+    keys = assign_keys([paper("Über Alles", ["Jürgen Müller"]),
+                        paper("Ünder", ["Jörg Mueller"], 2021)], pm)
+    assert keys == ["muller2020uber", "mueller2021under"]
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("{auth}{year}{title}", "guo2017deepfm"),
+        ("{Auth}{year}", "Guo2017"),
+        ("{authors}{shortyear}", "guotangye17"),
+        ("{auth}:{year}:{shorttitle}", "guo:2017:deepfmfactorizationmachine"),
+        ("{authorsalpha}{shortyear}", "gtyl17"),
+        ("{venue}{year}-{auth}", "ijcai2017-guo"),
+    ],
+)
+def test_patterns(sample_page, pattern, expected):
+    assert render_pattern(pattern, sample_page.papers[11]) == expected
+
+
+@pytest.mark.parametrize("pattern", ["{nope}", "{auth} {year}", "{auth},{year}", "{auth}#"])
+def test_bad_patterns(sample_page, pattern):
+    with pytest.raises(ExportError):
+        render_pattern(pattern, sample_page.papers[11])
+
+
+def test_degenerate_papers_get_legal_keys(pm):
+    odd = [paper("", []), paper("王小明的论文", ["王小明"], None), paper("The Of And", ["_x"])]
+    keys = assign_keys(odd, pm)
+    assert all(is_legal_key(k) for k in keys), keys
+    assert keys[0] == "anon2020untitled"
+
+
+def test_plugin_overrides_key(sample_page, pm):
+    class Plugin:
+        @hookimpl
+        def citation_key(self, paper, pattern):
+            return f"X{paper.year}"
+
+    pm.register(Plugin(), name="test-keys")
+    keys = assign_keys(sample_page.papers[:2], pm)
+    assert keys == ["X2025", "X2025a"]
+
+
+def test_plugin_returning_illegal_key_is_an_error(sample_page, pm):
+    class Plugin:
+        @hookimpl
+        def citation_key(self, paper, pattern):
+            return "bad key,"
+
+    pm.register(Plugin(), name="bad-keys")
+    with pytest.raises(ExportError, match="not a legal"):
+        assign_keys(sample_page.papers[:1], pm)
+
+
+def test_plugin_may_defer(sample_page, pm):
+    class Plugin:
+        @hookimpl
+        def citation_key(self, paper, pattern):
+            return None
+
+    pm.register(Plugin(), name="deferring")
+    assert assign_keys(sample_page.papers[11:12], pm) == ["guo2017deepfm"]
