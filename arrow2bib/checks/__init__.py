@@ -1,0 +1,82 @@
+"""Checks: what the tool notices about the papers, as problems, never silently.
+
+Checks are plugins (the ``register_checks`` hook); :class:`CheckRun` runs every registered
+check over papers as they stream past, pages as they end, and the whole run at its end.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pluggy
+
+from ..errors import PluginError
+from ..model import Page, Paper, Problem
+from .base import Check, CheckContext
+
+__all__ = ["Check", "CheckContext", "CheckRun", "registered_checks", "run_checks"]
+
+
+def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
+    """The check classes the plugins register, validated; names are unique."""
+    found: dict[str, type[Check]] = {}
+    for impl in pm.hook.register_checks.get_hookimpls():
+        plugin = pm.get_name(impl.plugin) or repr(impl.plugin)
+
+        def register(check: type[Check], _plugin: str = plugin) -> None:
+            if not (isinstance(check, type) and issubclass(check, Check)):
+                raise PluginError(f"Plugin {_plugin} registered {check!r}, which is not a "
+                                  "subclass of arrow2bib.checks.Check; register the class.")
+            if check.name in found:
+                raise PluginError(f"The check name {check.name!r} is registered twice (the "
+                                  f"second time by {_plugin}); rename one of them.")
+            found[check.name] = check
+
+        impl.function(register=register)
+    return list(found.values())
+
+
+class CheckRun:
+    """One run of every registered check (each a fresh instance)."""
+
+    def __init__(self, pm: pluggy.PluginManager, context: CheckContext | None = None,
+                 *, skip: Iterable[str] = ()):
+        context = context or CheckContext()
+        skipped = set(skip)
+        self.checks = [cls(context) for cls in registered_checks(pm) if cls.name not in skipped]
+
+    def paper(self, paper: Paper, key: str | None = None) -> list[Problem]:
+        """Problems of one paper."""
+        return [p for check in self.checks for p in check.paper(paper, key)]
+
+    def page(self, page: Page) -> list[Problem]:
+        """Problems of a page once read (after all its papers went through :meth:`paper`)."""
+        return [p for check in self.checks for p in check.page(page)]
+
+    def finish(self) -> list[Problem]:
+        """Problems of the whole run."""
+        return [p for check in self.checks for p in check.finish()]
+
+
+def run_checks(
+    pages: Page | Iterable[Page],
+    *,
+    pm: pluggy.PluginManager | None = None,
+    context: CheckContext | None = None,
+    keys: dict[int, str] | None = None,
+) -> list[Problem]:
+    """Run every registered check over whole pages; return the parser's problems and the
+    checks' problems, in order."""
+    if pm is None:
+        from ..plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    run = CheckRun(pm, context)
+    problems: list[Problem] = []
+    for page in [pages] if isinstance(pages, Page) else pages:
+        problems.extend(page.problems)
+        for paper in page.papers:
+            problems.extend(run.paper(paper, (keys or {}).get(id(paper))))
+        problems.extend(run.page(page))
+    problems.extend(run.finish())
+    return problems

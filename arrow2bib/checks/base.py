@@ -1,0 +1,57 @@
+"""The base class every check, built-in or third-party, subclasses.
+
+A check sees the papers as they stream past (:meth:`Check.paper`), each page once it is read
+(:meth:`Check.page`), and, for checks across papers and inputs, the end of the run
+(:meth:`Check.finish`). It *returns* problems; it never raises for bad data, prints or exits.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping
+
+from ..model import Page, Paper, Problem
+
+if TYPE_CHECKING:
+    from ..exporters.base import Exporter
+
+__all__ = ["Check", "CheckContext"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckContext:
+    """What a run of checks knows: the target format (if any) and the run's settings."""
+
+    #: The exporter the papers are checked for, or None for the format-neutral core checks.
+    exporter: Exporter | None = None
+    #: Settings from the command line or the caller, for checks that take any.
+    settings: Mapping[str, str] | None = None
+
+
+class Check(abc.ABC):
+    """A check. Subclasses set :attr:`name`, :attr:`codes` and :attr:`description`, and
+    override the methods they need; a new instance is made for every run."""
+
+    #: A unique name, for listings and for turning the check off.
+    name: ClassVar[str]
+    #: The problem codes this check reports (documented in the README).
+    codes: ClassVar[tuple[str, ...]] = ()
+    #: One line for listings.
+    description: ClassVar[str] = ""
+
+    def __init__(self, context: CheckContext):
+        self.context = context
+
+    def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
+        """Problems of one paper, seen as it streams past."""
+        return ()
+
+    def page(self, page: Page) -> Iterable[Problem]:
+        """Problems of a page once it has been read (``page.papers`` may be empty when the
+        run streams; use the header fields and the counts)."""
+        return ()
+
+    def finish(self) -> Iterable[Problem]:
+        """Problems that need every paper of every input, at the end of the run."""
+        return ()

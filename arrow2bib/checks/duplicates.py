@@ -1,0 +1,155 @@
+"""Finding the same work twice: identical repeats, near-identical titles, and versions.
+
+Titles are compared in normal form (:mod:`arrow2bib.normalize`: case, punctuation, spaces,
+braces, LaTeX accents, diacritics and Markdown removed). Two papers match when:
+
+- **identical**: the same normalised title, year, venue and paper type, with at least one
+  family name in common (or no authors on either side);
+- **near-identical**: titles whose similarity score (:func:`difflib.SequenceMatcher` ratio on
+  the normal forms) is at least :data:`THRESHOLD`, same year and venue, a family name in common;
+- **version**: the same or near-identical title and a family name in common, but a different
+  venue or year (a workshop and a conference paper, a conference and a journal paper).
+
+Vetoes, so that different works are not matched: no family name in common (a generic title
+shared by strangers); years more than :data:`MAX_YEARS_APART` apart; different numbers in the
+titles (``Part 1`` / ``Part 2``, ``GPT-3`` / ``GPT-4``).
+
+Not quadratic: papers are indexed by their normal title (exact matches) and by three blocking
+keys (the first and last :data:`BLOCK_CHARS` characters of the compact title, and its sorted
+word set); only papers sharing a key are scored, at most :data:`MAX_BLOCK` per key. The index
+keeps a compact record per paper, not the paper.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterator, Literal
+
+from ..model import Paper
+from ..normalize import normalise_name, title_tokens
+
+__all__ = ["DuplicateIndex", "Match", "Record", "THRESHOLD", "record_for"]
+
+#: Minimum similarity of two normalised titles to count as near-identical.
+THRESHOLD = 0.9
+#: Papers further apart than this many years are never the same work.
+MAX_YEARS_APART = 3
+BLOCK_CHARS = 16
+#: Only the most recent papers of a block are scored, so degenerate blocks stay cheap.
+MAX_BLOCK = 64
+
+Kind = Literal["identical", "near-identical", "version"]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the index keeps of a paper."""
+
+    title: str
+    normal: str
+    numbers: frozenset[str]
+    year: int | None
+    venue: str
+    paper_type: str
+    families: frozenset[str]
+    source: str
+    line: int
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A later paper matched to an earlier one, with the reasons."""
+
+    kind: Kind
+    other: Record
+    score: float
+    fields: tuple[str, ...]
+    common_authors: int
+    authors: tuple[int, int]
+
+
+def record_for(paper: Paper, key: str | None = None) -> Record:
+    """The compact record of ``paper``."""
+    tokens = title_tokens(paper.title)
+    families = frozenset(
+        normalise_name(a.family or a.literal) for a in paper.authors if (a.family or a.literal)
+    )
+    return Record(
+        title=paper.title,
+        normal=" ".join(tokens),
+        numbers=frozenset(t for t in tokens if any(c.isdigit() for c in t)),
+        year=paper.year,
+        venue=normalise_name(paper.venue),
+        paper_type=normalise_name(paper.paper_type),
+        families=families,
+        source=paper.source,
+        line=paper.line,
+        key=key,
+    )
+
+
+def _blocks(record: Record) -> Iterator[str]:
+    compact = record.normal.replace(" ", "")
+    if not compact:
+        return
+    yield "p:" + compact[:BLOCK_CHARS]
+    yield "s:" + compact[-BLOCK_CHARS:]
+    yield "w:" + " ".join(sorted(set(record.normal.split())))
+
+
+def compare(new: Record, old: Record) -> Match | None:
+    """How ``new`` matches ``old``, or None (including every veto)."""
+    if new.year is not None and old.year is not None:
+        if abs(new.year - old.year) > MAX_YEARS_APART:
+            return None
+    if new.numbers != old.numbers:
+        return None
+    common = len(new.families & old.families)
+    if common == 0 and (new.families or old.families):
+        return None
+    if new.normal == old.normal:
+        score = 1.0
+    else:
+        score = difflib.SequenceMatcher(None, new.normal, old.normal, autojunk=False).ratio()
+        if score < THRESHOLD:
+            return None
+    same = [name for name, a, b in (("year", new.year, old.year), ("venue", new.venue, old.venue),
+                                    ("paper type", new.paper_type, old.paper_type)) if a == b]
+    fields = (("title",) if score == 1.0 else ()) + tuple(same)
+    if new.year == old.year and new.venue == old.venue:
+        kind: Kind = "identical" if score == 1.0 and "paper type" in same else "near-identical"
+    else:
+        kind = "version"
+    return Match(kind, old, round(score, 3), fields, common,
+                 (len(new.families), len(old.families)))
+
+
+class DuplicateIndex:
+    """Papers seen so far, for matching each new paper against them."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, list[Record]] = {}
+        self._blocks: dict[str, list[Record]] = {}
+
+    def add(self, record: Record) -> Match | None:
+        """Match ``record`` against the papers seen so far (the best match), then index it."""
+        candidates: dict[int, Record] = {}
+        for old in self._exact.get(record.normal, ()):
+            candidates[id(old)] = old
+        keys = list(_blocks(record))
+        for key in keys:
+            for old in self._blocks.get(key, ())[-MAX_BLOCK:]:
+                candidates[id(old)] = old
+        best: Match | None = None
+        rank = {"identical": 3, "near-identical": 2, "version": 1}
+        for old in candidates.values():
+            match = compare(record, old)
+            if match and (best is None or (rank[match.kind], match.score) >
+                          (rank[best.kind], best.score)):
+                best = match
+        self._exact.setdefault(record.normal, []).append(record)
+        for key in keys:
+            self._blocks.setdefault(key, []).append(record)
+        return best

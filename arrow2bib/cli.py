@@ -1,0 +1,234 @@
+"""The command line: ``convert``, ``check`` and ``formats``.
+
+The only module that prints or exits. Exit codes: 0 success; 1 bad input, or problems of
+severity ``error`` (any warning too under ``--strict``); 2 usage errors (unknown format or
+option, bad arguments, ``-o`` naming an input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from typing import Sequence, TextIO
+
+from . import __version__
+from .errors import Arrow2BibError, FormatError, PluginError
+from .formats import Formats
+from .model import Page, Severity
+from .output import write_documents
+from .pipeline import DEDUPE_MODES, Outcome, process
+from .plugins import get_plugin_manager
+from .report import exit_status, render_json, render_text
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="page file, URL, or -")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="the text encoding of the inputs (default: UTF-8 or by BOM)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 on warnings too, not only on errors")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arrow2bib",
+        description="Turn Arrow Research author pages into clean bibliographies.",
+    )
+    parser.add_argument("--version", action="version", version=f"arrow2bib {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    convert = sub.add_parser(
+        "convert", help="convert pages to a bibliography format",
+        description="Read Arrow author pages (files, http(s) URLs, or - for stdin; text or "
+        "HTML), check them, and export their papers. Problems go to stderr, never into the "
+        "output.")
+    _add_input_arguments(convert)
+    convert.add_argument("-t", "--to", metavar="NAME", help="output format (see 'formats'); "
+                         "default: from -o's extension, else json")
+    convert.add_argument("-o", "--output", metavar="PATH",
+                         help="write here (atomically) instead of stdout")
+    convert.add_argument("-k", "--key-pattern", metavar="PATTERN",
+                         help="citation key pattern, default {auth}{year}{title}")
+    convert.add_argument("-O", "--option", action="append", default=[], metavar="NAME=VALUE",
+                         help="a format option (see 'formats'); repeatable")
+    convert.add_argument("--dedupe", choices=DEDUPE_MODES, default="keep",
+                         help="copies of one paper: keep all and report (default), keep the "
+                         "first, or merge them into the first")
+    convert.add_argument("-q", "--quiet", action="store_true",
+                         help="print only errors on stderr")
+
+    check = sub.add_parser(
+        "check", help="check pages and report problems",
+        description="Check pages: fields missing for a format, duplicates, cut author lists, "
+        "the page's counts. The report goes to stdout.")
+    _add_input_arguments(check)
+    check.add_argument("-t", "--to", metavar="NAME",
+                       help="check the fields this format needs (default: a core minimum)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="report format (default: text)")
+
+    formats = sub.add_parser("formats", help="list the output formats")
+    formats.add_argument("--json", action="store_true", help="as JSON")
+    return parser
+
+
+def _parse_options(pairs: Sequence[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise _UsageError(f"-O takes NAME=VALUE, not {pair!r}.")
+        options[name.strip()] = value
+    return options
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _read(args: argparse.Namespace) -> list[Page]:
+    from .api import parse_file
+
+    return [parse_file(spec, encoding=args.encoding) for spec in args.inputs]
+
+
+def _summary(outcome: Outcome, pages: int, target: str, fmt: str) -> str:
+    tally = {s: sum(p.severity is s for p in outcome.problems) for s in Severity}
+    return (
+        f"arrow2bib: read {outcome.read} paper(s) from {pages} page(s); wrote "
+        f"{outcome.written} as {fmt} to {target}; merged {outcome.merged}; skipped "
+        f"{outcome.skipped}; {tally[Severity.ERROR]} error(s), {tally[Severity.WARNING]} "
+        f"warning(s), {tally[Severity.INFO]} note(s)."
+    )
+
+
+def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
+    if args.to:
+        exporter = formats.get(args.to)
+    elif args.output:
+        exporter = formats.for_path(args.output)
+    else:
+        exporter = formats.get("json")
+    if args.output:
+        for spec in args.inputs:
+            if spec != "-" and "://" not in spec and _same_file(spec, args.output):
+                raise _UsageError(f"{args.output}: the output would overwrite the input "
+                                  f"{spec}; choose another -o path.")
+    options = _parse_options(args.option)
+    pages = _read(args)
+    outcome = process(pages, pm=pm, exporter=exporter, key_pattern=args.key_pattern,
+                      options=options, dedupe=args.dedupe)
+    documents = outcome.documents
+    if args.output:
+        target = ", ".join(str(p) for p in write_documents(args.output, documents))
+    else:
+        if len(documents) != 1:
+            raise _UsageError(
+                f"These papers need {len(documents)} {exporter.name} documents; give -o PATH "
+                "so they can be written as files.")
+        out.write(documents[0].text)
+        out.flush()
+        target = "stdout"
+    shown = [p for p in outcome.problems if not args.quiet or p.severity is Severity.ERROR]
+    err.write(render_text(shown))
+    if not args.quiet:
+        print(_summary(outcome, len(pages), target, exporter.name), file=err)
+    return exit_status(outcome.problems, strict=args.strict)
+
+
+def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
+    exporter = formats.get(args.to) if args.to else None
+    pages = _read(args)
+    outcome = process(pages, pm=pm, exporter=exporter, export=False)
+    if args.format == "json":
+        out.write(render_json(outcome.problems, papers=outcome.read))
+    else:
+        out.write(render_text(outcome.problems))
+        tally = {s: sum(p.severity is s for p in outcome.problems) for s in Severity}
+        print(f"arrow2bib: checked {outcome.read} paper(s) from {len(pages)} page(s): "
+              f"{tally[Severity.ERROR]} error(s), {tally[Severity.WARNING]} warning(s), "
+              f"{tally[Severity.INFO]} note(s).", file=err)
+    return exit_status(outcome.problems, strict=args.strict)
+
+
+def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
+    rows = [
+        {
+            "name": info.name,
+            "aliases": list(info.exporter.aliases),
+            "extension": info.exporter.extension,
+            "plugin": info.plugin,
+            "description": info.exporter.description,
+            "options": dict(info.exporter.options),
+        }
+        for info in formats
+    ]
+    if args.json:
+        json.dump(rows, out, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    width = max(len(r["name"]) for r in rows)
+    ext_width = max(len(r["extension"]) for r in rows)
+    for row in rows:
+        print(f"{row['name']:<{width}}  {row['extension']:<{ext_width}}  {row['description']}"
+              f"  [{row['plugin']}]", file=out)
+        for name, help_text in row["options"].items():
+            print(f"{'':<{width}}  {'':<{ext_width}}    -O {name}=...: {help_text}", file=out)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            pm = get_plugin_manager()
+            formats = Formats(pm)
+        except PluginError as exc:
+            print(f"arrow2bib: error: {exc}", file=err)
+            return EXIT_USAGE
+    for warning in caught:
+        print(f"arrow2bib: warning: {warning.message}", file=err)
+    commands = {"convert": _convert, "check": _check}
+    try:
+        if args.command in commands:
+            return commands[args.command](args, formats, pm, out, err)
+        return _formats(args, formats, out)
+    except (_UsageError, FormatError) as exc:
+        print(f"arrow2bib: error: {exc}", file=err)
+        return EXIT_USAGE
+    except Arrow2BibError as exc:
+        print(f"arrow2bib: error: {exc}", file=err)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("arrow2bib: interrupted; no output was written.", file=err)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

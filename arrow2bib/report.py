@@ -1,0 +1,106 @@
+"""Rendering problems: as compiler-style text, and as JSON with a documented schema.
+
+Text, one problem a line::
+
+    page.txt:42: warning: The author list may have been cut: ... [truncated-authors]
+
+JSON (schema in the README, checked by a test)::
+
+    {"version": 1,
+     "summary": {"papers": 13, "errors": 0, "warnings": 5, "infos": 0},
+     "problems": [{"code", "severity", "message", "source", "line", "title", "key",
+                   "details"}]}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Mapping
+
+from .model import Problem, Severity
+
+__all__ = ["REPORT_SCHEMA", "counts", "exit_status", "problem_to_dict", "render_json", "render_text"]
+
+REPORT_VERSION = 1
+
+#: The JSON report's schema (JSON Schema draft 7), as documented in the README.
+REPORT_SCHEMA: Mapping[str, Any] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "title": "arrow2bib check report",
+    "type": "object",
+    "required": ["version", "summary", "problems"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": REPORT_VERSION},
+        "summary": {
+            "type": "object",
+            "required": ["papers", "errors", "warnings", "infos"],
+            "additionalProperties": False,
+            "properties": {k: {"type": "integer", "minimum": 0}
+                           for k in ("papers", "errors", "warnings", "infos")},
+        },
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "severity", "message", "source", "line", "title", "key",
+                             "details"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+                    "severity": {"enum": ["error", "warning", "info"]},
+                    "message": {"type": "string", "minLength": 1},
+                    "source": {"type": "string"},
+                    "line": {"type": ["integer", "null"], "minimum": 1},
+                    "title": {"type": ["string", "null"]},
+                    "key": {"type": ["string", "null"]},
+                    "details": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    """One problem as a JSON-ready dict."""
+    return {
+        "code": problem.code,
+        "severity": problem.severity.value,
+        "message": problem.message,
+        "source": problem.source,
+        "line": problem.line,
+        "title": problem.title,
+        "key": problem.key,
+        "details": dict(problem.details),
+    }
+
+
+def counts(problems: Iterable[Problem]) -> dict[str, int]:
+    """How many problems of each severity."""
+    result = {"errors": 0, "warnings": 0, "infos": 0}
+    for problem in problems:
+        result[f"{problem.severity.value}s"] += 1
+    return result
+
+
+def render_text(problems: Iterable[Problem]) -> str:
+    """Compiler-style lines, one per problem."""
+    return "".join(f"{problem}\n" for problem in problems)
+
+
+def render_json(problems: Iterable[Problem], *, papers: int) -> str:
+    """The JSON report."""
+    problems = list(problems)
+    document = {
+        "version": REPORT_VERSION,
+        "summary": {"papers": papers, **counts(problems)},
+        "problems": [problem_to_dict(p) for p in problems],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def exit_status(problems: Iterable[Problem], *, strict: bool) -> int:
+    """0 when clean; 1 on any error, or on any warning when ``strict``."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return 1 if any(p.severity in failing for p in problems) else 0
