@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 import arrow2bib
 from arrow2bib import InputError
-from arrow2bib.parser import _BULLET, read_venue_line
-from arrow2bib.repair import clean_inline
+from arrow2bib.parser import _BULLET, _normalise, read_venue_line
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -53,7 +52,7 @@ LINE_TEXT = st.text(
 
 
 def _title_ok(text: str) -> bool:
-    text = clean_inline(text)
+    text = _normalise(text)
     return bool(text) and read_venue_line(text) is None and not _BULLET.match(text)
 
 
@@ -65,7 +64,7 @@ paper_strategy = st.tuples(
     VENUE_LINES,
     st.integers(1000, 2999),
     LINE_TEXT.filter(_title_ok),
-    st.lists(LINE_TEXT.filter(lambda t: bool(clean_inline(t))), max_size=10),
+    st.lists(LINE_TEXT.filter(lambda t: bool(_normalise(t))), max_size=10),
     st.one_of(st.none(), LINE_TEXT.filter(_abstract_ok)),
 )
 
@@ -89,8 +88,7 @@ def test_rendered_pages_round_trip(papers):
     assert len(page.papers) == len(papers)
     for got, ((venue, kind, ptype), year, title, authors, abstract) in zip(page.papers, papers):
         assert (got.venue, got.venue_kind, got.year, got.paper_type) == (venue, kind, year, ptype)
-        assert got.title == clean_inline(title.replace("\ufeff", "").replace("\xa0", " ")
-                                         .replace("\t", " ").replace("\u202f", " "))
+        assert got.title == _normalise(title)
         assert len(got.authors) == len(authors)
         if abstract is None:
             assert got.abstract is None

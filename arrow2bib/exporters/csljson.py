@@ -1,0 +1,297 @@
+"""The ``csljson`` format: CSL-JSON, the input of citeproc-js (Zotero, Mendeley), pandoc and
+citeproc-py.
+
+The output is one JSON array of CSL 1.0.2 items, valid against the official
+``csl-data.json`` schema, UTF-8, with a fixed key order. Conventions (see the README):
+
+- ``type`` from :data:`CSL_TYPES` (the page's paper type, then its venue kind word, then
+  the venue table's kind), ``document`` when none says.
+- The venue table gives ``container-title`` (the proceedings or journal), ``event-title``
+  (the conference) and ``publisher``; an unknown venue is kept as written in
+  ``container-title``. ``event`` repeats ``event-title``: it is the name CSL 1.0.1 used,
+  and processors and styles that predate 1.0.2 read only that one.
+- Names: ``family``/``given``/``suffix``; a particle (``de`` in ``Maarten de Rijke``) is a
+  ``non-dropping-particle``, the way citeproc-js reads a particle kept in the family field,
+  so each style decides with ``demote-non-dropping-particle`` whether to demote it. A
+  nickname is not part of ``given``; it goes to ``custom``.
+- A cut author list lists the real names only (never "others") and says so in ``note``
+  (which readers see) and in ``custom.authors-status``.
+- Titles and abstracts are plain text: ``**bold**`` markers are dropped (citeproc-py
+  prints ``<b>`` literally, and Zotero's abstract field is plain text); ``$math$`` is kept,
+  and in titles wrapped in ``<span class="nocase">`` so title-casing styles leave it alone.
+- ``URL`` holds the first URL; ``custom.urls`` all of them, and ``note`` the others.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable, Iterable, TextIO
+
+from ..hookspecs import hookimpl
+from ..markup import spans
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
+from ..venues import Venue, resolve
+from .base import Entry, Exporter, ExportOptions
+
+__all__ = [
+    "CSL_TYPES",
+    "CslJsonExporter",
+    "csl_item",
+    "csl_title",
+    "for_legacy_processors",
+]
+
+#: The page's paper type (lower case) -> CSL item type.
+CSL_TYPES = {
+    "conference paper": "paper-conference",
+    "short paper": "paper-conference",
+    "full paper": "paper-conference",
+    "long paper": "paper-conference",
+    "workshop paper": "paper-conference",
+    "demo paper": "paper-conference",
+    "poster": "paper-conference",
+    "abstract": "paper-conference",
+    "extended abstract": "paper-conference",
+    "journal article": "article-journal",
+    "journal paper": "article-journal",
+    "article": "article-journal",
+    "preprint": "article",
+    "book chapter": "chapter",
+    "thesis": "thesis",
+}
+#: When the paper type says nothing: the page's venue kind word (lower case).
+VENUE_KIND_TYPES = {
+    "conference": "paper-conference",
+    "workshop": "paper-conference",
+    "symposium": "paper-conference",
+    "proceedings": "paper-conference",
+    "journal": "article-journal",
+    "transactions": "article-journal",
+    "magazine": "article-magazine",
+}
+#: Then the venue table's kind.
+TABLE_KIND_TYPES = {"proceedings": "paper-conference", "journal": "article-journal"}
+FALLBACK_TYPE = "document"
+
+#: Keys CSL 1.0.2 added that pre-1.0.2 processors (citeproc-py 0.11) warn about.
+CSL_102_ONLY = ("custom", "event-title")
+
+#: Names a careless source uses for "and more authors": never written as an author.
+_NOT_AUTHORS = re.compile(r"^\s*(?:and\s+)?(?:others|et\.?\s*al\.?)\s*$", re.IGNORECASE)
+_NOCASE = '<span class="nocase">{}</span>'
+
+Report = Callable[[Problem], None]
+
+
+def csl_type(paper: Paper, venue: Venue | None) -> str:
+    """The CSL item type of ``paper``: paper type, then venue kind word, then table kind."""
+    found = CSL_TYPES.get(paper.paper_type.strip().lower())
+    found = found or VENUE_KIND_TYPES.get(paper.venue_kind.strip().lower())
+    if found is None and venue is not None:
+        found = TABLE_KIND_TYPES.get(venue.kind)
+    return found or FALLBACK_TYPE
+
+
+def csl_text(text: str) -> str:
+    """``text`` as CSL plain text: bold markers dropped, math kept with its ``$``."""
+    return "".join(f"${s.text}$" if s.kind == "math" else s.text for s in spans(text))
+
+
+def csl_title(text: str) -> str:
+    """A title as CSL rich text: like :func:`csl_text`, with each whitespace-delimited run
+    that holds math wrapped in ``<span class="nocase">``, so that a title-casing style
+    does not turn ``$\\log k$`` into ``$\\log K$``. Acronyms and mixed case (``DeepFM``,
+    ``LoRA``) are not wrapped: CSL title case only changes lower-case words, no style of
+    the CSL repository sentence-cases titles, and Zotero shows the tags in its title field."""
+    out: list[str] = []
+    run: list[str] = []  # the current run without white space (math may hold some)
+    protect = False
+
+    def flush() -> None:
+        nonlocal protect
+        if run:
+            out.append(_NOCASE.format("".join(run)) if protect else "".join(run))
+        run.clear()
+        protect = False
+
+    for span in spans(text):
+        if span.kind == "math":
+            run.append(f"${span.text}$")
+            protect = True
+            continue
+        # bold markers are dropped; split at white space, the first part continues the run
+        for index, part in enumerate(re.split(r"(\s+)", span.text)):
+            if index % 2:
+                flush()
+                out.append(part)
+            elif part:
+                run.append(part)
+    flush()
+    return "".join(out)
+
+
+def _name(person: Person) -> dict[str, str]:
+    if person.is_literal:
+        return {"literal": person.literal}
+    name: dict[str, str] = {"family": person.family or ""}
+    if person.given:
+        name["given"] = person.given
+    if person.particle:
+        name["non-dropping-particle"] = person.particle
+    if person.suffix:
+        name["suffix"] = person.suffix
+    return name
+
+
+def _problem(paper: Paper, message: str, **details: Any) -> Problem:
+    return Problem(
+        code="export-lossy",
+        severity=Severity.WARNING,
+        message=message,
+        source=paper.source,
+        line=paper.line or None,
+        title=paper.title,
+        details={"format": "csljson", **details},
+    )
+
+
+def _truncation_note(status: AuthorStatus) -> str | None:
+    if status is AuthorStatus.TRUNCATED:
+        return (
+            f"Author list truncated: the source page shows only {MAX_AUTHORS_SHOWN} "
+            "of the authors."
+        )
+    if status is AuthorStatus.MAY_BE_TRUNCATED:
+        return (
+            f"Author list may be incomplete: the source page shows at most "
+            f"{MAX_AUTHORS_SHOWN} authors."
+        )
+    return None
+
+
+def csl_item(entry: Entry, report: Report = lambda problem: None) -> dict[str, Any]:
+    """One paper as a CSL-JSON item (a dict in the documented key order)."""
+    paper = entry.paper
+    venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
+    item: dict[str, Any] = {"id": entry.key, "type": csl_type(paper, venue)}
+    if paper.title:
+        item["title"] = csl_title(paper.title)
+
+    authors: list[dict[str, str]] = []
+    nicknames: list[dict[str, Any]] = []
+    dropped: list[str] = []
+    for person in paper.authors:
+        if _NOT_AUTHORS.match(person.literal):
+            dropped.append(person.literal)
+            continue
+        if person.nickname:
+            nicknames.append(
+                {"index": len(authors), "literal": person.literal, "nickname": person.nickname}
+            )
+        authors.append(_name(person))
+    if dropped:
+        report(_problem(paper, f"Left out {dropped!r}: not an author's name.", dropped=dropped))
+    if authors:
+        item["author"] = authors
+    if paper.year is not None:
+        item["issued"] = {"date-parts": [[paper.year]]}
+
+    if venue is not None:
+        if venue.published:
+            item["container-title"] = venue.container
+            if venue.short and venue.short != venue.container:
+                item["container-title-short"] = venue.short
+        if venue.series:
+            item["collection-title"] = venue.series
+        if venue.kind == "proceedings":
+            # a workshop without proceedings: the container names where it was presented
+            event = venue.event if venue.published else venue.container
+            if event:
+                item["event-title"] = event
+                item["event"] = event
+        if venue.volume:
+            item["volume"] = venue.volume
+        if venue.publisher:
+            item["publisher"] = venue.publisher
+        if venue.issn:
+            item["ISSN"] = venue.issn
+    elif paper.venue:
+        item["container-title"] = paper.venue  # unknown venue: keep it as written
+
+    if paper.urls:
+        item["URL"] = paper.urls[0]
+    abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
+    if abstract:
+        item["abstract"] = csl_text(abstract)
+
+    notes = [n for n in (_truncation_note(paper.authors_status),) if n]
+    if len(paper.urls) > 1:
+        notes.append("Other URLs: " + " ".join(paper.urls[1:]))
+    if notes:
+        item["note"] = "\n".join(notes)
+
+    custom: dict[str, Any] = {"authors-status": paper.authors_status.value}
+    for key, value in (
+        ("venue", paper.venue),
+        ("venue-kind", paper.venue_kind),
+        ("paper-type", paper.paper_type),
+    ):
+        if value:
+            custom[key] = value
+    if paper.urls:
+        custom["urls"] = list(paper.urls)
+    if nicknames:
+        custom["nicknames"] = nicknames
+    if paper.source:
+        custom["source"] = paper.source
+    if paper.line:
+        custom["line"] = paper.line
+    item["custom"] = custom
+    return item
+
+
+def for_legacy_processors(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` without the keys CSL 1.0.2 added (:data:`CSL_102_ONLY`), for processors
+    that predate it, such as citeproc-py 0.11 (which warns about each unknown key). The
+    event name stays in ``event``, the 1.0.1 name; ``custom`` only held data no style prints.
+    """
+    return [{k: v for k, v in item.items() if k not in CSL_102_ONLY} for item in items]
+
+
+def _dumps(value: Any, depth: int) -> str:
+    """JSON indented by two spaces, except that an item's small parts (a name, a date, a
+    short list) stay on one line, so a diff shows one changed author as one line.
+    ensure_ascii=False writes raw UTF-8; json still escapes control characters."""
+    flat = json.dumps(value, ensure_ascii=False)
+    if (depth >= 2 and len(flat) <= 80) or not isinstance(value, (list, dict)) or not value:
+        return flat
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, list):
+        parts = [inner + _dumps(v, depth + 1) for v in value]
+        return "[\n" + ",\n".join(parts) + f"\n{pad}]"
+    parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dumps(v, depth + 1)}"
+             for k, v in value.items()]
+    return "{\n" + ",\n".join(parts) + f"\n{pad}}}"
+
+
+class CslJsonExporter(Exporter):
+    """CSL-JSON: a JSON array of CSL 1.0.2 items, for Zotero, pandoc and citeproc."""
+
+    name = "csljson"
+    aliases = ("csl-json", "csl")
+    extension = ".json"
+    description = "CSL-JSON (CSL 1.0.2 items) for Zotero, pandoc, citeproc-js/py"
+    default_for_extension = True
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write ``entries`` as one JSON array, two-space indented, ending in a newline."""
+        items = [csl_item(entry, options.report) for entry in entries]
+        out.write(_dumps(items, 0))
+        out.write("\n")
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the ``csljson`` format."""
+    register(CslJsonExporter())

@@ -1,0 +1,242 @@
+"""The ``ris`` format: RIS records for EndNote, Zotero, Mendeley and rispy.
+
+Every line is ``XX  - value`` (two spaces, hyphen, space); a record starts with ``TY`` and
+ends with ``ER  - ``. Lines end in CRLF, as the RIS specification says and Zotero writes
+(``-O eol=lf`` for LF); the text is UTF-8 without a byte-order mark (a BOM hides the first
+record from line-based readers such as rispy; ``-O bom=yes`` adds one for old EndNote
+versions that guess the encoding).
+
+Conventions (see the README):
+
+- ``TY`` from :data:`RIS_TYPES`: ``CPAPER`` (conference paper), ``JOUR``, ``GEN``...
+- ``AU  - Family, Given[, Suffix]`` per real author, particle with the family name
+  (``de Rijke, Maarten``); a cut author list is said in ``N1``, never with a fake author.
+- ``PY`` the year; ``T2`` the proceedings title (EndNote's "Conference Name" field, what
+  EndNote and Mendeley print as the container) or the journal; for ``CPAPER`` ``C3``
+  repeats the proceedings title, because Zotero reads ``T2`` of a conference paper as the
+  conference name and only ``C3`` as its proceedings title. ``J2`` the journal's short name.
+- ``AB`` the abstract as plain text (no ``**``; math kept as ``$...$``); ``UR`` one line
+  per URL; ``PB`` the publisher; ``ID`` the citation key.
+- :func:`ris_value` makes each value one line: line breaks and tabs become spaces, other
+  control characters are removed, runs of white space become one space.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Callable, Iterable, TextIO
+
+from ..errors import ExportError
+from ..hookspecs import hookimpl
+from ..markup import plain
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
+from ..venues import Venue, resolve
+from .base import Entry, Exporter, ExportOptions
+
+__all__ = ["RIS_TYPES", "RisExporter", "ris_name", "ris_record", "ris_value"]
+
+#: The page's paper type (lower case) -> RIS reference type.
+RIS_TYPES = {
+    "conference paper": "CPAPER",
+    "short paper": "CPAPER",
+    "full paper": "CPAPER",
+    "long paper": "CPAPER",
+    "workshop paper": "CPAPER",
+    "demo paper": "CPAPER",
+    "poster": "CPAPER",
+    "abstract": "CPAPER",
+    "extended abstract": "CPAPER",
+    "journal article": "JOUR",
+    "journal paper": "JOUR",
+    "article": "JOUR",
+    "preprint": "UNPB",
+    "book chapter": "CHAP",
+    "thesis": "THES",
+}
+#: When the paper type says nothing: the page's venue kind word (lower case).
+VENUE_KIND_TYPES = {
+    "conference": "CPAPER",
+    "workshop": "CPAPER",
+    "symposium": "CPAPER",
+    "proceedings": "CPAPER",
+    "journal": "JOUR",
+    "transactions": "JOUR",
+    "magazine": "MGZN",
+}
+#: Then the venue table's kind.
+TABLE_KIND_TYPES = {"proceedings": "CPAPER", "journal": "JOUR"}
+FALLBACK_TYPE = "GEN"
+
+EOLS = {"crlf": "\r\n", "lf": "\n"}
+BOM = "\ufeff"
+
+# Everything str.splitlines() breaks at, plus tab: folded to a space. Other control
+# characters (C0, DEL, C1) and lone surrogates are removed.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]")
+_SPACE = re.compile(r"\s+")
+#: Names a careless source uses for "and more authors": never written as an author.
+_NOT_AUTHORS = re.compile(r"^\s*(?:and\s+)?(?:others|et\.?\s*al\.?)\s*$", re.IGNORECASE)
+
+Report = Callable[[Problem], None]
+
+
+def _removable(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cs")
+
+
+def ris_value(text: str) -> tuple[str, bool]:
+    """``text`` as one RIS line: the value and whether anything beyond spacing changed.
+
+    Line breaks (every character ``str.splitlines`` breaks at) and tabs become spaces, so
+    no part of a value can start a line and be read as a tag; other control characters are
+    removed; runs of white space become one space, and the ends are trimmed (readers trim
+    them anyway)."""
+    folded = _BREAKS.sub(" ", text)
+    changed = folded != text
+    if any(_removable(c) for c in folded):
+        folded = "".join(c for c in folded if not _removable(c))
+        changed = True
+    return _SPACE.sub(" ", folded).strip(), changed
+
+
+def ris_name(person: Person) -> str:
+    """``Family, Given[, Suffix]`` with the particle in front of the family name; a name
+    kept whole (an organisation) as it is. The nickname has no place in RIS."""
+    if person.is_literal:
+        return person.literal
+    family = " ".join(p for p in (person.particle, person.family) if p)
+    parts = [family] + [p for p in (person.given, person.suffix) if p]
+    return ", ".join(parts)
+
+
+def ris_type(paper: Paper, venue: Venue | None) -> str:
+    """The RIS ``TY`` of ``paper``: paper type, then venue kind word, then table kind."""
+    found = RIS_TYPES.get(paper.paper_type.strip().lower())
+    found = found or VENUE_KIND_TYPES.get(paper.venue_kind.strip().lower())
+    if found is None and venue is not None:
+        found = TABLE_KIND_TYPES.get(venue.kind)
+    return found or FALLBACK_TYPE
+
+
+def _problem(paper: Paper, message: str, **details: Any) -> Problem:
+    return Problem(
+        code="export-lossy",
+        severity=Severity.WARNING,
+        message=message,
+        source=paper.source,
+        line=paper.line or None,
+        title=paper.title,
+        details={"format": "ris", **details},
+    )
+
+
+_TRUNCATION_NOTES = {
+    AuthorStatus.TRUNCATED: (
+        f"Author list truncated: the source page shows only {MAX_AUTHORS_SHOWN} of the authors."
+    ),
+    AuthorStatus.MAY_BE_TRUNCATED: (
+        f"Author list may be incomplete: the source page shows at most {MAX_AUTHORS_SHOWN} "
+        "authors."
+    ),
+}
+
+
+def ris_record(entry: Entry, report: Report = lambda problem: None) -> list[tuple[str, str]]:
+    """One paper as ``(tag, value)`` pairs, ``TY`` first and ``ER`` last, values one line."""
+    paper = entry.paper
+    venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
+    ty = ris_type(paper, venue)
+    raw: list[tuple[str, str]] = [("ID", entry.key), ("TI", plain(paper.title))]
+    dropped = [p.literal for p in paper.authors if _NOT_AUTHORS.match(p.literal)]
+    if dropped:
+        report(_problem(paper, f"Left out {dropped!r}: not an author's name.", dropped=dropped))
+    raw += [("AU", ris_name(p)) for p in paper.authors if p.literal not in dropped]
+    if paper.year is not None:
+        raw.append(("PY", str(paper.year)))
+    container = venue.container if venue is not None else paper.venue
+    if container:
+        raw.append(("T2", container))
+        if ty == "CPAPER" and (venue is None or venue.published):
+            raw.append(("C3", container))
+    if venue is not None:
+        if ty == "JOUR" and venue.short and venue.short != venue.container:
+            raw.append(("J2", venue.short))
+        if venue.series:
+            raw.append(("T3", venue.series))
+        if venue.volume:
+            raw.append(("VL", venue.volume))
+        if venue.publisher:
+            raw.append(("PB", venue.publisher))
+        if venue.issn:
+            raw.append(("SN", venue.issn))
+    abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
+    if abstract:
+        raw.append(("AB", plain(abstract)))
+    raw += [("UR", url) for url in paper.urls]
+    if paper.authors_status in _TRUNCATION_NOTES:
+        raw.append(("N1", _TRUNCATION_NOTES[paper.authors_status]))
+
+    pairs = [("TY", ty)]
+    altered = []
+    for tag, value in raw:
+        line, changed = ris_value(value)
+        if changed:
+            altered.append(tag)
+        if line:
+            pairs.append((tag, line))
+    if altered:
+        report(_problem(
+            paper,
+            "Line breaks, tabs or control characters in "
+            f"{', '.join(sorted(set(altered)))} were turned into spaces or removed: "
+            "a RIS value is one line.",
+            tags=sorted(set(altered)),
+        ))
+    nicknames = [p.literal for p in paper.authors if p.nickname]
+    if nicknames:
+        report(_problem(
+            paper,
+            f"RIS has no place for nicknames; written without them: {', '.join(nicknames)}.",
+            authors=nicknames,
+        ))
+    pairs.append(("ER", ""))
+    return pairs
+
+
+class RisExporter(Exporter):
+    """RIS: tagged records for EndNote, Zotero, Mendeley."""
+
+    name = "ris"
+    extension = ".ris"
+    description = "RIS tagged records (EndNote, Zotero, Mendeley)"
+    options = {
+        "eol": "line ending: crlf (the RIS specification's, default) or lf",
+        "bom": "start with a UTF-8 byte-order mark: no (default) or yes",
+    }
+
+    def _choice(self, options: ExportOptions, name: str, choices: Iterable[str]) -> str:
+        value = self.option(options, name, next(iter(choices))).strip().lower()
+        if value not in choices:
+            raise ExportError(
+                f"RIS option {name}={value!r} is not valid; use one of: {', '.join(choices)}."
+            )
+        return value
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write one record per entry."""
+        eol = EOLS[self._choice(options, "eol", EOLS)]
+        if self._choice(options, "bom", ("no", "yes")) == "yes":
+            out.write(BOM)
+        # no empty line between records: the specification has none, and every line of
+        # the file then matches "XX  - "
+        for entry in entries:
+            for tag, value in ris_record(entry, options.report):
+                # "ER  - " keeps its trailing space: the pattern is "XX  - value"
+                out.write(f"{tag}  - {value}{eol}")
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the ``ris`` format."""
+    register(RisExporter())
