@@ -1,0 +1,315 @@
+"""The ``orcid`` format: ORCID API v3.0 work XML, ready to POST to a record's works.
+
+Two layouts (``-O layout=...``): ``bulk`` (the default) writes ``<bulk:bulk>`` documents of
+at most 100 works each, ORCID's limit for one bulk POST; ``work`` writes one ``<work:work>``
+document per paper. Elements follow the order of ``work-3.0.xsd``.
+
+ORCID's API requires an external id with relationship ``self``. The page gives no DOI, and
+its URLs are code links rather than the work itself, so each work is identified by its
+citation key as a ``source-work-id`` ("a non-standard ID assigned by the source"): stable
+over runs, so posting the same page twice is refused as a duplicate instead of doubling the
+record. The first usable URL goes to ``common:url``; every URL stays in the abstract.
+
+Anything cut or left out (a title over 1000 characters, a year outside 1900-2100, a
+character XML 1.0 forbids) is reported through ``ExportOptions.report``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Iterator, TextIO
+
+from lxml import etree
+
+from ..errors import ExportError
+from ..hookspecs import hookimpl
+from ..markup import plain
+from ..model import Paper, Problem, Severity
+from ..venues import resolve
+from .base import Document, Entry, Exporter, ExportOptions, Requirements
+
+__all__ = ["WORK_TYPES", "OrcidExporter", "xml_text"]
+
+WORK_NS = "http://www.orcid.org/ns/work"
+COMMON_NS = "http://www.orcid.org/ns/common"
+BULK_NS = "http://www.orcid.org/ns/bulk"
+_WORK_NSMAP = {"work": WORK_NS, "common": COMMON_NS}
+_BULK_NSMAP = {"bulk": BULK_NS, **_WORK_NSMAP}
+
+#: ORCID's limits: bulk POST size (record_3.0 README), the XSD's string-1000, string-150 and
+#: short-description types, and the 2000-character work URL of ORCID's database. ORCID sets
+#: no limit on contributors (its UI shows the first 50) or on external ids per work.
+MAX_WORKS_PER_BULK = 100
+MAX_TITLE = 1000
+MAX_JOURNAL_TITLE = 1000
+MAX_DESCRIPTION = 5000
+MAX_CREDIT_NAME = 150
+MAX_URL = 2000
+#: ``common:year`` of the XSD.
+YEARS = range(1900, 2101)
+
+#: The page's paper type (lower case) -> ORCID ``work:type`` (WorkType.java).
+WORK_TYPES = {
+    "conference paper": "conference-paper",
+    "short paper": "conference-paper",
+    "full paper": "conference-paper",
+    "long paper": "conference-paper",
+    "workshop paper": "conference-paper",
+    "demo paper": "conference-paper",
+    "poster": "conference-poster",
+    "abstract": "conference-abstract",
+    "extended abstract": "conference-abstract",
+    "journal article": "journal-article",
+    "journal paper": "journal-article",
+    "article": "journal-article",
+    "preprint": "preprint",
+    "book chapter": "book-chapter",
+    "thesis": "dissertation-thesis",
+}
+#: When the paper type is unknown: the page's venue kind, then the venue table's kind.
+VENUE_KIND_TYPES = {
+    "conference": "conference-paper",
+    "workshop": "conference-paper",
+    "symposium": "conference-paper",
+    "journal": "journal-article",
+    "proceedings": "conference-paper",
+}
+FALLBACK_TYPE = "other"
+SELF_ID_TYPE = "source-work-id"
+CONTRIBUTOR_ROLE = "author"
+
+# XML 1.0 Char production; lone surrogates and U+FFFE/U+FFFF fall outside it too.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAKS = re.compile("[ \t\n\r\x85\u2028\u2029]+")
+_NOT_A_PERSON = re.compile(r"(?i)^(and\s+)?(et\.?\s*al\.?|others)$")
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_FILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
+def xml_text(value: str) -> tuple[str, str]:
+    """``value`` without the characters XML 1.0 forbids, and the characters removed.
+
+    The one escaping step of this format: lxml escapes ``&``, ``<`` and ``>`` itself, so
+    ``]]>`` or ``<!DOCTYPE ...>`` in a title stay text.
+    """
+    return _FORBIDDEN.sub("", value), "".join(_FORBIDDEN.findall(value))
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, ending in an ellipsis."""
+    head = text[: limit - 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space > limit // 2:  # cut inside a giant word only when there is no later space
+        head = head[:space]
+    return head.rstrip() + "…"
+
+
+class _Work:
+    """Builds one paper's ``<work:work>``, reporting each change to the paper's data."""
+
+    def __init__(self, entry: Entry, options: ExportOptions, citation: bool):
+        self.entry, self.paper, self.options, self.citation = entry, entry.paper, options, citation
+
+    def report(self, message: str, severity: Severity = Severity.WARNING, **details: object
+               ) -> None:
+        code = "export-skipped" if severity is Severity.ERROR else "export-lossy"
+        self.options.report(Problem(
+            code=code, severity=severity, message=f"ORCID: {message}", source=self.paper.source,
+            line=self.paper.line or None, title=self.paper.title,
+            details={"format": "orcid", "key": self.entry.key, **details},
+        ))
+
+    def text(self, field: str, value: str | None, limit: int | None, line: bool) -> str:
+        """``value`` made fit for ``field``: legal XML, one line if ``line``, within ``limit``."""
+        clean, removed = xml_text(value or "")
+        if removed:
+            codes = [f"U+{ord(c):04X}" for c in sorted(set(removed))]
+            self.report(f"removed characters XML cannot carry from the {field} "
+                        f"({', '.join(codes)})", field=field, removed=codes)
+        clean = _LINE_BREAKS.sub(" ", clean).strip() if line else clean.strip()
+        if limit is not None and len(clean) > limit:
+            self.report(f"the {field} is cut to ORCID's {limit} characters", field=field,
+                        length=len(clean), limit=limit)
+            clean = _shorten(clean, limit)
+        return clean
+
+    def build(self, parent: etree._Element | None) -> etree._Element | None:
+        """The work element (appended to ``parent`` if given), or None when it is skipped."""
+        paper = self.paper
+        title = self.text("title", plain(paper.title), MAX_TITLE, line=True)
+        if not title:
+            self.report("the paper has no title, which ORCID requires; it is left out",
+                        Severity.ERROR, field="title")
+            return None
+        if parent is None:
+            work = etree.Element(f"{{{WORK_NS}}}work", nsmap=_WORK_NSMAP)
+        else:
+            work = etree.SubElement(parent, f"{{{WORK_NS}}}work")
+        _leaf(_node(work, WORK_NS, "title"), COMMON_NS, "title", title)
+        venue = resolve(paper.venue, paper.year, paper.venue_kind)
+        journal = self.text("journal-title", venue.container if venue else paper.venue,
+                            MAX_JOURNAL_TITLE, line=True)
+        _leaf(work, WORK_NS, "journal-title", journal)
+        description = self.text("abstract", plain(paper.abstract or ""), MAX_DESCRIPTION, False)
+        lost = [u for u in paper.urls if u in (paper.abstract or "") and u not in description]
+        if lost:
+            self.report("URLs lost with the end of the abstract", field="urls", urls=lost)
+        _leaf(work, WORK_NS, "short-description", description)
+        if self.citation:
+            from .bibtex import format_entry  # lazily: the BibTeX plugin is loaded apart
+
+            value = self.text("citation", format_entry(self.entry, ascii=False), None, False)
+            if value:
+                citation = _node(work, WORK_NS, "citation")
+                _leaf(citation, WORK_NS, "citation-type", "bibtex")
+                _leaf(citation, WORK_NS, "citation-value", value)
+        _leaf(work, WORK_NS, "type", self.work_type(venue.kind if venue else ""))
+        if paper.year in YEARS:
+            _leaf(_node(work, COMMON_NS, "publication-date"), COMMON_NS, "year", str(paper.year))
+        elif paper.year is not None:
+            self.report(f"the year {paper.year} is outside ORCID's 1900-2100; no date is written",
+                        field="year", year=paper.year)
+        ids = _node(_node(work, COMMON_NS, "external-ids"), COMMON_NS, "external-id")
+        _leaf(ids, COMMON_NS, "external-id-type", SELF_ID_TYPE)
+        _leaf(ids, COMMON_NS, "external-id-value", self.text("key", self.entry.key, None, True))
+        _leaf(ids, COMMON_NS, "external-id-relationship", "self")
+        url = next((u for u in paper.urls if _URL.fullmatch(u) and len(u) <= MAX_URL), None)
+        _leaf(work, COMMON_NS, "url", url)
+        self.contributors(work)
+        return work
+
+    def work_type(self, container_kind: str) -> str:
+        """The ORCID work type from the paper type, else from the venue's kind."""
+        paper = self.paper
+        found = WORK_TYPES.get(paper.paper_type.strip().lower()) or VENUE_KIND_TYPES.get(
+            paper.venue_kind.strip().lower()) or VENUE_KIND_TYPES.get(container_kind)
+        if found is None:
+            self.report(f"no ORCID work type for {paper.paper_type!r}; written as "
+                        f"{FALLBACK_TYPE!r}", Severity.INFO, field="type")
+        return found or FALLBACK_TYPE
+
+    def contributors(self, work: etree._Element) -> None:
+        """One contributor per real author, in page order; never a stand-in for the cut."""
+        parent = _node(work, WORK_NS, "contributors") if self.paper.authors else work
+        for index, person in enumerate(self.paper.authors):
+            name = self.text("credit-name", person.display, MAX_CREDIT_NAME, line=True)
+            if not name or _NOT_A_PERSON.fullmatch(name):
+                self.report(f"the author {person.literal!r} is not a name; left out",
+                            Severity.INFO, field="credit-name", author=person.literal)
+                continue
+            contributor = _node(parent, WORK_NS, "contributor")
+            _leaf(contributor, WORK_NS, "credit-name", name)
+            attributes = _node(contributor, WORK_NS, "contributor-attributes")
+            sequence = "first" if index == 0 else "additional"
+            _leaf(attributes, WORK_NS, "contributor-sequence", sequence)
+            _leaf(attributes, WORK_NS, "contributor-role", CONTRIBUTOR_ROLE)
+
+
+def _node(parent: etree._Element, ns: str, tag: str) -> etree._Element:
+    """Append an empty ``<ns:tag>`` to ``parent`` and return it."""
+    return etree.SubElement(parent, f"{{{ns}}}{tag}")
+
+
+def _leaf(parent: etree._Element, ns: str, tag: str, text: str | None) -> None:
+    """Append ``<ns:tag>text</ns:tag>``, or nothing when ``text`` is None or blank (the XSD
+    wants those elements non-blank, and an absent value is better left out)."""
+    if text and text.strip():
+        _node(parent, ns, tag).text = text
+
+
+def _serialize(root: etree._Element) -> str:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                          pretty_print=True).decode("utf-8")
+
+
+def _file_part(key: str, taken: set[str]) -> str:
+    """A file-name-safe suffix for ``key`` (``-guo2017deepfm``), unique among ``taken``."""
+    base = _FILE_UNSAFE.sub("_", key).strip("._")[:100] or "work"
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name.lower())
+    return f"-{name}"
+
+
+class OrcidExporter(Exporter):
+    """ORCID API v3.0 works: ``<bulk:bulk>`` documents, or one ``<work:work>`` per paper."""
+
+    name = "orcid"
+    extension = ".xml"
+    description = "ORCID API v3.0 work XML (bulk documents of up to 100 works, or one per paper)"
+    options = {
+        "layout": "bulk (default): <bulk:bulk> documents of at most 100 works, numbered -001, "
+        "-002... when there are several; work: one <work:work> document per paper, named "
+        "after its citation key",
+        "citation": "bibtex (default): embed each paper's BibTeX entry; none: leave it out",
+    }
+
+    def _settings(self, options: ExportOptions) -> tuple[str, bool]:
+        layout = self.option(options, "layout", "bulk")
+        citation = self.option(options, "citation", "bibtex")
+        if layout not in ("bulk", "work") or citation not in ("bibtex", "none"):
+            raise ExportError(
+                f"The orcid format takes layout=bulk or layout=work and citation=bibtex or "
+                f"citation=none, not layout={layout!r}, citation={citation!r}."
+            )
+        return layout, citation == "bibtex"
+
+    def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
+        """Yield the bulk documents, or one work document per paper."""
+        layout, citation = self._settings(options)
+        entries = list(entries)
+        if layout == "work":
+            taken: set[str] = set()
+            for entry in entries:
+                work = _Work(entry, options, citation).build(None)
+                if work is not None:
+                    yield Document(_file_part(entry.key, taken), _serialize(work))
+            return
+        roots = []
+        root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
+        for entry in entries:
+            if len(root) == MAX_WORKS_PER_BULK:
+                roots.append(root)
+                root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
+            _Work(entry, options, citation).build(root)
+        roots.append(root)
+        for number, bulk in enumerate(roots, start=1):
+            yield Document(f"-{number:03d}" if len(roots) > 1 else "", _serialize(bulk))
+
+    def requirements(self, paper: Paper) -> Requirements:
+        """What ORCID's schema and API require (a non-blank title; the type and the ``self``
+        id are always written) and what a useful record has (year, contributors, venue)."""
+        work_type = WORK_TYPES.get(paper.paper_type.lower()) or VENUE_KIND_TYPES.get(
+            paper.venue_kind.lower(), FALLBACK_TYPE)
+        required = ("title",) if not xml_text(paper.title)[0].strip() else ()
+        present = {"publication-date": paper.year is not None and paper.year in YEARS,
+                   "contributors": bool(paper.authors), "journal-title": bool(paper.venue)}
+        recommended = tuple(name for name, ok in present.items() if not ok)
+        return Requirements(work_type, required, recommended)
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write the single document; raise ExportError when the papers need several."""
+        layout, _citation = self._settings(options)
+        entries = list(entries)
+        needs_several = len(entries) != 1 if layout == "work" else (
+            len(entries) > MAX_WORKS_PER_BULK)
+        if layout == "work" and not entries:
+            raise ExportError("The orcid work layout writes one document per paper, and there "
+                              "are no papers; use -O layout=bulk for an empty bulk document.")
+        if needs_several:
+            reason = ("one document per paper" if layout == "work" else
+                      f"one bulk document per {MAX_WORKS_PER_BULK} works")
+            raise ExportError(
+                f"The orcid format writes {reason}, and there are {len(entries)} papers: give "
+                "an output file with -o (files are written next to it) instead of one stream."
+            )
+        for document in self.documents(entries, options):
+            out.write(document.text)
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the ``orcid`` format."""
+    register(OrcidExporter())
