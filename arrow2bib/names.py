@@ -14,6 +14,7 @@ processors expect them:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -37,6 +38,7 @@ _SPACE = re.compile(r"\s+")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``, for comparing names and titles."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -53,8 +55,11 @@ def _is_suffix(word: str) -> bool:
     return word.rstrip(".").lower() in SUFFIXES
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_name(displayed: str) -> Person:
-    """Split one displayed author name into a :class:`~arrow2bib.model.Person`."""
+    """Split one displayed author name into a :class:`~arrow2bib.model.Person`.
+
+    Cached: the same names recur on a page, and :class:`Person` is immutable."""
     literal = _SPACE.sub(" ", displayed).strip()
     if not literal or _AND.search(literal) or not any(c.isalpha() for c in literal):
         return Person(literal=literal)

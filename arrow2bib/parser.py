@@ -60,6 +60,8 @@ _SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
 
 
 def _normalise(text: str) -> str:
+    if text.isascii() and "\t" not in text and "  " not in text:
+        return text.strip()  # the common case, without a regex
     return clean_inline(text.translate(_SPACES))
 
 
@@ -210,7 +212,7 @@ class PageReader:
                 details={"authors": block.authors},
             )
             return None
-        authors = tuple(parse_name(_normalise(a)) for a in block.authors)
+        authors = tuple(parse_name(a) for a in block.authors)
         raw_abstract = " ".join(block.abstract) or None
         abstract, urls = repair_abstract(raw_abstract) if raw_abstract else (None, ())
         self.papers_read += 1

@@ -62,30 +62,38 @@ def _decode_error(source: str, exc: UnicodeDecodeError, line: int) -> InputError
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
+_CHUNK = 1 << 20
+
+
 def _text_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[int, str]]:
-    """Decode line by line, so that an undecodable byte is reported on its own line."""
+    """Decode in large chunks (fast), reporting an undecodable byte on its own line."""
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         yield from _wide_lines(stream, source, encoding)
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     number = 0
     pending = ""
-    for raw in stream:
+    while True:
+        chunk = stream.read(_CHUNK)
         try:
-            text = pending + decoder.decode(raw)
+            text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
-            raise _decode_error(source, exc, number + 1) from None
-        # old Mac files end lines with a lone CR: split those too (a CRLF split by the
-        # chunking never happens here, since binary iteration ends lines at LF)
+            before = chunk[: max(exc.start, 0)]
+            line = number + 1 + before.count(b"\n") + pending.count("\r")
+            raise _decode_error(source, exc, line) from None
+        text = pending + text
+        if chunk and text.endswith("\r"):
+            # the LF of a CRLF may start the next chunk: keep the CR back
+            text, carry = text[:-1], "\r"
+        else:
+            carry = ""
         parts = _LINE_BREAK.split(text)
-        pending = parts.pop()
+        pending = parts.pop() + carry
         for part in parts:
             number += 1
             yield number, part
-    try:
-        pending += decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        raise _decode_error(source, exc, number + 1) from None
+        if not chunk:
+            break
     if pending:
         yield number + 1, pending
 

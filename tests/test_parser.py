@@ -282,3 +282,24 @@ def test_author_that_looks_like_a_venue_line():
         "AAAI Conference 2020 Conference Paper\nT\n• ACL Workshop 2019 Workshop Paper\n• Bo Li\n")
     assert [a.literal for a in page.papers[0].authors] == [
         "ACL Workshop 2019 Workshop Paper", "Bo Li"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_numbers_across_chunks(tmp_path, monkeypatch, newline):
+    """Lines stay numbered right when decoding chunks split a line, a CRLF or a character."""
+    import arrow2bib.readers as readers
+
+    monkeypatch.setattr(readers, "_CHUNK", 7)
+    text = newline.join(
+        ["Author name cluster", "Jürgen Müller", "1 papers", "",
+         "AAAI Conference 2020 Conference Paper", "Über Alles", "• Jürgen Müller", "Abstract ü."])
+    path = tmp_path / "p.txt"
+    path.write_bytes(text.encode("utf-8"))
+    page = arrow2bib.parse_file(path)
+    (paper,) = page.papers
+    assert (paper.line, paper.title, paper.abstract) == (5, "Über Alles", "Abstract ü.")
+    assert page.cluster == "Jürgen Müller"
+    bad = text.encode("utf-8").replace("Über".encode("utf-8"), b"\xff\xfeber")
+    path.write_bytes(bad)
+    with pytest.raises(InputError, match=r":6: "):
+        arrow2bib.parse_file(path)
