@@ -245,3 +245,42 @@ def test_checks_are_fresh_per_run(pm):
 def test_check_skip(pm):
     run = CheckRun(pm, CheckContext(), skip=["truncated-authors"])
     assert "truncated-authors" not in [c.name for c in run.checks]
+
+
+# ---- missing fields per format --------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "fmt, entry_type, required, recommended",
+    [
+        ("bibtex", "inproceedings", ["author", "booktitle", "year"], []),
+        ("biblatex", "inproceedings", ["author", "booktitle", "date"], []),
+        ("csljson", "paper-conference", [], ["author", "issued", "container-title"]),
+        ("ris", "CPAPER", [], ["AU", "PY", "T2"]),
+        ("orcid", "conference-paper", [], ["publication-date", "contributors",
+                                           "journal-title"]),
+    ],
+)
+def test_missing_fields_per_format(pm, fmt, entry_type, required, recommended):
+    from arrow2bib.formats import Formats
+
+    exporter = Formats(pm).get(fmt)
+    bare = paper("A Title", authors=(), year=None, venue="")
+    page = arrow2bib.Page(source="p.txt", papers=(bare,))
+    found = [p for p in run_checks(page, pm=pm, context=CheckContext(exporter=exporter))
+             if p.code == "missing-field"]
+    (problem,) = found
+    assert problem.details["format"] == fmt
+    assert problem.details["entry_type"] == entry_type
+    assert sorted(problem.details["required"]) == sorted(required)
+    assert set(recommended) <= set(problem.details["recommended"]) or required
+    assert problem.severity is (Severity.ERROR if required else Severity.INFO)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "csljson", "ris", "orcid"])
+def test_sample_page_has_every_required_field(pm, sample_page, fmt):
+    from arrow2bib.formats import Formats
+
+    exporter = Formats(pm).get(fmt)
+    found = [p for p in run_checks(sample_page, pm=pm, context=CheckContext(exporter=exporter))
+             if p.code == "missing-field" and p.severity is Severity.ERROR]
+    assert found == []

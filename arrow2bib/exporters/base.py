@@ -9,7 +9,7 @@ from typing import Callable, ClassVar, Iterable, Iterator, Mapping, TextIO
 
 from ..model import Page, Paper, Problem
 
-__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Requirements"]
+__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Requirements", "missing"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,21 @@ class Document:
 
     suffix: str
     text: str
+
+
+def missing(
+    entry_type: str,
+    present: Iterable[str],
+    required: Mapping[str, tuple[str, ...]],
+    recommended: Mapping[str, tuple[str, ...]],
+) -> Requirements:
+    """Compare the fields a format writes for a paper with its tables of required and
+    recommended fields per entry type (key ``""`` holds the default)."""
+    have = set(present)
+    need = required.get(entry_type, required.get("", ()))
+    want = recommended.get(entry_type, recommended.get("", ()))
+    return Requirements(entry_type, tuple(f for f in need if f not in have),
+                        tuple(f for f in want if f not in have))
 
 
 class Exporter(abc.ABC):

@@ -32,7 +32,7 @@ from ..hookspecs import hookimpl
 from ..markup import spans
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions
+from .base import Entry, Exporter, ExportOptions, Requirements, missing
 
 __all__ = [
     "CSL_TYPES",
@@ -275,6 +275,16 @@ def _dumps(value: Any, depth: int) -> str:
     return "{\n" + ",\n".join(parts) + f"\n{pad}}}"
 
 
+#: What CSL styles need to render a reference (APA, Chicago, IEEE): a title always; the
+#: author, date and container for articles and papers.
+REQUIRED_FIELDS = {"": ("title",)}
+RECOMMENDED_FIELDS = {
+    "paper-conference": ("author", "issued", "container-title"),
+    "article-journal": ("author", "issued", "container-title"),
+    "": ("author", "issued"),
+}
+
+
 class CslJsonExporter(Exporter):
     """CSL-JSON: a JSON array of CSL 1.0.2 items, for Zotero, pandoc and citeproc."""
 
@@ -289,6 +299,12 @@ class CslJsonExporter(Exporter):
         items = [csl_item(entry, options.report) for entry in entries]
         out.write(_dumps(items, 0))
         out.write("\n")
+
+    def requirements(self, paper: Paper) -> Requirements:
+        """The CSL fields styles need that this paper's item lacks."""
+        item = csl_item(Entry(key="check", paper=paper))
+        present = [k for k, v in item.items() if v not in (None, "", [], {})]
+        return missing(item["type"], present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
 
 @hookimpl

@@ -32,7 +32,7 @@ from ..hookspecs import hookimpl
 from ..markup import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions
+from .base import Entry, Exporter, ExportOptions, Requirements, missing
 
 __all__ = ["RIS_TYPES", "RisExporter", "ris_name", "ris_record", "ris_value"]
 
@@ -204,6 +204,12 @@ def ris_record(entry: Entry, report: Report = lambda problem: None) -> list[tupl
     return pairs
 
 
+#: Tags EndNote and Zotero need for a usable record: a title always; authors, year and the
+#: proceedings or journal for papers and articles.
+REQUIRED_FIELDS = {"": ("TI",)}
+RECOMMENDED_FIELDS = {"CPAPER": ("AU", "PY", "T2"), "JOUR": ("AU", "PY", "T2"), "": ("AU", "PY")}
+
+
 class RisExporter(Exporter):
     """RIS: tagged records for EndNote, Zotero, Mendeley."""
 
@@ -234,6 +240,12 @@ class RisExporter(Exporter):
             for tag, value in ris_record(entry, options.report):
                 # "ER  - " keeps its trailing space: the pattern is "XX  - value"
                 out.write(f"{tag}  - {value}{eol}")
+
+    def requirements(self, paper: Paper) -> Requirements:
+        """The RIS tags this paper's record lacks."""
+        record = ris_record(Entry(key="check", paper=paper))
+        present = [tag for tag, value in record if value]
+        return missing(record[0][1], present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
 
 @hookimpl
