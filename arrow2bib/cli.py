@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
 
     formats = sub.add_parser("formats", help="list the output formats")
     formats.add_argument("--json", action="store_true", help="as JSON")
+
+    plugins = sub.add_parser("plugins", help="list the installed plugins, as JSON")
+    plugins.add_argument("--all", action="store_true", help="include the built-in plugins")
     return parser
 
 
@@ -192,6 +195,27 @@ def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _plugins(args: argparse.Namespace, pm, out: TextIO) -> int:
+    from .plugins import DEFAULT_PLUGINS, plugin_distribution
+
+    rows = []
+    for name, plugin in pm.list_name_plugin():
+        builtin = name in DEFAULT_PLUGINS
+        if builtin and not args.all:
+            continue
+        dist = plugin_distribution(pm, name)
+        rows.append({
+            "name": name,
+            "distribution": dist[0] if dist else ("arrow2bib" if builtin else None),
+            "version": dist[1] if dist else (__version__ if builtin else None),
+            "builtin": builtin,
+            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+        })
+    json.dump(rows, out, indent=2)
+    out.write("\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
@@ -216,6 +240,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     try:
         if args.command in commands:
             return commands[args.command](args, formats, pm, out, err)
+        if args.command == "plugins":
+            return _plugins(args, pm, out)
         return _formats(args, formats, out)
     except (_UsageError, FormatError) as exc:
         print(f"arrow2bib: error: {exc}", file=err)

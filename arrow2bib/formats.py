@@ -31,9 +31,11 @@ class FormatInfo:
 
 
 def _plugin_label(pm: pluggy.PluginManager, plugin: object) -> str:
+    from .plugins import plugin_distribution
+
     name = pm.get_name(plugin) or repr(plugin)
-    dist = dict((p, d) for p, d in pm.list_plugin_distinfo()).get(plugin)
-    return f"{name} ({dist.project_name} {dist.version})" if dist else name
+    dist = plugin_distribution(pm, name)
+    return f"{name} ({dist[0]} {dist[1]})" if dist else name
 
 
 class Formats:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
+import weakref
 from importlib import metadata
 from typing import Iterable
 
@@ -25,7 +26,14 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 
-__all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "PluginWarning", "get_plugin_manager"]
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "PluginWarning",
+    "get_plugin_manager",
+    "load_entry_points",
+    "plugin_distribution",
+]
 
 ENTRY_POINT_GROUP = "arrow2bib"
 
@@ -40,6 +48,18 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "arrow2bib.exporters.ris",
     "arrow2bib.exporters.orcid",
 )
+
+
+#: For each plugin manager, the distribution (name, version) of each entry-point plugin.
+_DISTRIBUTIONS: weakref.WeakKeyDictionary[pluggy.PluginManager, dict[str, tuple[str, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def plugin_distribution(pm: pluggy.PluginManager, name: str) -> tuple[str, str] | None:
+    """The ``(distribution, version)`` an installed plugin came from, or None (built-in or
+    registered by hand)."""
+    return _DISTRIBUTIONS.get(pm, {}).get(name)
 
 
 class PluginWarning(UserWarning):
@@ -80,6 +100,8 @@ def load_entry_points(
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
             pm.check_pending()
+            if dist is not None:
+                _DISTRIBUTIONS.setdefault(pm, {})[ep.name] = (dist.name, dist.version)
         except Exception as exc:  # any failure in third-party code: isolate it
             if pm.get_plugin(ep.name) is not None:
                 pm.unregister(name=ep.name)
