@@ -1,0 +1,211 @@
+"""The ``bibtex`` format: classic BibTeX, for ``bibtex`` with any ``.bst`` style.
+
+Classic BibTeX is an 8-bit program, so by default every character is written as ASCII LaTeX
+(``{\\"u}``, see :mod:`arrow2bib.latex`); ``-O encoding=utf8`` keeps characters as they are,
+for biber or a UTF-8 aware toolchain. The entry type comes from the venue (T7 of FORMATS.md):
+proceedings -> ``@inproceedings`` with ``booktitle``, journal -> ``@article`` with
+``journal``, anything else -> ``@misc`` with ``howpublished``. The helpers
+:func:`placement`, :func:`write_entry` and :func:`report_changes` serve the ``biblatex``
+exporter too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable, Iterable, NamedTuple, TextIO
+
+from ..errors import ExportError
+from ..hookspecs import hookimpl
+from ..latex import Latex, escape, format_names, render, url_list, verbatim_url
+from ..model import Paper, Problem, Severity
+from ..venues import Venue, resolve
+from .base import Entry, Exporter, ExportOptions, Requirements, missing
+
+__all__ = ["BibTeXExporter", "Placement", "format_entry", "lossy", "placement", "report_changes",
+           "write_entry"]
+
+#: When the venue table does not know a venue, the page's venue kind word decides its role.
+PAGE_KIND_ROLES = {
+    "conference": "proceedings",
+    "workshop": "proceedings",
+    "symposium": "proceedings",
+    "journal": "journal",
+}
+
+#: Role of the venue -> BibTeX entry type and the field that names the venue.
+ENTRY_TYPES = {
+    "proceedings": ("inproceedings", "booktitle"),
+    "journal": ("article", "journal"),
+    "other": ("misc", "howpublished"),
+}
+
+#: The order fields are written in.
+FIELD_ORDER = (
+    "author", "title", "booktitle", "journal", "howpublished", "year", "publisher", "url",
+    "note", "abstract",
+)
+
+#: Fields the standard styles (plain.bst and kin) require per entry type; ``""``: others.
+REQUIRED_FIELDS = {
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "article": ("author", "title", "journal", "year"),
+    "": (),
+}
+#: Fields they print when present and that a reader expects.
+RECOMMENDED_FIELDS = {
+    "inproceedings": ("publisher",),
+    "": ("author", "title", "year"),
+}
+
+#: ``-O encoding=...`` values -> whether to write ASCII only.
+ENCODINGS = {"ascii": True, "utf8": False, "utf-8": False}
+
+Report = Callable[[Problem], None]
+
+
+class Placement(NamedTuple):
+    """Where a paper appeared: ``role`` is ``proceedings``, ``journal`` or ``other``;
+    ``container`` the name to print (``""`` for none); ``venue`` the table's entry, if any."""
+
+    role: str
+    container: str
+    venue: Venue | None
+
+
+def placement(paper: Paper) -> Placement:
+    """The role and name of a paper's venue: from the venue table, or, for a venue it does
+    not know, the venue as the page writes it with the page's venue kind deciding the role."""
+    venue = resolve(paper.venue, paper.year, paper.venue_kind)
+    if venue is not None:
+        return Placement(venue.kind, venue.container, venue)
+    role = PAGE_KIND_ROLES.get(paper.venue_kind.strip().lower(), "other")
+    return Placement(role, " ".join(paper.venue.split()), None)
+
+
+def write_entry(entry_type: str, key: str, fields: Iterable[tuple[str, str]]) -> str:
+    """One entry, one field per line, every value in braces (never a ``"``-delimited value,
+    where an unbraced ``"`` would end it). Empty values are left out."""
+    lines = [f"@{entry_type}{{{key},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields if value]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _is_control(text: str) -> bool:
+    return all(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+
+
+def _describe(changed: Iterable[tuple[str, str]]) -> str:
+    seen: dict[tuple[str, str], None] = dict.fromkeys(changed)
+    return ", ".join(f"{old!r} -> {new!r}" if new else f"{old!r} dropped" for old, new in seen)
+
+
+def lossy(entry: Entry, severity: Severity, message: str, **details: object) -> Problem:
+    """An ``export-lossy`` problem about ``entry``, placed at its paper's line."""
+    paper = entry.paper
+    return Problem(code="export-lossy", severity=severity, message=message,
+                   source=paper.source, line=paper.line or None, title=paper.title,
+                   details={"key": entry.key, **details})
+
+
+def report_changes(
+    entry: Entry, fields: dict[str, Latex], report: Report, *, fmt: str, ascii: bool
+) -> None:
+    """Report what the LaTeX conversion of each field had to change, and a nickname left
+    out, as ``export-lossy`` problems."""
+    for name, latex in fields.items():
+        if not latex.changed:
+            continue
+        hint = ""
+        if ascii and any(not _is_control(old) for old, _new in latex.changed):
+            hint = " Use -O encoding=utf8 (or the biblatex format) to keep them."
+        report(lossy(
+            entry, Severity.WARNING,
+            f"{fmt}: the {name} of {entry.key} has characters it cannot write as they are: "
+            f"{_describe(latex.changed)}.{hint}",
+            format=fmt, field=name, changed=[list(pair) for pair in latex.changed],
+        ))
+    for person in entry.paper.authors:
+        if person.nickname and person.family:
+            report(lossy(
+                entry, Severity.INFO,
+                f"{fmt}: the nickname {person.nickname!r} of {person.literal!r} in "
+                f"{entry.key} has no place in a {fmt} name and was left out.",
+                format=fmt, field="author", nickname=person.nickname,
+            ))
+
+
+def bibtex_fields(paper: Paper, *, ascii: bool) -> tuple[str, dict[str, Latex]]:
+    """The entry type and the LaTeX fields of a paper, before ordering."""
+    place = placement(paper)
+    entry_type, venue_field = ENTRY_TYPES[place.role]
+    fields = {
+        "author": format_names(paper.authors, cut=paper.authors_status.is_cut, ascii=ascii),
+        "title": render(paper.title, ascii=ascii, protect=True),
+        venue_field: escape(place.container, ascii=ascii),
+    }
+    if paper.year is not None:
+        fields["year"] = Latex(str(paper.year))
+    if place.venue is not None and place.venue.publisher:
+        fields["publisher"] = escape(place.venue.publisher, ascii=ascii)
+    urls = [u for u in (verbatim_url(u, ascii=ascii) for u in paper.urls) if u]
+    if urls:
+        # the first URL is the url field; the others would be lost there, so the note
+        # lists them (\url where that is safe, escaped text otherwise)
+        fields["url"] = Latex(urls[0])
+        fields["note"] = Latex(url_list(urls[1:], ascii=ascii))
+    abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
+    if abstract:
+        fields["abstract"] = render(abstract, ascii=ascii)
+    return entry_type, fields
+
+
+def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None) -> str:
+    """The complete BibTeX entry of ``entry``: ASCII LaTeX unless ``ascii`` is False.
+
+    ``report`` receives an ``export-lossy`` problem for each field the conversion changed.
+    """
+    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii)
+    if report is not None:
+        report_changes(entry, fields, report, fmt="bibtex", ascii=ascii)
+    ordered = [(name, fields[name].text) for name in FIELD_ORDER if name in fields]
+    return write_entry(entry_type, entry.key, ordered)
+
+
+class BibTeXExporter(Exporter):
+    """Classic BibTeX, ASCII-safe by default."""
+
+    name = "bibtex"
+    extension = ".bib"
+    description = "BibTeX for bibtex and any .bst style; ASCII LaTeX escapes by default"
+    options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8"}
+    default_for_extension = True
+
+    def ascii(self, options: ExportOptions) -> bool:
+        """Whether ``options`` ask for ASCII output (the default)."""
+        value = self.option(options, "encoding", "ascii").strip().lower()
+        if value not in ENCODINGS:
+            raise ExportError(
+                f"The bibtex option encoding={value!r} is not known; "
+                "use -O encoding=ascii or -O encoding=utf8."
+            )
+        return ENCODINGS[value]
+
+    def requirements(self, paper: Paper) -> Requirements:
+        """The fields BibTeX styles require or recommend that this paper's entry lacks."""
+        entry_type, fields = bibtex_fields(paper, ascii=False)
+        present = [name for name, value in fields.items() if value.text]
+        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write one entry per paper, separated by blank lines."""
+        ascii = self.ascii(options)
+        for index, entry in enumerate(entries):
+            out.write(("\n" if index else "") + format_entry(entry, ascii=ascii,
+                                                              report=options.report))
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the ``bibtex`` format."""
+    register(BibTeXExporter())

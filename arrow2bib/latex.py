@@ -1,0 +1,425 @@
+"""LaTeX text for the BibTeX and biblatex exporters: escaping, case protection, names.
+
+One function escapes text, :func:`escape`; everything else builds on it. Conventions, chosen
+for what BibTeX, biber and pdflatex really do:
+
+- The ten specials ``\\ { } $ & % # _ ~ ^`` and ``< > |`` (which OT1 fonts set as other
+  glyphs) become commands. Braces become ``{\\textbraceleft}``, never ``\\{``: BibTeX counts
+  ``\\{`` as a brace, so an unbalanced one would break the entry.
+- ASCII mode writes every other character as LaTeX, brace *before* the backslash (``{\\"u}``)
+  so that BibTeX sorts, labels and case-changes it as the letter. A character with no LaTeX
+  form becomes its compatibility form (``ﬁ`` -> ``fi``) or ``?``; each such change is returned
+  in :attr:`Latex.changed` for the exporter to report. UTF-8 mode keeps characters as they are.
+- Control characters are dropped (and reported); runs of whitespace become one space.
+- Adjacent characters that TeX would join (``--``, ``''``, `````` ``...) get ``{}`` between
+  them, so the text comes back as written.
+- ``$...$`` spans (from :mod:`arrow2bib.markup`) pass through when they are plain LaTeX math:
+  balanced braces, no ``% # &``, only kernel math commands (:data:`MATH_COMMANDS`). Anything
+  else is text. ``**bold**`` becomes ``\\textbf{...}``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, NamedTuple, Sequence
+
+from .markup import spans
+from .model import Person
+
+__all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
+           "render", "tidy", "url_list", "verbatim_url"]
+
+#: ASCII characters that are not themselves in LaTeX text.
+SPECIALS = {
+    "\\": r"{\textbackslash}", "{": r"{\textbraceleft}", "}": r"{\textbraceright}",
+    "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+    "~": r"{\textasciitilde}", "^": r"{\textasciicircum}",
+    "<": r"{\textless}", ">": r"{\textgreater}", "|": r"{\textbar}",
+}
+
+#: Combining marks -> accent commands. Letter-named ones need a space before their letter.
+ACCENTS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}
+
+#: Letters with their own command (the lower-case i and j lose their dot under accents).
+LETTERS = {
+    "ß": r"\ss", "æ": r"\ae", "Æ": r"\AE", "œ": r"\oe", "Œ": r"\OE", "ø": r"\o", "Ø": r"\O",
+    "ł": r"\l", "Ł": r"\L", "ı": r"\i", "ȷ": r"\j", "đ": r"\dj", "Đ": r"\DJ", "ð": r"\dh",
+    "Ð": r"\DH", "þ": r"\th", "Þ": r"\TH", "ŋ": r"\ng", "Ŋ": r"\NG",
+}
+
+#: Other characters with a LaTeX form that pdflatex sets (OT1, except where T1 is noted in
+#: the README). Quotes and dashes use TeX's own ligatures, which typeset the same glyphs.
+SYMBOLS = {
+    "\u00a0": "~", "\u00ad": r"{\-}", "\u200c": r"{\textcompwordmark}",
+    "–": "--", "—": "---", "“": "``", "”": "''", "‘": "`", "’": "'",
+    "…": r"{\textellipsis}", "«": r"{\guillemotleft}", "»": r"{\guillemotright}",
+    "‹": r"{\guilsinglleft}", "›": r"{\guilsinglright}", "„": r"{\quotedblbase}",
+    "‚": r"{\quotesinglbase}", "¡": r"{\textexclamdown}", "¿": r"{\textquestiondown}",
+    "§": r"{\textsection}", "¶": r"{\textparagraph}", "©": r"{\textcopyright}",
+    "®": r"{\textregistered}", "™": r"{\texttrademark}", "°": r"{\textdegree}",
+    "±": r"{\textpm}", "×": r"{\texttimes}", "÷": r"{\textdiv}", "µ": r"{\textmu}",
+    "·": r"{\textperiodcentered}", "£": r"{\textsterling}", "€": r"{\texteuro}",
+    "¥": r"{\textyen}", "¢": r"{\textcent}", "¤": r"{\textcurrency}", "¦": r"{\textbrokenbar}",
+    "¬": r"{\textlnot}", "ª": r"{\textordfeminine}", "º": r"{\textordmasculine}",
+    "¹": r"{\textonesuperior}", "²": r"{\texttwosuperior}", "³": r"{\textthreesuperior}",
+    "¼": r"{\textonequarter}", "½": r"{\textonehalf}", "¾": r"{\textthreequarters}",
+    "†": r"{\textdagger}", "‡": r"{\textdaggerdbl}", "•": r"{\textbullet}",
+    "‰": r"{\textperthousand}", "←": r"{\textleftarrow}", "→": r"{\textrightarrow}",
+    "≤": r"{$\leq$}", "≥": r"{$\geq$}", "≠": r"{$\neq$}", "≈": r"{$\approx$}",
+    "∞": r"{$\infty$}", "−": r"{$-$}", "∈": r"{$\in$}", "∑": r"{$\sum$}",
+}
+#: Greek letters, set as math (pdflatex has no Greek text font by default).
+GREEK = dict(pair.split(":") for pair in """
+    α:alpha β:beta γ:gamma δ:delta ε:epsilon ζ:zeta η:eta θ:theta ι:iota κ:kappa λ:lambda
+    μ:mu ν:nu ξ:xi π:pi ρ:rho σ:sigma ς:varsigma τ:tau υ:upsilon φ:phi χ:chi ψ:psi ω:omega
+    Γ:Gamma Δ:Delta Θ:Theta Λ:Lambda Ξ:Xi Π:Pi Σ:Sigma Υ:Upsilon Φ:Phi Ψ:Psi Ω:Omega
+    """.split())
+SYMBOLS.update({char: f"{{$\\{name}$}}" for char, name in GREEK.items()})
+
+#: Kernel LaTeX math commands a ``$...$`` span may use and still pass through as math.
+MATH_COMMANDS = frozenset(list(GREEK.values()) + """
+    varepsilon vartheta varpi varrho varsigma varphi mathrm mathbf mathit mathsf mathtt mathcal
+    mathnormal frac sqrt sum prod int oint lim log ln exp sin cos tan max min arg det sup inf Pr
+    dim ker deg gcd lg leq geq le ge neq ne approx sim simeq equiv propto in notin subset
+    subseteq supset supseteq cup cap setminus times cdot cdots ldots dots vdots ddots pm mp ast
+    star circ bullet oplus otimes odot infty partial nabla forall exists neg emptyset to
+    rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto mid parallel
+    perp ell hbar prime langle rangle lfloor rfloor lceil rceil left right big Big bigg Bigg hat
+    tilde bar vec dot ddot widehat widetilde overline underline top bot wedge vee ll gg colon
+    quad qquad textrm textit textbf mbox
+    """.split())
+
+#: A sub/superscript or an argument-taking command with nothing after it: a TeX error.
+_MATH_MISSING_ARGUMENT = re.compile(
+    r"(?:[\^_]|\\(?:frac|sqrt|math[a-z]+|text[a-z]+|mbox|hat|tilde|bar|vec|dot|ddot|widehat"
+    r"|widetilde|overline|underline)(?![a-zA-Z]))\s*(?:$|[}^_])"
+)
+
+#: Pairs of characters TeX joins into one glyph (`--` is an en dash, ``` `` ``` a quote).
+LIGATURES = frozenset(["--", "''", "``", "!`", "?`", ",,", "<<", ">>"])
+
+_SPACE = re.compile(r"[ \t\n\r\f\v\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
+_LETTER_ACCENT = re.compile(r"[a-zA-Z]")
+
+
+class Latex(NamedTuple):
+    """LaTeX text and the characters it could not keep, as ``(original, written)`` pairs."""
+
+    text: str
+    changed: tuple[tuple[str, str], ...] = ()
+
+
+def _clean(text: str, changed: list[tuple[str, str]], ascii: bool = False) -> str:
+    """Drop control characters and lone surrogates, and in ASCII mode invisible format
+    characters and combining marks with no letter to sit on (recording each); then make
+    whitespace runs one space. ASCII mode also composes the text (NFC)."""
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if (category in ("Cc", "Cs") and not _SPACE.match(char)) or (
+            ascii and category == "Cf" and char not in SYMBOLS
+        ):
+            changed.append((char, ""))
+        else:
+            out.append(char)
+    text = _SPACE.sub(" ", "".join(out)).strip(" ")
+    if not ascii:
+        return text
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        if unicodedata.combining(char) and (not out or out[-1] == " "):
+            changed.append((char, ""))
+        else:
+            out.append(char)
+    return _SPACE.sub(" ", "".join(out)).strip(" ")
+
+
+def tidy(text: str) -> Latex:
+    """``text`` with control characters dropped and whitespace runs made one space, as
+    every field is first; the dropped characters are in ``changed``."""
+    changed: list[tuple[str, str]] = []
+    return Latex(_clean(text, changed), tuple(changed))
+
+
+def _accented(base: str, marks: str) -> str:
+    r"""``{\'{\^e}}`` for a base letter and the marks (all in :data:`ACCENTS`) on it."""
+    if base in "ij" and any(ACCENTS[m] not in ("c", "k", "d", "b") for m in marks):
+        base = "\\" + base  # dotless i/j under an accent above
+    inner = LETTERS.get(base, base)
+    for mark in marks:
+        cmd = ACCENTS[mark]
+        if len(inner) == 1:
+            inner = f"\\{cmd} {inner}" if _LETTER_ACCENT.match(cmd) else f"\\{cmd}{inner}"
+        elif re.fullmatch(r"\\[a-zA-Z]+", inner):
+            inner = f"\\{cmd}{inner}"
+        else:
+            inner = f"\\{cmd}{{{inner}}}"
+    return "{" + inner + "}"
+
+
+def _cluster(cluster: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
+    """One base character and its combining marks as LaTeX."""
+    if len(cluster) == 1 and cluster.isascii():
+        return SPECIALS.get(cluster, cluster)
+    if not ascii:
+        return SPECIALS.get(cluster[0], cluster[0]) + cluster[1:]
+    if cluster in SYMBOLS:
+        return SYMBOLS[cluster]
+    if cluster in LETTERS:
+        return "{" + LETTERS[cluster] + "}"
+    decomposed = unicodedata.normalize("NFD", cluster)
+    base, marks = decomposed[0], decomposed[1:]
+    if (base.isascii() and base.isalpha()) or base in LETTERS:
+        kept = "".join(m for m in marks if m in ACCENTS)
+        if base in "ıȷ" and kept:  # LaTeX accents i and j through their dotless forms
+            base = "ij"["ıȷ".index(base)]
+        if base + kept != decomposed:
+            changed.append((cluster, unicodedata.normalize("NFC", base + kept)))
+        return _accented(base, kept) if kept else _cluster(base, ascii, changed)
+    if unicodedata.combining(base):  # a mark with nothing to sit on
+        changed.append((cluster, ""))
+        return ""
+    if marks and (base.isascii() or base in SYMBOLS):  # marks on a non-letter: keep the base
+        changed.append((cluster, base))
+        return _cluster(base, ascii, changed)
+    compat = unicodedata.normalize("NFKD", cluster)
+    if compat != cluster and compat.isascii() and compat.isprintable():
+        changed.append((cluster, compat))
+        return "".join(SPECIALS.get(c, c) for c in compat)
+    changed.append((cluster, "?"))
+    return "?"
+
+
+def _units(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
+    """Cleaned ``text`` as a list of LaTeX pieces, one per character cluster."""
+    units: list[str] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        units.append(_cluster(text[i:j], ascii, changed))
+        i = j
+    return units
+
+
+def _join(units: Iterable[str]) -> str:
+    """Concatenate pieces, with ``{}`` where TeX would join two of them into a ligature."""
+    out = ""
+    for unit in units:
+        if out and unit and out[-1] + unit[0] in LIGATURES:
+            out += "{}"
+        out += unit
+    return out
+
+
+def brace(latex: str) -> str:
+    """``latex`` in a protecting group. BibTeX reads ``{\\x...}`` as one "special character"
+    whose text it still case-changes, so a group starting with a command gets two braces."""
+    return "{{" + latex + "}}" if latex.startswith("\\") else "{" + latex + "}"
+
+
+def escape(text: str, *, ascii: bool = True) -> Latex:
+    """``text`` as LaTeX text on one line, every special character escaped."""
+    changed: list[tuple[str, str]] = []
+    return Latex(_join(_units(_clean(text, changed, ascii), ascii, changed)), tuple(changed))
+
+
+def needs_protection(word: str) -> bool:
+    """True if a title word must keep its case: acronyms, inner capitals (``DeepFM``,
+    ``LoRA``, ``OoD``), capitals with digits (``3D``, ``GPT-4``), a lone capital but ``A``.
+    A capital that only starts a hyphenated part (``Click-Through``) is left to the style."""
+    if not any(c.isupper() for c in word):
+        return False
+    letters = [c for c in word if c.isalpha()]
+    if any(c.isdigit() for c in word) or (len(letters) == 1 and letters != ["A"]):
+        return True
+    for part in re.split(r"[-‐‑–—/]", word):
+        if any(c.isupper() for c in [c for c in part if c.isalpha()][1:]):
+            return True
+    return False
+
+
+def _words(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> list[str]:
+    """Units of plain text, with the words that need it braced (per word, never the whole)."""
+    if not protect:
+        return _units(text, ascii, changed)
+    units: list[str] = []
+    for token in re.split(r"( )", text):
+        core = re.search(r"[^\W_].*[^\W_]|[^\W_]", token)
+        if core is None or not needs_protection(core.group()):
+            units += _units(token, ascii, changed)
+            continue
+        start, end = core.span()
+        while end < len(token) and unicodedata.combining(token[end]):
+            end += 1  # the marks on the last letter belong to it
+        units += _units(token[:start], ascii, changed)
+        core_units = _units(token[start:end], ascii, changed)
+        if len(core_units) == 1 and re.match(r"\{[^\\]", core_units[0]):
+            units += core_units  # one group already protected: {$\Sigma$}
+        else:
+            units.append(brace(_join(core_units)))
+        units += _units(token[end:], ascii, changed)
+    return units
+
+
+def _math_ok(math: str) -> bool:
+    """True for a span that pdflatex sets as math and BibTeX reads intact."""
+    depth = 0
+    for char in math:  # BibTeX counts every brace, escaped or not
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    if depth or not math.isascii() or not math.isprintable() or "^^" in math:
+        return False
+    bare = re.sub(r"\\(?:[a-zA-Z]+|[{},;!:|%&#_$ ])", "", math)
+    if re.search(r"[%#&\\]", bare):  # a comment, a parameter, a tab or a stray backslash
+        return False
+    commands = re.findall(r"\\([a-zA-Z]+)", math)
+    if commands.count("left") != commands.count("right") or _MATH_MISSING_ARGUMENT.search(math):
+        return False
+    return all(cmd in MATH_COMMANDS for cmd in commands)
+
+
+def render(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
+    """Text with the page's markup: ``$math$`` passes through (braced when ``protect``, so a
+    style cannot lower-case it), ``**bold**`` becomes ``\\textbf{}``; with ``protect`` the
+    words of :func:`needs_protection` are braced, for titles."""
+    changed: list[tuple[str, str]] = []
+    return Latex(_markup(_clean(text, changed, ascii), ascii, protect, changed), tuple(changed))
+
+
+def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
+    units: list[str] = []
+    for span in spans(text):
+        if span.kind == "math" and _math_ok(span.text):
+            units.append(f"{{${span.text}$}}" if protect else f"${span.text}$")
+        elif span.kind == "math":
+            units += _words(f"${span.text}$", ascii, protect, changed)
+        elif span.kind == "bold":  # its content is protected by \textbf's own braces
+            units.append(r"\textbf" + brace(_markup(span.text, ascii, False, changed)))
+        else:
+            units += _words(span.text, ascii, protect, changed)
+    return _join(units)
+
+
+_AND = re.compile(r"(?:^| )and(?: |$)", re.IGNORECASE)
+
+
+def _name_part(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
+    """One part of a name, braced when BibTeX would split it: a comma, or the word ``and``."""
+    cleaned = _clean(text, changed, ascii)
+    latex = _name_latex(cleaned, ascii, changed)
+    return brace(latex) if "," in latex or _AND.search(latex) else latex
+
+
+def _name_latex(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
+    # \$ \& ... braced: bibtexparser's name splitter (2.1) skips an escaped character
+    # without seeing the space before it, and would cut "A, \$ and B" after "A,".
+    # ( ) [ ] braced: natbib parses the \bibitem[Name(Year)Names] label the names go into;
+    # = braced: biber reads "given=..." as its extended name format.
+    latex = re.sub(r"\\([$&%#_])", r"{\\\1}", _join(_units(text, ascii, changed)))
+    return re.sub(r"(?<!\\)[()\[\]=]", r"{\g<0>}", latex)
+
+
+def _nbsp(text: str | None) -> str:
+    # in a name a no-break space is a space: BibTeX ties the parts of names itself, and a
+    # "~" standing alone would be an empty name part
+    return (text or "").replace("\u00a0", " ")
+
+
+def _starts_lower(word: str) -> bool:
+    """BibTeX's test for a "von" word: its first letter is not upper-case."""
+    letters = [c for c in word if c.isalpha()]
+    return not letters or not letters[0].isupper()
+
+
+def format_person(person: Person, *, ascii: bool = True) -> Latex:
+    """One name in BibTeX's ``von Last, Jr, First`` form; a literal name braced whole.
+
+    The nickname has no place in BibTeX's name model and is left out, so that styles never
+    abbreviate it into an initial (``Xue (Steve) Liu`` -> ``Liu, Xue``, printed "X. Liu").
+    """
+    changed: list[tuple[str, str]] = []
+    # a part whose LaTeX is empty (only control characters, a lone mark) counts as absent
+    family, particle, given, suffix = (
+        t if _name_latex(t, ascii, []) else ""
+        for t in (_clean(_nbsp(p), changed, ascii) for p in
+                  (person.family, person.particle, person.given, person.suffix))
+    )
+    if not family:
+        literal = _name_latex(_clean(_nbsp(person.literal), changed, ascii), ascii, changed)
+        return Latex(brace(literal) if literal else "", tuple(changed))
+    last = _name_part(family, ascii, changed)
+    words = family.split(" ")
+    if (len(words) > 1 or particle) and any(_starts_lower(w) for w in words):
+        last = brace(last)  # else BibTeX would take its lower-case words for the "von" part
+    if particle and all(_starts_lower(w) for w in particle.split(" ")):
+        last = _name_part(particle, ascii, changed) + " " + last
+    elif particle:  # a capitalised particle would be read as part of Last: keep them together
+        last = brace(_name_latex(f"{particle} {family}", ascii, changed))
+    parts = [last]
+    if suffix and not given:
+        # "King, Jr.," is an error and an empty First ("{}") prints as "." in abbrv:
+        # keep the name whole instead
+        whole = " ".join(p for p in (particle, family) if p) + ", " + suffix
+        return Latex(brace(_name_latex(whole, ascii, changed)), tuple(changed))
+    if suffix:
+        parts.append(_name_part(suffix, ascii, changed))
+    if given:
+        parts.append(_name_part(given, ascii, changed))
+    name = ", ".join(parts)
+    # a name that is just "others" would be read as "et al."
+    return Latex(brace(name) if name.lower() == "others" else name, tuple(changed))
+
+
+def format_names(people: Sequence[Person], *, cut: bool, ascii: bool = True) -> Latex:
+    """A name list joined with ``and``; ``and others`` ends a list that was cut, which
+    styles print as "et al.". Names with no text at all are left out."""
+    changed: list[tuple[str, str]] = []
+    names = []
+    for person in people:
+        name = format_person(person, ascii=ascii)
+        changed += name.changed
+        if name.text:
+            names.append(name.text)
+    if cut and names:
+        names.append("others")
+    return Latex(" and ".join(names), tuple(changed))
+
+
+#: Characters a URI may not contain as such (RFC 3986); they are percent-encoded.
+_URL_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|[^\x00-\x7f]')
+#: URLs that ``\\url`` sets right even inside another command's argument (no ``%`` or ``#``).
+_URL_IN_ARGUMENT = re.compile(r"[A-Za-z0-9\-._~:/?=&+,;@!*'()\[\]]+")
+
+
+def verbatim_url(url: str, *, ascii: bool = True) -> str:
+    """``url`` for a verbatim ``url`` field: no LaTeX escapes (``%``, ``#``, ``_`` stay, as the
+    url package and biber read them), only what a URI cannot hold percent-encoded, so that
+    braces stay balanced. UTF-8 mode keeps non-ASCII characters."""
+    def encode(match: re.Match[str]) -> str:
+        char = match.group()
+        if not ascii and not char.isascii() and char.isprintable():
+            return char
+        return "".join(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
+
+    return _URL_UNSAFE.sub(encode, url.strip())
+
+
+def url_list(urls: Iterable[str], *, ascii: bool = True) -> str:
+    r"""URLs as text for a ``note``: ``\url{...}`` where that is safe in any style (biblatex
+    reads fields as macro arguments, where ``%`` and ``#`` break), escaped text otherwise."""
+    out = []
+    for url in urls:
+        url = verbatim_url(url, ascii=True)
+        if _URL_IN_ARGUMENT.fullmatch(url):
+            out.append(r"\url{" + url + "}")
+        elif url:
+            out.append(escape(url, ascii=ascii).text)
+    return ", ".join(out)
