@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="citation key pattern, default {auth}{year}{title}")
     convert.add_argument("-O", "--option", action="append", default=[], metavar="NAME=VALUE",
                          help="a format option (see 'formats'); repeatable")
+    convert.add_argument("--style", metavar="NAME",
+                         help="citation style for formats that take one (the same as "
+                         "-O style=NAME): a CSL style name such as apa or ieee, or a .csl file")
     convert.add_argument("--dedupe", choices=DEDUPE_MODES, default="keep",
                          help="copies of one paper: keep all and report (default), keep the "
                          "first, or merge them into the first")
@@ -133,6 +136,11 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
                 raise _UsageError(f"{args.output}: the output would overwrite the input "
                                   f"{spec}; choose another -o path.")
     options = _parse_options(args.option)
+    if args.style is not None:
+        if "style" not in exporter.options:
+            raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
+                              "styles are listed by 'arrow2bib formats' (option style).")
+        options["style"] = args.style
     pages = _read(args)
     outcome = process(pages, pm=pm, exporter=exporter, key_pattern=args.key_pattern,
                       options=options, dedupe=args.dedupe)

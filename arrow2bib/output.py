@@ -26,6 +26,16 @@ def document_path(path: Path, suffix: str) -> Path:
     return path.with_name(f"{path.stem}{suffix}{path.suffix}")
 
 
+def _mode_for(final: Path) -> int:
+    """The mode a new file gets (0666 less the umask), or the mode of the file replaced."""
+    try:
+        return final.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
@@ -44,6 +54,7 @@ def write_documents(path: str | os.PathLike[str], documents: Iterable[Document])
             final = document_path(target, document.suffix)
             fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=directory)
             staged.append((tmp, final))
+            os.chmod(tmp, _mode_for(final))  # mkstemp makes 0600 files
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(document.text)
                 handle.flush()

@@ -47,6 +47,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "arrow2bib.exporters.csljson",
     "arrow2bib.exporters.ris",
     "arrow2bib.exporters.orcid",
+    "arrow2bib.exporters.citeproc",
 )
 
 

@@ -147,3 +147,27 @@ def test_subprocess_error_has_no_traceback():
     result = _subprocess(["convert", "/nonexistent.txt"])
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+
+
+def test_output_file_mode(tmp_path):
+    target = tmp_path / "refs.json"
+    old = os.umask(0o022)
+    try:
+        assert run("convert", str(SAMPLE), "-o", str(target), "-q")[0] == 0
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o600)
+        assert run("convert", str(SAMPLE), "-o", str(target), "-q")[0] == 0
+        assert target.stat().st_mode & 0o777 == 0o600  # a replaced file keeps its mode
+    finally:
+        os.umask(old)
+
+
+def test_style_option():
+    code, out, err = run("convert", str(SAMPLE), "--to", "text", "--style", "apa", "-q")
+    assert code == 0, err
+    refs = [r for r in out.split("\n\n") if r.strip()]
+    assert len(refs) == 13
+    assert any(r.startswith("Guo, H., Tang, R., Ye, Y., Li, Z., & He, X. (2017).") for r in refs)
+    assert sum("et al." in r for r in refs) == 5  # the five lists the site cut or may have cut
+    code, _, err = run("convert", str(SAMPLE), "--to", "ris", "--style", "apa")
+    assert code == 2 and "takes no --style" in err

