@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                          "default: from -o's extension, else json")
     convert.add_argument("-o", "--output", metavar="PATH",
                          help="write here (atomically) instead of stdout")
+    convert.add_argument("--merge-into", metavar="BIB",
+                         help="add to this .bib file only the papers it lacks (by the "
+                         "duplicate rules), leaving everything in it byte for byte")
     convert.add_argument("-k", "--key-pattern", metavar="PATTERN",
                          help="citation key pattern, default {auth}{year}{title}")
     convert.add_argument("-O", "--option", action="append", default=[], metavar="NAME=VALUE",
@@ -124,16 +127,22 @@ def _summary(outcome: Outcome, pages: int, target: str, fmt: str) -> str:
 
 
 def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
+    if args.merge_into and args.output:
+        raise _UsageError("Give either -o or --merge-into, not both.")
     if args.to:
         exporter = formats.get(args.to)
-    elif args.output:
-        exporter = formats.for_path(args.output)
+    elif args.output or args.merge_into:
+        exporter = formats.for_path(args.output or args.merge_into)
     else:
         exporter = formats.get("json")
-    if args.output:
+    if args.merge_into and not exporter.bibtex_syntax:
+        raise _UsageError(f"--merge-into appends BibTeX entries to a .bib file; the "
+                          f"{exporter.name} format does not write BibTeX.")
+    target_path = args.output or args.merge_into
+    if target_path:
         for spec in args.inputs:
-            if spec != "-" and "://" not in spec and _same_file(spec, args.output):
-                raise _UsageError(f"{args.output}: the output would overwrite the input "
+            if spec != "-" and "://" not in spec and _same_file(spec, target_path):
+                raise _UsageError(f"{target_path}: the output would overwrite the input "
                                   f"{spec}; choose another -o path.")
     options = _parse_options(args.option)
     if args.style is not None:
@@ -143,9 +152,11 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
         options["style"] = args.style
     pages = _read(args)
     outcome = process(pages, pm=pm, exporter=exporter, key_pattern=args.key_pattern,
-                      options=options, dedupe=args.dedupe)
+                      options=options, dedupe=args.dedupe, export=not args.merge_into)
     documents = outcome.documents
-    if args.output:
+    if args.merge_into:
+        target = _merge(args, outcome, exporter, options, pages)
+    elif args.output:
         target = ", ".join(str(p) for p in write_documents(args.output, documents))
     else:
         if len(documents) != 1:
@@ -160,6 +171,21 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     if not args.quiet:
         print(_summary(outcome, len(pages), target, exporter.name), file=err)
     return exit_status(outcome.problems, strict=args.strict)
+
+
+def _merge(args: argparse.Namespace, outcome: Outcome, exporter, options, pages) -> str:
+    from .merge import merge_into
+    from .pipeline import export_options
+
+    headers = {page.source: page for page in pages}
+    opts = export_options(exporter, options, outcome.problems.append, headers)
+    merged = merge_into(args.merge_into, outcome.entries, exporter, opts)
+    outcome.problems.extend(merged.problems)
+    outcome.skipped += len(merged.skipped)
+    outcome.entries = merged.added
+    state = "updated" if merged.written else "unchanged"
+    return f"{args.merge_into} ({state}: {len(merged.added)} added, " \
+           f"{len(merged.skipped)} already there)"
 
 
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:

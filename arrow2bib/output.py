@@ -40,8 +40,11 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_documents(path: str | os.PathLike[str], documents: Iterable[Document]) -> list[Path]:
-    """Write ``documents`` next to ``path`` atomically; return the paths written."""
+def write_documents(path: str | os.PathLike[str], documents: Iterable[Document], *,
+                    errors: str = "strict") -> list[Path]:
+    """Write ``documents`` next to ``path`` atomically (UTF-8); return the paths written.
+
+    ``errors="surrogateescape"`` writes back undecodable bytes a text was read with."""
     target = Path(path)
     directory = target.parent
     if not directory.is_dir():
@@ -55,7 +58,7 @@ def write_documents(path: str | os.PathLike[str], documents: Iterable[Document])
             fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=directory)
             staged.append((tmp, final))
             os.chmod(tmp, _mode_for(final))  # mkstemp makes 0600 files
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="") as handle:
                 handle.write(document.text)
                 handle.flush()
                 os.fsync(handle.fileno())

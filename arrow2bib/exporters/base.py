@@ -97,6 +97,9 @@ class Exporter(abc.ABC):
     replace: ClassVar[bool] = False
     #: Whether :meth:`extension` inference should prefer this exporter for its extension.
     default_for_extension: ClassVar[bool] = True
+    #: True when the output is BibTeX syntax that can be appended to a user's ``.bib`` file
+    #: (``convert --merge-into``).
+    bibtex_syntax: ClassVar[bool] = False
 
     @abc.abstractmethod
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:

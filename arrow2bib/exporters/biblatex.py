@@ -181,6 +181,7 @@ class BibLaTeXExporter(Exporter):
     extension = ".bib"
     description = "biblatex/biber .bib: UTF-8, date, journaltitle, eventtitle"
     default_for_extension = False
+    bibtex_syntax = True
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""

@@ -180,6 +180,7 @@ class BibTeXExporter(Exporter):
     description = "BibTeX for bibtex and any .bst style; ASCII LaTeX escapes by default"
     options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8"}
     default_for_extension = True
+    bibtex_syntax = True
 
     def ascii(self, options: ExportOptions) -> bool:
         """Whether ``options`` ask for ASCII output (the default)."""
