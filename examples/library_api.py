@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import arrow2bib
@@ -27,5 +28,7 @@ print(bibtex.split("\n\n")[0])
 
 # ...or write files atomically; the format follows the extension.
 problems = []
-written = arrow2bib.write(page, HERE / "out.ris", report=problems.append)
-print("wrote", *written)
+with tempfile.TemporaryDirectory() as tmp:
+    written = arrow2bib.write(page, Path(tmp) / "refs.ris", report=problems.append)
+    print("wrote", *written, f"({written[0].stat().st_size} bytes)")
+print(len(problems), "problem(s) while exporting")

@@ -171,3 +171,12 @@ def test_style_option():
     assert sum("et al." in r for r in refs) == 5  # the five lists the site cut or may have cut
     code, _, err = run("convert", str(SAMPLE), "--to", "ris", "--style", "apa")
     assert code == 2 and "takes no --style" in err
+
+
+def test_example_script_runs():
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "library_api.py")],
+                            capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0, result.stderr
+    assert "Xiuqiang He: 13 of 13 papers read" in result.stdout
+    assert "@inproceedings{li2025higher," in result.stdout
