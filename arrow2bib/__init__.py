@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from .api import export, export_documents, formats, open_page, parse, parse_file, write
+from .api import check, export, export_documents, formats, open_page, parse, parse_file, write
 from .errors import (
     Arrow2BibError,
     ExportError,
@@ -42,6 +42,7 @@ __all__ = [
     "Problem",
     "Severity",
     "__version__",
+    "check",
     "export",
     "export_documents",
     "formats",

@@ -23,7 +23,7 @@ from .parser import PageReader
 from .pipeline import export_options
 from .readers import lines_from_bytes, open_input
 
-__all__ = ["export", "export_documents", "formats", "open_page", "parse", "parse_file", "write"]
+__all__ = ["check", "export", "export_documents", "formats", "open_page", "parse", "parse_file", "write"]
 
 
 def open_page(spec: str | os.PathLike[str], *, encoding: str | None = None) -> PageReader:
@@ -148,3 +148,22 @@ def write(
         papers, exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
     )
     return write_documents(path, documents)
+
+
+def check(
+    pages: Page | Iterable[Page],
+    fmt: str | Exporter | None = None,
+    *,
+    pm: pluggy.PluginManager | None = None,
+) -> list[Problem]:
+    """Run every registered check over ``pages`` (for ``fmt``'s required fields when given);
+    return the parser's and the checks' problems, as ``arrow2bib check`` reports them."""
+    from .pipeline import process
+
+    if pm is None:
+        from .plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    exporter = _exporter(fmt, pm) if fmt is not None else None
+    items = [pages] if isinstance(pages, Page) else list(pages)
+    return process(items, pm=pm, exporter=exporter, export=False).problems

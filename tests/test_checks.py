@@ -284,3 +284,9 @@ def test_sample_page_has_every_required_field(pm, sample_page, fmt):
     found = [p for p in run_checks(sample_page, pm=pm, context=CheckContext(exporter=exporter))
              if p.code == "missing-field" and p.severity is Severity.ERROR]
     assert found == []
+
+
+def test_library_check(sample_page):
+    problems = arrow2bib.check(sample_page, "bibtex")
+    assert [p.code for p in problems] == ["truncated-authors"] * 5
+    assert problems[1].key == "cui2025semantic"
