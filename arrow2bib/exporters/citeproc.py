@@ -62,6 +62,7 @@ from ..markup import spans
 from ..model import AuthorStatus, Problem, Severity
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
+from .orcid import xml_text
 
 __all__ = ["PROPER_WORDS", "HtmlExporter", "MarkdownExporter", "Reference", "TextExporter",
            "load_style", "markdown_escape", "render", "sentence_case"]
@@ -277,14 +278,19 @@ def _lossy(report: Callable[[Problem], None], details: dict[str, Any],
         ))
 
 
-def _shielded(value: Any) -> Any:
-    """``value`` (a CSL item or part of one) with the data's ``< > &`` shielded."""
+def _shielded(value: Any, removed: list[str] | None = None) -> Any:
+    """``value`` (a CSL item or part of one) with the data's ``< > &`` shielded and the
+    characters XML 1.0 forbids (which the HTML rendering cannot hold) collected in
+    ``removed`` and dropped."""
     if isinstance(value, dict):
-        return {k: _shielded(v) for k, v in value.items()}
+        return {k: _shielded(v, removed) for k, v in value.items()}
     if isinstance(value, list):
-        return [_shielded(v) for v in value]
+        return [_shielded(v, removed) for v in value]
     if not isinstance(value, str):
         return value
+    value, dropped = xml_text(value)
+    if dropped and removed is not None:
+        removed.append(dropped)
     for char, shield in _SHIELD.items():
         value = value.replace(char, shield)
     for tag in _NOCASE_TAGS:
@@ -374,8 +380,16 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         item = {**for_legacy_processors([item])[0], **kept}
         if "title" in item and titles != "as-written" and item["type"] in sentence:
             item["title"] = csl_title(sentence_case(entry.paper.title))
+        removed: list[str] = []
         with _lossy(report, details, entry):
-            source.update(CiteProcJSON([_shielded(item)]))  # warns of unknown keys
+            source.update(CiteProcJSON([_shielded(item, removed)]))  # warns of unknown keys
+        if removed:
+            report(Problem(
+                code="export-lossy", severity=Severity.WARNING,
+                message=f"Removed {len(''.join(removed))} control character(s) a formatted "
+                "reference cannot show.", source=entry.paper.source,
+                line=entry.paper.line or None, title=entry.paper.title, key=entry.key,
+                details={**details, "removed": [f"U+{ord(c):04X}" for c in "".join(removed)]}))
         shown = len(item.get("author", ()))
         if entry.paper.authors_status in ET_AL[et_al] and shown > 1:
             cut.setdefault(shown, []).append(entry.key.lower())
