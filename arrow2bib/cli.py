@@ -33,7 +33,10 @@ class _UsageError(Exception):
 
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="page file, URL, or -")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="read the pages in N processes (default 1); output is the same")
     parser.add_argument("--encoding", metavar="NAME",
                         help="the text encoding of the inputs (default: UTF-8 or by BOM)")
     parser.add_argument("--strict", action="store_true",
@@ -110,10 +113,68 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def _read(args: argparse.Namespace) -> list[Page]:
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def _expand(specs: Sequence[str]) -> list[str]:
+    """Inputs with each directory replaced by its page files, sorted by name."""
+    found: list[str] = []
+    for spec in specs:
+        if spec != "-" and "://" not in spec and os.path.isdir(spec):
+            found.extend(sorted(
+                os.path.join(spec, name) for name in os.listdir(spec)
+                if name.lower().endswith(PAGE_SUFFIXES)
+                and os.path.isfile(os.path.join(spec, name))))
+        else:
+            found.append(spec)
+    return found
+
+
+def _read(args: argparse.Namespace, err: TextIO) -> list[Page]:
     from .api import parse_file
 
-    return [parse_file(spec, encoding=args.encoding) for spec in args.inputs]
+    specs = _expand(args.inputs)
+    if not specs:
+        raise _UsageError("No page files (*.txt, *.html, *.htm) in the given directories.")
+    if args.jobs < 1:
+        raise _UsageError("--jobs takes a number of processes, 1 or more.")
+    progress = _Progress(err, len(specs))
+    if args.jobs == 1 or len(specs) == 1 or "-" in specs:
+        pages = []
+        for spec in specs:
+            pages.append(parse_file(spec, encoding=args.encoding))
+            progress.step()
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        from functools import partial
+
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            pages = []
+            chunk = max(1, min(64, len(specs) // (args.jobs * 4)))
+            for page in pool.map(partial(parse_file, encoding=args.encoding), specs,
+                                 chunksize=chunk):
+                pages.append(page)
+                progress.step()
+    progress.done()
+    return pages
+
+
+class _Progress:
+    """A one-line progress count on stderr, only when stderr is a terminal."""
+
+    def __init__(self, err: TextIO, total: int):
+        self.err, self.total, self.count = err, total, 0
+        self.shown = total > 1 and getattr(err, "isatty", lambda: False)()
+
+    def step(self) -> None:
+        self.count += 1
+        if self.shown:
+            self.err.write(f"\rarrow2bib: read {self.count}/{self.total} pages")
+            self.err.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            self.err.write("\n")
 
 
 def _summary(outcome: Outcome, pages: int, target: str, fmt: str) -> str:
@@ -150,7 +211,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
                               "styles are listed by 'arrow2bib formats' (option style).")
         options["style"] = args.style
-    pages = _read(args)
+    pages = _read(args, err)
     outcome = process(pages, pm=pm, exporter=exporter, key_pattern=args.key_pattern,
                       options=options, dedupe=args.dedupe, export=not args.merge_into)
     documents = outcome.documents
@@ -190,7 +251,7 @@ def _merge(args: argparse.Namespace, outcome: Outcome, exporter, options, pages)
 
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
-    pages = _read(args)
+    pages = _read(args, err)
     outcome = process(pages, pm=pm, exporter=exporter, export=False)
     if args.format == "json":
         out.write(render_json(outcome.problems, papers=outcome.read))

@@ -44,11 +44,18 @@ class InputError(Arrow2BibError, ValueError):
         self.line = line
         super().__init__(self._render())
 
+    def __reduce__(self):  # so the error crosses process boundaries (--jobs) intact
+        return (_rebuild_input_error, (type(self), self.message, self.source, self.line))
+
     def _render(self) -> str:
         where = self.source or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def _rebuild_input_error(cls, message, source, line):
+    return cls(message, source=source, line=line)
 
 
 class FetchError(InputError, OSError):
