@@ -7,9 +7,9 @@ import io
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping, TextIO
 
-from ..model import Page, Paper, Problem
+from ..model import Page, Paper, Problem, Severity
 
-__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Requirements", "missing"]
+__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Requirements", "lossy", "missing"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,21 @@ class Document:
 
     suffix: str
     text: str
+
+
+def lossy(paper: Paper, fmt: str, message: str, *, severity: Severity = Severity.WARNING,
+          **details: object) -> Problem:
+    """An ``export-lossy`` problem: format ``fmt`` had to change or leave out part of
+    ``paper``. The one shape every built-in exporter reports such changes in."""
+    return Problem(
+        code="export-lossy",
+        severity=severity,
+        message=message,
+        source=paper.source,
+        line=paper.line or None,
+        title=paper.title,
+        details={"format": fmt, **details},
+    )
 
 
 def missing(

@@ -30,9 +30,9 @@ from typing import Any, Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..markup import spans
-from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Requirements, lossy, missing
 
 __all__ = [
     "CSL_TYPES",
@@ -145,15 +145,7 @@ def _name(person: Person) -> dict[str, str]:
 
 
 def _problem(paper: Paper, message: str, **details: Any) -> Problem:
-    return Problem(
-        code="export-lossy",
-        severity=Severity.WARNING,
-        message=message,
-        source=paper.source,
-        line=paper.line or None,
-        title=paper.title,
-        details={"format": "csljson", **details},
-    )
+    return lossy(paper, "csljson", message, **details)
 
 
 def _truncation_note(status: AuthorStatus) -> str | None:

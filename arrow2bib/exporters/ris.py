@@ -30,9 +30,9 @@ from typing import Any, Callable, Iterable, TextIO
 from ..errors import ExportError
 from ..hookspecs import hookimpl
 from ..markup import plain
-from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Requirements, lossy, missing
 
 __all__ = ["RIS_TYPES", "RisExporter", "ris_name", "ris_record", "ris_value"]
 
@@ -120,15 +120,7 @@ def ris_type(paper: Paper, venue: Venue | None) -> str:
 
 
 def _problem(paper: Paper, message: str, **details: Any) -> Problem:
-    return Problem(
-        code="export-lossy",
-        severity=Severity.WARNING,
-        message=message,
-        source=paper.source,
-        line=paper.line or None,
-        title=paper.title,
-        details={"format": "ris", **details},
-    )
+    return lossy(paper, "ris", message, **details)
 
 
 _TRUNCATION_NOTES = {

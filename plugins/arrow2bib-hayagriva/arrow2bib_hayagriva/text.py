@@ -16,17 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, NamedTuple
+
+# the model's markup (**bold**, $math$), recognised by arrow2bib's own public module
+from arrow2bib.markup import Span, spans
 
 __all__ = ["Span", "clean", "escape", "formattable", "needs_protection", "spans"]
 
-# The model's markup, as arrow2bib's model documents it (arrow2bib.markup is not public
-# API, so the pattern is repeated here): $...$ math, not escaped, non-empty, no newline,
-# not starting or ending with a space; **bold**, non-empty, no newline.
-_MARKUP = re.compile(
-    r"(?<![\\$])\$(?P<math>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\$)"
-    r"|\*\*(?P<bold>[^*\n](?:[^\n]*?[^*\n])?)\*\*"
-)
 #: Everything str.splitlines() breaks at, and tab: folded to a space.
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]")
 _SPACE = re.compile(r"\s+")
@@ -34,28 +29,6 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\\{}$]")
 #: A word's parts, split at hyphens and slashes (``Click-Through``, ``Input/Output``).
 _PARTS = re.compile(r"[-/\u2010\u2011\u2013]")
-
-
-class Span(NamedTuple):
-    """A run of text: ``text``, ``bold`` or ``math`` (delimiters removed)."""
-
-    kind: str
-    text: str
-
-
-def spans(text: str) -> Iterator[Span]:
-    """Split ``text`` into plain, bold and math spans, in order."""
-    pos = 0
-    for match in _MARKUP.finditer(text):
-        if match.start() > pos:
-            yield Span("text", text[pos : match.start()])
-        if match.group("math") is not None:
-            yield Span("math", match.group("math"))
-        else:
-            yield Span("bold", match.group("bold"))
-        pos = match.end()
-    if pos < len(text):
-        yield Span("text", text[pos:])
 
 
 def _removable(char: str) -> bool:
