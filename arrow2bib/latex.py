@@ -312,10 +312,13 @@ _AND = re.compile(r"(?:^| )and(?: |$)", re.IGNORECASE)
 
 
 def _name_part(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
-    """One part of a name, braced when BibTeX would split it: a comma, or the word ``and``."""
+    """One part of a name, braced when BibTeX would split it (a comma, the word ``and``) or
+    read nothing in it (only hyphens, which it takes for separators)."""
     cleaned = _clean(text, changed, ascii)
     latex = _name_latex(cleaned, ascii, changed)
-    return brace(latex) if "," in latex or _AND.search(latex) else latex
+    if "," in latex or _AND.search(latex) or not re.search(r"[^-\s]", latex):
+        return brace(latex)
+    return latex
 
 
 def _name_latex(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
@@ -333,10 +336,8 @@ def _nbsp(text: str | None) -> str:
     return (text or "").replace("\u00a0", " ")
 
 
-def _starts_lower(word: str) -> bool:
-    """BibTeX's test for a "von" word: its first letter is not upper-case."""
-    letters = [c for c in word if c.isalpha()]
-    return not letters or not letters[0].isupper()
+#: A particle BibTeX reads as the "von" part for sure: lower-case ASCII words.
+_PARTICLE = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
 def format_person(person: Person, *, ascii: bool = True) -> Latex:
@@ -356,12 +357,11 @@ def format_person(person: Person, *, ascii: bool = True) -> Latex:
         literal = _name_latex(_clean(_nbsp(person.literal), changed, ascii), ascii, changed)
         return Latex(brace(literal) if literal else "", tuple(changed))
     last = _name_part(family, ascii, changed)
-    words = family.split(" ")
-    if (len(words) > 1 or particle) and any(_starts_lower(w) for w in words):
-        last = brace(last)  # else BibTeX would take its lower-case words for the "von" part
-    if particle and all(_starts_lower(w) for w in particle.split(" ")):
-        last = _name_part(particle, ascii, changed) + " " + last
-    elif particle:  # a capitalised particle would be read as part of Last: keep them together
+    if " " in family:
+        last = brace(last)  # else BibTeX could take some of its words for the "von" part
+    if particle and _PARTICLE.fullmatch(particle):
+        last = f"{particle} {last}"
+    elif particle:  # BibTeX would not read it as "von": keep it with the family name
         last = brace(_name_latex(f"{particle} {family}", ascii, changed))
     parts = [last]
     if suffix and not given:
