@@ -33,6 +33,7 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 _CODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+_MAX_DIGITS = 18
 _GIVE_UP = "save the page from a browser and give arrow2bib the file"
 
 
@@ -241,8 +242,13 @@ def _read_body(
 ) -> bytes:
     """Read the body in chunks, decompressing as it comes, never past ``max_bytes``."""
     declared = response.headers.get("Content-Length", "").strip()
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(url, max_bytes, f"it announces {int(declared):,} bytes")
+    # ASCII digits only ("²".isdigit() is true), and few enough for int() (Python refuses
+    # over 4,300 digits); a longer number is over any limit anyway
+    if declared.isascii() and declared.isdigit() and (
+        len(declared) > _MAX_DIGITS or int(declared) > max_bytes
+    ):
+        size = f"{int(declared):,}" if len(declared) <= _MAX_DIGITS else "a huge number of"
+        raise _too_large(url, max_bytes, f"it announces {size} bytes")
     coding = response.headers.get("Content-Encoding", "identity").strip().lower() or "identity"
     if coding not in _CODINGS and coding != "identity":
         raise FetchError(

@@ -29,6 +29,7 @@ import re
 from lxml import etree
 
 from .errors import InputError
+from .readers import check_encoding, decode_bytes
 
 __all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
 
@@ -118,6 +119,11 @@ _ENCODING_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1
                      "gb2312": "gbk"}
 #: A UTF-16/32 ``<meta>`` read from ASCII-compatible bytes cannot be true: it means UTF-8.
 _WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+#: Text codecs of Python's that are not page encodings: a ``<meta>`` naming one is ignored.
+_NOT_PAGE_ENCODINGS = frozenset({
+    "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7",
+    "utf-8-sig"
+})
 _HTML_STARTS = (
     b"<!doctype html", b"<html", b"<head", b"<body", b"<div", b"<main", b"<meta", b"<title",
     b"<!--", b"<?xml", b"<section", b"<article", b"<link", b"<style", b"<script",
@@ -196,16 +202,7 @@ def _too_deep(source: str, line: int | None) -> InputError:
 
 def _decode(data: bytes, source: str, encoding: str | None) -> str:
     """Decode as a browser would: BOM, then the transport's charset, then ``<meta>``."""
-    given = None
-    if encoding:
-        try:
-            given = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(
-                f"Unknown encoding {encoding!r}; name one Python knows, such as 'utf-8' or "
-                "'cp1252'.",
-                source=source,
-            ) from None
+    given = check_encoding(encoding, source) if encoding else None
     name, origin = "utf-8", "the default (no charset declared)"
     for bom, bom_name in _BOMS:
         if data.startswith(bom):
@@ -217,11 +214,14 @@ def _decode(data: bytes, source: str, encoding: str | None) -> str:
         elif (declared := _declared_encoding(data[:_PRESCAN])) is not None:
             name, origin = declared, "its <meta charset>"
     try:
-        return data.decode(name)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(name, "replace").count("\n") + 1
+        return decode_bytes(data, name)
+    except UnicodeError as exc:  # a decode error, or a codec that fails without saying where
+        start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
+        line = data[:start].decode("latin-1").count("\n") + 1
+        where = f" at byte {start}" if isinstance(exc, UnicodeDecodeError) else ""
+        reason = getattr(exc, "reason", str(exc))
         raise InputError(
-            f"The bytes are not valid {name} text ({exc.reason} at byte {exc.start}); the "
+            f"The bytes are not valid {name} text ({reason}{where}); the "
             f"encoding came from {origin}. Save the page again as UTF-8, or name its encoding "
             "with --encoding (for example cp1252).",
             source=source,
@@ -230,14 +230,17 @@ def _decode(data: bytes, source: str, encoding: str | None) -> str:
 
 
 def _declared_encoding(head: bytes) -> str | None:
-    """The encoding a ``<meta>`` or XML declaration names; unknown labels are ignored."""
+    """The encoding a ``<meta>`` or XML declaration names; unknown labels are ignored, and so
+    are Python codecs no browser reads a page in (``rot13``, ``idna``, ``unicode_escape``)."""
     match = _DECLARED.search(head)
     if match is None:
         return None
     label = (match.group(1) or match.group(2)).decode("ascii")
     try:
-        name = codecs.lookup(label).name
-    except LookupError:
+        name = check_encoding(label)
+    except InputError:
+        return None
+    if name in _NOT_PAGE_ENCODINGS:
         return None
     return "utf-8" if name in _WIDE else _ENCODING_ALIASES.get(name, name)
 

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 from .errors import InputError
 from .model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from .names import fold, name_key, parse_name
-from .repair import clean_inline, repair_abstract
+from .repair import clean_inline, repair_abstract, repair_mojibake
 
 __all__ = ["PageReader", "parse_lines", "VENUE_KINDS", "PAPER_TYPES"]
 
@@ -53,8 +53,8 @@ _VENUE_LINE = re.compile(
     r"\s(?P<type>[A-Z][A-Za-z-]*(?:\s[A-Za-z()-]+){0,4})$"
 )
 _BULLET = re.compile(r"^(?:[•·‣◦▪●∙]\s*|[-*–]\s+)(?P<name>\S.*)$")
-_PAPERS = re.compile(r"^(?P<n>\d[\d,]*)\s+papers?$", re.IGNORECASE)
-_ROWS = re.compile(r"^(?P<n>\d[\d,]*)\s+author\s+rows?$", re.IGNORECASE)
+_PAPERS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?$", re.IGNORECASE)
+_ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 _CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
 _SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
 
@@ -63,6 +63,23 @@ def _normalise(text: str) -> str:
     if text.isascii() and "\t" not in text and "  " not in text:
         return text.strip()  # the common case, without a regex
     return clean_inline(text.translate(_SPACES))
+
+
+_SHOWN_CHANGES = 3
+#: Stray header lines whose numbers a problem lists.
+_STRAY_SHOWN = 20
+
+
+def _changes(before: str, after: str) -> str:
+    """The first words that changed, ``'JÃ¼rgen' -> 'Jürgen'``, for a message."""
+    old, new = before.split(), after.split()
+    if len(old) == len(new):
+        pairs = [(a, b) for a, b in zip(old, new) if a != b]
+    else:
+        pairs = [(before.strip(), after.strip())]
+    shown = [f"{a[:60]!r} -> {b[:60]!r}" for a, b in pairs[:_SHOWN_CHANGES]]
+    more = len(pairs) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -118,13 +135,31 @@ class PageReader:
         self._consumed = False
         self._read_header()
 
+    # -- lines --------------------------------------------------------------------------
+    def _text(self, number: int, raw: str) -> str:
+        """The line's text, normalised, with mojibake repaired and reported (never kept in
+        silence: a name like ``JÃ¼rgen`` would otherwise go into every export)."""
+        if not raw.isascii() and (fixed := repair_mojibake(raw)) is not None:
+            self._problem(
+                "mojibake",
+                Severity.WARNING,
+                "This line was UTF-8 text decoded as Windows-1252 or Latin-1 and saved again "
+                f"(mojibake); repaired: {_changes(raw, fixed)}. Check it, or save the page "
+                "again as UTF-8 (or give the right --encoding).",
+                number,
+                details={"original": raw, "repaired": fixed},
+            )
+            raw = fixed
+        return _normalise(raw)
+
     # -- header -------------------------------------------------------------------------
     def _read_header(self) -> None:
         expect_cluster = False
         header_seen = False
-        stray: list[int] = []
+        stray: list[int] = []  # the first few only: the stream may be endless
+        strays = 0
         for number, raw in self._lines:
-            text = _normalise(raw)
+            text = self._text(number, raw)
             if not text:
                 continue
             venue = read_venue_line(text)
@@ -143,7 +178,9 @@ class PageReader:
                 self.author_rows = int(match.group("n").replace(",", ""))
                 header_seen = True
             else:
-                stray.append(number)
+                strays += 1
+                if len(stray) < _STRAY_SHOWN:
+                    stray.append(number)
         if self._pending is None and not header_seen:
             raise InputError(
                 "This is not an Arrow author page: it has neither the page header "
@@ -157,10 +194,10 @@ class PageReader:
             self._problem(
                 "parse-error",
                 Severity.WARNING,
-                f"{len(stray)} line(s) before the first paper are not part of a page header "
+                f"{strays} line(s) before the first paper are not part of a page header "
                 "and were skipped.",
                 stray[0],
-                details={"lines": stray[:20]},
+                details={"lines": stray},
             )
 
     # -- papers -------------------------------------------------------------------------
@@ -176,7 +213,7 @@ class PageReader:
         number, _text, venue = self._pending
         block = _Block(number, venue)
         for number, raw in self._lines:
-            text = _normalise(raw)
+            text = self._text(number, raw)
             if not text:
                 continue
             bullet = _BULLET.match(text)

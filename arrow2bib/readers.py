@@ -1,9 +1,11 @@
 """Readers: turn a path, a URL, stdin or a string into numbered lines for the grammar.
 
-Text is decoded strictly (UTF-8, with or without BOM; UTF-16 with a BOM; or the encoding the
-caller names) and streamed line by line; HTML is recognised by its first bytes and handed to
-:mod:`arrow2bib.html`, which yields the same kind of lines. Decoding failures name the file
-and the line.
+Text is decoded strictly (UTF-8, with or without BOM; UTF-16/32 with a BOM; or the encoding
+the caller names, a BOM winning over it) and streamed line by line; HTML is recognised by its
+first bytes and handed to :mod:`arrow2bib.html`, which yields the same kind of lines.
+Decoding failures name the file and the line; bytes that are not UTF-8 are never guessed to
+be Windows-1252 (the error shows the line as it would read, for the user to decide with
+``--encoding cp1252``). Mojibake in decodable text is the parser's to repair and report.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from .errors import InputError
+from .repair import clean_inline
 
-__all__ = ["lines_from_bytes", "lines_from_stream", "open_input", "is_url"]
+__all__ = [
+    "MAX_LINE", "check_encoding", "decode_bytes", "is_url", "lines_from_bytes",
+    "lines_from_stream", "open_input",
+]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -27,6 +33,32 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: Encodings whose byte order only a byte-order mark tells (Python's stream decoders insist).
+_NEED_BOM = frozenset({"utf-16", "utf-32"})
+#: The encoding suggested when strict UTF-8 fails: what Windows saves "ANSI" text in.
+_SUGGESTED = "cp1252"
+#: The longest preview of an undecodable line, in characters.
+_PREVIEW = 80
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_BYTE_BREAK = re.compile(rb"\r\n?|\n")
+#: Text is decoded this many bytes at a time.
+_CHUNK = 1 << 20
+#: The longest line read, in characters. An abstract is a few thousand; a longer "line" is
+#: not a page (``/dev/zero``, a binary file, a page whose line breaks were lost), and
+#: refusing it bounds the memory used.
+MAX_LINE = 8 * 2**20
+#: Windows-1252 as browsers read it (WHATWG): the five bytes Python's cp1252 leaves undefined
+#: are the C1 controls of the same number, never an error. In real Windows-1252 text they do
+#: not occur; where they do, the text is UTF-8 read as Windows-1252 (``â€\x9d`` is ``”``),
+#: which the parser repairs and reports as mojibake.
+_CP1252_UNDEFINED = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """``data`` decoded strictly, except Windows-1252 as browsers decode it."""
+    if name != "cp1252":
+        return data.decode(name)
+    return data.decode(name, "surrogateescape").translate(_CP1252_UNDEFINED)
 
 
 def is_url(text: str) -> bool:
@@ -35,34 +67,110 @@ def is_url(text: str) -> bool:
     return bool(sep) and head.isalpha() and len(head) > 1
 
 
-def _sniff_encoding(head: bytes, encoding: str | None) -> str:
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"Unknown encoding {encoding!r}; name one Python knows, such as "
-                             "'utf-8' or 'cp1252'.") from None
-        return encoding
+def check_encoding(encoding: str, source: str | None = None) -> str:
+    """The codec name for a text encoding the user named; :class:`InputError` otherwise.
+
+    ``rot13``, ``base64``, ``zlib`` and the like are codecs, but not text encodings: bytes
+    cannot be decoded with them, so they are refused as unknown rather than failing later.
+    """
+    unknown = InputError(f"Unknown encoding {encoding!r}; name a text encoding Python knows, "
+                         "such as 'utf-8' or 'cp1252'.", source=source)
+    try:
+        name = codecs.lookup(encoding).name
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+        raise unknown from None
+    try:
+        b"\n".decode(encoding)  # LookupError for a bytes-to-bytes or str-to-str codec
+    except LookupError:
+        raise unknown from None
+    except UnicodeError:  # a text codec that cannot decode a lone newline: still a text codec
+        pass
+    return name
+
+
+def _sniff_encoding(head: bytes, encoding: str | None, source: str) -> str:
+    # A byte-order mark is certain, a name given by the user is not: the mark wins (as it
+    # does in browsers and in the HTML reader).
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    return "utf-8"
+    if not encoding:
+        if (wide := _bomless_utf16(head)) is not None:
+            raise InputError(
+                f"The text looks like {wide.upper()} without a byte-order mark (every other "
+                f"byte is zero); run again with --encoding {wide}, or save the page as UTF-8.",
+                source=source,
+                line=1,
+            )
+        return "utf-8"
+    name = check_encoding(encoding, source)
+    if name in _NEED_BOM:
+        raise InputError(
+            f"The text has no byte-order mark, so the byte order of {encoding!r} is unknown; "
+            f"name {name}-le or {name}-be instead.",
+            source=source,
+        )
+    return name
 
 
-def _decode_error(source: str, exc: UnicodeDecodeError, line: int) -> InputError:
-    return InputError(
-        f"The bytes are not valid {exc.encoding} text ({exc.reason} at byte "
-        f"{exc.start} of this line). Save the page as UTF-8, or name its encoding "
-        "with --encoding (for example cp1252).",
-        source=source,
-        line=line,
-    )
+def _bomless_utf16(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when ``head`` is plainly UTF-16 without a BOM: most of its byte
+    pairs are an ASCII character and a zero. (Valid UTF-8, so it would decode into text full
+    of NULs and be refused as "not an Arrow page", which would not help.)"""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0 : pairs * 2 : 2], head[1 : pairs * 2 : 2]
+    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.8 * pairs and other.count(0) < 0.1 * pairs:
+            return name
+    return None
 
 
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+def _decode_error(
+    source: str, exc: UnicodeError, line: int, encoding: str, found: tuple[int, bytes] | None
+) -> InputError:
+    """The refusal of undecodable bytes, naming the line; for UTF-8, a preview of the line as
+    Windows-1252, so that the user can see whether ``--encoding cp1252`` is the fix.
+
+    ``found`` is the byte's 1-based position in its line and the line's bytes, when known.
+    """
+    reason = getattr(exc, "reason", str(exc))
+    where = f" at byte {found[0]} of the line" if found else ""
+    message = f"The bytes are not valid {encoding} text ({reason}{where})."
+    preview = None
+    if found is not None and codecs.lookup(encoding).name == "utf-8":
+        as_utf8 = found[1].decode("utf-8", "replace")
+        if any(c > "\x7f" and c != "\ufffd" for c in as_utf8):
+            # valid UTF-8 beside the bad bytes: damage, not another encoding
+            return InputError(
+                f"{message} The rest of the line is UTF-8, so the file is damaged rather than "
+                "in another encoding: correct or delete the bytes there, or save the page "
+                "again.",
+                source=source,
+                line=line,
+            )
+        try:
+            preview = clean_inline(found[1].decode(_SUGGESTED))
+        except UnicodeDecodeError:
+            pass
+    if preview and preview.isprintable():
+        if len(preview) > _PREVIEW:
+            preview = preview[: _PREVIEW - 1] + "…"
+        message += (f" Read as Windows-1252 this line says {preview!r}: if that is right, run "
+                    f"again with --encoding {_SUGGESTED}; otherwise save the page as UTF-8.")
+    else:
+        message += (" Save the page as UTF-8, or name its encoding with --encoding (for "
+                    "example cp1252).")
+    return InputError(message, source=source, line=line)
 
 
-_CHUNK = 1 << 20
+def _line_of(data: bytes, start: int) -> tuple[int, bytes]:
+    """Where byte ``start`` is in its line of ``data`` (1-based), and the whole line (for an
+    ASCII-compatible encoding, where line breaks are single bytes)."""
+    begin = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
+    end = _BYTE_BREAK.search(data, start)
+    return start - begin + 1, data[begin : end.start() if end else len(data)]
 
 
 def _text_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[int, str]]:
@@ -70,17 +178,28 @@ def _text_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         yield from _wide_lines(stream, source, encoding)
         return
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    lenient = codecs.lookup(encoding).name == "cp1252"
+    decoder = codecs.getincrementaldecoder(encoding)(
+        errors="surrogateescape" if lenient else "strict"
+    )
     number = 0
     pending = ""
     while True:
-        chunk = stream.read(_CHUNK)
+        chunk = _read(stream.read, _CHUNK, source)
         try:
             text = decoder.decode(chunk, final=not chunk)
+            if lenient:
+                text = text.translate(_CP1252_UNDEFINED)
         except UnicodeDecodeError as exc:
-            before = chunk[: max(exc.start, 0)]
-            line = number + 1 + before.count(b"\n") + pending.count("\r")
-            raise _decode_error(source, exc, line) from None
+            # exc.object is what the decoder held (bytes kept from the last chunk + this one);
+            # line breaks are single ASCII bytes in every encoding read here
+            data = exc.object if isinstance(exc.object, bytes) else chunk
+            start = max(exc.start, 0)
+            before = pending + data[:start].decode("latin-1")
+            line = number + 1 + len(_LINE_BREAK.findall(before))
+            raise _decode_error(source, exc, line, encoding, _line_of(data, start)) from None
+        except UnicodeError as exc:  # a codec that fails without saying where
+            raise _decode_error(source, exc, number + 1, encoding, None) from None
         text = pending + text
         if chunk and text.endswith("\r"):
             # the LF of a CRLF may start the next chunk: keep the CR back
@@ -89,6 +208,8 @@ def _text_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[
             carry = ""
         parts = _LINE_BREAK.split(text)
         pending = parts.pop() + carry
+        if len(pending) > MAX_LINE:
+            raise _too_long(source, number + len(parts) + 1)
         for part in parts:
             number += 1
             yield number, part
@@ -103,13 +224,40 @@ def _wide_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[
     number = 0
     while True:
         try:
-            line = text.readline()
-        except UnicodeDecodeError as exc:
-            raise _decode_error(source, exc, number + 1) from None
+            line = text.readline(MAX_LINE + 1)
+        except OSError as exc:
+            raise _read_failed(source, exc) from None
+        except UnicodeError as exc:
+            raise _decode_error(source, exc, number + 1, encoding, None) from None
         if not line:
             return
         number += 1
+        if len(line) > MAX_LINE:
+            raise _too_long(source, number)
         yield number, line.rstrip("\n")
+
+
+def _too_long(source: str, line: int) -> InputError:
+    return InputError(
+        f"This line is longer than {MAX_LINE:,} characters; the lines of an Arrow page are far "
+        "shorter. Check that this is the page you meant (saved as text or HTML, with its line "
+        "breaks).",
+        source=source,
+        line=line,
+    )
+
+
+def _read(read: Callable[[int], bytes], size: int, source: str) -> bytes:
+    """``read(size)``, a failure of the device or the network file system an InputError."""
+    try:
+        return read(size)
+    except OSError as exc:
+        raise _read_failed(source, exc) from None
+
+
+def _read_failed(source: str, exc: OSError) -> InputError:
+    return InputError(f"Reading failed: {exc.strerror or exc}. Copy the page to a local file "
+                      "and try again.", source=source)
 
 
 def lines_from_stream(
@@ -117,14 +265,14 @@ def lines_from_stream(
 ) -> Iterator[tuple[int, str]]:
     """Numbered lines from a binary stream: HTML through the HTML reader, text streamed."""
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-    head = buffered.peek(4096)[:4096]  # type: ignore[union-attr]
+    head = _read(buffered.peek, 4096, source)[:4096]  # type: ignore[union-attr]
     from .html import MAX_HTML_BYTES, html_lines, looks_like_html
 
     if looks_like_html(head):
         # one byte past the cap is enough for the HTML reader to refuse it clearly
-        data = buffered.read(MAX_HTML_BYTES + 1)  # type: ignore[union-attr]
+        data = _read(buffered.read, MAX_HTML_BYTES + 1, source)  # type: ignore[union-attr]
         return iter(html_lines(data, source=source, encoding=encoding))
-    return _text_lines(buffered, source, _sniff_encoding(head, encoding))  # type: ignore[arg-type]
+    return _text_lines(buffered, source, _sniff_encoding(head, encoding, source))  # type: ignore[arg-type]
 
 
 def lines_from_bytes(
@@ -140,7 +288,11 @@ def open_input(
     """Open a path, a URL or ``-`` (stdin); return its display name and its lines."""
     text = os.fspath(spec)
     if text == "-":
-        return "<stdin>", lines_from_stream(sys.stdin.buffer, source="<stdin>", encoding=encoding)
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:  # started with stdin closed (``<&-``), or without a console
+            raise InputError("There is no standard input to read; pipe the page in, or give "
+                             "its file.", source="<stdin>")
+        return "<stdin>", lines_from_stream(stdin, source="<stdin>", encoding=encoding)
     if is_url(text):
         from .fetch import fetch
 
@@ -157,7 +309,15 @@ def open_input(
         raise InputError("This is a directory, not a page file.", source=text) from None
     except OSError as exc:
         raise InputError(f"Cannot open the file: {exc.strerror}.", source=text) from None
-    return text, _closing(handle, lines_from_stream(handle, source=text, encoding=encoding))
+    except ValueError:  # a NUL in the path: no file can have that name
+        raise InputError("No such file (the path holds a NUL character).",
+                         source=text.replace("\0", "\\0")) from None
+    try:
+        lines = lines_from_stream(handle, source=text, encoding=encoding)
+    except BaseException:  # refused before the first line (HTML, encoding): close it now
+        handle.close()
+        raise
+    return text, _closing(handle, lines)
 
 
 def _closing(handle: BinaryIO, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:

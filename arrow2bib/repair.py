@@ -8,6 +8,9 @@ What the site's abstracts carry, and what is done about it:
 - Latin abbreviations split apart: ``i. e. ,`` -> ``i.e.,``; ``e. g. ,`` -> ``e.g.,``.
 - ``\\footnote{...}`` left in by a LaTeX-to-text step: its text is kept in parentheses.
 
+- Mojibake, UTF-8 text decoded as Windows-1252 or Latin-1 and saved again (``JÃ¼rgen``):
+  :func:`repair_mojibake` gives ``Jürgen`` back, through ftfy, for the parser to report.
+
 Markdown bold and ``$math$`` are left as they are, for the exporters (see
 :mod:`arrow2bib.markup`). Lost hyphens (``selfattention``) cannot be told from real words and
 are left alone.
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["repair_abstract", "clean_inline"]
+__all__ = ["repair_abstract", "repair_mojibake", "clean_inline"]
 
 # A URL start with the damage: "https: //", "http ://", "www. example"
 _URL_START = re.compile(r"\b(?P<scheme>https?|ftp)\s*:\s*/\s*/\s*", re.IGNORECASE)
@@ -35,6 +38,32 @@ _TRAILING = ".,;:!?'\""
 _ABBREVIATION = re.compile(r"\b(i|e)\s?\.\s(e|g)\s?\.(?:\s?,)?", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\\footnote\{([^{}]*)\}")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+#: What UTF-8 looks like through Windows-1252 or Latin-1 eyes: a lead byte's character
+#: (``Â``-``ô``, 0xC2-0xF4) then a continuation byte's (0x80-0xBF: U+0080-U+00BF in Latin-1,
+#: or the Windows-1252 punctuation ``€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ``); ``Ã`` then a space is
+#: ``à`` whose no-break space was lost. Only a line with one goes to ftfy, which decides.
+_CONTINUATION = "".join(sorted(
+    {bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)} - {""}
+))
+_MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{re.escape(_CONTINUATION)}]|Ã ")
+
+
+def repair_mojibake(text: str) -> str | None:
+    """``text`` with mojibake undone (``JÃ¼rgen`` -> ``Jürgen``), or ``None`` when there is
+    none.
+
+    ftfy (its encoding fixes only: no quote, width or ligature changes) judges whether a
+    suspicious sequence really is mojibake; lines without one never reach it, so the cost is
+    a regular-expression search on non-ASCII lines.
+    """
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
+        return None
+    import ftfy  # only for suspicious lines: the import costs ~50 ms
+
+    fixed = ftfy.fix_encoding(text)
+    return fixed if fixed != text else None
 
 
 def clean_inline(text: str) -> str:
