@@ -120,7 +120,13 @@ def render_pattern(pattern: str, paper: Paper) -> str:
             f"use any of: {', '.join('{' + n + '}' for n in fields)}."
         )
     formatter = string.Formatter()
-    literal_text = [lit for lit, _f, _s, _c in formatter.parse(pattern)]
+    try:
+        literal_text = [lit for lit, _f, _s, _c in formatter.parse(pattern)]
+    except ValueError as exc:  # an unbalanced brace: "}" or "{auth"
+        raise ExportError(
+            f"The key pattern {pattern!r} cannot be read ({exc}); write fields as {{auth}} "
+            "with balanced braces."
+        ) from None
     if any(not _LEGAL_LITERAL.match(lit) for lit in literal_text if lit):
         raise ExportError(
             f"The key pattern {pattern!r} contains characters that are not legal in a "

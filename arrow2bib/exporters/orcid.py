@@ -16,6 +16,7 @@ character XML 1.0 forbids) is reported through ``ExportOptions.report``.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable, Iterable, Iterator, TextIO
 
@@ -84,6 +85,24 @@ _LINE_BREAKS = re.compile("[ \t\n\r\x85\u2028\u2029]+")
 _NOT_A_PERSON = re.compile(r"(?i)^(and\s+)?(et\.?\s*al\.?|others)$")
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
+@functools.cache
+def _any_uri_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.fromstring(
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        b'<xs:element name="u" type="xs:anyURI"/></xs:schema>'))
+
+
+def is_any_uri(url: str) -> bool:
+    """Whether ``url`` is an ``xs:anyURI`` as libxml2 (and so ORCID's XSD check) reads it:
+    ``%zz``, a second ``#`` or a port that is not a number are not."""
+    element = etree.Element("u")
+    try:
+        element.text = url
+    except ValueError:  # not XML text at all
+        return False
+    return _any_uri_schema().validate(element)
 
 
 def xml_text(value: str) -> tuple[str, str]:
@@ -173,7 +192,8 @@ class _Work:
         _leaf(ids, COMMON_NS, "external-id-type", SELF_ID_TYPE)
         _leaf(ids, COMMON_NS, "external-id-value", self.text("key", self.entry.key, None, True))
         _leaf(ids, COMMON_NS, "external-id-relationship", "self")
-        url = next((u for u in paper.urls if _URL.fullmatch(u) and len(u) <= MAX_URL), None)
+        url = next((u for u in paper.urls
+                    if _URL.fullmatch(u) and len(u) <= MAX_URL and is_any_uri(u)), None)
         _leaf(work, COMMON_NS, "url", url)
         self.contributors(work)
         return work
