@@ -1,0 +1,317 @@
+"""arrow2bib's speed in one command: whole processes, medians, peak memory, and the baselines
+measured in the same run on the same generated pages.
+
+    python -m benchmarks.run [--sizes 1000,10000,100000] [--repeat 3] [--formats all]
+                             [--citeproc-max 10000] [--out results.json]
+
+Every row is a fresh process (interpreter start-up included), timed from spawn to exit; its
+peak memory is the child's ``ru_maxrss`` from ``os.wait4``. benchmarks/README.md says what
+each row measures. The machine is shared and noisy: compare the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .generate import write
+from .parse import FLOOR, PARSE
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+
+# Baselines: bibtexparser writes the entries it already holds; pandoc converts the same
+# papers from CSL-JSON. The keys are the arrow2bib formats each one is compared with.
+PREPARE_LIBRARY = r"""
+import pickle, sys, bibtexparser
+library = bibtexparser.parse_file(sys.argv[1])
+with open(sys.argv[2], "wb") as handle:
+    pickle.dump(library, handle, pickle.HIGHEST_PROTOCOL)
+print(len(library.entries), len(library.failed_blocks))
+"""
+BIBTEXPARSER_WRITE = r"""
+import pickle, sys, time, bibtexparser
+from bibtexparser.middlewares import default_unparse_stack
+with open(sys.argv[1], "rb") as handle:
+    library = pickle.load(handle)
+start = time.perf_counter()
+# in place: the path bibtexparser itself recommends for large libraries (no deep copy)
+text = bibtexparser.write_string(
+    library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))
+seconds = time.perf_counter() - start
+with open(sys.argv[2], "w", encoding="utf-8") as handle:
+    handle.write(text)
+print(seconds)
+"""
+PANDOC_FORMATS = ("bibtex", "biblatex")
+HEADER = ("papers", "command", "median s", "papers/s", "peak MiB", "x floor",
+          "x bibtexparser", "x pandoc")
+
+
+@dataclass
+class Row:
+    """One measured command at one page size: its runs and what they cost."""
+
+    papers: int
+    name: str
+    kind: str  # floor | parse | arrow2bib | bibtexparser | pandoc
+    fmt: str | None
+    argv: list[str]
+    ok_codes: tuple[int, ...] = (0,)
+    seconds: list[float] = field(default_factory=list)
+    peak_kib: list[int] = field(default_factory=list)
+    exit_codes: list[int] = field(default_factory=list)
+    stdout: str = ""
+    error: str | None = None
+    expect: str | None = None  # a file the command must write (a glob: -001 parts too)
+
+    def outputs(self) -> list[Path]:
+        """The files written that match ``expect``."""
+        if not self.expect:
+            return []
+        path = Path(self.expect)
+        return sorted(path.parent.glob(path.stem + "*" + path.suffix))
+
+    @property
+    def median(self) -> float | None:
+        """Median seconds of the runs, or None if the command failed."""
+        return None if self.error or not self.seconds else statistics.median(self.seconds)
+
+
+def run_once(argv: Sequence[str], out: Path) -> tuple[float, int, int, str]:
+    """Run ``argv`` once, stdout to ``out``: seconds, peak KiB, exit code (-1000 for an
+    uncaught Python exception), stderr's tail."""
+    with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=stdout,
+                                stderr=stderr, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
+        stderr.seek(0)
+        text = stderr.read().decode("utf-8", "replace")
+    code = proc.returncode
+    if code == 1 and "Traceback (most recent call last)" in text:
+        code = -1000  # a crash, not arrow2bib's "problems found" exit 1
+    return seconds, usage.ru_maxrss, code, text[-1500:]  # ru_maxrss: KiB on Linux
+
+
+def measure(row: Row, repeat: int, work: Path) -> Row:
+    """Run ``row``'s command ``repeat`` times (stopping at the first failure)."""
+    out = work / f"stdout-{row.kind}-{row.fmt}.txt"
+    for i in range(repeat):
+        for old in row.outputs():
+            old.unlink()  # so that a run which writes nothing cannot pass
+        seconds, kib, code, tail = run_once(row.argv, out)
+        if code in row.ok_codes and row.expect and not row.outputs():
+            code, tail = -1001, f"no {row.expect} written; {tail}"
+        row.seconds.append(seconds)
+        row.peak_kib.append(kib)
+        row.exit_codes.append(code)
+        print(f"  [{row.papers}] {row.name}: run {i + 1}/{repeat} {seconds:.2f} s, "
+              f"{kib / 1024:.0f} MiB, exit {code}", file=sys.stderr, flush=True)
+        if code not in row.ok_codes:
+            row.error = f"exit {code}: {tail.strip()[-300:]}"
+            break
+    row.stdout = out.read_text(encoding="utf-8", errors="replace")[-200:].strip()
+    return row
+
+
+def machine() -> dict[str, Any]:
+    """The machine and tools, for the header and the JSON."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("model name", "Hardware")):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import bibtexparser
+
+    pandoc = shutil.which("pandoc")
+    pandoc_version = None
+    if pandoc:
+        first = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
+        pandoc_version = first.split("\n", 1)[0].split()[-1]
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "cpu": model, "system": f"{platform.system()} {platform.machine()}",
+        "python": platform.python_version(), "bibtexparser": bibtexparser.__version__,
+        "pandoc": pandoc_version, "pandoc_path": pandoc, "load_start": os.getloadavg(),
+    }
+
+
+def arrow2bib_formats(cli: list[str]) -> list[dict[str, Any]]:
+    """The built-in formats, as ``arrow2bib formats --json`` lists them."""
+    listed = json.loads(subprocess.run(cli + ["formats", "--json"], capture_output=True,
+                                       text=True, env=ENV, check=True).stdout)
+    return [f for f in listed if f["plugin"].startswith("arrow2bib.")]
+
+
+def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
+               info: dict[str, Any], work: Path, notes: list[str]) -> list[Row]:
+    """Generate an ``n``-paper page and measure every command on it."""
+    work.mkdir()
+    page = work / "page.txt"
+    with open(page, "w", encoding="utf-8") as handle:
+        write(n, handle, args.seed)
+    print(f"[{n}] page: {page.stat().st_size / 2**20:.1f} MiB", file=sys.stderr, flush=True)
+    py, cli = [sys.executable], args.cli
+    rows = [measure(Row(n, "floor: read + one regex split", "floor", None,
+                        py + ["-c", FLOOR, str(page)]), args.repeat, work),
+            measure(Row(n, "arrow2bib parse only (library, streaming)", "parse", None,
+                        py + ["-c", PARSE, str(page)]), args.repeat, work),
+            measure(Row(n, "arrow2bib check PAGE", "arrow2bib", None,
+                        cli + ["check", str(page)], (0, 1)), args.repeat, work)]
+    outputs: dict[str, Path] = {}
+    for fmt in formats:
+        name = fmt["name"]
+        if "style" in fmt["options"] and n > args.citeproc_max:
+            notes.append(f"{n}: convert --to {name} skipped (CSL-styled formats run only up "
+                         f"to --citeproc-max={args.citeproc_max} papers; citeproc-py is slow)")
+            continue
+        outputs[name] = work / f"out-{name}{fmt['extension']}"
+        rows.append(measure(Row(n, f"arrow2bib convert --to {name}", "arrow2bib", name,
+                                cli + ["convert", str(page), "--to", name, "-o",
+                                       str(outputs[name]), "-q"], (0, 1),
+                                expect=str(outputs[name])), args.repeat, work))
+
+    def prepared(name: str) -> Path:
+        # the baselines start from arrow2bib's own output; made untimed if not measured
+        path = outputs.get(name, work / f"prep-{name}")
+        if not path.exists():
+            subprocess.run(cli + ["convert", str(page), "--to", name, "-o", str(path), "-q"],
+                           env=ENV, check=False)
+        return path
+
+    library = work / "library.pickle"
+    made = subprocess.run(py + ["-c", PREPARE_LIBRARY, str(prepared("bibtex")), str(library)],
+                          capture_output=True, text=True, env=ENV)
+    if made.returncode == 0:
+        entries, failed = made.stdout.split()
+        notes.append(f"{n}: bibtexparser parsed arrow2bib's BibTeX into {entries} entries "
+                     f"({failed} failed blocks), untimed")
+        rows.append(measure(Row(n, "bibtexparser v2: unpickle Library + write_string",
+                                "bibtexparser", "bibtex",
+                                py + ["-c", BIBTEXPARSER_WRITE, str(library),
+                                      str(work / "bibtexparser.bib")]), args.repeat, work))
+        if rows[-1].median is not None:
+            notes.append(f"{n}: of which write_string alone: {float(rows[-1].stdout):.2f} s "
+                         "(last run)")
+    else:
+        notes.append(f"{n}: bibtexparser baseline skipped: {made.stderr.strip()[-300:]}")
+    if info["pandoc"]:
+        csl = prepared("csljson")
+        for target in PANDOC_FORMATS:
+            rows.append(measure(Row(n, f"pandoc -f csljson -t {target}", "pandoc", target,
+                                    [info["pandoc_path"], "-f", "csljson", "-t", target,
+                                     str(csl), "-o", str(work / f"pandoc.{target}")]),
+                                args.repeat, work))
+    return rows
+
+
+def _ratio(row: Row, base: Row | None) -> str:
+    if base is None or row is base or row.median is None or not base.median:
+        return ""
+    return f"{row.median / base.median:.1f}x"
+
+
+def table(rows: list[Row]) -> str:
+    """The results as a Markdown table, with ratios to the baselines of the same size."""
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
+    for row in rows:
+        same = [r for r in rows if r.papers == row.papers]
+        floor = next((r for r in same if r.kind == "floor"), None)
+        writer = next((r for r in same if r.kind == "bibtexparser"), None)
+        pandoc = next((r for r in same if r.kind == "pandoc" and r.fmt == row.fmt), None)
+        mine = row.kind == "arrow2bib"
+        if row.median is None:
+            cells = [f"failed ({row.error.split(':')[0]}, see below)"] + [""] * 5
+        else:
+            cells = [f"{row.median:.2f}", f"{row.papers / row.median:,.0f}",
+                     f"{max(row.peak_kib) / 1024:.0f}", _ratio(row, floor),
+                     _ratio(row, writer) if mine and row.fmt == "bibtex" else "",
+                     _ratio(row, pandoc) if mine else ""]
+        lines.append("| " + " | ".join([f"{row.papers:,}", row.name] + cells) + " |")
+    return "\n".join(lines)
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = [int(float(s)) if "e" in s.lower() else int(s) for s in text.split(",") if s]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("give page sizes such as 1000,10000,100000")
+    return sizes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the machine and the table; write JSON if asked."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=_sizes, default=[1000, 10_000, 100_000],
+                        help="papers per generated page, comma-separated (default: "
+                        "1000,10000,100000; up to 1e6)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (median)")
+    parser.add_argument("--formats", default="all",
+                        help="'all' (every built-in format) or a comma-separated list")
+    parser.add_argument("--citeproc-max", type=int, default=10_000, metavar="N",
+                        help="largest page for the CSL-styled formats (default: 10000)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
+    parser.add_argument("--cli", type=shlex.split, default=[sys.executable, "-m", "arrow2bib"],
+                        help="how to run arrow2bib (default: this Python -m arrow2bib with "
+                        "the checkout on PYTHONPATH; e.g. --cli arrow2bib)")
+    parser.add_argument("--out", type=Path, help="write the raw numbers here as JSON")
+    args = parser.parse_args(argv)
+    info = machine()
+    formats = arrow2bib_formats(args.cli)
+    if args.formats != "all":
+        wanted = [f.strip() for f in args.formats.split(",") if f.strip()]
+        unknown = set(wanted) - {f["name"] for f in formats}
+        if unknown:
+            parser.error(f"unknown format(s): {', '.join(sorted(unknown))}")
+        formats = [f for f in formats if f["name"] in wanted]
+    notes: list[str] = []
+    if not info["pandoc"]:
+        notes.append("pandoc baselines skipped: no pandoc binary on PATH")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="arrow2bib-bench-") as tmp:
+        for n in args.sizes:
+            rows += bench_size(n, args, formats, info, Path(tmp) / str(n), notes)
+    info["load_end"] = os.getloadavg()
+    print(f"machine: {info['nproc']} CPUs ({info['cpu']}, {info['system']}); Python "
+          f"{info['python']}; bibtexparser {info['bibtexparser']}; pandoc "
+          f"{info['pandoc'] or 'not installed'}")
+    print("load average: {:.1f} {:.1f} {:.1f} at start, ".format(*info["load_start"])
+          + "{:.1f} {:.1f} {:.1f} at the end".format(*info["load_end"]))
+    print(f"median of {args.repeat} whole-process run(s); peak MiB = the largest ru_maxrss "
+          "of the runs\n")
+    print(table(rows))
+    exits = [f"{r.papers}: {r.name} exited {sorted(set(r.exit_codes))}"
+             + (f": FAILED, {r.error}" if r.error else " (1: problems found in the page)")
+             for r in rows if any(r.exit_codes)]
+    for note in notes + exits:
+        print(f"- {note}")
+    if args.out:
+        args.out.write_text(json.dumps({
+            "machine": info, "repeat": args.repeat, "sizes": args.sizes,
+            "notes": notes, "rows": [{**asdict(r), "median": r.median} for r in rows],
+        }, indent=2) + "\n", encoding="utf-8")
+    return 1 if any(r.error for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
