@@ -47,13 +47,18 @@ def parse(data: str | bytes, *, source: str = "<string>", encoding: str | None =
     return PageReader(lines_from_bytes(raw, source=source, encoding=encoding), source=source).read()
 
 
-def formats(pm: pluggy.PluginManager | None = None) -> Formats:
-    """The registered output formats."""
+def _manager(pm: pluggy.PluginManager | None) -> pluggy.PluginManager:
+    """``pm``, or a new plugin manager with the built-in and installed plugins."""
     if pm is None:
         from .plugins import get_plugin_manager
 
         pm = get_plugin_manager()
-    return Formats(pm)
+    return pm
+
+
+def formats(pm: pluggy.PluginManager | None = None) -> Formats:
+    """The registered output formats."""
+    return Formats(_manager(pm))
 
 
 Papers = Page | Iterable[Page] | Iterable[Paper]
@@ -87,10 +92,7 @@ def export_documents(
     pm: pluggy.PluginManager | None = None,
 ) -> list[Document]:
     """Export ``papers`` to ``fmt``; return its documents (most formats write one)."""
-    if pm is None:
-        from .plugins import get_plugin_manager
-
-        pm = get_plugin_manager()
+    pm = _manager(pm)
     exporter = _exporter(fmt, pm)
     items, pages = _split(papers)
     entries: list[Entry] = entries_for(items, pm, key_pattern)
@@ -139,10 +141,7 @@ def write(
 
     Without ``fmt`` the format follows the file extension (``refs.bib`` -> BibTeX).
     """
-    if pm is None:
-        from .plugins import get_plugin_manager
-
-        pm = get_plugin_manager()
+    pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else formats(pm).for_path(os.fspath(path))
     documents = export_documents(
         papers, exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
@@ -160,10 +159,7 @@ def check(
     return the parser's and the checks' problems, as ``arrow2bib check`` reports them."""
     from .pipeline import process
 
-    if pm is None:
-        from .plugins import get_plugin_manager
-
-        pm = get_plugin_manager()
+    pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else None
     items = [pages] if isinstance(pages, Page) else list(pages)
     return process(items, pm=pm, exporter=exporter, export=False).problems
