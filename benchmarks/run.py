@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .generate import write
 from .parse import FLOOR, PARSE
@@ -145,7 +146,8 @@ def machine() -> dict[str, Any]:
     pandoc = shutil.which("pandoc")
     pandoc_version = None
     if pandoc:
-        first = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
+        first = subprocess.run([pandoc, "--version"], capture_output=True, text=True,
+                               check=True).stdout
         pandoc_version = first.split("\n", 1)[0].split()[-1]
     return {
         "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -201,7 +203,7 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
 
     library = work / "library.pickle"
     made = subprocess.run(py + ["-c", PREPARE_LIBRARY, str(prepared("bibtex")), str(library)],
-                          capture_output=True, text=True, env=ENV)
+                          capture_output=True, text=True, env=ENV, check=False)
     if made.returncode == 0:
         entries, failed = made.stdout.split()
         notes.append(f"{n}: bibtexparser parsed arrow2bib's BibTeX into {entries} entries "
@@ -241,7 +243,7 @@ def table(rows: list[Row]) -> str:
         pandoc = next((r for r in same if r.kind == "pandoc" and r.fmt == row.fmt), None)
         mine = row.kind == "arrow2bib"
         if row.median is None:
-            cells = [f"failed ({row.error.split(':')[0]}, see below)"] + [""] * 5
+            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 5
         else:
             cells = [f"{row.median:.2f}", f"{row.papers / row.median:,.0f}",
                      f"{max(row.peak_kib) / 1024:.0f}", _ratio(row, floor),
