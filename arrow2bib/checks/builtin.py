@@ -12,7 +12,7 @@ from ..hookspecs import hookimpl
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
 from ..venues import resolve
 from .base import Check
-from .duplicates import DuplicateIndex, record_for
+from .duplicates import DuplicateIndex, Match, record_for
 
 __all__ = ["CountMismatch", "Duplicates", "MissingFields", "TruncatedAuthors", "UnknownVenue"]
 
@@ -147,26 +147,30 @@ class Duplicates(Check):
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         match = self.index.add(record_for(paper, key))
-        if match is None:
-            return
-        other = match.other
-        where = f"{other.source}:{other.line}"
-        why = (f"score {match.score:.2f}; same {', '.join(match.fields) or 'nothing else'}; "
-               f"{match.common_authors} author(s) in common")
-        if match.kind == "version":
-            message = (f"Another version of {other.title!r} ({where}): a similar title with a "
-                       f"different venue or year ({why}).")
-            severity = Severity.INFO
-        else:
-            message = f"A{'n' if match.kind == 'identical' else ''} {match.kind} copy of " \
-                      f"{other.title!r} ({where}) ({why})."
-            severity = Severity.WARNING
-        yield _problem(
-            paper, key, self.name, severity, message,
-            kind=match.kind, score=match.score, fields=list(match.fields),
-            common_authors=match.common_authors, authors=list(match.authors),
-            other={"source": other.source, "line": other.line, "title": other.title,
-                   "key": other.key})
+        if match is not None:
+            yield duplicate_problem(paper, key, match)
+
+
+def duplicate_problem(paper: Paper, key: str | None, match: Match) -> Problem:
+    """The ``duplicate`` problem for ``paper`` matched to an earlier paper."""
+    other = match.other
+    where = f"{other.source}:{other.line}"
+    why = (f"score {match.score:.2f}; same {', '.join(match.fields) or 'nothing else'}; "
+           f"{match.common_authors} author(s) in common")
+    if match.kind == "version":
+        message = (f"Another version of {other.title!r} ({where}): a similar title with a "
+                   f"different venue or year ({why}).")
+        severity = Severity.INFO
+    else:
+        message = f"A{'n' if match.kind == 'identical' else ''} {match.kind} copy of " \
+                  f"{other.title!r} ({where}) ({why})."
+        severity = Severity.WARNING
+    return _problem(
+        paper, key, Duplicates.name, severity, message,
+        kind=match.kind, score=match.score, fields=list(match.fields),
+        common_authors=match.common_authors, authors=list(match.authors),
+        other={"source": other.source, "line": other.line, "title": other.title,
+               "key": other.key})
 
 
 BUILTIN_CHECKS: tuple[type[Check], ...] = (

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Iterable, Iterator, Literal
 
 from ..model import Paper
 from ..normalize import normalise_name, title_tokens
 
-__all__ = ["DuplicateIndex", "Match", "Record", "THRESHOLD", "record_for"]
+__all__ = ["DuplicateIndex", "Match", "Record", "THRESHOLD", "best_match", "blocking_keys", "record_for"]
 
 #: Minimum similarity of two normalised titles to count as near-identical.
 THRESHOLD = 0.9
@@ -90,7 +90,8 @@ def record_for(paper: Paper, key: str | None = None) -> Record:
     )
 
 
-def _blocks(record: Record) -> Iterator[str]:
+def blocking_keys(record: Record) -> Iterator[str]:
+    """The keys of the blocks ``record`` is filed under (besides its exact normal title)."""
     compact = record.normal.replace(" ", "")
     if not compact:
         return
@@ -127,29 +128,42 @@ def compare(new: Record, old: Record) -> Match | None:
 
 
 class DuplicateIndex:
-    """Papers seen so far, for matching each new paper against them."""
+    """Papers seen so far, for matching each new paper against them.
+
+    The best match wins: identical over near-identical over version, then the higher score;
+    between equals the earliest paper (in input order) wins, so the result does not depend
+    on how the candidates were found (the Dask run relies on that)."""
 
     def __init__(self) -> None:
-        self._exact: dict[str, list[Record]] = {}
-        self._blocks: dict[str, list[Record]] = {}
+        self._exact: dict[str, list[tuple[int, Record]]] = {}
+        self._blocks: dict[str, list[tuple[int, Record]]] = {}
+        self._count = 0
 
     def add(self, record: Record) -> Match | None:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
-        candidates: dict[int, Record] = {}
-        for old in self._exact.get(record.normal, ()):
-            candidates[id(old)] = old
-        keys = list(_blocks(record))
+        candidates: dict[int, Record] = dict(self._exact.get(record.normal, ()))
+        keys = list(blocking_keys(record))
         for key in keys:
-            for old in self._blocks.get(key, ())[-MAX_BLOCK:]:
-                candidates[id(old)] = old
-        best: Match | None = None
-        rank = {"identical": 3, "near-identical": 2, "version": 1}
-        for old in candidates.values():
-            match = compare(record, old)
-            if match and (best is None or (rank[match.kind], match.score) >
-                          (rank[best.kind], best.score)):
-                best = match
-        self._exact.setdefault(record.normal, []).append(record)
+            candidates.update(self._blocks.get(key, ())[-MAX_BLOCK:])
+        best = best_match(record, (candidates[seq] for seq in sorted(candidates)))
+        item = (self._count, record)
+        self._count += 1
+        self._exact.setdefault(record.normal, []).append(item)
         for key in keys:
-            self._blocks.setdefault(key, []).append(record)
+            self._blocks.setdefault(key, []).append(item)
         return best
+
+
+_RANK = {"identical": 3, "near-identical": 2, "version": 1}
+
+
+def best_match(record: Record, candidates: Iterable[Record]) -> Match | None:
+    """The best match of ``record`` among ``candidates`` (given in input order): identical
+    over near-identical over version, then the higher score, then the earliest."""
+    best: Match | None = None
+    for old in candidates:
+        match = compare(record, old)
+        if match and (best is None or (_RANK[match.kind], match.score) >
+                      (_RANK[best.kind], best.score)):
+            best = match
+    return best
