@@ -17,11 +17,11 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import Arrow2BibError, FormatError, PluginError
 from .formats import Formats
-from .model import Page, Severity
-from .output import write_documents
-from .pipeline import DEDUPE_MODES, Outcome, process
+from .model import Severity
+from .output import write_export, writes_one_document
+from .pipeline import DEDUPE_MODES, Run, read_page
 from .plugins import get_plugin_manager
-from .report import exit_status, render_json, render_text
+from .report import write_json
 
 __all__ = ["main"]
 
@@ -41,6 +41,10 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the text encoding of the inputs (default: UTF-8 or by BOM)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on warnings too, not only on errors")
+    parser.add_argument("--skip-check", action="append", default=[], metavar="NAME",
+                        help="do not run this check (see 'arrow2bib plugins --all' for "
+                        "names; 'duplicate' is the one that compares papers with each other "
+                        "and the only one whose memory grows with the input); repeatable")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,33 +134,34 @@ def _expand(specs: Sequence[str]) -> list[str]:
     return found
 
 
-def _read(args: argparse.Namespace, err: TextIO) -> list[Page]:
-    from .api import parse_file
-
+def _specs(args: argparse.Namespace) -> list[str]:
     specs = _expand(args.inputs)
     if not specs:
         raise _UsageError("No page files (*.txt, *.html, *.htm) in the given directories.")
     if args.jobs < 1:
         raise _UsageError("--jobs takes a number of processes, 1 or more.")
+    return specs
+
+
+def _read(args: argparse.Namespace, run: Run, specs: Sequence[str], err: TextIO) -> None:
+    """The first pass over every input; with ``--jobs N`` the pages are read by N processes
+    (in input order all the same)."""
     progress = _Progress(err, len(specs))
     if args.jobs == 1 or len(specs) == 1 or "-" in specs:
-        pages = []
         for spec in specs:
-            pages.append(parse_file(spec, encoding=args.encoding))
+            run.add_page(*run.open(spec))
             progress.step()
     else:
         from concurrent.futures import ProcessPoolExecutor
         from functools import partial
 
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            pages = []
-            chunk = max(1, min(64, len(specs) // (args.jobs * 4)))
-            for page in pool.map(partial(parse_file, encoding=args.encoding), specs,
-                                 chunksize=chunk):
-                pages.append(page)
+            chunk = max(1, min(16, len(specs) // (args.jobs * 4)))
+            read = partial(read_page, encoding=args.encoding, key_pattern=run.key_pattern)
+            for page in pool.map(read, specs, chunksize=chunk):
+                run.add_read(page)
                 progress.step()
     progress.done()
-    return pages
 
 
 class _Progress:
@@ -177,14 +182,29 @@ class _Progress:
             self.err.write("\n")
 
 
-def _summary(outcome: Outcome, pages: int, target: str, fmt: str) -> str:
-    tally = {s: sum(p.severity is s for p in outcome.problems) for s in Severity}
-    return (
-        f"arrow2bib: read {outcome.read} paper(s) from {pages} page(s); wrote "
-        f"{outcome.written} as {fmt} to {target}; merged {outcome.merged}; skipped "
-        f"{outcome.skipped}; {tally[Severity.ERROR]} error(s), {tally[Severity.WARNING]} "
-        f"warning(s), {tally[Severity.INFO]} note(s)."
-    )
+def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
+    from .checks import registered_checks
+
+    names = {check.name for check in registered_checks(pm)}
+    unknown = [name for name in args.skip_check if name not in names]
+    if unknown:
+        raise _UsageError(f"--skip-check: there is no check {unknown[0]!r} (the checks: "
+                          f"{', '.join(sorted(names))}).")
+    if "duplicate" in args.skip_check and getattr(args, "dedupe", "keep") != "keep":
+        raise _UsageError("--dedupe needs the duplicate check; do not skip it.")
+    return tuple(args.skip_check)
+
+
+def _tally(run: Run) -> str:
+    counts = run.problems.counts
+    return (f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
+            f"{counts[Severity.INFO]} note(s)")
+
+
+def _exit_status(run: Run, strict: bool) -> int:
+    counts = run.problems.counts
+    failing = counts[Severity.ERROR] + (counts[Severity.WARNING] if strict else 0)
+    return EXIT_DATA if failing else EXIT_OK
 
 
 def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
@@ -211,39 +231,51 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
                               "styles are listed by 'arrow2bib formats' (option style).")
         options["style"] = args.style
-    pages = _read(args, err)
-    outcome = process(pages, pm=pm, exporter=exporter, key_pattern=args.key_pattern,
-                      options=options, dedupe=args.dedupe, export=not args.merge_into)
-    documents = outcome.documents
-    if args.merge_into:
-        target = _merge(args, outcome, exporter, options, pages)
-    elif args.output:
-        target = ", ".join(str(p) for p in write_documents(args.output, documents))
+    specs = _specs(args)
+    with Run(specs, pm=pm, exporter=exporter, key_pattern=args.key_pattern, options=options,
+             dedupe=args.dedupe, encoding=args.encoding, skip=_skipped(args, pm)) as run:
+        opts = run.export_options()  # unknown -O options fail before any reading
+        _read(args, run, specs, err)
+        if args.merge_into:
+            target = _merge(args, run, exporter, opts)
+        elif args.output:
+            written = write_export(args.output, exporter, run.entries(), opts)
+            target = ", ".join(str(p) for p in written)
+        else:
+            _to_stdout(exporter, run, opts, out)
+            target = "stdout"
+        for problem in run.problems:
+            if not args.quiet or problem.severity is Severity.ERROR:
+                err.write(f"{problem}\n")
+        if not args.quiet:
+            print(f"arrow2bib: read {run.read_count} paper(s) from {len(run.pages)} page(s); "
+                  f"wrote {run.written} as {exporter.name} to {target}; merged {run.merged}; "
+                  f"skipped {run.skipped}; {_tally(run)}.", file=err)
+        return _exit_status(run, args.strict)
+
+
+def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
+    if writes_one_document(exporter):
+        exporter.export(run.entries(), out, opts)
     else:
-        if len(documents) != 1:
+        documents = exporter.documents(run.entries(), opts)
+        first = next(documents, None)
+        if first is None or next(documents, None) is not None:
             raise _UsageError(
-                f"These papers need {len(documents)} {exporter.name} documents; give -o PATH "
-                "so they can be written as files.")
-        out.write(documents[0].text)
-        out.flush()
-        target = "stdout"
-    shown = [p for p in outcome.problems if not args.quiet or p.severity is Severity.ERROR]
-    err.write(render_text(shown))
-    if not args.quiet:
-        print(_summary(outcome, len(pages), target, exporter.name), file=err)
-    return exit_status(outcome.problems, strict=args.strict)
+                f"These papers need {'no' if first is None else 'several'} {exporter.name} "
+                "documents; give -o PATH so they can be written as files.")
+        out.write(first.text)
+    out.flush()
 
 
-def _merge(args: argparse.Namespace, outcome: Outcome, exporter, options, pages) -> str:
+def _merge(args: argparse.Namespace, run: Run, exporter, opts) -> str:
     from .merge import merge_into
-    from .pipeline import export_options
 
-    headers = {page.source: page for page in pages}
-    opts = export_options(exporter, options, outcome.problems.append, headers)
-    merged = merge_into(args.merge_into, outcome.entries, exporter, opts)
-    outcome.problems.extend(merged.problems)
-    outcome.skipped += len(merged.skipped)
-    outcome.entries = merged.added
+    merged = merge_into(args.merge_into, list(run.entries()), exporter, opts)
+    for problem in merged.problems:
+        run.problems.add(problem, export=True)
+    run.skipped += len(merged.skipped)
+    run.written = len(merged.added)
     state = "updated" if merged.written else "unchanged"
     return f"{args.merge_into} ({state}: {len(merged.added)} added, " \
            f"{len(merged.skipped)} already there)"
@@ -251,17 +283,21 @@ def _merge(args: argparse.Namespace, outcome: Outcome, exporter, options, pages)
 
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
-    pages = _read(args, err)
-    outcome = process(pages, pm=pm, exporter=exporter, export=False)
-    if args.format == "json":
-        out.write(render_json(outcome.problems, papers=outcome.read))
-    else:
-        out.write(render_text(outcome.problems))
-        tally = {s: sum(p.severity is s for p in outcome.problems) for s in Severity}
-        print(f"arrow2bib: checked {outcome.read} paper(s) from {len(pages)} page(s): "
-              f"{tally[Severity.ERROR]} error(s), {tally[Severity.WARNING]} warning(s), "
-              f"{tally[Severity.INFO]} note(s).", file=err)
-    return exit_status(outcome.problems, strict=args.strict)
+    specs = _specs(args)
+    with Run(specs, pm=pm, exporter=exporter, encoding=args.encoding,
+             skip=_skipped(args, pm)) as run:
+        _read(args, run, specs, err)
+        for _entry in run.entries():
+            pass
+        if args.format == "json":
+            counts = {f"{s.value}s": n for s, n in run.problems.counts.items()}
+            write_json(out, run.problems, papers=run.read_count, counts=counts)
+        else:
+            for problem in run.problems:
+                out.write(f"{problem}\n")
+            print(f"arrow2bib: checked {run.read_count} paper(s) from {len(run.pages)} "
+                  f"page(s): {_tally(run)}.", file=err)
+        return _exit_status(run, args.strict)
 
 
 def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:

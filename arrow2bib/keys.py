@@ -14,11 +14,12 @@ So shuffling the page, or adding papers that do not collide, never moves a key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import string
 import unicodedata
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import pluggy
 
@@ -27,7 +28,8 @@ from .hookspecs import hookimpl
 from .model import Paper
 from .normalize import SPECIAL_LETTERS
 
-__all__ = ["DEFAULT_PATTERN", "assign_keys", "fold_ascii", "is_legal_key", "render_pattern"]
+__all__ = ["DEFAULT_PATTERN", "assign_keys", "base_key", "canonical_digest", "fold_ascii",
+           "is_legal_key", "render_pattern", "suffix"]
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
 
@@ -55,6 +57,16 @@ def fold_ascii(text: str) -> str:
     """Fold ``text`` to ASCII letters and digits: ``Müller`` -> ``Muller``, ``Łukasz`` ->
     ``Lukasz``. Characters with no ASCII form are dropped. The same input always gives the
     same output (never ``ue`` here and ``u`` there)."""
+    if text.isascii():
+        return _NOT_ALNUM.sub("", text)
+    return _fold_ascii(text)
+
+
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+@functools.lru_cache(maxsize=16384)  # names and title words repeat across papers
+def _fold_ascii(text: str) -> str:
     out = []
     for char in unicodedata.normalize("NFKD", text):
         if unicodedata.combining(char):
@@ -89,35 +101,39 @@ def _family(paper: Paper, index: int = 0) -> str:
     return fold_ascii(person.family or person.literal).lower()
 
 
+#: The fields a ``--key-pattern`` may use: name -> how to compute it for one paper.
+PATTERN_FIELDS: Mapping[str, Callable[[Paper], str]] = {
+    "auth": lambda p: _family(p) or "anon",
+    "Auth": lambda p: (_family(p) or "anon").capitalize(),
+    "authors": lambda p: "".join(_families(p)[:3]) or "anon",
+    "authorsalpha": lambda p: "".join(f[:1] for f in _families(p)[:4]) or "anon",
+    "year": lambda p: str(p.year) if p.year else "nd",
+    "shortyear": lambda p: f"{p.year % 100:02d}" if p.year else "nd",
+    "title": lambda p: "".join(_significant(p.title, 1)) or "untitled",
+    "shorttitle": lambda p: "".join(_significant(p.title, 3)) or "untitled",
+    "Title": lambda p: "".join(_significant(p.title, 1)).capitalize() or "Untitled",
+    "venue": lambda p: fold_ascii(p.venue).lower() or "misc",
+}
+
+
+def _families(paper: Paper) -> list[str]:
+    return [f for f in (_family(paper, i) for i in range(len(paper.authors))) if f]
+
+
 def pattern_fields(paper: Paper) -> Mapping[str, str]:
     """The fields a ``--key-pattern`` may use, for one paper."""
-    auth = _family(paper) or "anon"
-    families = [f for f in (_family(paper, i) for i in range(len(paper.authors))) if f]
-    return {
-        "auth": auth,
-        "Auth": auth.capitalize(),
-        "authors": "".join(families[:3]) or "anon",
-        "authorsalpha": "".join(f[:1] for f in families[:4]) or "anon",
-        "year": str(paper.year) if paper.year else "nd",
-        "shortyear": f"{paper.year % 100:02d}" if paper.year else "nd",
-        "title": "".join(_significant(paper.title, 1)) or "untitled",
-        "shorttitle": "".join(_significant(paper.title, 3)) or "untitled",
-        "Title": "".join(_significant(paper.title, 1)).capitalize() or "Untitled",
-        "venue": fold_ascii(paper.venue).lower() or "misc",
-    }
+    return {name: compute(paper) for name, compute in PATTERN_FIELDS.items()}
 
 
-def render_pattern(pattern: str, paper: Paper) -> str:
-    """Fill ``pattern`` (``{auth}{year}{title}``) for ``paper``.
-
-    Raises :class:`~arrow2bib.errors.ExportError` for a field the pattern language lacks.
-    """
-    fields = pattern_fields(paper)
-    unknown = [name for name in _FIELD.findall(pattern) if name not in fields]
+@functools.lru_cache(maxsize=64)
+def _compile(pattern: str) -> tuple[str, ...]:
+    """The field names of ``pattern``, once it is known to be a valid pattern."""
+    names = tuple(_FIELD.findall(pattern))
+    unknown = [name for name in names if name not in PATTERN_FIELDS]
     if unknown:
         raise ExportError(
             f"Unknown field {{{unknown[0]}}} in key pattern {pattern!r}; "
-            f"use any of: {', '.join('{' + n + '}' for n in fields)}."
+            f"use any of: {', '.join('{' + n + '}' for n in PATTERN_FIELDS)}."
         )
     formatter = string.Formatter()
     try:
@@ -132,6 +148,16 @@ def render_pattern(pattern: str, paper: Paper) -> str:
             f"The key pattern {pattern!r} contains characters that are not legal in a "
             "citation key; use letters, digits and - _ : . / + between the fields."
         )
+    return names
+
+
+def render_pattern(pattern: str, paper: Paper) -> str:
+    """Fill ``pattern`` (``{auth}{year}{title}``) for ``paper``, computing only the fields
+    it names.
+
+    Raises :class:`~arrow2bib.errors.ExportError` for a field the pattern language lacks.
+    """
+    fields = {name: PATTERN_FIELDS[name](paper) for name in _compile(pattern)}
     return _FIELD.sub(lambda m: fields[m.group(1)], pattern)
 
 
@@ -155,8 +181,8 @@ def canonical_digest(paper: Paper) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _suffix(n: int) -> str:
-    """0 -> '', 1 -> 'a', 26 -> 'z', 27 -> 'aa' ..."""
+def suffix(n: int) -> str:
+    """The ``n``-th collision suffix: 0 -> '', 1 -> 'a', 26 -> 'z', 27 -> 'aa' ..."""
     letters = ""
     while n > 0:
         n -= 1
@@ -165,41 +191,37 @@ def _suffix(n: int) -> str:
     return letters
 
 
+_suffix = suffix  # the name earlier versions used
+
+
+def base_key(paper: Paper, pm: pluggy.PluginManager, pattern: str | None = None) -> str:
+    """The key the ``citation_key`` hook chooses for ``paper`` alone, checked to be legal."""
+    key = pm.hook.citation_key(paper=paper, pattern=pattern)
+    if not isinstance(key, str) or not is_legal_key(key):
+        raise ExportError(
+            f"The citation key {key!r} chosen for {paper.title!r} is not a legal "
+            "BibTeX/biber key; a key uses letters, digits and - _ : . / +, and does not "
+            "start with '_'. Check the key pattern or the plugin that chose it."
+        )
+    return key
+
+
 def assign_keys(
     papers: Sequence[Paper], pm: pluggy.PluginManager, pattern: str | None = None
 ) -> list[str]:
     """Return one unique, legal, stable key per paper, in the papers' order."""
-    bases: list[str] = []
-    for paper in papers:
-        key = pm.hook.citation_key(paper=paper, pattern=pattern)
-        if not isinstance(key, str) or not is_legal_key(key):
-            raise ExportError(
-                f"The citation key {key!r} chosen for {paper.title!r} is not a legal "
-                "BibTeX/biber key; a key uses letters, digits and - _ : . / +, and does not "
-                "start with '_'. Check the key pattern or the plugin that chose it."
-            )
-        bases.append(key)
-    groups: dict[str, list[int]] = {}
-    for index, key in enumerate(bases):
-        groups.setdefault(key.lower(), []).append(index)
-    keys = list(bases)
-    taken = {k.lower() for k in bases}
-    for members in groups.values():
-        if len(members) == 1:
-            continue
-        # identical papers get the same digest: page order breaks that tie, harmlessly
-        ordered = sorted(members, key=lambda i: (canonical_digest(papers[i]), i))
-        n = 0
-        for rank, index in enumerate(ordered):
-            if rank == 0:
-                continue
-            while True:
-                n += 1
-                candidate = bases[index] + _suffix(n)
-                if candidate.lower() not in taken:
-                    break
-            taken.add(candidate.lower())
-            keys[index] = candidate
+    from .keytable import KeyTable, order_digest
+
+    table = KeyTable()
+    try:
+        keys = []
+        for position, paper in enumerate(papers):
+            keys.append(base_key(paper, pm, pattern))
+            table.add(position, keys[-1], order_digest(paper))
+        for position, key in table.changed():
+            keys[position] = key
+    finally:
+        table.close()
     return keys
 
 

@@ -20,6 +20,7 @@ for what BibTeX, biber and pdflatex really do:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable, NamedTuple, Sequence
@@ -28,7 +29,7 @@ from .markup import spans
 from .model import Person
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
-           "render", "tidy", "url_list", "verbatim_url"]
+           "render", "sketch_text", "tidy", "url_list", "verbatim_url"]
 
 #: ASCII characters that are not themselves in LaTeX text.
 SPECIALS = {
@@ -105,6 +106,13 @@ LIGATURES = frozenset(["--", "''", "``", "!`", "?`", ",,", "<<", ">>"])
 
 _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
 _LETTER_ACCENT = re.compile(r"[a-zA-Z]")
+#: Where a combining mark could stand with no letter: at the start or after a space. Any
+#: non-ASCII character there sends the text to the careful path.
+_MARK_AFTER_SPACE = re.compile(r"(?:^| )[^\x00-\x7f]")
+#: ASCII text -> LaTeX in one pass, for the common case (same result as the unit loop).
+_ASCII_TABLE = str.maketrans(SPECIALS)
+#: Between two characters TeX would join (see :data:`LIGATURES`), in ASCII text.
+_ASCII_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=[`!?])(?=`)|(?<=,)(?=,)")
 
 
 class Latex(NamedTuple):
@@ -118,6 +126,13 @@ def _clean(text: str, changed: list[tuple[str, str]], ascii: bool = False) -> st
     """Drop control characters and lone surrogates, and in ASCII mode invisible format
     characters and combining marks with no letter to sit on (recording each); then make
     whitespace runs one space. ASCII mode also composes the text (NFC)."""
+    if text.isprintable():  # no control, format or surrogate characters; only " " spaces
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = _SPACE.sub(" ", text).strip(" ")
+        if not ascii or text.isascii():
+            return text
+        if unicodedata.is_normalized("NFC", text) and not _MARK_AFTER_SPACE.search(text):
+            return text
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -144,6 +159,13 @@ def tidy(text: str) -> Latex:
     every field is first; the dropped characters are in ``changed``."""
     changed: list[tuple[str, str]] = []
     return Latex(_clean(text, changed), tuple(changed))
+
+
+def sketch_text(text: str, *, ascii: bool = False, protect: bool = False) -> Latex:
+    """What :func:`render` and :func:`escape` would give in UTF-8 mode, as far as telling an
+    empty field from a non-empty one goes, at the cost of :func:`tidy` (their conversion never
+    empties a non-empty cleaned text). The other arguments are accepted and ignored."""
+    return tidy(text)
 
 
 def _accented(base: str, marks: str) -> str:
@@ -196,7 +218,10 @@ def _cluster(cluster: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
 
 
 def _units(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
-    """Cleaned ``text`` as a list of LaTeX pieces, one per character cluster."""
+    """Cleaned ``text`` as a list of LaTeX pieces, one per character cluster (ASCII text as
+    one piece, already joined: :func:`_join` gives the same result)."""
+    if text.isascii():
+        return [_ASCII_LIGATURE.sub("{}", text.translate(_ASCII_TABLE))] if text else []
     units: list[str] = []
     i = 0
     while i < len(text):
@@ -251,21 +276,33 @@ def _words(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]
         return _units(text, ascii, changed)
     units: list[str] = []
     for token in re.split(r"( )", text):
-        core = re.search(r"[^\W_].*[^\W_]|[^\W_]", token)
-        if core is None or not needs_protection(core.group()):
-            units += _units(token, ascii, changed)
+        if token.isascii():  # no changes possible: one cached unit per word
+            units.append(_ascii_word(token))
             continue
-        start, end = core.span()
-        while end < len(token) and unicodedata.combining(token[end]):
-            end += 1  # the marks on the last letter belong to it
-        units += _units(token[:start], ascii, changed)
-        core_units = _units(token[start:end], ascii, changed)
-        if len(core_units) == 1 and re.match(r"\{[^\\]", core_units[0]):
-            units += core_units  # one group already protected: {$\Sigma$}
-        else:
-            units.append(brace(_join(core_units)))
-        units += _units(token[end:], ascii, changed)
+        units += _word(token, ascii, changed)
     return units
+
+
+@functools.lru_cache(maxsize=32768)  # title words repeat from paper to paper
+def _ascii_word(token: str) -> str:
+    return _join(_word(token, True, []))
+
+
+def _word(token: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
+    """The units of one space-free ``token`` of a title, its core braced if it needs it."""
+    core = re.search(r"[^\W_].*[^\W_]|[^\W_]", token)
+    if core is None or not needs_protection(core.group()):
+        return _units(token, ascii, changed)
+    start, end = core.span()
+    while end < len(token) and unicodedata.combining(token[end]):
+        end += 1  # the marks on the last letter belong to it
+    units = _units(token[:start], ascii, changed)
+    core_units = _units(token[start:end], ascii, changed)
+    if len(core_units) == 1 and re.match(r"\{[^\\]", core_units[0]):
+        units += core_units  # one group already protected: {$\Sigma$}
+    else:
+        units.append(brace(_join(core_units)))
+    return units + _units(token[end:], ascii, changed)
 
 
 def _math_ok(math: str) -> bool:
@@ -346,6 +383,11 @@ def format_person(person: Person, *, ascii: bool = True) -> Latex:
     The nickname has no place in BibTeX's name model and is left out, so that styles never
     abbreviate it into an initial (``Xue (Steve) Liu`` -> ``Liu, Xue``, printed "X. Liu").
     """
+    return _format_person(person, ascii)
+
+
+@functools.lru_cache(maxsize=8192)  # co-authors come back paper after paper
+def _format_person(person: Person, ascii: bool) -> Latex:
     changed: list[tuple[str, str]] = []
     # a part whose LaTeX is empty (only control characters, a lone mark) counts as absent
     family, particle, given, suffix = (

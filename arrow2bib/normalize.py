@@ -8,6 +8,7 @@ and punctuation dropped, diacritics stripped, case folded, spaces collapsed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -74,6 +75,7 @@ def normalise_title(text: str) -> str:
     return " ".join(title_tokens(text))
 
 
+@functools.lru_cache(maxsize=16384)  # the same co-authors come back paper after paper
 def normalise_name(text: str) -> str:
     """A name's normal form (family names are compared this way)."""
     return " ".join(title_tokens(text))

@@ -1,24 +1,38 @@
 """The whole job, left to right: pages -> keys -> checks -> de-duplication -> exporter.
 
-:func:`process` is what ``arrow2bib convert`` and ``arrow2bib check`` run; the library
-exposes it for callers who want the same behaviour (problems collected, never raised).
+It streams, in two passes (:class:`Run`). The first reads every input once, paper by paper:
+each paper's base key goes to a :class:`~arrow2bib.keytable.KeyTable` and the paper to a
+:class:`~arrow2bib.spool.PaperSpool`, both on disk. Then the keys that need a suffix are
+known, and the second pass replays the papers in order, with their keys, through the checks
+and the de-duplication to the exporter, which writes as it goes. Memory holds the page
+headers, the checks' compact state (the duplicate index) and a paper at a time; only
+``--dedupe merge`` keeps the entries (a later copy may complete any earlier entry).
+
+``arrow2bib convert`` and ``arrow2bib check`` use :class:`Run`; :func:`process` gives the
+same result as lists, for library callers (problems collected, never raised).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Sequence
+from typing import Iterable, Iterator, Literal, Mapping, Sequence, Union
 
 import pluggy
 
 from .checks import CheckContext, CheckRun
 from .errors import FormatError
 from .exporters.base import Document, Entry, Exporter, ExportOptions
-from .keys import assign_keys
+from .keys import base_key
+from .keytable import KeyTable, order_digest
 from .model import AuthorStatus, Page, Paper, Problem, Severity
+from .spool import PaperSpool, ProblemLog, paper_tuple
 
-__all__ = ["DEDUPE_MODES", "Outcome", "process"]
+__all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "process", "read_page"]
+
+#: What a run reads: a page already parsed, or a path, URL or ``-`` to parse as it goes.
+Input = Union[Page, str, "os.PathLike[str]"]
 
 Dedupe = Literal["keep", "first", "merge"]
 DEDUPE_MODES: tuple[str, ...] = ("keep", "first", "merge")
@@ -69,6 +83,192 @@ def export_options(exporter: Exporter, extra: Mapping[str, str] | None, report,
     return ExportOptions(extra=extra, report=report, pages=pages)
 
 
+class Run:
+    """One streaming run over ``inputs`` (see the module's description); a context manager
+    that removes its temporary files.
+
+    :meth:`read` is the first pass (it raises :class:`~arrow2bib.errors.InputError` for an
+    unreadable input and :class:`~arrow2bib.errors.ExportError` for an illegal key); then
+    :meth:`entries` yields what to export, and :attr:`problems` holds, in report order, what
+    reading, checking and exporting found. Call :meth:`finish` after exporting.
+    """
+
+    def __init__(self, inputs: Iterable[Input], *, pm: pluggy.PluginManager,
+                 exporter: Exporter | None = None, key_pattern: str | None = None,
+                 options: Mapping[str, str] | None = None, dedupe: Dedupe = "keep",
+                 checks: bool = True, encoding: str | None = None,
+                 skip: Iterable[str] = ()) -> None:
+        if dedupe not in DEDUPE_MODES:
+            raise ValueError(f"dedupe must be one of {DEDUPE_MODES}, not {dedupe!r}")
+        self.inputs, self.pm, self.exporter = list(inputs), pm, exporter
+        self.key_pattern, self.options, self.dedupe = key_pattern, options, dedupe
+        self.checks, self.encoding, self.skip = checks, encoding, tuple(skip)
+        #: The pages read, without their papers (header and reading problems), in order.
+        self.pages: list[Page] = []
+        self._headers: dict[str, Page] = {}  # by source, for the exporters
+        self._sizes: list[int] = []
+        self.problems = ProblemLog()
+        self.read_count = self.merged = self.skipped = self.written = 0
+        self._spool = PaperSpool()
+        self._keys = KeyTable()
+        self._check_run: CheckRun | None = None
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the temporary files."""
+        self._spool.close()
+        self._keys.close()
+        self.problems.close()
+
+    # -- first pass ------------------------------------------------------------------------
+    def read(self) -> None:
+        """Read every input, filing papers and base keys."""
+        for item in self.inputs:
+            self.add_page(*self.open(item))
+
+    def open(self, item: Input) -> tuple[Page, Iterable[Paper]]:
+        """A page's header (or reader) and its papers, for :meth:`add_page`."""
+        if isinstance(item, Page):
+            return item, item.papers
+        from .api import open_page
+
+        reader = open_page(item, encoding=self.encoding)
+        return reader, reader
+
+    def add_page(self, header, papers: Iterable[Paper]) -> None:
+        """File the papers of one page (``header`` is its :class:`Page` or the reader whose
+        header and problems are complete once ``papers`` is exhausted)."""
+        count = 0
+        for paper in papers:
+            key = base_key(paper, self.pm, self.key_pattern)
+            self._keys.add(self.read_count + count, key, order_digest(paper))
+            self._spool.add(paper, key)
+            count += 1
+        self._add_header(_header(header), count)
+
+    def add_read(self, page: FiledPage) -> None:
+        """File a page that :func:`read_page` read (in another process, say)."""
+        header, rows = page
+        for count, (key, digest, fields) in enumerate(rows):
+            self._keys.add(self.read_count + count, key, digest)
+            self._spool.append((key, fields))
+        self._add_header(header, len(rows))
+
+    def _add_header(self, page: Page, count: int) -> None:
+        self.pages.append(page)
+        self._headers[page.source] = page
+        self._sizes.append(count)
+        self.read_count += count
+
+    # -- second pass -----------------------------------------------------------------------
+    def export_options(self) -> ExportOptions:
+        """The exporter's options, reporting into :attr:`problems`; its ``pages`` fill in
+        as the pages are read."""
+        assert self.exporter is not None
+        return export_options(self.exporter, self.options,
+                              lambda problem: self.problems.add(problem, export=True),
+                              self._headers)
+
+    def entries(self) -> Iterator[Entry]:
+        """The entries to export, in order, after checks and de-duplication."""
+        run = (CheckRun(self.pm, CheckContext(exporter=self.exporter), skip=self.skip)
+               if self.checks else None)
+        changed = self._keys.changed()
+        next_change = next(changed, None)
+        papers = self._spool.papers()
+        skipped_keys: set[str] = set()
+        kept: dict[str, Paper] = {}  # --dedupe merge only: key -> paper, in order
+        position = 0
+        for page, size in zip(self.pages, self._sizes):
+            self.problems.extend(page.problems)
+            for key, paper in (next(papers) for _ in range(size)):
+                if next_change is not None and next_change[0] == position:
+                    key = next_change[1]
+                    next_change = next(changed, None)
+                position += 1
+                found = run.paper(paper, key) if run else []
+                self.problems.extend(found)
+                target = self._copy_of(found, skipped_keys, kept)
+                if target is not None:
+                    self._dedupe_problem(paper, key, target)
+                    if self.dedupe == "merge":
+                        kept[target] = _merge(kept[target], paper)
+                        self.merged += 1
+                    else:
+                        skipped_keys.add(key)
+                        self.skipped += 1
+                elif self.dedupe == "merge":
+                    kept[key] = paper
+                else:
+                    self.written += 1
+                    yield Entry(key=key, paper=paper)
+            if run:
+                self.problems.extend(run.page(page))
+        if run:
+            self.problems.extend(run.finish())
+        for key, paper in kept.items():
+            self.written += 1
+            yield Entry(key=key, paper=paper)
+
+    def _copy_of(self, found: list[Problem], skipped: set[str],
+                 kept: Mapping[str, Paper]) -> str | None:
+        """The key of the kept paper that this one copies, when de-duplication drops it."""
+        if self.dedupe == "keep":
+            return None
+        copy_of = next((p.details["other"] for p in found if p.code == "duplicate"
+                        and p.details.get("kind") in ("identical", "near-identical")), None)
+        if copy_of is None:
+            return None
+        target = copy_of["key"]
+        if self.dedupe == "merge":
+            return target if target in kept else None
+        return target if target not in skipped else None
+
+    def _dedupe_problem(self, paper: Paper, key: str, target: str) -> None:
+        verb = (f"merged into {target}" if self.dedupe == "merge"
+                else f"skipped as a copy of {target}")
+        self.problems.add(Problem(
+            code="dedupe", severity=Severity.INFO,
+            message=f"Not exported on its own: {verb} (--dedupe {self.dedupe}).",
+            source=paper.source, line=paper.line, title=paper.title, key=key,
+            details={"mode": self.dedupe, "into": target}))
+
+
+#: A page read by :func:`read_page`: its header, and per paper its base key, order digest
+#: and fields (:func:`~arrow2bib.spool.paper_tuple`).
+FiledPage = tuple[Page, list[tuple[str, int, tuple]]]
+_WORKER_PM: pluggy.PluginManager | None = None
+
+
+def read_page(spec: str, *, encoding: str | None = None,
+              key_pattern: str | None = None) -> FiledPage:
+    """The first pass over one input, as plain data that can cross a process boundary
+    (``--jobs``): what :meth:`Run.add_read` files. Plugins come from this process's own
+    plugin manager."""
+    from .api import open_page
+    from .plugins import get_plugin_manager
+
+    global _WORKER_PM
+    if _WORKER_PM is None:
+        _WORKER_PM = get_plugin_manager()
+    reader = open_page(spec, encoding=encoding)
+    rows = [(base_key(paper, _WORKER_PM, key_pattern), order_digest(paper), paper_tuple(paper))
+            for paper in reader]
+    return _header(reader), rows
+
+
+def _header(page) -> Page:
+    """A page without its papers (a :class:`Page`, or a reader once read)."""
+    return Page(source=page.source, cluster=page.cluster,
+                declared_papers=page.declared_papers, author_rows=page.author_rows,
+                problems=tuple(page.problems))
+
+
 def process(
     pages: Sequence[Page],
     *,
@@ -82,51 +282,12 @@ def process(
 ) -> Outcome:
     """Run checks over ``pages`` (for ``exporter``'s format when given) and, unless
     ``export`` is false, export with ``exporter`` what survives de-duplication."""
-    if dedupe not in DEDUPE_MODES:
-        raise ValueError(f"dedupe must be one of {DEDUPE_MODES}, not {dedupe!r}")
-    outcome = Outcome()
-    papers = [paper for page in pages for paper in page.papers]
-    outcome.read = len(papers)
-    keys = assign_keys(papers, pm, key_pattern)
-    index_of = {key: i for i, key in enumerate(keys)}
-    run = CheckRun(pm, CheckContext(exporter=exporter)) if checks else None
-    kept: dict[int, Paper] = {}  # index -> paper, in order
-    position = 0
-    for page in pages:
-        outcome.problems.extend(page.problems)
-        for paper in page.papers:
-            index, key = position, keys[position]
-            position += 1
-            found = run.paper(paper, key) if run else []
-            outcome.problems.extend(found)
-            copy_of = next((p.details["other"] for p in found if p.code == "duplicate"
-                            and p.details.get("kind") in ("identical", "near-identical")), None)
-            if copy_of is not None and dedupe != "keep":
-                target = index_of.get(copy_of["key"])
-                if target is not None and target in kept:
-                    if dedupe == "merge":
-                        kept[target] = _merge(kept[target], paper)
-                        outcome.merged += 1
-                        verb = f"merged into {copy_of['key']}"
-                    else:
-                        outcome.skipped += 1
-                        verb = f"skipped as a copy of {copy_of['key']}"
-                    outcome.problems.append(Problem(
-                        code="dedupe", severity=Severity.INFO,
-                        message=f"Not exported on its own: {verb} (--dedupe {dedupe}).",
-                        source=paper.source, line=paper.line, title=paper.title, key=key,
-                        details={"mode": dedupe, "into": copy_of["key"]}))
-                    continue
-            kept[index] = paper
-        if run:
-            outcome.problems.extend(run.page(page))
-    if run:
-        outcome.problems.extend(run.finish())
-    outcome.entries = [Entry(key=keys[i], paper=p) for i, p in kept.items()]
-    if exporter is not None and export:
-        headers = {page.source: dataclasses.replace(page, papers=()) for page in pages}
-        export_problems: list[Problem] = []
-        opts = export_options(exporter, options, export_problems.append, headers)
-        outcome.documents = list(exporter.documents(outcome.entries, opts))
-        outcome.problems.extend(export_problems)
+    with Run(pages, pm=pm, exporter=exporter, key_pattern=key_pattern, options=options,
+             dedupe=dedupe, checks=checks) as run:
+        run.read()
+        outcome = Outcome(entries=list(run.entries()), read=run.read_count)
+        if exporter is not None and export:
+            outcome.documents = list(exporter.documents(outcome.entries, run.export_options()))
+        outcome.problems = list(run.problems)
+        outcome.merged, outcome.skipped = run.merged, run.skipped
     return outcome

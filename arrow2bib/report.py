@@ -14,12 +14,14 @@ JSON (schema in the README, checked by a test)::
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, TextIO
 
 from .model import Problem, Severity
 
-__all__ = ["REPORT_SCHEMA", "counts", "exit_status", "problem_to_dict", "render_json", "render_text"]
+__all__ = ["REPORT_SCHEMA", "counts", "exit_status", "problem_to_dict", "render_json", "render_text",
+           "write_json"]
 
 REPORT_VERSION = 1
 
@@ -92,12 +94,25 @@ def render_text(problems: Iterable[Problem]) -> str:
 def render_json(problems: Iterable[Problem], *, papers: int) -> str:
     """The JSON report."""
     problems = list(problems)
-    document = {
-        "version": REPORT_VERSION,
-        "summary": {"papers": papers, **counts(problems)},
-        "problems": [problem_to_dict(p) for p in problems],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    write_json(out, problems, papers=papers, counts=counts(problems))
+    return out.getvalue()
+
+
+def write_json(out: TextIO, problems: Iterable[Problem], *, papers: int,
+               counts: Mapping[str, int]) -> None:
+    """Write the JSON report problem by problem (``counts`` as :func:`counts` gives them),
+    so a run with a million problems needs no memory for them; the text is exactly
+    ``json.dumps`` of the whole report with ``indent=2``."""
+    summary = json.dumps({"papers": papers, **counts}, ensure_ascii=False, indent=2)
+    out.write(f'{{\n  "version": {REPORT_VERSION},\n  "summary": '
+              f'{summary.replace(chr(10), chr(10) + "  ")},\n  "problems": [')
+    separator = "\n    "
+    for problem in problems:
+        text = json.dumps(problem_to_dict(problem), ensure_ascii=False, indent=2)
+        out.write(separator + text.replace("\n", "\n    "))
+        separator = ",\n    "
+    out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
 
 
 def exit_status(problems: Iterable[Problem], *, strict: bool) -> int:

@@ -17,12 +17,13 @@ titles (``Part 1`` / ``Part 2``, ``GPT-3`` / ``GPT-4``).
 Not quadratic: papers are indexed by their normal title (exact matches) and by three blocking
 keys (the first and last :data:`BLOCK_CHARS` characters of the compact title, and its sorted
 word set); only papers sharing a key are scored, at most :data:`MAX_BLOCK` per key. The index
-keeps a compact record per paper, not the paper.
+keeps a compact record per paper, not the paper, on disk (:class:`DuplicateIndex`).
 """
 
 from __future__ import annotations
 
 import difflib
+import sqlite3
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal
 
@@ -130,28 +131,99 @@ def compare(new: Record, old: Record) -> Match | None:
 class DuplicateIndex:
     """Papers seen so far, for matching each new paper against them.
 
+    The index lives in a temporary SQLite database (a table of records and one of blocking
+    keys, hashed), so its memory stays flat however many papers go through; each new paper
+    costs one query for its candidates and one insert.
+
     The best match wins: identical over near-identical over version, then the higher score;
     between equals the earliest paper (in input order) wins, so the result does not depend
     on how the candidates were found (the Dask run relies on that)."""
 
     def __init__(self) -> None:
-        self._exact: dict[str, list[tuple[int, Record]]] = {}
-        self._blocks: dict[str, list[tuple[int, Record]]] = {}
+        from ..spool import scratch_error
+
+        try:
+            self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
         self._count = 0
 
     def add(self, record: Record) -> Match | None:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
-        candidates: dict[int, Record] = dict(self._exact.get(record.normal, ()))
-        keys = list(blocking_keys(record))
-        for key in keys:
-            candidates.update(self._blocks.get(key, ())[-MAX_BLOCK:])
-        best = best_match(record, (candidates[seq] for seq in sorted(candidates)))
-        item = (self._count, record)
+        from ..spool import scratch_error
+
+        keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record)]
+        numbers, mask = _join(record.numbers), _mask(record.families)
+        try:
+            rows = self._db.execute(_CANDIDATES, (keys + [None] * 4)[:4] + [
+                record.year, numbers, mask]).fetchall()
+            self._db.execute(_INSERT_RECORD, (
+                self._count, record.title, record.normal, numbers, record.year,
+                record.venue, record.paper_type, _join(record.families), record.source,
+                record.line, record.key, mask))
+            self._db.executemany("INSERT OR IGNORE INTO b VALUES (?, ?)",
+                                 [(key, self._count) for key in keys])
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
         self._count += 1
-        self._exact.setdefault(record.normal, []).append(item)
-        for key in keys:
-            self._blocks.setdefault(key, []).append(item)
-        return best
+        return best_match(record, map(_record, rows))
+
+    def close(self) -> None:
+        """Remove the temporary database."""
+        self._db.close()
+
+
+_SEP = "\x1f"
+_SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -16384;
+CREATE TABLE r (seq INTEGER PRIMARY KEY, title TEXT, normal TEXT, numbers TEXT, year INTEGER,
+                venue TEXT, ptype TEXT, families TEXT, source TEXT, line INTEGER, key TEXT,
+                fmask INTEGER);
+CREATE TABLE b (k INTEGER, seq INTEGER, PRIMARY KEY (k, seq)) WITHOUT ROWID;
+BEGIN;
+"""  # one transaction for the whole run: nothing is flushed to the file until the cache fills
+# the exact normal title (?1) has no cap; each block (?2-?4) gives its last MAX_BLOCK papers;
+# then the vetoes that need no scoring (years apart, numbers, a family in common: ?7 is a
+# bit mask of the family names, so "no bit in common" means "no name in common")
+_CANDIDATES = f"""
+SELECT title, normal, numbers, year, venue, ptype, families, source, line, key FROM r
+WHERE seq IN (
+    SELECT seq FROM b WHERE k = ?1
+    UNION SELECT * FROM (SELECT seq FROM b WHERE k = ?2 ORDER BY seq DESC LIMIT {MAX_BLOCK})
+    UNION SELECT * FROM (SELECT seq FROM b WHERE k = ?3 ORDER BY seq DESC LIMIT {MAX_BLOCK})
+    UNION SELECT * FROM (SELECT seq FROM b WHERE k = ?4 ORDER BY seq DESC LIMIT {MAX_BLOCK}))
+AND (?5 IS NULL OR year IS NULL OR abs(year - ?5) <= {MAX_YEARS_APART})
+AND numbers = ?6 AND ((fmask & ?7) != 0 OR (fmask = 0 AND ?7 = 0))
+ORDER BY seq
+"""
+_INSERT_RECORD = "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _join(words: frozenset[str]) -> str:
+    # each word after a separator, so that {""} and {} stay apart
+    return "".join(_SEP + word for word in sorted(words))
+
+
+def _mask(words: frozenset[str]) -> int:
+    """A 63-bit mask with one bit per word: sets with no bit in common share no word."""
+    mask = 0
+    for word in words:
+        mask |= 1 << (hash(word) % 63)
+    return mask
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(text.split(_SEP)[1:])
+
+
+def _record(row: tuple) -> Record:
+    title, normal, numbers, year, venue, ptype, families, source, line, key = row
+    return Record(title=title, normal=normal, numbers=_split(numbers), year=year, venue=venue,
+                  paper_type=ptype, families=_split(families), source=source, line=line,
+                  key=key)
 
 
 _RANK = {"identical": 3, "near-identical": 2, "version": 1}

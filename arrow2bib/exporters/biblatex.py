@@ -17,7 +17,8 @@ from typing import Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..latex import (
-    SPECIALS, Latex, brace, escape, format_names, render, tidy, url_list, verbatim_url,
+    SPECIALS, Latex, brace, escape, format_names, render, sketch_text, tidy, url_list,
+    verbatim_url,
 )
 from ..model import Paper, Person, Severity
 from .base import Entry, Exporter, ExportOptions, Requirements, missing
@@ -128,8 +129,10 @@ def _list_literal(text: str) -> Latex:
     return Latex(brace(latex.text), latex.changed) if _AND.search(text) else latex
 
 
-def biblatex_fields(entry: Entry) -> tuple[str, dict[str, Latex]]:
-    """The entry type and every field the paper has a value for, allowed or not."""
+def biblatex_fields(entry: Entry, *, sketch: bool = False) -> tuple[str, dict[str, Latex]]:
+    """The entry type and every field the paper has a value for, allowed or not (a
+    ``sketch`` only cleans the text fields, enough to tell which are empty)."""
+    render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
     paper = entry.paper
     place = placement(paper)
     entry_type, venue_field = ENTRY_TYPES[place.role]
@@ -138,11 +141,11 @@ def biblatex_fields(entry: Entry) -> tuple[str, dict[str, Latex]]:
     dropped = tuple((char, "") for _, chars in safe for run in chars for char in run)
     fields = {
         "author": Latex(authors.text, authors.changed + dropped),
-        "title": render(paper.title, ascii=False, protect=True),
-        venue_field: escape(place.container, ascii=False),
+        "title": render_(paper.title, ascii=False, protect=True),
+        venue_field: escape_(place.container, ascii=False),
     }
     if place.venue is not None:
-        fields["eventtitle"] = escape(place.venue.event, ascii=False)
+        fields["eventtitle"] = escape_(place.venue.event, ascii=False)
         if place.venue.publisher:
             fields["publisher"] = _list_literal(place.venue.publisher)
     if paper.year is not None:
@@ -153,7 +156,7 @@ def biblatex_fields(entry: Entry) -> tuple[str, dict[str, Latex]]:
         fields["note"] = Latex(url_list(urls[1:], ascii=False))
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
-        fields["abstract"] = render(abstract, ascii=False)
+        fields["abstract"] = render_(abstract, ascii=False)
     return entry_type, fields
 
 
@@ -185,7 +188,7 @@ class BibLaTeXExporter(Exporter):
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""
-        entry_type, fields = biblatex_fields(Entry(key="check", paper=paper))
+        entry_type, fields = biblatex_fields(Entry(key="check", paper=paper), sketch=True)
         present = [n for n, v in fields.items() if v.text and n in ALLOWED_FIELDS[entry_type]]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, NamedTuple, TextIO
 
 from ..errors import ExportError
 from ..hookspecs import hookimpl
-from ..latex import Latex, escape, format_names, render, url_list, verbatim_url
+from ..latex import Latex, escape, format_names, render, sketch_text, url_list, verbatim_url
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Requirements, missing
@@ -135,14 +135,18 @@ def report_changes(
             ))
 
 
-def bibtex_fields(paper: Paper, *, ascii: bool) -> tuple[str, dict[str, Latex]]:
-    """The entry type and the LaTeX fields of a paper, before ordering."""
+def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False
+                  ) -> tuple[str, dict[str, Latex]]:
+    """The entry type and the LaTeX fields of a paper, before ordering. A ``sketch`` only
+    cleans the text fields instead of converting them (for telling which are empty: in UTF-8
+    the conversion never empties a cleaned text), which is what the field check needs."""
+    render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
     place = placement(paper)
     entry_type, venue_field = ENTRY_TYPES[place.role]
     fields = {
         "author": format_names(paper.authors, cut=paper.authors_status.is_cut, ascii=ascii),
-        "title": render(paper.title, ascii=ascii, protect=True),
-        venue_field: escape(place.container, ascii=ascii),
+        "title": render_(paper.title, ascii=ascii, protect=True),
+        venue_field: escape_(place.container, ascii=ascii),
     }
     if paper.year is not None:
         fields["year"] = Latex(str(paper.year))
@@ -156,7 +160,7 @@ def bibtex_fields(paper: Paper, *, ascii: bool) -> tuple[str, dict[str, Latex]]:
         fields["note"] = Latex(url_list(urls[1:], ascii=ascii))
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
-        fields["abstract"] = render(abstract, ascii=ascii)
+        fields["abstract"] = render_(abstract, ascii=ascii)
     return entry_type, fields
 
 
@@ -194,7 +198,7 @@ class BibTeXExporter(Exporter):
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields BibTeX styles require or recommend that this paper's entry lacks."""
-        entry_type, fields = bibtex_fields(paper, ascii=False)
+        entry_type, fields = bibtex_fields(paper, ascii=False, sketch=True)
         present = [name for name, value in fields.items() if value.text]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 

@@ -287,10 +287,13 @@ class CslJsonExporter(Exporter):
     default_for_extension = True
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        """Write ``entries`` as one JSON array, two-space indented, ending in a newline."""
-        items = [csl_item(entry, options.report) for entry in entries]
-        out.write(_dumps(items, 0))
-        out.write("\n")
+        """Write ``entries`` as one JSON array, two-space indented, ending in a newline;
+        item by item (the text is :func:`_dumps` of the whole list)."""
+        opening = "[\n  "
+        for entry in entries:
+            out.write(opening + _dumps(csl_item(entry, options.report), 1))
+            opening = ",\n  "
+        out.write("[]\n" if opening == "[\n  " else "\n]\n")
 
     def requirements(self, paper: Paper) -> Requirements:
         """The CSL fields styles need that this paper's item lacks."""

@@ -75,25 +75,53 @@ class JsonExporter(Exporter):
     default_for_extension = False
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        pages: dict[str, dict[str, Any]] = {}
-        for source, page in options.pages.items():
-            pages[source] = page_header_to_dict(page)
-        order: list[str] = []
+        """Write the document page by page and paper by paper, as it comes: the text is
+        ``json.dump(document, indent=2)`` of the whole document. Papers are grouped under
+        their page (entries come in page order); pages with no paper come last."""
+        out.write('{\n  "format": "arrow2bib",\n  "version": %d,\n  "pages": [' % FORMAT_VERSION)
+        written: set[str] = set()
+        pages = 0
+        source: str | None = None
+        papers = 0  # on the current page
         for entry in entries:
-            source = entry.paper.source
-            if source not in pages:
-                pages[source] = page_header_to_dict(Page(source=source))
-            if source not in order:
-                order.append(source)
-            pages[source]["papers"].append(paper_to_dict(entry.paper, entry.key))
-        order += [s for s in pages if s not in order]
-        document = {
-            "format": "arrow2bib",
-            "version": FORMAT_VERSION,
-            "pages": [pages[s] for s in order],
-        }
-        json.dump(document, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+            if source is None or entry.paper.source != source:
+                if source is not None:
+                    out.write(self._page_end(options, source, papers))
+                source, papers = entry.paper.source, 0
+                out.write(("," if pages else "") + "\n    " + self._page_start(options, source))
+                pages += 1
+                written.add(source)
+            text = json.dumps(paper_to_dict(entry.paper, entry.key), ensure_ascii=False,
+                              indent=2)
+            out.write(("," if papers else "") + "\n        " + text.replace("\n", "\n" + " " * 8))
+            papers += 1
+        if source is not None:
+            out.write(self._page_end(options, source, papers))
+        for other in options.pages:
+            if other not in written:
+                out.write(("," if pages else "") + "\n    " + self._page_start(options, other)
+                          + self._page_end(options, other, 0))
+                pages += 1
+        out.write("\n  ]\n}\n" if pages else "]\n}\n")
+
+    @staticmethod
+    def _page_parts(options: ExportOptions, source: str) -> tuple[str, str]:
+        """The page's JSON (at its place in the document) before and after its papers."""
+        header = page_header_to_dict(options.pages.get(source) or Page(source=source))
+        header["papers"] = _PAPERS
+        text = json.dumps(header, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        before, after = text.split(json.dumps(_PAPERS))
+        return before, after
+
+    def _page_start(self, options: ExportOptions, source: str) -> str:
+        return self._page_parts(options, source)[0] + "["
+
+    def _page_end(self, options: ExportOptions, source: str, papers: int) -> str:
+        return ("\n      ]" if papers else "]") + self._page_parts(options, source)[1]
+
+
+#: Stands for a page's papers while its header is laid out.
+_PAPERS = "\x00papers\x00"
 
 
 @hookimpl

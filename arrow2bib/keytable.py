@@ -1,0 +1,103 @@
+"""The citation keys of a whole run, worked out on disk so that memory stays flat.
+
+Making keys unique needs every paper's base key (:mod:`arrow2bib.keys` gives the rules):
+papers whose base keys are equal, ignoring case, form a group; the group is put in order by
+a digest of each paper's content, the first keeps the base key and the others get ``a``,
+``b``, ... (skipping any key already taken). :class:`KeyTable` keeps one row per paper in a
+temporary SQLite database (the standard library's; it sorts and indexes on disk with a
+small cache), and hands back only the keys that differ from their base key, in page order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Iterator
+
+from .keys import canonical_digest, suffix
+from .model import Paper
+from .spool import scratch_error
+
+__all__ = ["KeyTable", "order_digest"]
+
+def order_digest(paper: Paper) -> int:
+    """The paper's place within its group: 60 bits of :func:`~arrow2bib.keys.canonical_digest`
+    (which order a group as the whole digest would; a tie in 60 bits is as good as
+    impossible, and would fall back on page order)."""
+    return int(canonical_digest(paper)[:15], 16)
+
+
+#: Rows sent to SQLite at once.
+_BATCH = 4096
+
+
+class KeyTable:
+    """Base keys filed paper by paper (:meth:`add`), then the suffixed ones (:meth:`changed`)."""
+
+    def __init__(self) -> None:
+        # "" is a private temporary database on disk, deleted when closed
+        try:
+            self._db = sqlite3.connect("", isolation_level=None)
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE k (pos INTEGER, lbase TEXT, digest INTEGER, base TEXT)")
+        self._db.execute("CREATE TABLE taken (lkey TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE changed (pos INTEGER PRIMARY KEY, key TEXT)")
+        self._rows: list[tuple[int, str, int, str]] = []
+        self._assigned = False
+
+    def add(self, position: int, base: str, digest: int) -> None:
+        """File the base key of the paper at ``position`` (0-based, in run order), with its
+        :func:`order_digest`."""
+        self._rows.append((position, base.lower(), digest, base))
+        if len(self._rows) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            try:
+                self._db.executemany("INSERT INTO k VALUES (?, ?, ?, ?)", self._rows)
+            except sqlite3.Error as exc:
+                raise scratch_error(exc) from exc
+            self._rows = []
+
+    def _taken(self, lkey: str) -> bool:
+        row = self._db.execute(
+            "SELECT EXISTS(SELECT 1 FROM k WHERE lbase = ?) OR "
+            "EXISTS(SELECT 1 FROM taken WHERE lkey = ?)", (lkey, lkey)).fetchone()
+        return bool(row[0])
+
+    def _assign(self) -> None:
+        self._flush()
+        db = self._db
+        db.execute("BEGIN")
+        db.execute("CREATE INDEX k_group ON k (lbase, digest, pos)")
+        groups = db.cursor().execute("SELECT lbase FROM k GROUP BY lbase HAVING COUNT(*) > 1 "
+                                     "ORDER BY MIN(pos)")
+        for (lbase,) in groups:
+            members = db.execute("SELECT pos, base FROM k WHERE lbase = ? "
+                                 "ORDER BY digest, pos", (lbase,)).fetchall()
+            n = 0
+            for position, base in members[1:]:
+                while True:
+                    n += 1
+                    candidate = base + suffix(n)
+                    if not self._taken(candidate.lower()):
+                        break
+                db.execute("INSERT INTO taken VALUES (?)", (candidate.lower(),))
+                db.execute("INSERT INTO changed VALUES (?, ?)", (position, candidate))
+        db.execute("COMMIT")
+        self._assigned = True
+
+    def changed(self) -> Iterator[tuple[int, str]]:
+        """``(position, key)`` for every paper whose key is not its base key, in order."""
+        if not self._assigned:
+            try:
+                self._assign()
+            except sqlite3.Error as exc:
+                raise scratch_error(exc) from exc
+        yield from self._db.execute("SELECT pos, key FROM changed ORDER BY pos")
+
+    def close(self) -> None:
+        self._db.close()
