@@ -8,18 +8,20 @@ option, bad arguments, ``-o`` naming an input).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import warnings
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from . import __version__
 from .errors import Arrow2BibError, FormatError, PluginError
 from .formats import Formats
 from .model import Severity
-from .output import write_export, writes_one_document
-from .pipeline import DEDUPE_MODES, Run, read_page
+from .output import write_export, write_stream, writes_one_document
+from .parallel import ParallelRun
+from .pipeline import DEDUPE_MODES, Run
 from .plugins import get_plugin_manager
 from .report import write_json
 
@@ -36,7 +38,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                        help="read the pages in N processes (default 1); output is the same")
+                        help="work on the pages in N processes (default 1); the output and "
+                        "the report are the same")
     parser.add_argument("--encoding", metavar="NAME",
                         help="the text encoding of the inputs (default: UTF-8 or by BOM)")
     parser.add_argument("--strict", action="store_true",
@@ -143,24 +146,27 @@ def _specs(args: argparse.Namespace) -> list[str]:
     return specs
 
 
-def _read(args: argparse.Namespace, run: Run, specs: Sequence[str], err: TextIO) -> None:
-    """The first pass over every input; with ``--jobs N`` the pages are read by N processes
-    (in input order all the same)."""
-    progress = _Progress(err, len(specs))
+@contextlib.contextmanager
+def _parallel(args: argparse.Namespace, run: Run, specs: Sequence[str]
+              ) -> Iterator[ParallelRun | None]:
+    """A :class:`ParallelRun` when ``--jobs`` asks for one and there is more than one
+    input (stdin is read once, by this process); else None."""
     if args.jobs == 1 or len(specs) == 1 or "-" in specs:
+        yield None
+        return
+    with ParallelRun(run, args.jobs) as parallel:
+        yield parallel
+
+
+def _read(run: Run, parallel: ParallelRun | None, specs: Sequence[str], err: TextIO) -> None:
+    """The first pass over every input (pages in input order, however many processes)."""
+    progress = _Progress(err, len(specs))
+    if parallel is not None:
+        parallel.read(specs, progress.step)
+    else:
         for spec in specs:
             run.add_page(*run.open(spec))
             progress.step()
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
-
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            chunk = max(1, min(16, len(specs) // (args.jobs * 4)))
-            read = partial(read_page, encoding=args.encoding, key_pattern=run.key_pattern)
-            for page in pool.map(read, specs, chunksize=chunk):
-                run.add_read(page)
-                progress.step()
     progress.done()
 
 
@@ -235,15 +241,23 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     with Run(specs, pm=pm, exporter=exporter, key_pattern=args.key_pattern, options=options,
              dedupe=args.dedupe, encoding=args.encoding, skip=_skipped(args, pm)) as run:
         opts = run.export_options()  # unknown -O options fail before any reading
-        _read(args, run, specs, err)
-        if args.merge_into:
-            target = _merge(args, run, exporter, opts)
-        elif args.output:
-            written = write_export(args.output, exporter, run.entries(), opts)
-            target = ", ".join(str(p) for p in written)
-        else:
-            _to_stdout(exporter, run, opts, out)
-            target = "stdout"
+        with _parallel(args, run, specs) as parallel:
+            _read(run, parallel, specs, err)
+            if args.merge_into:
+                target = _merge(args, run, exporter, opts)
+            elif parallel is not None and parallel.splits(export=True):
+                target = "stdout"
+                if args.output:
+                    target = ", ".join(str(p) for p in write_stream(args.output, parallel.write))
+                else:
+                    parallel.write(out)
+                    out.flush()
+            elif args.output:
+                written = write_export(args.output, exporter, run.entries(), opts)
+                target = ", ".join(str(p) for p in written)
+            else:
+                _to_stdout(exporter, run, opts, out)
+                target = "stdout"
         for problem in run.problems:
             if not args.quiet or problem.severity is Severity.ERROR:
                 err.write(f"{problem}\n")
@@ -286,9 +300,13 @@ def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: Tex
     specs = _specs(args)
     with Run(specs, pm=pm, exporter=exporter, encoding=args.encoding,
              skip=_skipped(args, pm)) as run:
-        _read(args, run, specs, err)
-        for _entry in run.entries():
-            pass
+        with _parallel(args, run, specs) as parallel:
+            _read(run, parallel, specs, err)
+            if parallel is not None and parallel.splits(export=False):
+                parallel.write(None)
+            else:
+                for _entry in run.entries():
+                    pass
         if args.format == "json":
             counts = {f"{s.value}s": n for s, n in run.problems.counts.items()}
             write_json(out, run.problems, papers=run.read_count, counts=counts)

@@ -62,11 +62,13 @@ class KeyTable:
                 raise scratch_error(exc) from exc
             self._rows = []
 
-    def _taken(self, lkey: str) -> bool:
-        row = self._db.execute(
-            "SELECT EXISTS(SELECT 1 FROM k WHERE lbase = ?) OR "
-            "EXISTS(SELECT 1 FROM taken WHERE lkey = ?)", (lkey, lkey)).fetchone()
-        return bool(row[0])
+    def _existing(self, lkeys: list[str]) -> set[str]:
+        """Which of ``lkeys`` are a base key or a key already given."""
+        marks = ", ".join("?" * len(lkeys))
+        rows = self._db.execute(
+            f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
+            f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})", lkeys + lkeys)
+        return {row[0] for row in rows}
 
     def _assign(self) -> None:
         self._flush()
@@ -78,15 +80,21 @@ class KeyTable:
         for (lbase,) in groups:
             members = db.execute("SELECT pos, base FROM k WHERE lbase = ? "
                                  "ORDER BY digest, pos", (lbase,)).fetchall()
-            n = 0
+            # the lower-case form of the n-th candidate is lbase + suffix(n) for every
+            # member: look them up in batches, not one query per candidate
+            n, free = 0, []
+            given = []
             for position, base in members[1:]:
-                while True:
-                    n += 1
-                    candidate = base + suffix(n)
-                    if not self._taken(candidate.lower()):
-                        break
-                db.execute("INSERT INTO taken VALUES (?)", (candidate.lower(),))
-                db.execute("INSERT INTO changed VALUES (?, ?)", (position, candidate))
+                while not free:
+                    batch = [lbase + suffix(n + i) for i in range(1, min(len(members), 400) + 8)]
+                    taken = self._existing(batch)
+                    free = [(n + i, c) for i, c in enumerate(batch, start=1) if c not in taken]
+                    n += len(batch)
+                number, lower = free.pop(0)
+                given.append((position, base + suffix(number), lower))
+            # the candidates of one group never collide with each other (distinct suffixes)
+            db.executemany("INSERT INTO taken VALUES (?)", [(low,) for _p, _k, low in given])
+            db.executemany("INSERT INTO changed VALUES (?, ?)", [(p, k) for p, k, _l in given])
         db.execute("COMMIT")
         self._assigned = True
 

@@ -60,6 +60,8 @@ _SPECIAL = str.maketrans(SPECIAL_LETTERS)
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # nothing to decompose; casefold is lower for ASCII
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

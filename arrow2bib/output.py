@@ -18,7 +18,8 @@ from typing import Callable, Iterable, Iterator, TextIO
 from .errors import OutputError
 from .exporters.base import Document, Entry, Exporter, ExportOptions
 
-__all__ = ["document_path", "write_documents", "write_export", "writes_one_document"]
+__all__ = ["document_path", "write_documents", "write_export", "write_stream",
+           "writes_one_document"]
 
 
 def document_path(path: Path, suffix: str) -> Path:
@@ -62,12 +63,17 @@ def write_export(path: str | os.PathLike[str], exporter: Exporter, entries: Iter
     makes several documents writes each as it is made. Returns the paths written."""
     if not writes_one_document(exporter):
         return write_documents(path, exporter.documents(entries, options))
+    return write_stream(path, lambda handle: exporter.export(entries, handle, options))
 
-    def write(stage: Callable[[str], TextIO]) -> None:
+
+def write_stream(path: str | os.PathLike[str], write: Callable[[TextIO], None]) -> list[Path]:
+    """Let ``write`` write one document into a temporary file, then put it at ``path``
+    atomically (UTF-8). Returns the path written, in a list."""
+    def staged(stage: Callable[[str], TextIO]) -> None:
         with stage("") as handle:
-            exporter.export(entries, handle, options)
+            write(handle)
 
-    return _staged(path, write, "strict")
+    return _staged(path, staged, "strict")
 
 
 def writes_one_document(exporter: Exporter) -> bool:

@@ -27,7 +27,7 @@ from .exporters.base import Document, Entry, Exporter, ExportOptions
 from .keys import base_key
 from .keytable import KeyTable, order_digest
 from .model import AuthorStatus, Page, Paper, Problem, Severity
-from .spool import PaperSpool, ProblemLog, paper_tuple
+from .spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 
 __all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "process", "read_page"]
 
@@ -174,23 +174,32 @@ class Run:
                               lambda problem: self.problems.add(problem, export=True),
                               self._headers)
 
+    def page_sizes(self) -> Iterator[tuple[Page, int]]:
+        """Each page read, with its number of papers, in order."""
+        return zip(self.pages, self._sizes)
+
+    def keyed_rows(self) -> Iterator[tuple[str, tuple]]:
+        """Every paper filed, as ``(final key, paper fields)``, in order
+        (:func:`~arrow2bib.spool.paper_from_tuple` makes the paper)."""
+        changed = self._keys.changed()
+        next_change = next(changed, None)
+        for position, (key, fields) in enumerate(self._spool.replay()):
+            if next_change is not None and next_change[0] == position:
+                key = next_change[1]
+                next_change = next(changed, None)
+            yield key, fields
+
     def entries(self) -> Iterator[Entry]:
         """The entries to export, in order, after checks and de-duplication."""
         run = (CheckRun(self.pm, CheckContext(exporter=self.exporter), skip=self.skip)
                if self.checks else None)
-        changed = self._keys.changed()
-        next_change = next(changed, None)
-        papers = self._spool.papers()
+        rows = self.keyed_rows()
         skipped_keys: set[str] = set()
         kept: dict[str, Paper] = {}  # --dedupe merge only: key -> paper, in order
-        position = 0
-        for page, size in zip(self.pages, self._sizes):
+        for page, size in self.page_sizes():
             self.problems.extend(page.problems)
-            for key, paper in (next(papers) for _ in range(size)):
-                if next_change is not None and next_change[0] == position:
-                    key = next_change[1]
-                    next_change = next(changed, None)
-                position += 1
+            for key, fields in (next(rows) for _ in range(size)):
+                paper = paper_from_tuple(fields)
                 found = run.paper(paper, key) if run else []
                 self.problems.extend(found)
                 target = self._copy_of(found, skipped_keys, kept)

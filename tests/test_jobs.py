@@ -27,13 +27,53 @@ def pages(tmp_path):
     return folder
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "json"])
-def test_jobs_output_identical_to_serial(pages, fmt):
-    serial = run("convert", str(pages), "--to", fmt, "-q")
-    parallel = run("convert", str(pages), "--to", fmt, "-q", "--jobs", "2")
+@pytest.fixture
+def pages_with_copies(pages):
+    # the sample page twice (as HTML and as text): every paper is a cross-page duplicate and
+    # every key collides, which the worker/main split must report exactly as the serial run
+    (pages / "sample-copy.txt").write_bytes(SAMPLE.read_bytes())
+    return pages
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "ris", "csljson", "json"])
+@pytest.mark.parametrize("dedupe", ["keep", "first"])
+def test_jobs_output_and_report_identical_to_serial(pages_with_copies, fmt, dedupe):
+    args = ("convert", str(pages_with_copies), "--to", fmt, "--dedupe", dedupe)
+    serial = run(*args)
+    parallel = run(*args, "--jobs", "2")
     assert serial[0] == parallel[0] == 0, serial[2] + parallel[2]
     assert serial[1] == parallel[1]
-    assert serial[1].count("@inproceedings{" if fmt == "bibtex" else '"title"') > 13
+    assert serial[2] == parallel[2]  # every problem, in the same order, and the summary
+    assert "duplicate]" in serial[2] and "truncated-authors]" in serial[2]
+    marker = {"bibtex": "@inproceedings{", "biblatex": "@inproceedings{", "ris": "TY  - ",
+              "csljson": '"title"', "json": '"title"'}[fmt]
+    assert serial[1].count(marker) > 13
+
+
+def test_jobs_files_identical_to_serial(pages_with_copies, tmp_path):
+    for fmt in ("bibtex", "orcid"):
+        (tmp_path / "serial").mkdir(exist_ok=True)
+        (tmp_path / "parallel").mkdir(exist_ok=True)
+        ext = ".bib" if fmt == "bibtex" else ".xml"
+        assert run("convert", str(pages_with_copies), "--to", fmt, "-q",
+                   "-o", str(tmp_path / "serial" / f"refs{ext}"))[0] == 0
+        assert run("convert", str(pages_with_copies), "--to", fmt, "-q", "--jobs", "2",
+                   "-o", str(tmp_path / "parallel" / f"refs{ext}"))[0] == 0
+    names = sorted(p.name for p in (tmp_path / "serial").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "parallel").iterdir())
+    assert len(names) > 3  # several ORCID bulk files, and the .bib
+    for name in names:
+        assert (tmp_path / "serial" / name).read_bytes() == \
+            (tmp_path / "parallel" / name).read_bytes(), name
+
+
+def test_jobs_check_report_identical_to_serial(pages_with_copies):
+    for fmt in ("text", "json"):
+        serial = run("check", str(pages_with_copies), "--format", fmt, "--to", "bibtex")
+        parallel = run("check", str(pages_with_copies), "--format", fmt, "--to", "bibtex",
+                       "--jobs", "3")
+        assert serial == parallel
+        assert "duplicate" in serial[1]
 
 
 def test_directory_takes_page_files_only(pages):

@@ -6,6 +6,8 @@ import dataclasses
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arrow2bib import ExportError, Paper, hookimpl
 from arrow2bib.keys import assign_keys, fold_ascii, is_legal_key, render_pattern
@@ -133,3 +135,45 @@ def test_plugin_may_defer(sample_page, pm):
 
     pm.register(Plugin(), name="deferring")
     assert assign_keys(sample_page.papers[11:12], pm) == ["guo2017deepfm"]
+
+
+def _reference_keys(bases, digests):
+    """The key rules, written the plain in-memory way, as the oracle for the on-disk table."""
+    from arrow2bib.keys import suffix
+
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(bases):
+        groups.setdefault(key.lower(), []).append(i)
+    keys, taken = list(bases), {k.lower() for k in bases}
+    for members in groups.values():
+        n = 0
+        for i in sorted(members, key=lambda i: (digests[i], i))[1:]:
+            while True:
+                n += 1
+                candidate = bases[i] + suffix(n)
+                if candidate.lower() not in taken:
+                    break
+            taken.add(candidate.lower())
+            keys[i] = candidate
+    return keys
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["x", "X", "xa", "xb", "xaa", "Xa", "y", "ya", "xab",
+                                           "xz", "xba", "xzz"]),
+                          st.integers(0, 4)), max_size=60))
+def test_key_table_follows_the_key_rules(rows):
+    # suffixes skip keys that exist as base keys ("xa") or were given to another group
+    from arrow2bib.keytable import KeyTable
+
+    table = KeyTable()
+    try:
+        for position, (base, digest) in enumerate(rows):
+            table.add(position, base, digest)
+        keys = [base for base, _ in rows]
+        for position, key in table.changed():
+            keys[position] = key
+    finally:
+        table.close()
+    assert keys == _reference_keys([b for b, _ in rows], [d for _, d in rows])
+    assert len({k.lower() for k in keys}) == len(keys)

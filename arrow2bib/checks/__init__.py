@@ -37,21 +37,34 @@ def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
 
 
 class CheckRun:
-    """One run of every registered check (each a fresh instance)."""
+    """One run of every registered check (each a fresh instance); with ``scope``, only the
+    checks of that :attr:`Check.scope` (``--jobs`` splits a run that way)."""
 
     def __init__(self, pm: pluggy.PluginManager, context: CheckContext | None = None,
-                 *, skip: Iterable[str] = ()):
+                 *, skip: Iterable[str] = (), scope: str | None = None):
         context = context or CheckContext()
         skipped = set(skip)
-        self.checks = [cls(context) for cls in registered_checks(pm) if cls.name not in skipped]
+        #: (place in the registration order, check): problems of one paper come in that order
+        self.numbered = [(number, cls(context))
+                         for number, cls in enumerate(registered_checks(pm))
+                         if cls.name not in skipped and scope in (None, cls.scope)]
+        self.checks = [check for _number, check in self.numbered]
 
     def paper(self, paper: Paper, key: str | None = None) -> list[Problem]:
         """Problems of one paper."""
         return [p for check in self.checks for p in check.paper(paper, key)]
 
+    def paper_numbered(self, paper: Paper, key: str | None = None) -> list[tuple[int, Problem]]:
+        """Problems of one paper, each with its check's place in the registration order."""
+        return [(n, p) for n, check in self.numbered for p in check.paper(paper, key)]
+
     def page(self, page: Page) -> list[Problem]:
         """Problems of a page once read (after all its papers went through :meth:`paper`)."""
         return [p for check in self.checks for p in check.page(page)]
+
+    def page_numbered(self, page: Page) -> list[tuple[int, Problem]]:
+        """:meth:`page`, each problem with its check's place in the registration order."""
+        return [(n, p) for n, check in self.numbered for p in check.page(page)]
 
     def finish(self) -> list[Problem]:
         """Problems of the whole run."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Mapping
 
 from ..model import Page, Paper, Problem
 
@@ -39,6 +39,11 @@ class Check(abc.ABC):
     codes: ClassVar[tuple[str, ...]] = ()
     #: One line for listings.
     description: ClassVar[str] = ""
+    #: ``"page"`` for a check whose state never outlives a page (it looks at one paper, or
+    #: at the papers of one page, and reports nothing in :meth:`finish`): ``--jobs`` may then
+    #: run it in another process, one page at a time. ``"run"`` (the default, always safe)
+    #: keeps it in the main process, seeing every paper of the run in order.
+    scope: ClassVar[Literal["page", "run"]] = "run"
 
     def __init__(self, context: CheckContext):
         self.context = context

@@ -32,6 +32,7 @@ class TruncatedAuthors(Check):
     name = "truncated-authors"
     codes = ("truncated-authors",)
     description = "author lists cut by the site's limit of 8, certainly or possibly"
+    scope = "page"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.authors_status is AuthorStatus.TRUNCATED:
@@ -55,6 +56,7 @@ class CountMismatch(Check):
     name = "count-mismatch"
     codes = ("count-mismatch",)
     description = "the page's declared paper count against the papers read"
+    scope = "page"
 
     def __init__(self, context) -> None:
         super().__init__(context)
@@ -65,7 +67,7 @@ class CountMismatch(Check):
         return ()
 
     def page(self, page: Page) -> Iterable[Problem]:
-        parsed = self._counts.get(page.source, 0)
+        parsed = self._counts.pop(page.source, 0)  # per page, even when a file comes twice
         if page.declared_papers is not None and page.declared_papers != parsed:
             fewer = parsed < page.declared_papers
             yield Problem(
@@ -85,6 +87,7 @@ class UnknownVenue(Check):
     name = "unknown-venue"
     codes = ("unknown-venue",)
     description = "venues the venue table does not know (kept as written)"
+    scope = "page"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.venue and resolve(paper.venue, paper.year, paper.venue_kind) is None:
@@ -101,6 +104,7 @@ class MissingFields(Check):
     name = "missing-field"
     codes = ("missing-field",)
     description = "fields the target format requires (error) or recommends (info)"
+    scope = "page"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         exporter = self.context.exporter

@@ -23,6 +23,7 @@ keeps a compact record per paper, not the paper, on disk (:class:`DuplicateIndex
 from __future__ import annotations
 
 import difflib
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal
@@ -41,6 +42,7 @@ BLOCK_CHARS = 16
 MAX_BLOCK = 64
 
 Kind = Literal["identical", "near-identical", "version"]
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ def record_for(paper: Paper, key: str | None = None) -> Record:
     return Record(
         title=paper.title,
         normal=" ".join(tokens),
-        numbers=frozenset(t for t in tokens if any(c.isdigit() for c in t)),
+        numbers=frozenset(t for t in tokens if _DIGIT.search(t)),
         year=paper.year,
         venue=normalise_name(paper.venue),
         paper_type=normalise_name(paper.paper_type),
@@ -114,7 +116,16 @@ def compare(new: Record, old: Record) -> Match | None:
     if new.normal == old.normal:
         score = 1.0
     else:
-        score = difflib.SequenceMatcher(None, new.normal, old.normal, autojunk=False).ratio()
+        # the ratio's upper bounds first (the lengths, then the characters): a title they
+        # rule out is never close enough, and they cost far less than the ratio
+        shorter = min(len(new.normal), len(old.normal))
+        total = len(new.normal) + len(old.normal)
+        if 2.0 * shorter / total < THRESHOLD:
+            return None
+        matcher = difflib.SequenceMatcher(None, new.normal, old.normal, autojunk=False)
+        if matcher.quick_ratio() < THRESHOLD:
+            return None
+        score = matcher.ratio()
         if score < THRESHOLD:
             return None
     same = [name for name, a, b in (("year", new.year, old.year), ("venue", new.venue, old.venue),

@@ -9,7 +9,8 @@ from typing import Callable, ClassVar, Iterable, Iterator, Mapping, TextIO
 
 from ..model import Page, Paper, Problem, Severity
 
-__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Requirements", "lossy", "missing"]
+__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Framing", "Requirements", "lossy",
+           "missing"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,21 @@ class ExportOptions:
     #: (their ``papers`` may be empty: the entries carry the papers). Formats that describe
     #: whole pages use it; most ignore it.
     pages: Mapping[str, Page] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How a format lays its entries out, when its whole output is ``head``, then each
+    entry's text (:meth:`Exporter.format_entry`) with ``separator`` between two, then
+    ``tail``; with no entries at all it is ``empty`` (``head + tail`` when None).
+
+    A format that states its framing can be exported in pieces (``--jobs`` formats the
+    pages in parallel) and gets :meth:`Exporter.write_framed` as its ``export``."""
+
+    head: str = ""
+    separator: str = ""
+    tail: str = ""
+    empty: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,32 @@ class Exporter(abc.ABC):
         ``missing-field`` check; None (the default) means the format states none, and the
         check falls back to the core minimum (title, authors, year, venue)."""
         return None
+
+    def framing(self, options: ExportOptions) -> Framing | None:
+        """The format's :class:`Framing` for ``options``, or None (the default) when its
+        output is not a plain sequence of entry texts (a JSON document grouped by page, say).
+        A format that returns one implements :meth:`format_entry`."""
+        return None
+
+    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
+        """One entry's text, for a format with a :meth:`framing`. Must depend on nothing but
+        ``entry`` and ``options`` (it may run in another process)."""
+        raise NotImplementedError(f"{type(self).__name__} has no per-entry text")
+
+    def write_framed(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """:meth:`export` for a format with a :meth:`framing`: the head, the entries' texts
+        with the separator, the tail."""
+        framing = self.framing(options)
+        assert framing is not None, f"{type(self).__name__} states no framing"
+        written = False
+        for entry in entries:
+            out.write(framing.separator if written else framing.head)
+            out.write(self.format_entry(entry, options))
+            written = True
+        if written:
+            out.write(framing.tail)
+        else:
+            out.write(framing.head + framing.tail if framing.empty is None else framing.empty)
 
     def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
         """Yield the output documents. By default, one document made by :meth:`export`."""

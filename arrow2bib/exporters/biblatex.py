@@ -21,7 +21,7 @@ from ..latex import (
     verbatim_url,
 )
 from ..model import Paper, Person, Severity
-from .base import Entry, Exporter, ExportOptions, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 from .bibtex import Report, lossy, placement, report_changes, write_entry
 
 __all__ = ["BibLaTeXExporter", "biber_safe_name", "format_entry"]
@@ -192,10 +192,17 @@ class BibLaTeXExporter(Exporter):
         present = [n for n, v in fields.items() if v.text and n in ALLOWED_FIELDS[entry_type]]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
+    def framing(self, options: ExportOptions) -> Framing:
+        """One entry per paper, separated by blank lines."""
+        return Framing(separator="\n")
+
+    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
+        """The entry's text."""
+        return format_entry(entry, report=options.report)
+
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
-        for index, entry in enumerate(entries):
-            out.write(("\n" if index else "") + format_entry(entry, report=options.report))
+        self.write_framed(entries, out, options)
 
 
 @hookimpl

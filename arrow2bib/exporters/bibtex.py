@@ -19,7 +19,7 @@ from ..hookspecs import hookimpl
 from ..latex import Latex, escape, format_names, render, sketch_text, url_list, verbatim_url
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 
 __all__ = ["BibTeXExporter", "Placement", "format_entry", "lossy", "placement", "report_changes",
            "write_entry"]
@@ -202,12 +202,18 @@ class BibTeXExporter(Exporter):
         present = [name for name, value in fields.items() if value.text]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
+    def framing(self, options: ExportOptions) -> Framing:
+        """One entry per paper, separated by blank lines."""
+        return Framing(separator="\n")
+
+    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
+        """The entry's text."""
+        return format_entry(entry, ascii=self.ascii(options), report=options.report)
+
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
-        ascii = self.ascii(options)
-        for index, entry in enumerate(entries):
-            out.write(("\n" if index else "") + format_entry(entry, ascii=ascii,
-                                                              report=options.report))
+        self.ascii(options)  # an unknown encoding fails with no entries too
+        self.write_framed(entries, out, options)
 
 
 @hookimpl

@@ -32,7 +32,7 @@ from ..hookspecs import hookimpl
 from ..markup import spans
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Requirements, lossy, missing
+from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
 
 __all__ = [
     "CSL_TYPES",
@@ -286,14 +286,18 @@ class CslJsonExporter(Exporter):
     description = "CSL-JSON (CSL 1.0.2 items) for Zotero, pandoc, citeproc-js/py"
     default_for_extension = True
 
+    def framing(self, options: ExportOptions) -> Framing:
+        """One JSON array, two-space indented, ending in a newline (the text is
+        :func:`_dumps` of the whole list)."""
+        return Framing(head="[\n  ", separator=",\n  ", tail="\n]\n", empty="[]\n")
+
+    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
+        """One item, at its place in the array."""
+        return _dumps(csl_item(entry, options.report), 1)
+
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        """Write ``entries`` as one JSON array, two-space indented, ending in a newline;
-        item by item (the text is :func:`_dumps` of the whole list)."""
-        opening = "[\n  "
-        for entry in entries:
-            out.write(opening + _dumps(csl_item(entry, options.report), 1))
-            opening = ",\n  "
-        out.write("[]\n" if opening == "[\n  " else "\n]\n")
+        """Write ``entries`` as one JSON array, item by item."""
+        self.write_framed(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:
         """The CSL fields styles need that this paper's item lacks."""

@@ -277,9 +277,10 @@ class OrcidExporter(Exporter):
         return layout, citation == "bibtex"
 
     def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
-        """Yield the bulk documents, or one work document per paper."""
+        """Yield the bulk documents, or one work document per paper, as the entries come
+        (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
         layout, citation = self._settings(options)
-        entries = list(entries)
+        entries = iter(entries)
         if layout == "work":
             taken: set[str] = set()
             for entry in entries:
@@ -287,16 +288,18 @@ class OrcidExporter(Exporter):
                 if work is not None:
                     yield Document(_file_part(entry.key, taken), _serialize(work))
             return
-        roots = []
-        root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
-        for entry in entries:
-            if len(root) == MAX_WORKS_PER_BULK:
-                roots.append(root)
-                root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
-            _Work(entry, options, citation).build(root)
-        roots.append(root)
-        for number, bulk in enumerate(roots, start=1):
-            yield Document(f"-{number:03d}" if len(roots) > 1 else "", _serialize(bulk))
+        number, pending = 0, next(entries, None)
+        while True:
+            root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
+            while pending is not None and len(root) < MAX_WORKS_PER_BULK:
+                _Work(pending, options, citation).build(root)
+                pending = next(entries, None)
+            number += 1
+            # the first bulk is numbered only when a second one follows
+            several = number > 1 or pending is not None
+            yield Document(f"-{number:03d}" if several else "", _serialize(root))
+            if pending is None:
+                return
 
     def requirements(self, paper: Paper) -> Requirements:
         """What ORCID's schema and API require (a non-blank title; the type and the ``self``

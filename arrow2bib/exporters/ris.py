@@ -32,7 +32,7 @@ from ..hookspecs import hookimpl
 from ..markup import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Requirements, lossy, missing
+from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
 
 __all__ = ["RIS_TYPES", "RisExporter", "ris_name", "ris_record", "ris_value"]
 
@@ -221,17 +221,22 @@ class RisExporter(Exporter):
             )
         return value
 
+    def framing(self, options: ExportOptions) -> Framing:
+        """Records one after another (no empty line between them: the specification has
+        none, and every line of the file then matches "XX  - "), after the optional BOM."""
+        self._choice(options, "eol", EOLS)
+        bom = self._choice(options, "bom", ("no", "yes")) == "yes"
+        return Framing(head=BOM if bom else "")
+
+    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
+        """One record."""
+        eol = EOLS[self._choice(options, "eol", EOLS)]
+        # "ER  - " keeps its trailing space: the pattern is "XX  - value"
+        return "".join(f"{tag}  - {value}{eol}" for tag, value in ris_record(entry, options.report))
+
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one record per entry."""
-        eol = EOLS[self._choice(options, "eol", EOLS)]
-        if self._choice(options, "bom", ("no", "yes")) == "yes":
-            out.write(BOM)
-        # no empty line between records: the specification has none, and every line of
-        # the file then matches "XX  - "
-        for entry in entries:
-            for tag, value in ris_record(entry, options.report):
-                # "ER  - " keeps its trailing space: the pattern is "XX  - value"
-                out.write(f"{tag}  - {value}{eol}")
+        self.write_framed(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:
         """The RIS tags this paper's record lacks."""
