@@ -108,11 +108,12 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u300
 _LETTER_ACCENT = re.compile(r"[a-zA-Z]")
 #: Where a combining mark could stand with no letter: at the start or after a space. Any
 #: non-ASCII character there sends the text to the careful path.
-_MARK_AFTER_SPACE = re.compile(r"(?:^| )[^\x00-\x7f]")
+_MARK_AFTER_SPACE = re.compile(r"(?:^| )([^\x00-\x7f])")
 #: ASCII text -> LaTeX in one pass, for the common case (same result as the unit loop).
 _ASCII_TABLE = str.maketrans(SPECIALS)
 #: Between two characters TeX would join (see :data:`LIGATURES`), in ASCII text.
 _ASCII_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=[`!?])(?=`)|(?<=,)(?=,)")
+_ASCII_PAIRS = ("--", "''", "``", "!`", "?`", ",,")
 
 
 class Latex(NamedTuple):
@@ -131,8 +132,14 @@ def _clean(text: str, changed: list[tuple[str, str]], ascii: bool = False) -> st
             text = _SPACE.sub(" ", text).strip(" ")
         if not ascii or text.isascii():
             return text
-        if unicodedata.is_normalized("NFC", text) and not _MARK_AFTER_SPACE.search(text):
+        if unicodedata.is_normalized("NFC", text) and not any(
+                unicodedata.combining(m.group(1)) for m in _MARK_AFTER_SPACE.finditer(text)):
             return text
+    return _clean_careful(text, changed, ascii)
+
+
+def _clean_careful(text: str, changed: list[tuple[str, str]], ascii: bool) -> str:
+    """:func:`_clean` character by character (its fast path must give the same)."""
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -221,7 +228,17 @@ def _units(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
     """Cleaned ``text`` as a list of LaTeX pieces, one per character cluster (ASCII text as
     one piece, already joined: :func:`_join` gives the same result)."""
     if text.isascii():
-        return [_ASCII_LIGATURE.sub("{}", text.translate(_ASCII_TABLE))] if text else []
+        if not text:
+            return []
+        text = text.translate(_ASCII_TABLE)
+        if any(pair in text for pair in _ASCII_PAIRS):  # rare: a scan only when needed
+            text = _ASCII_LIGATURE.sub("{}", text)
+        return [text]
+    return _units_careful(text, ascii, changed)
+
+
+def _units_careful(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
+    """:func:`_units` cluster by cluster (its fast path must :func:`_join` to the same)."""
     units: list[str] = []
     i = 0
     while i < len(text):

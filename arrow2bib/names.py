@@ -41,6 +41,8 @@ _AND = re.compile(r"\band\b", re.IGNORECASE)
 @functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``, for comparing names and titles."""
+    if text.isascii():  # nothing to decompose; casefold is lower for ASCII
+        return _SPACE.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACE.sub(" ", stripped.casefold()).strip()
