@@ -58,7 +58,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as handle:
 print(seconds)
 """
 PANDOC_FORMATS = ("bibtex", "biblatex")
-HEADER = ("papers", "command", "median s", "papers/s", "peak MiB", "x floor",
+HEADER = ("papers", "command", "median s", "papers/s", "peak MiB", "x floor", "x bibtex",
           "x bibtexparser", "x pandoc")
 
 
@@ -180,6 +180,13 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
                         py + ["-c", PARSE, str(page)]), args.repeat, work),
             measure(Row(n, "arrow2bib check PAGE", "arrow2bib", None,
                         cli + ["check", str(page)], (0, 1)), args.repeat, work)]
+    if any(f["name"] == "bibtex" for f in formats):
+        rows.append(measure(Row(n, "arrow2bib convert --to bibtex --skip-check duplicate",
+                                "arrow2bib", "bibtex-nodup",
+                                cli + ["convert", str(page), "--to", "bibtex", "-o",
+                                       str(work / "nodup.bib"), "-q", "--skip-check",
+                                       "duplicate"], (0, 1), expect=str(work / "nodup.bib")),
+                            args.repeat, work))
     outputs: dict[str, Path] = {}
     for fmt in formats:
         name = fmt["name"]
@@ -227,6 +234,34 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
     return rows
 
 
+def bench_jobs(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Row]:
+    """Many pages: ``convert DIR --jobs 1`` against ``--jobs 2`` (and the machine's count)."""
+    folder = work / "pages"
+    folder.mkdir(parents=True)
+    for i in range(args.jobs_pages):
+        with open(folder / f"page{i:04d}.txt", "w", encoding="utf-8") as handle:
+            write(args.jobs_papers, handle, args.seed + i)
+    total = args.jobs_pages * args.jobs_papers
+    print(f"[jobs] {args.jobs_pages} pages of {args.jobs_papers} papers", file=sys.stderr,
+          flush=True)
+    rows = []
+    for jobs in sorted({1, 2, os.cpu_count() or 1}):
+        out = work / f"jobs{jobs}.bib"
+        rows.append(measure(Row(total, f"arrow2bib convert DIR ({args.jobs_pages} pages) "
+                                f"--to bibtex --jobs {jobs}", "jobs", "bibtex",
+                                args.cli + ["convert", str(folder), "--to", "bibtex", "-o",
+                                            str(out), "-q", "--jobs", str(jobs)], (0, 1),
+                                expect=str(out)), args.repeat, work))
+    outputs = {(work / f"jobs{j}.bib").read_bytes() for j in (1, 2)
+               if (work / f"jobs{j}.bib").exists()}
+    notes.append(f"--jobs: the outputs of --jobs 1 and --jobs 2 are "
+                 f"{'identical' if len(outputs) == 1 else 'DIFFERENT'}")
+    if rows[0].median and len(rows) > 1 and rows[1].median:
+        notes.append(f"--jobs 2 is {rows[0].median / rows[1].median:.2f}x as fast as --jobs 1 "
+                     f"on {args.jobs_pages} pages")
+    return rows
+
+
 def _ratio(row: Row, base: Row | None) -> str:
     if base is None or row is base or row.median is None or not base.median:
         return ""
@@ -241,12 +276,14 @@ def table(rows: list[Row]) -> str:
         floor = next((r for r in same if r.kind == "floor"), None)
         writer = next((r for r in same if r.kind == "bibtexparser"), None)
         pandoc = next((r for r in same if r.kind == "pandoc" and r.fmt == row.fmt), None)
+        bibtex = next((r for r in same if r.kind == "arrow2bib" and r.fmt == "bibtex"), None)
         mine = row.kind == "arrow2bib"
         if row.median is None:
-            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 5
+            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 6
         else:
             cells = [f"{row.median:.2f}", f"{row.papers / row.median:,.0f}",
                      f"{max(row.peak_kib) / 1024:.0f}", _ratio(row, floor),
+                     _ratio(row, bibtex) if mine else "",
                      _ratio(row, writer) if mine and row.fmt == "bibtex" else "",
                      _ratio(row, pandoc) if mine else ""]
         lines.append("| " + " | ".join([f"{row.papers:,}", row.name] + cells) + " |")
@@ -276,6 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cli", type=shlex.split, default=[sys.executable, "-m", "arrow2bib"],
                         help="how to run arrow2bib (default: this Python -m arrow2bib with "
                         "the checkout on PYTHONPATH; e.g. --cli arrow2bib)")
+    parser.add_argument("--jobs-pages", type=int, default=200, metavar="N",
+                        help="pages for the --jobs rows (default: 200; 0 skips them)")
+    parser.add_argument("--jobs-papers", type=int, default=500, metavar="N",
+                        help="papers per page for the --jobs rows (default: 500)")
     parser.add_argument("--out", type=Path, help="write the raw numbers here as JSON")
     args = parser.parse_args(argv)
     info = machine()
@@ -293,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="arrow2bib-bench-") as tmp:
         for n in args.sizes:
             rows += bench_size(n, args, formats, info, Path(tmp) / str(n), notes)
+        if args.jobs_pages > 0:
+            rows += bench_jobs(args, Path(tmp) / "jobs", notes)
     info["load_end"] = os.getloadavg()
     print(f"machine: {info['nproc']} CPUs ({info['cpu']}, {info['system']}); Python "
           f"{info['python']}; bibtexparser {info['bibtexparser']}; pandoc "
