@@ -38,7 +38,7 @@ _SPACE = re.compile(r"\s+")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)  # names repeat; titles pass once
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``, for comparing names and titles."""
     if text.isascii():  # nothing to decompose; casefold is lower for ASCII

@@ -111,7 +111,6 @@ class Run:
         self.read_count = self.merged = self.skipped = self.written = 0
         self._spool = PaperSpool()
         self._keys = KeyTable()
-        self._check_run: CheckRun | None = None
 
     def __enter__(self) -> Run:
         return self
