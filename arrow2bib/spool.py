@@ -55,14 +55,20 @@ def paper_tuple(paper: Paper) -> tuple:
             paper.line)
 
 
+_PAPER_FIELDS = ("title", "authors", "authors_status", "venue", "venue_kind", "year",
+                 "paper_type", "abstract", "raw_abstract", "urls", "source", "line")
+
+
 def paper_from_tuple(fields: tuple) -> Paper:
     """The :class:`~arrow2bib.model.Paper` that :func:`paper_tuple` made ``fields`` of."""
-    (title, authors, status, venue, venue_kind, year, paper_type, abstract, raw_abstract,
-     urls, source, line) = fields
-    return Paper(title=title, authors=tuple(_person(a) for a in authors),
-                 authors_status=_STATUS[status], venue=venue, venue_kind=venue_kind,
-                 year=year, paper_type=paper_type, abstract=abstract,
-                 raw_abstract=raw_abstract, urls=urls, source=source, line=line)
+    # the values come from a Paper, so its (frozen, validating-nothing) __init__ is skipped:
+    # filling __dict__ directly is several times faster, paper after paper
+    paper = object.__new__(Paper)
+    values = list(fields)
+    values[1] = tuple(_person(a) for a in fields[1])
+    values[2] = _STATUS[fields[2]]
+    paper.__dict__.update(zip(_PAPER_FIELDS, values))
+    return paper
 
 
 class _Batches:

@@ -189,7 +189,7 @@ _SEP = "\x1f"
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
-PRAGMA cache_size = -16384;
+PRAGMA cache_size = -65536;
 CREATE TABLE r (seq INTEGER PRIMARY KEY, title TEXT, normal TEXT, numbers TEXT, year INTEGER,
                 venue TEXT, ptype TEXT, families TEXT, source TEXT, line INTEGER, key TEXT,
                 fmask INTEGER);

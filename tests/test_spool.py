@@ -1,0 +1,41 @@
+"""The spool between a run's two passes: papers and problems come back exactly, in order."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from arrow2bib.model import Paper, Problem, Severity
+from arrow2bib.spool import BATCH, PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+
+
+def test_paper_round_trip(sample_page):
+    for paper in sample_page.papers:
+        back = paper_from_tuple(paper_tuple(paper))
+        assert back == paper and type(back) is Paper
+        assert {f.name: getattr(back, f.name) for f in dataclasses.fields(Paper)} == \
+            {f.name: getattr(paper, f.name) for f in dataclasses.fields(Paper)}
+
+
+def test_spool_replays_every_paper_in_order_across_batches(sample_page):
+    spool = PaperSpool()
+    papers = list(sample_page.papers) * (2 * BATCH // len(sample_page.papers) + 1)
+    for number, paper in enumerate(papers):
+        spool.add(paper, f"key{number}")
+    assert list(spool.papers()) == [(f"key{n}", p) for n, p in enumerate(papers)]
+    spool.close()
+
+
+def test_problem_log_keeps_order_counts_and_details():
+    log = ProblemLog()
+    made = [Problem(code=f"c{i}", severity=[Severity.ERROR, Severity.WARNING, Severity.INFO][i % 3],
+                    message=f"m{i}", source="s", line=i, details={"n": [i, {"x": None}]})
+            for i in range(BATCH + 7)]
+    for i, problem in enumerate(made):
+        log.add(problem, export=i % 2 == 1)
+    back = list(log)
+    # the checks' stream first, then the exporter's
+    assert back == made[0::2] + made[1::2]
+    assert [p.details for p in back] == [p.details for p in made[0::2] + made[1::2]]
+    assert log.counts[Severity.ERROR] == sum(p.severity is Severity.ERROR for p in made)
+    assert len(log) == len(made)
+    log.close()
