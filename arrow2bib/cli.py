@@ -45,9 +45,10 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on warnings too, not only on errors")
     parser.add_argument("--skip-check", action="append", default=[], metavar="NAME",
-                        help="do not run this check (see 'arrow2bib plugins --all' for "
-                        "names; 'duplicate' is the one that compares papers with each other "
-                        "and the only one whose memory grows with the input); repeatable")
+                        help="do not run this check (count-mismatch, duplicate, "
+                        "missing-field, truncated-authors, unknown-venue, or a plugin's); "
+                        "'duplicate' is the one that compares papers with each other; "
+                        "repeatable")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -208,6 +208,9 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
                            env=ENV, check=False)
         return path
 
+    if not args.baselines:
+        notes.append(f"{n}: baselines skipped (--no-baselines)")
+        return rows
     library = work / "library.pickle"
     made = subprocess.run(py + ["-c", PREPARE_LIBRARY, str(prepared("bibtex")), str(library)],
                           capture_output=True, text=True, env=ENV, check=False)
@@ -317,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="pages for the --jobs rows (default: 200; 0 skips them)")
     parser.add_argument("--jobs-papers", type=int, default=500, metavar="N",
                         help="papers per page for the --jobs rows (default: 500)")
+    parser.add_argument("--no-baselines", dest="baselines", action="store_false",
+                        help="skip bibtexparser and pandoc (at 1e6 they need many GiB)")
     parser.add_argument("--out", type=Path, help="write the raw numbers here as JSON")
     args = parser.parse_args(argv)
     info = machine()

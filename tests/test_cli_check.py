@@ -85,3 +85,20 @@ def test_convert_reports_checks_on_stderr_only(tmp_path):
     assert err.count("[truncated-authors]") == 5
     assert "truncated-authors" not in target.read_text("utf-8")
     assert "read 13 paper(s)" in err and "wrote 13" in err
+
+
+def test_skip_check(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    page = tmp_path / "twice.txt"
+    page.write_text(text + "\n" + text[text.index("NeurIPS Conference 2025"):], encoding="utf-8")
+    code, out, _ = run("check", str(page))
+    assert "[duplicate]" in out and "[truncated-authors]" in out
+    code, out, _ = run("check", str(page), "--skip-check", "duplicate")
+    assert "[duplicate]" not in out and "[truncated-authors]" in out
+    code, out, _ = run("check", str(page), "--skip-check", "duplicate",
+                       "--skip-check", "truncated-authors")
+    assert "[duplicate]" not in out and "[truncated-authors]" not in out
+    code, _, err = run("check", str(page), "--skip-check", "nope")
+    assert code == 2 and "no check 'nope'" in err and "count-mismatch" in err
+    code, _, err = run("convert", str(page), "--dedupe", "first", "--skip-check", "duplicate")
+    assert code == 2 and "--dedupe needs the duplicate check" in err
