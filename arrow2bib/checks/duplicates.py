@@ -23,6 +23,7 @@ keeps a compact record per paper, not the paper, on disk (:class:`DuplicateIndex
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -165,16 +166,20 @@ class DuplicateIndex:
         from ..spool import scratch_error
 
         keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record)]
-        numbers, mask = _join(record.numbers), _mask(record.families)
+        numbers, mask, length = _join(record.numbers), _mask(record.families), len(record.normal)
+        # lengths outside these bounds make a ratio below THRESHOLD (2 * shorter / both)
+        shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
+        longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
         try:
             rows = self._db.execute(_CANDIDATES, (keys + [None] * 4)[:4] + [
-                record.year, numbers, mask]).fetchall()
+                record.year, numbers, mask, shortest, longest]).fetchall()
             self._db.execute(_INSERT_RECORD, (
                 self._count, record.title, record.normal, numbers, record.year,
                 record.venue, record.paper_type, _join(record.families), record.source,
-                record.line, record.key, mask))
-            self._db.executemany("INSERT OR IGNORE INTO b VALUES (?, ?)",
-                                 [(key, self._count) for key in keys])
+                record.line, record.key))
+            self._db.executemany("INSERT OR IGNORE INTO b VALUES (?, ?, ?, ?, ?, ?)",
+                                 [(key, self._count, record.year, mask, numbers, length)
+                                  for key in keys])
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
         self._count += 1
@@ -191,26 +196,28 @@ PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -65536;
 CREATE TABLE r (seq INTEGER PRIMARY KEY, title TEXT, normal TEXT, numbers TEXT, year INTEGER,
-                venue TEXT, ptype TEXT, families TEXT, source TEXT, line INTEGER, key TEXT,
-                fmask INTEGER);
-CREATE TABLE b (k INTEGER, seq INTEGER, PRIMARY KEY (k, seq)) WITHOUT ROWID;
+                venue TEXT, ptype TEXT, families TEXT, source TEXT, line INTEGER, key TEXT);
+CREATE TABLE b (k INTEGER, seq INTEGER, year INTEGER, fmask INTEGER, numbers TEXT,
+                nlen INTEGER, PRIMARY KEY (k, seq)) WITHOUT ROWID;
 BEGIN;
 """  # one transaction for the whole run: nothing is flushed to the file until the cache fills
 # the exact normal title (?1) has no cap; each block (?2-?4) gives its last MAX_BLOCK papers;
-# then the vetoes that need no scoring (years apart, numbers, a family in common: ?7 is a
-# bit mask of the family names, so "no bit in common" means "no name in common")
+# of those, only the ones that pass the vetoes that need no scoring are read in full: years
+# apart, numbers, a family in common (?7 is a bit mask of the family names, so "no bit in
+# common" means "no name in common"), title lengths that rule out a close ratio (?8, ?9)
+_VETOES = f"""(?5 IS NULL OR year IS NULL OR abs(year - ?5) <= {MAX_YEARS_APART})
+    AND numbers = ?6 AND ((fmask & ?7) != 0 OR (fmask = 0 AND ?7 = 0))
+    AND nlen BETWEEN ?8 AND ?9"""
+_BLOCK = ("SELECT seq FROM (SELECT seq, year, fmask, numbers, nlen FROM b WHERE k = ?{} "
+          f"ORDER BY seq DESC LIMIT {MAX_BLOCK}) WHERE {_VETOES}")
 _CANDIDATES = f"""
 SELECT title, normal, numbers, year, venue, ptype, families, source, line, key FROM r
 WHERE seq IN (
-    SELECT seq FROM b WHERE k = ?1
-    UNION SELECT * FROM (SELECT seq FROM b WHERE k = ?2 ORDER BY seq DESC LIMIT {MAX_BLOCK})
-    UNION SELECT * FROM (SELECT seq FROM b WHERE k = ?3 ORDER BY seq DESC LIMIT {MAX_BLOCK})
-    UNION SELECT * FROM (SELECT seq FROM b WHERE k = ?4 ORDER BY seq DESC LIMIT {MAX_BLOCK}))
-AND (?5 IS NULL OR year IS NULL OR abs(year - ?5) <= {MAX_YEARS_APART})
-AND numbers = ?6 AND ((fmask & ?7) != 0 OR (fmask = 0 AND ?7 = 0))
+    SELECT seq FROM b WHERE k = ?1 AND {_VETOES}
+    UNION {_BLOCK.format(2)} UNION {_BLOCK.format(3)} UNION {_BLOCK.format(4)})
 ORDER BY seq
 """
-_INSERT_RECORD = "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_RECORD = "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _join(words: frozenset[str]) -> str:
