@@ -48,7 +48,8 @@ def _page_work(payload: tuple[Page, list[tuple[str, tuple]]], *, fmt: str | None
     pm = _WORKER["pm"]
     exporter = Formats(pm).get(fmt) if fmt else None  # type: ignore[arg-type]
     page, rows = payload
-    run = CheckRun(pm, CheckContext(exporter=exporter), skip=skip, scope="page")  # type: ignore[arg-type]
+    run = CheckRun(pm, CheckContext(exporter=exporter), skip=skip,  # type: ignore[arg-type]
+                   scope="page")
     reported: list[Problem] = []
     options = ExportOptions(extra=extra, report=reported.append, pages={page.source: page})
     per_paper, texts = [], []
@@ -98,7 +99,9 @@ class ParallelRun:
         """The second pass, the pages' texts written to ``out`` (None: check only)."""
         run = self.run
         options = run.export_options() if out is not None else None
-        framing = run.exporter.framing(options) if out is not None else None  # type: ignore[union-attr]
+        framing = None
+        if options is not None and run.exporter is not None:
+            framing = run.exporter.framing(options)
         work = partial(_page_work, fmt=run.exporter.name if run.exporter else None,
                        extra=dict(options.extra) if options else {}, skip=run.skip,
                        export=out is not None)
