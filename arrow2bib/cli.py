@@ -23,7 +23,7 @@ from .output import write_export, write_stream, writes_one_document
 from .parallel import ParallelRun
 from .pipeline import DEDUPE_MODES, Run
 from .plugins import get_plugin_manager
-from .report import write_json
+from .report import counts, exit_status, write_json
 
 __all__ = ["main"]
 
@@ -203,15 +203,9 @@ def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
 
 
 def _tally(run: Run) -> str:
-    counts = run.problems.counts
-    return (f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
-            f"{counts[Severity.INFO]} note(s)")
-
-
-def _exit_status(run: Run, strict: bool) -> int:
-    counts = run.problems.counts
-    failing = counts[Severity.ERROR] + (counts[Severity.WARNING] if strict else 0)
-    return EXIT_DATA if failing else EXIT_OK
+    made = run.problems.counts
+    return (f"{made[Severity.ERROR]} error(s), {made[Severity.WARNING]} warning(s), "
+            f"{made[Severity.INFO]} note(s)")
 
 
 def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
@@ -266,7 +260,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             print(f"arrow2bib: read {run.read_count} paper(s) from {len(run.pages)} page(s); "
                   f"wrote {run.written} as {exporter.name} to {target}; merged {run.merged}; "
                   f"skipped {run.skipped}; {_tally(run)}.", file=err)
-        return _exit_status(run, args.strict)
+        return exit_status(run.problems.counts, strict=args.strict)
 
 
 def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
@@ -309,14 +303,14 @@ def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: Tex
                 for _entry in run.entries():
                     pass
         if args.format == "json":
-            counts = {f"{s.value}s": n for s, n in run.problems.counts.items()}
-            write_json(out, run.problems, papers=run.read_count, counts=counts)
+            write_json(out, run.problems, papers=run.read_count,
+                       counts=counts(run.problems.counts))
         else:
             for problem in run.problems:
                 out.write(f"{problem}\n")
             print(f"arrow2bib: checked {run.read_count} paper(s) from {len(run.pages)} "
                   f"page(s): {_tally(run)}.", file=err)
-        return _exit_status(run, args.strict)
+        return exit_status(run.problems.counts, strict=args.strict)
 
 
 def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:

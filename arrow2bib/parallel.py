@@ -25,7 +25,7 @@ from typing import Callable, Iterator, Sequence, TextIO
 from .checks import CheckContext, CheckRun
 from .exporters.base import Entry, ExportOptions
 from .model import Page, Problem
-from .pipeline import Run, read_page
+from .pipeline import Run, read_page, worker_plugin_manager
 from .spool import paper_from_tuple
 
 __all__ = ["ParallelRun"]
@@ -34,22 +34,17 @@ __all__ = ["ParallelRun"]
 #: numbered problems, the page's formatted text (or None) and the exporter's problems.
 PageResult = tuple[list[list[tuple[int, Problem]]], list[tuple[int, Problem]], "str | None",
                    list[Problem]]
-_WORKER: dict[str, object] = {}
 
 
 def _page_work(payload: tuple[Page, list[tuple[str, tuple]]], *, fmt: str | None,
                extra: dict[str, str], skip: tuple[str, ...], export: bool) -> PageResult:
     """A worker's share of the second pass over one page."""
     from .formats import Formats
-    from .plugins import get_plugin_manager
 
-    if "pm" not in _WORKER:
-        _WORKER["pm"] = get_plugin_manager()
-    pm = _WORKER["pm"]
-    exporter = Formats(pm).get(fmt) if fmt else None  # type: ignore[arg-type]
+    pm = worker_plugin_manager()
+    exporter = Formats(pm).get(fmt) if fmt else None
     page, rows = payload
-    run = CheckRun(pm, CheckContext(exporter=exporter), skip=skip,  # type: ignore[arg-type]
-                   scope="page")
+    run = CheckRun(pm, CheckContext(exporter=exporter), skip=skip, scope="page")
     reported: list[Problem] = []
     options = ExportOptions(extra=extra, report=reported.append, pages={page.source: page})
     per_paper, texts = [], []
@@ -118,10 +113,7 @@ class ParallelRun:
             written |= self._finish_page(*window.popleft(), main, out, framing, written)
         run.problems.extend(main.finish())
         if out is not None and framing is not None:
-            if written:
-                out.write(framing.tail)
-            else:
-                out.write(framing.head + framing.tail if framing.empty is None else framing.empty)
+            out.write(framing.closing(written))
 
     def _pages(self) -> Iterator[tuple[Page, list[tuple[str, tuple]]]]:
         """Each page with its papers' final keys and fields, replayed from the run's spool."""
@@ -143,7 +135,7 @@ class ParallelRun:
             run.problems.add(problem, export=True)
         run.written += len(per_paper) if out is not None else 0
         if out is not None and text is not None and framing is not None:
-            out.write(framing.separator if written else framing.head)
+            out.write(framing.opening(written))
             out.write(text)
             return True
         return False

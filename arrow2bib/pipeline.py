@@ -144,19 +144,21 @@ class Run:
         header and problems are complete once ``papers`` is exhausted)."""
         count = 0
         for paper in papers:
-            key = base_key(paper, self.pm, self.key_pattern)
-            self._keys.add(self.read_count + count, key, order_digest(paper))
-            self._spool.add(paper, key)
+            self._file(count, *filed_row(paper, self.pm, self.key_pattern))
             count += 1
         self._add_header(_header(header), count)
 
     def add_read(self, page: FiledPage) -> None:
         """File a page that :func:`read_page` read (in another process, say)."""
         header, rows = page
-        for count, (key, digest, fields) in enumerate(rows):
-            self._keys.add(self.read_count + count, key, digest)
-            self._spool.append((key, fields))
+        for count, row in enumerate(rows):
+            self._file(count, *row)
         self._add_header(header, len(rows))
+
+    def _file(self, count: int, key: str, digest: int, fields: tuple) -> None:
+        """File the ``count``-th paper of the page being read."""
+        self._keys.add(self.read_count + count, key, digest)
+        self._spool.append((key, fields))
 
     def _add_header(self, page: Page, count: int) -> None:
         self.pages.append(page)
@@ -253,20 +255,33 @@ FiledPage = tuple[Page, list[tuple[str, int, tuple]]]
 _WORKER_PM: pluggy.PluginManager | None = None
 
 
+def filed_row(paper: Paper, pm: pluggy.PluginManager, key_pattern: str | None
+              ) -> tuple[str, int, tuple]:
+    """What the first pass files of one paper: its base key, its order digest and its fields."""
+    return base_key(paper, pm, key_pattern), order_digest(paper), paper_tuple(paper)
+
+
+def worker_plugin_manager() -> pluggy.PluginManager:
+    """This process's own plugin manager (built-in and installed plugins), made once: what a
+    ``--jobs`` worker process uses."""
+    global _WORKER_PM
+    if _WORKER_PM is None:
+        from .plugins import get_plugin_manager
+
+        _WORKER_PM = get_plugin_manager()
+    return _WORKER_PM
+
+
 def read_page(spec: str, *, encoding: str | None = None,
               key_pattern: str | None = None) -> FiledPage:
     """The first pass over one input, as plain data that can cross a process boundary
     (``--jobs``): what :meth:`Run.add_read` files. Plugins come from this process's own
     plugin manager."""
     from .api import open_page
-    from .plugins import get_plugin_manager
 
-    global _WORKER_PM
-    if _WORKER_PM is None:
-        _WORKER_PM = get_plugin_manager()
+    pm = worker_plugin_manager()
     reader = open_page(spec, encoding=encoding)
-    rows = [(base_key(paper, _WORKER_PM, key_pattern), order_digest(paper), paper_tuple(paper))
-            for paper in reader]
+    rows = [filed_row(paper, pm, key_pattern) for paper in reader]
     return _header(reader), rows
 
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, TextIO
 from .model import Problem, Severity
 
 __all__ = ["REPORT_SCHEMA", "counts", "exit_status", "problem_to_dict", "render_json", "render_text",
-           "write_json"]
+           "tally", "write_json"]
 
 REPORT_VERSION = 1
 
@@ -78,12 +78,19 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
-def counts(problems: Iterable[Problem]) -> dict[str, int]:
-    """How many problems of each severity."""
-    result = {"errors": 0, "warnings": 0, "infos": 0}
+def tally(problems: Iterable[Problem]) -> dict[Severity, int]:
+    """How many problems of each severity, by severity."""
+    result = {severity: 0 for severity in Severity}
     for problem in problems:
-        result[f"{problem.severity.value}s"] += 1
+        result[problem.severity] += 1
     return result
+
+
+def counts(problems: Iterable[Problem] | Mapping[Severity, int]) -> dict[str, int]:
+    """How many problems of each severity, as the JSON report names them (``errors``...);
+    from the problems, or from a :func:`tally` already made."""
+    made = problems if isinstance(problems, Mapping) else tally(problems)
+    return {f"{severity.value}s": made.get(severity, 0) for severity in Severity}
 
 
 def render_text(problems: Iterable[Problem]) -> str:
@@ -115,7 +122,9 @@ def write_json(out: TextIO, problems: Iterable[Problem], *, papers: int,
     out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
 
 
-def exit_status(problems: Iterable[Problem], *, strict: bool) -> int:
-    """0 when clean; 1 on any error, or on any warning when ``strict``."""
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    return 1 if any(p.severity in failing for p in problems) else 0
+def exit_status(problems: Iterable[Problem] | Mapping[Severity, int], *, strict: bool) -> int:
+    """0 when clean; 1 on any error, or on any warning when ``strict``; from the problems or
+    from a :func:`tally` already made."""
+    made = problems if isinstance(problems, Mapping) else tally(problems)
+    failing = made.get(Severity.ERROR, 0) + (made.get(Severity.WARNING, 0) if strict else 0)
+    return 1 if failing else 0

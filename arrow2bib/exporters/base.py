@@ -66,6 +66,16 @@ class Framing:
     tail: str = ""
     empty: str | None = None
 
+    def opening(self, written: bool) -> str:
+        """What comes before an entry's text: the head, or the separator once one is written."""
+        return self.separator if written else self.head
+
+    def closing(self, written: bool) -> str:
+        """What ends the output: the tail, or the whole empty output when nothing was written."""
+        if written:
+            return self.tail
+        return self.head + self.tail if self.empty is None else self.empty
+
 
 @dataclass(frozen=True)
 class Document:
@@ -166,13 +176,10 @@ class Exporter(abc.ABC):
         assert framing is not None, f"{type(self).__name__} states no framing"
         written = False
         for entry in entries:
-            out.write(framing.separator if written else framing.head)
+            out.write(framing.opening(written))
             out.write(self.format_entry(entry, options))
             written = True
-        if written:
-            out.write(framing.tail)
-        else:
-            out.write(framing.head + framing.tail if framing.empty is None else framing.empty)
+        out.write(framing.closing(written))
 
     def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
         """Yield the output documents. By default, one document made by :meth:`export`."""

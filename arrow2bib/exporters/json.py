@@ -82,13 +82,15 @@ class JsonExporter(Exporter):
         written: set[str] = set()
         pages = 0
         source: str | None = None
+        rest = ""  # the current page's JSON after its papers
         papers = 0  # on the current page
         for entry in entries:
             if source is None or entry.paper.source != source:
                 if source is not None:
-                    out.write(self._page_end(options, source, papers))
+                    out.write(_close(papers) + rest)
                 source, papers = entry.paper.source, 0
-                out.write(("," if pages else "") + "\n    " + self._page_start(options, source))
+                start, rest = self._page_parts(options, source)
+                out.write(("," if pages else "") + "\n    " + start + "[")
                 pages += 1
                 written.add(source)
             text = json.dumps(paper_to_dict(entry.paper, entry.key), ensure_ascii=False,
@@ -96,11 +98,11 @@ class JsonExporter(Exporter):
             out.write(("," if papers else "") + "\n        " + text.replace("\n", "\n" + " " * 8))
             papers += 1
         if source is not None:
-            out.write(self._page_end(options, source, papers))
+            out.write(_close(papers) + rest)
         for other in options.pages:
             if other not in written:
-                out.write(("," if pages else "") + "\n    " + self._page_start(options, other)
-                          + self._page_end(options, other, 0))
+                start, rest = self._page_parts(options, other)
+                out.write(("," if pages else "") + "\n    " + start + "[" + _close(0) + rest)
                 pages += 1
         out.write("\n  ]\n}\n" if pages else "]\n}\n")
 
@@ -113,11 +115,10 @@ class JsonExporter(Exporter):
         before, after = text.split(json.dumps(_PAPERS))
         return before, after
 
-    def _page_start(self, options: ExportOptions, source: str) -> str:
-        return self._page_parts(options, source)[0] + "["
 
-    def _page_end(self, options: ExportOptions, source: str, papers: int) -> str:
-        return ("\n      ]" if papers else "]") + self._page_parts(options, source)[1]
+def _close(papers: int) -> str:
+    """The end of a page's list of papers (``json.dump`` writes an empty list as ``[]``)."""
+    return "\n      ]" if papers else "]"
 
 
 #: Stands for a page's papers while its header is laid out.
