@@ -26,6 +26,48 @@ blocks = re.split(r"\n(?=\S+(?: \S+)* (?:Conference|Journal|Workshop) \d{4} )", 
 print(len(blocks))
 """
 
+#: The least a converter written in Python does: the floor's split, then per paper the venue
+#: line (one regex, cached), the title, the author bullets ("Given Family" -> "Family, Given",
+#: cached), three regex repairs of the abstract, LaTeX specials escaped with one
+#: str.translate, and a BibTeX entry written. No checks, no key rules, no unicode-to-LaTeX, no
+#: title protection, no markup or math handling: arrow2bib's output is not expected from it.
+#: It shows what the interpreter itself costs on this page, so how near the floor Python can get.
+BARE = r"""
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.split(r"\n(?=\S+(?: \S+)* (?:Conference|Journal|Workshop) \d{4} )", text)
+VENUE = re.compile(r"^(?:(.+)\s)?[A-Z][\w-]*\s([12]\d{3})\s")
+URL = re.compile(r"https?: //(\S+?)\. (\w)")
+ABBR = re.compile(r"\b([a-z])\. ([a-z])\. ,")
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+ESCAPE = str.maketrans({"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{",
+                        "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                        "\\": r"\textbackslash{}"})
+venues, names = {}, {}
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for n, block in enumerate(blocks[1:]):
+        lines = [line for line in block.split("\n") if line]
+        venue = venues.get(lines[0])
+        if venue is None:
+            venue = venues[lines[0]] = VENUE.match(lines[0]).groups()
+        authors, i = [], 2
+        while i < len(lines) and lines[i].startswith("  \u2022 "):
+            raw = lines[i][4:]
+            name = names.get(raw)
+            if name is None:
+                given, _, family = raw.rpartition(" ")
+                name = names[raw] = f"{family}, {given}" if given else family
+            authors.append(name)
+            i += 1
+        abstract = ABBR.sub(r"\1.\2.,", URL.sub(r"https://\1.\2", " ".join(lines[i:])))
+        abstract = BOLD.sub(r"\\textbf{\1}", abstract.translate(ESCAPE))
+        out.write("@inproceedings{k%d,\n  author = {%s},\n  title = {%s},\n  booktitle = {%s},"
+                  "\n  year = {%s},\n  abstract = {%s},\n}\n\n" % (
+                      n, " and ".join(authors), lines[1].translate(ESCAPE), venue[0], venue[1],
+                      abstract))
+print(len(blocks) - 1)
+"""
+
 PARSE = r"""
 import sys
 from arrow2bib import open_page

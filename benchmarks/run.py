@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .generate import write
-from .parse import FLOOR, PARSE
+from .parse import BARE, FLOOR, PARSE
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
@@ -68,7 +68,7 @@ class Row:
 
     papers: int
     name: str
-    kind: str  # floor | parse | arrow2bib | bibtexparser | pandoc
+    kind: str  # floor | bare | parse | arrow2bib | bibtexparser | pandoc
     fmt: str | None
     argv: list[str]
     ok_codes: tuple[int, ...] = (0,)
@@ -176,6 +176,9 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
     py, cli = [sys.executable], args.cli
     rows = [measure(Row(n, "floor: read + one regex split", "floor", None,
                         py + ["-c", FLOOR, str(page)]), args.repeat, work),
+            measure(Row(n, "bare Python: split + naive BibTeX (no checks, keys, LaTeX rules)",
+                        "bare", None, py + ["-c", BARE, str(page), str(work / "bare.bib")],
+                        expect=str(work / "bare.bib")), args.repeat, work),
             measure(Row(n, "arrow2bib parse only (library, streaming)", "parse", None,
                         py + ["-c", PARSE, str(page)]), args.repeat, work),
             measure(Row(n, "arrow2bib check PAGE", "arrow2bib", None,

@@ -155,6 +155,20 @@ def test_normalise_title():
     assert normalise_title("{D}eep{FM}: {\\\"U}ber \\textbf{X} -- $x$") == "deepfm uber x x"
 
 
+def test_numbered_titles_do_not_crowd_a_block():
+    """Papers with other numbers can never match, so they do not push a near copy out of its
+    block (MAX_BLOCK): the numbers are part of the blocking keys."""
+    from arrow2bib.checks.duplicates import MAX_BLOCK
+
+    first = paper("Scalable Recommendation Systems at Web Scale, Part 1", line=1)
+    crowd = [paper(f"Scalable Recommendation Systems at Web Scale, Part {i}", line=i)
+             for i in range(2, MAX_BLOCK + 40)]
+    copy = paper("Scalable Recommendation System at Web Scale, Part 1", line=999)
+    *rest, match = dupes(first, *crowd, copy)
+    assert all(found is None for found in rest)
+    assert match.kind == "near-identical" and match.other.line == 1
+
+
 def test_duplicate_index_is_not_quadratic():
     import time
 

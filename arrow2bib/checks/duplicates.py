@@ -15,8 +15,9 @@ shared by strangers); years more than :data:`MAX_YEARS_APART` apart; different n
 titles (``Part 1`` / ``Part 2``, ``GPT-3`` / ``GPT-4``).
 
 Not quadratic: papers are indexed by their normal title (exact matches) and by three blocking
-keys (the first and last :data:`BLOCK_CHARS` characters of the compact title, and its sorted
-word set); only papers sharing a key are scored, at most :data:`MAX_BLOCK` per key. The index
+keys (the first and last :data:`BLOCK_CHARS` characters of the compact title with the numbers
+in it, and its sorted word set); only papers sharing a key are scored, at most
+:data:`MAX_BLOCK` per key. The index
 keeps a compact record per paper, not the paper, on disk (:class:`DuplicateIndex`).
 """
 
@@ -99,8 +100,13 @@ def blocking_keys(record: Record) -> Iterator[str]:
     compact = record.normal.replace(" ", "")
     if not compact:
         return
-    yield "p:" + compact[:BLOCK_CHARS]
-    yield "s:" + compact[-BLOCK_CHARS:]
+    # papers with other numbers in their titles never match (a veto), so the numbers are
+    # part of the start and end keys: a block then holds only papers that could match, and
+    # a run of numbered titles ("Part 1" ... "Part 90") cannot crowd a block (the word-set
+    # key holds the numbers already)
+    numbers = _join(record.numbers)
+    yield "p:" + compact[:BLOCK_CHARS] + numbers
+    yield "s:" + compact[-BLOCK_CHARS:] + numbers
     yield "w:" + " ".join(sorted(set(record.normal.split())))
 
 
