@@ -150,9 +150,10 @@ def _specs(args: argparse.Namespace) -> list[str]:
 @contextlib.contextmanager
 def _parallel(args: argparse.Namespace, run: Run, specs: Sequence[str]
               ) -> Iterator[ParallelRun | None]:
-    """A :class:`ParallelRun` when ``--jobs`` asks for one and there is more than one
-    input (stdin is read once, by this process); else None."""
-    if args.jobs == 1 or len(specs) == 1 or "-" in specs:
+    """A :class:`ParallelRun` when ``--jobs`` asks for one (a single large text page is
+    read in parts), unless stdin is among the inputs (it is read once, by this process);
+    else None."""
+    if args.jobs == 1 or "-" in specs:
         yield None
         return
     with ParallelRun(run, args.jobs) as parallel:

@@ -28,8 +28,10 @@ from .keys import base_key
 from .keytable import KeyTable, order_digest
 from .model import AuthorStatus, Page, Paper, Problem, Severity
 from .spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from .split import Part, part_lines
 
-__all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "process", "read_page"]
+__all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "join_parts", "process",
+           "read_page", "read_part"]
 
 #: What a run reads: a page already parsed, or a path, URL or ``-`` to parse as it goes.
 Input = Union[Page, str, "os.PathLike[str]"]
@@ -283,6 +285,38 @@ def read_page(spec: str, *, encoding: str | None = None,
     reader = open_page(spec, encoding=encoding)
     rows = [filed_row(paper, pm, key_pattern) for paper in reader]
     return _header(reader), rows
+
+
+def read_part(part: Part, *, cluster: str | None = None,
+              key_pattern: str | None = None) -> FiledPage:
+    """:func:`read_page` for a part of a page (:mod:`arrow2bib.split`); a part after the
+    first needs the page's ``cluster`` name, which its first part's header gives."""
+    from .parser import PageReader
+
+    pm = worker_plugin_manager()
+    reader = PageReader(part_lines(part, part.source), source=part.source)
+    if part.start > 0:
+        reader.cluster = cluster
+    rows = [filed_row(paper, pm, key_pattern) for paper in reader]
+    return _header(reader), rows
+
+
+def part_cluster(part: Part) -> str | None:
+    """The cluster name in the header of a page's first part."""
+    from .parser import PageReader
+
+    lines = part_lines(part, part.source)
+    try:
+        return PageReader(lines, source=part.source).cluster
+    finally:
+        lines.close()
+
+
+def join_parts(parts: Sequence[FiledPage]) -> FiledPage:
+    """The parts of one page, read apart, as the page read whole."""
+    header = dataclasses.replace(parts[0][0], problems=tuple(
+        problem for page, _rows in parts for problem in page.problems))
+    return header, [row for _page, rows in parts for row in rows]
 
 
 def _header(page) -> Page:

@@ -23,7 +23,7 @@ from .repair import clean_inline
 
 __all__ = [
     "MAX_LINE", "check_encoding", "decode_bytes", "is_url", "lines_from_bytes",
-    "lines_from_stream", "open_input",
+    "lines_from_stream", "open_input", "sniff_file", "text_lines",
 ]
 
 _BOMS = (
@@ -173,8 +173,11 @@ def _line_of(data: bytes, start: int) -> tuple[int, bytes]:
     return start - begin + 1, data[begin : end.start() if end else len(data)]
 
 
-def _text_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[int, str]]:
-    """Decode in large chunks (fast), reporting an undecodable byte on its own line."""
+def text_lines(stream: BinaryIO, source: str, encoding: str, *, start: int = 0
+               ) -> Iterator[tuple[int, str]]:
+    """Numbered lines of text (the first is line ``start + 1``: a part of a page is read
+    with its place in the page), decoded in large chunks (fast), an undecodable byte
+    reported on its own line."""
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         yield from _wide_lines(stream, source, encoding)
         return
@@ -182,7 +185,7 @@ def _text_lines(stream: BinaryIO, source: str, encoding: str) -> Iterator[tuple[
     decoder = codecs.getincrementaldecoder(encoding)(
         errors="surrogateescape" if lenient else "strict"
     )
-    number = 0
+    number = start
     pending = ""
     while True:
         chunk = _read(stream.read, _CHUNK, source)
@@ -272,7 +275,17 @@ def lines_from_stream(
         # one byte past the cap is enough for the HTML reader to refuse it clearly
         data = _read(buffered.read, MAX_HTML_BYTES + 1, source)  # type: ignore[union-attr]
         return iter(html_lines(data, source=source, encoding=encoding))
-    return _text_lines(buffered, source, _sniff_encoding(head, encoding, source))  # type: ignore[arg-type]
+    return text_lines(buffered, source, _sniff_encoding(head, encoding, source))  # type: ignore[arg-type]
+
+
+def sniff_file(handle: BinaryIO, source: str, encoding: str | None = None) -> str | None:
+    """The encoding the text reader would use for the file ``handle`` (left at its start),
+    or None for HTML. Raises :class:`InputError` as the reader would."""
+    from .html import looks_like_html
+
+    head = _read(handle.read, 4096, source)
+    handle.seek(0)
+    return None if looks_like_html(head) else _sniff_encoding(head, encoding, source)
 
 
 def lines_from_bytes(

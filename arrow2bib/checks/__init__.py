@@ -36,9 +36,14 @@ def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
     return list(found.values())
 
 
+def _scope(check: type[Check]) -> str:
+    return "paper" if check.scope == "paper" else "run"
+
+
 class CheckRun:
     """One run of every registered check (each a fresh instance); with ``scope``, only the
-    checks of that :attr:`Check.scope` (``--jobs`` splits a run that way)."""
+    checks of that :attr:`Check.scope` (``--jobs`` splits a run that way: ``"paper"`` for the
+    workers, ``"run"`` for every other check, whatever scope it states)."""
 
     def __init__(self, pm: pluggy.PluginManager, context: CheckContext | None = None,
                  *, skip: Iterable[str] = (), scope: str | None = None):
@@ -47,7 +52,7 @@ class CheckRun:
         #: (place in the registration order, check): problems of one paper come in that order
         self.numbered = [(number, cls(context))
                          for number, cls in enumerate(registered_checks(pm))
-                         if cls.name not in skipped and scope in (None, cls.scope)]
+                         if cls.name not in skipped and scope in (None, _scope(cls))]
         self.checks = [check for _number, check in self.numbered]
 
     def paper(self, paper: Paper, key: str | None = None) -> list[Problem]:

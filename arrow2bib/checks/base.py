@@ -39,11 +39,11 @@ class Check(abc.ABC):
     codes: ClassVar[tuple[str, ...]] = ()
     #: One line for listings.
     description: ClassVar[str] = ""
-    #: ``"page"`` for a check whose state never outlives a page (it looks at one paper, or
-    #: at the papers of one page, and reports nothing in :meth:`finish`): ``--jobs`` may then
-    #: run it in another process, one page at a time. ``"run"`` (the default, always safe)
-    #: keeps it in the main process, seeing every paper of the run in order.
-    scope: ClassVar[Literal["page", "run"]] = "run"
+    #: ``"paper"`` for a check that looks at each paper alone and keeps no state (nothing in
+    #: :meth:`page` or :meth:`finish`): ``--jobs`` may then run it in other processes, on
+    #: any share of the papers (a large page is cut in parts). ``"run"`` (the default,
+    #: always safe) keeps it in the main process, seeing every paper of the run in order.
+    scope: ClassVar[Literal["paper", "run"]] = "run"
 
     def __init__(self, context: CheckContext):
         self.context = context

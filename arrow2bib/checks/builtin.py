@@ -32,7 +32,7 @@ class TruncatedAuthors(Check):
     name = "truncated-authors"
     codes = ("truncated-authors",)
     description = "author lists cut by the site's limit of 8, certainly or possibly"
-    scope = "page"
+    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.authors_status is AuthorStatus.TRUNCATED:
@@ -56,7 +56,6 @@ class CountMismatch(Check):
     name = "count-mismatch"
     codes = ("count-mismatch",)
     description = "the page's declared paper count against the papers read"
-    scope = "page"
 
     def __init__(self, context) -> None:
         super().__init__(context)
@@ -87,7 +86,7 @@ class UnknownVenue(Check):
     name = "unknown-venue"
     codes = ("unknown-venue",)
     description = "venues the venue table does not know (kept as written)"
-    scope = "page"
+    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.venue and resolve(paper.venue, paper.year, paper.venue_kind) is None:
@@ -104,7 +103,7 @@ class MissingFields(Check):
     name = "missing-field"
     codes = ("missing-field",)
     description = "fields the target format requires (error) or recommends (info)"
-    scope = "page"
+    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         exporter = self.context.exporter

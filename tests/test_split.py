@@ -1,0 +1,127 @@
+"""One large text page read in parts by --jobs workers: the same papers, problems, keys and
+output as the page read whole, with the cuts falling wherever they fall."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from arrow2bib import parallel, split
+from arrow2bib.readers import open_input
+from arrow2bib.split import page_parts, part_lines, starts_paper
+
+from .test_cli import run
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of a few KiB and second-pass slices of 7 papers, so that a page of a few
+    hundred papers is cut many times (the workers are forked: they see the same values)."""
+    monkeypatch.setattr(split, "MIN_PART_BYTES", 4096)
+    monkeypatch.setattr(split, "PART_BYTES", 8192)
+    monkeypatch.setattr(parallel, "SLICE", 7)
+
+
+def _generated(papers: int, seed: int = 3) -> str:
+    from benchmarks.generate import write
+
+    out = io.StringIO()
+    write(papers, out, seed=seed)
+    return out.getvalue()
+
+
+def _damaged(text: str) -> str:
+    """The page with trouble spread over it: a paper without a title, a mojibake author, a
+    stray bullet before a title, an unknown line in the header, a wrong declared count."""
+    lines = text.split("\n")
+    venues = [i for i, line in enumerate(lines) if starts_paper(line)]
+    for n, at in reversed(list(enumerate(venues[5::23]))):  # from the end: inserts shift
+        kind = n % 3
+        if kind == 0:
+            lines[at + 2] = lines[at]  # the title replaced by a venue line: no title
+        elif kind == 1:
+            lines[at + 4] = "  • JÃ¼rgen MÃ¼ller"
+        else:
+            lines.insert(at + 1, "  • Stray Bullet")
+    header = "\n".join(lines).replace("papers\n", "papers\nnot a header line\n", 1)
+    return header.replace("\n300 papers\n", "\n299 papers\n", 1)
+
+
+def _write(path, text: str, *, newline: str = "\n", bom: bool = False, encoding="utf-8"):
+    data = text.replace("\n", newline).encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return str(path)
+
+
+@pytest.mark.parametrize("newline, bom", [("\n", False), ("\r\n", False), ("\n", True)])
+def test_parts_are_the_page_line_for_line(small_parts, tmp_path, newline, bom):
+    path = _write(tmp_path / "page.txt", _generated(300), newline=newline, bom=bom)
+    parts = page_parts(path, 2)
+    assert parts is not None and len(parts) > 10
+    whole = list(open_input(path)[1])
+    read = [line for part in parts for line in part_lines(part, path)]
+    assert read == whole
+    for part in parts[1:]:
+        number, text = next(part_lines(part, path))
+        assert number == part.first_line + 1 and starts_paper(text)
+
+
+def test_pages_not_cut(small_parts, tmp_path):
+    text = _generated(300)
+    assert page_parts(_write(tmp_path / "cr.txt", text, newline="\r"), 2) is None
+    assert page_parts(_write(tmp_path / "wide.txt", text, encoding="utf-16"), 2) is None
+    assert page_parts(_write(tmp_path / "one.txt", _generated(3)), 2) is None
+    assert page_parts(_write(tmp_path / "big.txt", text), 1) is None  # one job
+    html = tmp_path / "page.html"
+    html.write_text("<!DOCTYPE html><html><body><pre>" + text + "</pre></body></html>",
+                    encoding="utf-8")
+    assert page_parts(str(html), 2) is None
+    assert page_parts(str(tmp_path / "missing.txt"), 2) is None  # the reader says why
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csljson", "json"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_page_in_parts_converts_as_whole(small_parts, tmp_path, fmt, newline):
+    path = _write(tmp_path / "page.txt", _damaged(_generated(300)), newline=newline)
+    assert len(page_parts(path, 2)) > 10
+    serial = run("convert", path, "--to", fmt)
+    parts = run("convert", path, "--to", fmt, "--jobs", "2")
+    assert serial == parts
+    code, _out, err = serial
+    assert code == 1  # the titleless papers are errors
+    for expected in ("[parse-error]", "[mojibake]", "[count-mismatch]", "[truncated-authors]",
+                     "[duplicate]", "299"):
+        assert expected in err
+
+
+def test_page_in_parts_check_report(small_parts, tmp_path):
+    path = _write(tmp_path / "page.txt", _damaged(_generated(300)))
+    serial = run("check", path, "--format", "json")
+    parts = run("check", path, "--format", "json", "--jobs", "3")
+    assert serial == parts
+    problems = json.loads(serial[1])["problems"]
+    lines = [p["line"] for p in problems if p["code"] == "parse-error" and p["line"]]
+    assert len(lines) > 3 and lines == sorted(lines)
+
+
+def test_same_page_twice_in_parts(small_parts, tmp_path):
+    path = _write(tmp_path / "page.txt", _damaged(_generated(300)))
+    args = ("convert", path, path, "--to", "bibtex", "--dedupe", "first")
+    assert run(*args) == run(*args, "--jobs", "2")
+
+
+def test_bad_byte_in_a_late_part(small_parts, tmp_path):
+    text = _generated(300)
+    data = text.encode("utf-8")
+    at = data.rindex(b"We study", 0, len(data) * 9 // 10)
+    path = tmp_path / "page.txt"
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    out = tmp_path / "refs.bib"
+    serial = run("convert", str(path), "-o", str(out))
+    parts = run("convert", str(path), "-o", str(out), "--jobs", "2")
+    assert serial == parts
+    line = data[:at].count(b"\n") + 1
+    assert serial[0] == 1 and f"{path}:{line}: The bytes are not valid utf-8" in serial[2]
+    assert not out.exists()
