@@ -19,7 +19,7 @@ import hashlib
 import re
 import string
 import unicodedata
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pluggy
 
@@ -81,17 +81,27 @@ def is_legal_key(key: str) -> bool:
     return bool(_LEGAL_KEY.match(key))
 
 
-def _words(title: str) -> list[str]:
+_WORD_BREAK = re.compile(r"[\s\-–—:;,.!?()\[\]{}/\"'`]+")
+
+
+def _words(title: str) -> Iterator[str]:
     from .markup import plain
 
-    words = re.split(r"[\s\-–—:;,.!?()\[\]{}/\"'`]+", plain(title, math="strip"))
-    return [w for w in (fold_ascii(w).lower() for w in words) if w]
+    for word in _WORD_BREAK.split(plain(title, math="strip")):
+        if word := fold_ascii(word).lower():
+            yield word
 
 
 def _significant(title: str, count: int) -> list[str]:
-    words = _words(title)
-    picked = [w for w in words if w not in STOP_WORDS]
-    return (picked or words)[:count]
+    """The first ``count`` words that are not stop words (else the first ``count`` words)."""
+    words, picked = [], []
+    for word in _words(title):
+        words.append(word)
+        if word not in STOP_WORDS:
+            picked.append(word)
+            if len(picked) == count:  # the rest of a long title is not needed
+                break
+    return picked or words[:count]
 
 
 def _family(paper: Paper, index: int = 0) -> str:
@@ -167,6 +177,13 @@ def citation_key(paper: Paper, pattern: str | None) -> str | None:
     return render_pattern(pattern or DEFAULT_PATTERN, paper)
 
 
+@functools.lru_cache(maxsize=16384)  # names, venues and paper types repeat across papers
+def _fold_repeated(text: str) -> str:
+    from .names import fold
+
+    return fold(text)
+
+
 def canonical_digest(paper: Paper) -> str:
     """A digest of a paper's content, independent of page order and of the other papers."""
     from .names import fold
@@ -174,9 +191,9 @@ def canonical_digest(paper: Paper) -> str:
     parts = [
         fold(paper.title),
         str(paper.year or ""),
-        fold(paper.venue),
-        "|".join(fold(a.literal) for a in paper.authors),
-        fold(paper.paper_type),
+        _fold_repeated(paper.venue),
+        "|".join(_fold_repeated(a.literal) for a in paper.authors),
+        _fold_repeated(paper.paper_type),
     ]
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 

@@ -177,3 +177,27 @@ def test_key_table_follows_the_key_rules(rows):
         table.close()
     assert keys == _reference_keys([b for b, _ in rows], [d for _, d in rows])
     assert len({k.lower() for k in keys}) == len(keys)
+
+
+def _significant_reference(title: str, count: int) -> list[str]:
+    """The title words of a key as first written: every word folded, then the stop words
+    dropped (the code now stops at the words it needs)."""
+    import re
+
+    from arrow2bib.keys import STOP_WORDS
+    from arrow2bib.markup import plain
+
+    words = re.split(r"[\s\-–—:;,.!?()\[\]{}/\"'`]+", plain(title, math="strip"))
+    words = [w for w in (fold_ascii(w).lower() for w in words) if w]
+    picked = [w for w in words if w not in STOP_WORDS]
+    return (picked or words)[:count]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["the", "of", "A", "Über", "GPT-4", "$x$", "**Bold**", "C++",
+                                 "—", "(", "data", "é", "", " ", "l'Été", "1"]), max_size=12)
+       .map(" ".join), st.integers(1, 4))
+def test_title_words_as_reference(title, count):
+    from arrow2bib.keys import _significant
+
+    assert _significant(title, count) == _significant_reference(title, count)
