@@ -379,3 +379,20 @@ def test_any_paper_round_trips_through_rispy(papers):
         assert record.get("authors", []) == [a for a in (fold(au(p)) for p in real) if a]
         assert record.get("year") == (None if paper.year is None else str(paper.year))
         assert record.get("urls", []) == [u for u in (fold(u) for u in paper.urls) if u]
+
+
+def test_removable_characters_are_exactly_categories_cc_and_cs():
+    """ris_value removes what unicodedata calls Cc or Cs, and nothing else (the code uses
+    one regular expression; this checks it against every code point)."""
+    import sys
+    import unicodedata
+
+    from arrow2bib.exporters.ris import _BREAKS
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if _BREAKS.match(char):
+            continue  # folded to a space first
+        value, changed = ris_value("a" + char + "b")
+        removed = unicodedata.category(char) in ("Cc", "Cs")
+        assert changed == removed and (value == "ab") == removed or char.isspace(), hex(code)

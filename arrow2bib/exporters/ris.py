@@ -24,7 +24,6 @@ Conventions (see the README):
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Callable, Iterable, TextIO
 
 from ..errors import ExportError
@@ -81,8 +80,8 @@ _NOT_AUTHORS = re.compile(r"^\s*(?:and\s+)?(?:others|et\.?\s*al\.?)\s*$", re.IGN
 Report = Callable[[Problem], None]
 
 
-def _removable(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Cs")
+#: The characters of Unicode categories Cc (C0, DEL, C1) and Cs (lone surrogates): removed.
+_REMOVABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def ris_value(text: str) -> tuple[str, bool]:
@@ -94,8 +93,8 @@ def ris_value(text: str) -> tuple[str, bool]:
     them anyway)."""
     folded = _BREAKS.sub(" ", text)
     changed = folded != text
-    if any(_removable(c) for c in folded):
-        folded = "".join(c for c in folded if not _removable(c))
+    if _REMOVABLE.search(folded):
+        folded = _REMOVABLE.sub("", folded)
         changed = True
     return _SPACE.sub(" ", folded).strip(), changed
 
