@@ -251,18 +251,23 @@ def for_legacy_processors(items: Iterable[dict[str, Any]]) -> list[dict[str, Any
     return [{k: v for k, v in item.items() if k not in CSL_102_ONLY} for item in items]
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` without making an encoder at every call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _dumps(value: Any, depth: int) -> str:
     """JSON indented by two spaces, except that an item's small parts (a name, a date, a
     short list) stay on one line, so a diff shows one changed author as one line.
     ensure_ascii=False writes raw UTF-8; json still escapes control characters."""
-    flat = json.dumps(value, ensure_ascii=False)
-    if (depth >= 2 and len(flat) <= 80) or not isinstance(value, (list, dict)) or not value:
+    if not isinstance(value, (list, dict)) or not value:
+        return _encode(value)
+    if depth >= 2 and len(flat := _encode(value)) <= 80:
         return flat
     pad, inner = "  " * depth, "  " * (depth + 1)
     if isinstance(value, list):
         parts = [inner + _dumps(v, depth + 1) for v in value]
         return "[\n" + ",\n".join(parts) + f"\n{pad}]"
-    parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dumps(v, depth + 1)}"
+    parts = [f"{inner}{_encode(k)}: {_dumps(v, depth + 1)}"
              for k, v in value.items()]
     return "{\n" + ",\n".join(parts) + f"\n{pad}}}"
 
