@@ -25,7 +25,7 @@ import re
 import unicodedata
 from typing import Iterable, NamedTuple, Sequence
 
-from .markup import spans
+from .markup import _spans_careful, spans
 from .model import Person
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
@@ -108,12 +108,15 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u300
 _LETTER_ACCENT = re.compile(r"[a-zA-Z]")
 #: Where a combining mark could stand with no letter: at the start or after a space. Any
 #: non-ASCII character there sends the text to the careful path.
-_MARK_AFTER_SPACE = re.compile(r"(?:^| )([^\x00-\x7f])")
+#: (The look-behind comes after the character so that the engine can jump from one
+#: non-ASCII character to the next.)
+_MARK_AFTER_SPACE = re.compile(r"[^\x00-\x7f](?<![^ ][^\x00-\x7f])")
 #: ASCII text -> LaTeX in one pass, for the common case (same result as the unit loop).
 _ASCII_TABLE = str.maketrans(SPECIALS)
+#: Anything in ASCII text that :func:`_ascii_latex` changes: a special or a ligature pair.
+_ASCII_WORK = re.compile("[" + re.escape("".join(SPECIALS)) + "`]|--|''|,,")
 #: Between two characters TeX would join (see :data:`LIGATURES`), in ASCII text.
 _ASCII_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=[`!?])(?=`)|(?<=,)(?=,)")
-_ASCII_PAIRS = ("--", "''", "``", "!`", "?`", ",,")
 
 
 class Latex(NamedTuple):
@@ -133,7 +136,7 @@ def _clean(text: str, changed: list[tuple[str, str]], ascii: bool = False) -> st
         if not ascii or text.isascii():
             return text
         if unicodedata.is_normalized("NFC", text) and not any(
-                unicodedata.combining(m.group(1)) for m in _MARK_AFTER_SPACE.finditer(text)):
+                unicodedata.combining(m.group()) for m in _MARK_AFTER_SPACE.finditer(text)):
             return text
     return _clean_careful(text, changed, ascii)
 
@@ -224,17 +227,61 @@ def _cluster(cluster: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
     return "?"
 
 
+def _ascii_latex(text: str) -> str:
+    """ASCII ``text`` as LaTeX in one pass: one ``str.translate`` for the specials, one regex
+    for the ligature breaks (what :func:`_join` of its one-character units gives)."""
+    if not _ASCII_WORK.search(text):  # most text: a scan in C, cheaper than translate
+        return text
+    text = text.translate(_ASCII_TABLE)
+    # rare: a scan only when a pair may be there ("``", "!`" and "?`" all hold a "`")
+    if "--" in text or "''" in text or ",," in text or "`" in text:
+        text = _ASCII_LIGATURE.sub("{}", text)
+    return text
+
+
 def _units(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
     """Cleaned ``text`` as a list of LaTeX pieces, one per character cluster (ASCII text as
     one piece, already joined: :func:`_join` gives the same result)."""
     if text.isascii():
-        if not text:
-            return []
-        text = text.translate(_ASCII_TABLE)
-        if any(pair in text for pair in _ASCII_PAIRS):  # rare: a scan only when needed
-            text = _ASCII_LIGATURE.sub("{}", text)
-        return [text]
+        return [_ascii_latex(text)] if text else []
     return _units_careful(text, ascii, changed)
+
+
+#: A run of non-ASCII characters: in mixed text only these need the cluster-by-cluster code.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _latex(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
+    """``_join(_units(text, ...))``, faster for text that mixes ASCII and other characters:
+    the ASCII runs in one pass each (:func:`_ascii_latex`), the non-ASCII runs through the
+    careful code, cached (:func:`_run_latex`). A run cut out this way always starts a
+    cluster (a combining mark takes the ASCII letter before it along), so its clusters, and
+    the changes they record, are the careful loop's; :func:`_join` of the joined pieces
+    gives what it gives of all the units."""
+    if text.isascii():
+        return _ascii_latex(text)
+    pieces = []
+    pos = 0
+    for match in _NON_ASCII_RUN.finditer(text):
+        start = match.start()
+        if start and unicodedata.combining(text[start]):
+            start -= 1  # the marks sit on the ASCII character before them
+        if start > pos:
+            pieces.append(_ascii_latex(text[pos:start]))
+        run = _run_latex(text[start : match.end()], ascii)
+        changed += run.changed
+        pieces.append(run.text)
+        pos = match.end()
+    if pos < len(text):
+        pieces.append(_ascii_latex(text[pos:]))
+    return _join(pieces)
+
+
+@functools.lru_cache(maxsize=8192)  # the same few accented letters and symbols recur
+def _run_latex(run: str, ascii: bool) -> Latex:
+    """A run of whole clusters as joined LaTeX and the changes made (see :func:`_latex`)."""
+    changed: list[tuple[str, str]] = []
+    return Latex(_join(_units_careful(run, ascii, changed)), tuple(changed))
 
 
 def _units_careful(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
@@ -269,7 +316,7 @@ def brace(latex: str) -> str:
 def escape(text: str, *, ascii: bool = True) -> Latex:
     """``text`` as LaTeX text on one line, every special character escaped."""
     changed: list[tuple[str, str]] = []
-    return Latex(_join(_units(_clean(text, changed, ascii), ascii, changed)), tuple(changed))
+    return Latex(_latex(_clean(text, changed, ascii), ascii, changed), tuple(changed))
 
 
 def needs_protection(word: str) -> bool:
@@ -288,21 +335,37 @@ def needs_protection(word: str) -> bool:
 
 
 def _words(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> list[str]:
-    """Units of plain text, with the words that need it braced (per word, never the whole)."""
+    """Units of plain text, with the words that need it braced (per word, never the whole).
+    The reference for :func:`_text`."""
     if not protect:
         return _units(text, ascii, changed)
     units: list[str] = []
     for token in re.split(r"( )", text):
-        if token.isascii():  # no changes possible: one cached unit per word
-            units.append(_ascii_word(token))
-            continue
         units += _word(token, ascii, changed)
     return units
 
 
+def _text(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
+    """``_join(_words(text, ...))``, fast: each title word is converted once per run
+    (:func:`_title_word`) and the words joined with spaces (no ligature holds a space, so
+    :func:`_join` adds nothing there); text that is not a title goes to :func:`_latex`."""
+    if not protect:
+        return _latex(text, ascii, changed)
+    if text.isascii():  # no changes possible; ASCII words convert the same in both modes
+        return " ".join([_title_word(token, True).text for token in text.split(" ")])
+    out = []
+    for token in text.split(" "):
+        word = _title_word(token, ascii or token.isascii())
+        changed += word.changed
+        out.append(word.text)
+    return " ".join(out)
+
+
 @functools.lru_cache(maxsize=32768)  # title words repeat from paper to paper
-def _ascii_word(token: str) -> str:
-    return _join(_word(token, True, []))
+def _title_word(token: str, ascii: bool) -> Latex:
+    """:func:`_word` joined, with the changes it made."""
+    changed: list[tuple[str, str]] = []
+    return Latex(_join(_word(token, ascii, changed)), tuple(changed))
 
 
 def _word(token: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
@@ -322,6 +385,7 @@ def _word(token: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
     return units + _units(token[end:], ascii, changed)
 
 
+@functools.lru_cache(maxsize=4096)  # the same formulas recur in abstracts
 def _math_ok(math: str) -> bool:
     """True for a span that pdflatex sets as math and BibTeX reads intact."""
     depth = 0
@@ -349,14 +413,39 @@ def render(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
 
 
 def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
-    units: list[str] = []
+    """Cleaned ``text`` with its markup as LaTeX (the fast path of :func:`_markup_careful`)."""
+    if "$" not in text and "**" not in text:  # nothing the splitter could find
+        return _text(text, ascii, protect, changed)
+    pieces: list[str] = []
     for span in spans(text):
         if span.kind == "math" and _math_ok(span.text):
+            pieces.append(f"{{${span.text}$}}" if protect else f"${span.text}$")
+        elif span.kind == "math":
+            pieces.append(_text(f"${span.text}$", ascii, protect, changed))
+        elif span.kind == "bold":  # its content is protected by \textbf's own braces
+            pieces.append(r"\textbf" + brace(_markup(span.text, ascii, False, changed)))
+        else:
+            pieces.append(_text(span.text, ascii, protect, changed))
+    return _join(pieces)
+
+
+def _render_careful(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
+    """:func:`render` unit by unit, with no cache: the reference its fast paths must match."""
+    changed: list[tuple[str, str]] = []
+    cleaned = _clean_careful(text, changed, ascii)
+    return Latex(_markup_careful(cleaned, ascii, protect, changed), tuple(changed))
+
+
+def _markup_careful(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]
+                    ) -> str:
+    units: list[str] = []
+    for span in _spans_careful(text):
+        if span.kind == "math" and _math_ok.__wrapped__(span.text):
             units.append(f"{{${span.text}$}}" if protect else f"${span.text}$")
         elif span.kind == "math":
             units += _words(f"${span.text}$", ascii, protect, changed)
-        elif span.kind == "bold":  # its content is protected by \textbf's own braces
-            units.append(r"\textbf" + brace(_markup(span.text, ascii, False, changed)))
+        elif span.kind == "bold":
+            units.append(r"\textbf" + brace(_markup_careful(span.text, ascii, False, changed)))
         else:
             units += _words(span.text, ascii, protect, changed)
     return _join(units)
@@ -380,7 +469,7 @@ def _name_latex(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
     # without seeing the space before it, and would cut "A, \$ and B" after "A,".
     # ( ) [ ] braced: natbib parses the \bibitem[Name(Year)Names] label the names go into;
     # = braced: biber reads "given=..." as its extended name format.
-    latex = re.sub(r"\\([$&%#_])", r"{\\\1}", _join(_units(text, ascii, changed)))
+    latex = re.sub(r"\\([$&%#_])", r"{\\\1}", _latex(text, ascii, changed))
     return re.sub(r"(?<!\\)[()\[\]=]", r"{\g<0>}", latex)
 
 

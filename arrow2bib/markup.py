@@ -25,8 +25,15 @@ class Span(NamedTuple):
 
 # $...$ math: not an escaped \$, non-empty, no newline, not starting or ending with a space
 # (so "costs $5 and $10" is not math); **bold**: non-empty, no newline.
-_MARKUP = re.compile(
+_MARKUP_CAREFUL = re.compile(
     r"(?<![\\$])\$(?P<math>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\$)"
+    r"|\*\*(?P<bold>[^*\n](?:[^\n]*?[^*\n])?)\*\*"
+)
+#: :data:`_MARKUP_CAREFUL` with the look-behind moved after the first ``$`` (``\$`` then "not
+#: ``\$`` or ``$$`` ending here" is the same test): a pattern that starts with a literal
+#: lets the regex engine jump from one ``$`` or ``*`` to the next, twice as fast.
+_MARKUP = re.compile(
+    r"\$(?<![\\$]\$)(?P<math>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\$)"
     r"|\*\*(?P<bold>[^*\n](?:[^\n]*?[^*\n])?)\*\*"
 )
 
@@ -34,8 +41,26 @@ _MARKUP = re.compile(
 def spans(text: str) -> Iterator[Span]:
     """Split ``text`` into plain, bold and math spans, in order. Joined, they give the text
     back without the ``**`` and ``$`` delimiters."""
+    if "$" not in text and "**" not in text:  # most text has no markup: skip the regex scan
+        if text:
+            yield Span("text", text)
+        return
+    # one split in C instead of a match object per span: [text, math, bold, text, ...],
+    # with None for the group that did not take part (see _spans_careful, the reference)
+    parts = _MARKUP.split(text)
+    for i in range(0, len(parts) - 1, 3):
+        if parts[i]:
+            yield Span("text", parts[i])
+        math = parts[i + 1]
+        yield Span("math", math) if math is not None else Span("bold", parts[i + 2])
+    if parts[-1]:
+        yield Span("text", parts[-1])
+
+
+def _spans_careful(text: str) -> Iterator[Span]:
+    """:func:`spans` match by match with the plain pattern: the reference it must match."""
     pos = 0
-    for match in _MARKUP.finditer(text):
+    for match in _MARKUP_CAREFUL.finditer(text):
         if match.start() > pos:
             yield Span("text", text[pos : match.start()])
         if match.group("math") is not None:
@@ -49,6 +74,8 @@ def spans(text: str) -> Iterator[Span]:
 
 def plain(text: str, *, math: Literal["keep", "strip"] = "keep") -> str:
     """``text`` without Markdown bold markers; math keeps its ``$`` unless ``math="strip"``."""
+    if "$" not in text and "**" not in text:  # no markup (see :func:`spans`)
+        return text
     out = []
     for span in spans(text):
         if span.kind == "math" and math == "keep":

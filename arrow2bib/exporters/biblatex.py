@@ -11,18 +11,21 @@ is reported. Names are adjusted where biber 2.x would break (:func:`biber_safe_n
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from typing import Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..latex import (
-    SPECIALS, Latex, brace, escape, format_names, render, sketch_text, tidy, url_list,
-    verbatim_url,
+    SPECIALS, Latex, brace, escape, format_names, format_person, render, sketch_text, tidy,
+    url_list, verbatim_url,
 )
 from ..model import Paper, Person, Severity
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
-from .bibtex import Report, lossy, placement, report_changes, write_entry
+from .bibtex import (
+    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, write_entry,
+)
 
 __all__ = ["BibLaTeXExporter", "biber_safe_name", "format_entry"]
 
@@ -101,6 +104,12 @@ def biber_safe_name(person: Person) -> tuple[Person, list[str]]:
     """``person`` as biber can read it, and the characters that were left out: see
     :func:`_initials_safe`. Biber also counts every comma of a name, braced or not, so a
     name with a comma inside a part is written whole, as a literal name."""
+    safe, dropped = _biber_safe_name(person)
+    return safe, list(dropped)
+
+
+@functools.lru_cache(maxsize=8192)  # co-authors come back paper after paper
+def _biber_safe_name(person: Person) -> tuple[Person, tuple[str, ...]]:
     used = _PARTS if (person.family or "").strip() else ("literal",)
     dropped: list[str] = []
     parts: dict[str, str] = {}
@@ -116,7 +125,7 @@ def biber_safe_name(person: Person) -> tuple[Person, list[str]]:
     safe = dataclasses.replace(person, **parts)
     if safe.family and any("," in (getattr(safe, n) or "") for n in _PARTS):
         safe = Person(literal=safe.display)
-    return safe, dropped
+    return safe, tuple(dropped)
 
 
 _PARTS = ("given", "family", "particle", "suffix")
@@ -160,6 +169,25 @@ def biblatex_fields(entry: Entry, *, sketch: bool = False) -> tuple[str, dict[st
     return entry_type, fields
 
 
+def _field_present(name: str, paper: Paper, place: Placement, venue_field: str) -> bool:
+    """Whether ``paper``'s entry has a non-empty ``name`` field (allowed or not), decided from
+    the paper: what a :func:`biblatex_fields` sketch tells, without rendering every field."""
+    if name == "author":  # the names as written: biber-safe first
+        return any(format_person(_biber_safe_name(person)[0], ascii=False).text
+                   for person in paper.authors)
+    if name == "eventtitle":
+        return place.venue is not None and bool(sketch_text(place.venue.event).text)
+    if name == "publisher":
+        if place.venue is None or not place.venue.publisher:
+            return False
+        return bool(_list_literal(place.venue.publisher).text)
+    if name == "date":
+        return paper.year is not None
+    if name == "year":
+        return False  # biblatex writes the year as the date
+    return field_present(name, paper, place, venue_field)
+
+
 def format_entry(entry: Entry, *, report: Report | None = None) -> str:
     """The complete biblatex entry of ``entry``."""
     entry_type, fields = biblatex_fields(entry)
@@ -188,6 +216,18 @@ class BibLaTeXExporter(Exporter):
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""
+        # decided field by field from the paper, and only for the fields the tables ask
+        # about: the check runs on every paper, before the entry is formatted
+        place = placement(paper)
+        entry_type, venue_field = ENTRY_TYPES[place.role]
+        allowed = ALLOWED_FIELDS[entry_type]
+        present = [n for n in asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+                   if n in allowed and _field_present(n, paper, place, venue_field)]
+        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+
+    @staticmethod
+    def _sketch_requirements(paper: Paper) -> Requirements:
+        """:meth:`requirements` from a sketch of every field: the reference it must match."""
         entry_type, fields = biblatex_fields(Entry(key="check", paper=paper), sketch=True)
         present = [n for n, v in fields.items() if v.text and n in ALLOWED_FIELDS[entry_type]]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)

@@ -12,17 +12,19 @@ exporter too.
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable, Iterable, NamedTuple, TextIO
+from typing import Callable, Iterable, Mapping, NamedTuple, TextIO
 
 from ..errors import ExportError
 from ..hookspecs import hookimpl
-from ..latex import Latex, escape, format_names, render, sketch_text, url_list, verbatim_url
+from ..latex import (
+    Latex, escape, format_names, format_person, render, sketch_text, url_list, verbatim_url,
+)
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 
-__all__ = ["BibTeXExporter", "Placement", "format_entry", "lossy", "placement", "report_changes",
-           "write_entry"]
+__all__ = ["BibTeXExporter", "Placement", "asked_fields", "field_present", "format_entry", "lossy",
+           "placement", "report_changes", "write_entry"]
 
 #: When the venue table does not know a venue, the page's venue kind word decides its role.
 PAGE_KIND_ROLES = {
@@ -139,7 +141,7 @@ def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False
                   ) -> tuple[str, dict[str, Latex]]:
     """The entry type and the LaTeX fields of a paper, before ordering. A ``sketch`` only
     cleans the text fields instead of converting them (for telling which are empty: in UTF-8
-    the conversion never empties a cleaned text), which is what the field check needs."""
+    the conversion never empties a cleaned text): the reference for :func:`field_present`."""
     render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
     place = placement(paper)
     entry_type, venue_field = ENTRY_TYPES[place.role]
@@ -162,6 +164,39 @@ def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False
     if abstract:
         fields["abstract"] = render_(abstract, ascii=ascii)
     return entry_type, fields
+
+
+def field_present(name: str, paper: Paper, place: Placement, venue_field: str) -> bool:
+    """Whether ``paper``'s entry has a non-empty ``name`` field, decided from the paper: what
+    a :func:`bibtex_fields` sketch tells (``venue_field`` names the venue), without
+    rendering every field. ``biblatex`` uses it for the fields the two formats share."""
+    if name == "author":  # format_names writes a list iff one of its names has text
+        return any(format_person(person, ascii=False).text for person in paper.authors)
+    if name == "title":
+        return bool(sketch_text(paper.title).text)
+    if name == venue_field:
+        return bool(sketch_text(place.container).text)
+    if name == "year":
+        return paper.year is not None
+    if name == "publisher":
+        if place.venue is None or not place.venue.publisher:
+            return False
+        return bool(escape(place.venue.publisher, ascii=False).text)
+    if name in ("url", "note"):  # the first URL is the url, the others the note
+        urls = [u for u in (verbatim_url(u, ascii=False) for u in paper.urls) if u]
+        return bool(urls) if name == "url" else bool(url_list(urls[1:], ascii=False))
+    if name == "abstract":
+        abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
+        return abstract is not None and bool(sketch_text(abstract).text)
+    return False  # another entry type's venue field, or a field this format never writes
+
+
+def asked_fields(entry_type: str, *tables: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The fields ``tables`` (required, recommended... per entry type, ``""`` the default,
+    as :func:`~arrow2bib.exporters.base.missing` reads them) name for ``entry_type``: the only
+    ones whose presence a requirements check needs to know."""
+    names = (name for table in tables for name in table.get(entry_type, table.get("", ())))
+    return list(dict.fromkeys(names))
 
 
 def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None) -> str:
@@ -198,6 +233,17 @@ class BibTeXExporter(Exporter):
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields BibTeX styles require or recommend that this paper's entry lacks."""
+        # decided field by field from the paper (field_present), and only for the fields the
+        # tables ask about: the check runs on every paper, before the entry is formatted
+        place = placement(paper)
+        entry_type, venue_field = ENTRY_TYPES[place.role]
+        present = [name for name in asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+                   if field_present(name, paper, place, venue_field)]
+        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+
+    @staticmethod
+    def _sketch_requirements(paper: Paper) -> Requirements:
+        """:meth:`requirements` from a sketch of every field: the reference it must match."""
         entry_type, fields = bibtex_fields(paper, ascii=False, sketch=True)
         present = [name for name, value in fields.items() if value.text]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
