@@ -18,6 +18,7 @@ page's own counts are compared with what was read by the ``count-mismatch`` chec
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -59,10 +60,19 @@ _CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
 _SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
 
 
-def _normalise(text: str) -> str:
-    if text.isascii() and "\t" not in text and "  " not in text:
-        return text.strip()  # the common case, without a regex
+def _normalise_reference(text: str) -> str:
+    """What :func:`_normalise` gives, the plain way: the reference for its tests."""
     return clean_inline(text.translate(_SPACES))
+
+
+def _normalise(text: str) -> str:
+    """``text`` with its spaces collapsed and trimmed, byte-order marks dropped."""
+    if "\ufeff" in text:  # dropping a mark may join two runs of spaces: before collapsing
+        text = text.replace("\ufeff", "")
+    # The other characters of _SPACES are spaces clean_inline collapses anyway, so this is
+    # clean_inline(text.translate(_SPACES)) (the reference, in the tests) without the
+    # translate, which costs a dictionary look-up a character.
+    return clean_inline(text)
 
 
 _SHOWN_CHANGES = 3
@@ -92,8 +102,32 @@ class VenueLine:
     paper_type: str
 
 
+#: The characters a venue line can end with: the last of its paper type's words.
+_TYPE_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz()-")
+
+
+def _may_be_venue_line(text: str) -> bool:
+    """False when :data:`_VENUE_LINE` cannot match ``text``; a cheap test before it.
+
+    The expression reads from the right by backtracking over the whole line, some 15 ns a
+    character: every title and abstract line would pay for it. A venue line ends in a letter
+    of its paper type (``$`` also matches before one final newline), and its year is a word
+    among the last six, before the one to five words of the type.
+    """
+    end = text[-2:-1] if text.endswith("\n") else text[-1:]
+    if end not in _TYPE_END:
+        return False
+    words = text.rsplit(maxsplit=6)  # splits on what \s matches, as the expression does
+    return any(len(word) == 4 and word[0] in "12" for word in words[-6:-1])
+
+
 def read_venue_line(text: str) -> VenueLine | None:
     """Read ``NeurIPS Conference 2025 Conference Paper``; ``None`` if it is not one."""
+    return _match_venue_line(text) if _may_be_venue_line(text) else None
+
+
+def _match_venue_line(text: str) -> VenueLine | None:
+    """:func:`read_venue_line` without the cheap test first: the reference for its tests."""
     match = _VENUE_LINE.match(text)
     if match is None:
         return None
@@ -101,6 +135,47 @@ def read_venue_line(text: str) -> VenueLine | None:
     if kind not in VENUE_KINDS and paper_type not in PAPER_TYPES:
         return None
     return VenueLine(match.group("venue") or "", kind, int(match.group("year")), paper_type)
+
+
+#: What one raw line says: its mojibake repair (``None`` if none), its normalised text, the
+#: author's name if it is a bullet, the venue line if it is one.
+_Line = tuple[str | None, str, str | None, VenueLine | None]
+
+
+def _read_line(raw: str) -> _Line:
+    """What ``raw`` says, read on its own (the reader reports a repair; see :data:`_Line`)."""
+    repaired = None if raw.isascii() else repair_mojibake(raw)
+    text = _normalise(raw if repaired is None else repaired)
+    if not text:
+        return repaired, text, None, None
+    bullet = _BULLET.match(text)
+    if bullet is not None:  # a bullet line is never read as a venue line
+        return repaired, text, bullet.group("name"), None
+    return repaired, text, None, read_venue_line(text)
+
+
+#: Author bullets and venue lines recur on a page (its own author is on almost every paper),
+#: titles and abstracts do not: what the first are read as is kept, by raw line, so that
+#: their next time is a dictionary look-up. Up to this many, then it starts again (a bounded
+#: memory: a few MB at most).
+_RECURRING_LINES = 1 << 16
+#: Longer lines are not kept (an author's name is shorter).
+_RECURRING_LENGTH = 256
+_recurring: dict[str, _Line] = {}
+
+
+def _remember(raw: str, line: _Line) -> None:
+    """Keep what ``raw`` was read as, if it is a line of the kind that comes again."""
+    if (line[2] is not None or line[3] is not None) and len(raw) <= _RECURRING_LENGTH:
+        if len(_recurring) >= _RECURRING_LINES:
+            _recurring.clear()
+        _recurring[raw] = line
+
+
+@functools.lru_cache(maxsize=64)  # one page's own name, asked for by many of its papers
+def _own_keys(cluster: str) -> tuple[str, str]:
+    """The folded forms of the page's own author name, with and without a nickname."""
+    return fold(cluster), name_key(parse_name(cluster))
 
 
 @dataclass
@@ -140,17 +215,20 @@ class PageReader:
         """The line's text, normalised, with mojibake repaired and reported (never kept in
         silence: a name like ``JÃ¼rgen`` would otherwise go into every export)."""
         if not raw.isascii() and (fixed := repair_mojibake(raw)) is not None:
-            self._problem(
-                "mojibake",
-                Severity.WARNING,
-                "This line was UTF-8 text decoded as Windows-1252 or Latin-1 and saved again "
-                f"(mojibake); repaired: {_changes(raw, fixed)}. Check it, or save the page "
-                "again as UTF-8 (or give the right --encoding).",
-                number,
-                details={"original": raw, "repaired": fixed},
-            )
+            self._report_mojibake(number, raw, fixed)
             raw = fixed
         return _normalise(raw)
+
+    def _report_mojibake(self, number: int, raw: str, fixed: str) -> None:
+        self._problem(
+            "mojibake",
+            Severity.WARNING,
+            "This line was UTF-8 text decoded as Windows-1252 or Latin-1 and saved again "
+            f"(mojibake); repaired: {_changes(raw, fixed)}. Check it, or save the page "
+            "again as UTF-8 (or give the right --encoding).",
+            number,
+            details={"original": raw, "repaired": fixed},
+        )
 
     # -- header -------------------------------------------------------------------------
     def _read_header(self) -> None:
@@ -210,14 +288,21 @@ class PageReader:
     def _papers(self) -> Iterator[Paper]:
         if self._pending is None:
             return
-        number, _text, venue = self._pending
-        block = _Block(number, venue)
+        number, _text, first = self._pending
+        block = _Block(number, first)
+        recurring = _recurring
         for number, raw in self._lines:
-            text = self._text(number, raw)
+            if not raw:  # a third of a page's lines
+                continue
+            line = recurring.get(raw)
+            if line is None:
+                line = _read_line(raw)
+                _remember(raw, line)
+            repaired, text, name, venue = line
+            if repaired is not None:
+                self._report_mojibake(number, raw, repaired)
             if not text:
                 continue
-            bullet = _BULLET.match(text)
-            venue = None if bullet else read_venue_line(text)
             if venue is not None:
                 paper = self._finish(block)
                 if paper is not None:
@@ -225,13 +310,13 @@ class PageReader:
                 block = _Block(number, venue)
                 continue
             if block.title is None:
-                if bullet:
+                if name is not None:
                     block.stray_bullets += 1
-                    block.authors.append(bullet.group("name"))
+                    block.authors.append(name)
                     continue
                 block.title, block.title_line = text, number
-            elif bullet and not block.abstract:
-                block.authors.append(bullet.group("name"))
+            elif name is not None and not block.abstract:
+                block.authors.append(name)
             else:
                 block.abstract.append(text)
         paper = self._finish(block)
@@ -249,7 +334,7 @@ class PageReader:
                 details={"authors": block.authors},
             )
             return None
-        authors = tuple(parse_name(a) for a in block.authors)
+        authors = tuple(map(parse_name, block.authors))
         raw_abstract = " ".join(block.abstract) or None
         abstract, urls = repair_abstract(raw_abstract) if raw_abstract else (None, ())
         self.papers_read += 1
@@ -272,8 +357,7 @@ class PageReader:
         if len(authors) != MAX_AUTHORS_SHOWN:
             return AuthorStatus.COMPLETE
         if self.cluster:
-            own = fold(self.cluster)
-            own_bare = name_key(parse_name(self.cluster))
+            own, own_bare = _own_keys(self.cluster)
             if not any(fold(a.literal) == own or name_key(a) in (own, own_bare) for a in authors):
                 return AuthorStatus.TRUNCATED
         return AuthorStatus.MAY_BE_TRUNCATED

@@ -1,0 +1,214 @@
+"""The parser's and the abstract repair's fast paths against the plain code they stand in for:
+the same text, the same venue lines, the same URLs, the same pages."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import arrow2bib
+from arrow2bib import parser, repair
+
+# Pieces that reach every branch: spaces of every kind (plain, runs, tabs, no-break, the
+# U+2000 block, byte-order and zero-width marks, whitespace that is not a space to clean),
+# bullets, venue words and years (with non-ASCII digits), mojibake leads and continuations,
+# URL schemes and their damage, abbreviations, footnotes, line breaks.
+PIECES = [
+    " ", "  ", "\t", "\u00a0", "\u202f", "\ufeff", "\u2000", "\u2009", "\u200b", "\u200c",
+    "\u205f", "\u3000", "\x0b", "\x85", "\u1680", "\u2028", "\n", "\r",
+    "•", "·", "-", "*", "–", "—", "a", "Z", "é", "Ü", "李", "x", "(", ")", ",", ".", ":", "/",
+    "Conference", "Journal", "Weird", "2025", "1999", "3000", "2٠٢٤", "Conference Paper",
+    "Paper", "Short", "(Applied)", "NeurIPS", "Ã", "Â", "¼", "©", "€", "ô", "Ã ",
+    "http", "https", "HTTPS", "ftp", "ſ", "www", "github", "com", ". ", " ://", ": //", "://",
+    "html", "pdf", "_", "i", "e", "g", "I", "E", "G", "ı", "İ", "e. g. ,", "i. e. ", "I .E .",
+    "\\footnote{", "}", "{", "**", "$",
+]
+texts = st.one_of(
+    st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
+    st.text(max_size=60),
+)
+MANY = settings(max_examples=1000, deadline=None)
+
+
+@MANY
+@given(texts)
+@example("a \ufeff b")
+@example("\ufeff\u200b x\u2000\u00a0")
+def test_normalise_equals_translate_and_collapse(text):
+    assert parser._normalise(text) == parser._normalise_reference(text)
+
+
+@MANY
+@given(texts)
+@example("a\u3000\u3000b ")
+def test_clean_inline_equals_the_substitution(text):
+    assert repair.clean_inline(text) == repair._clean_inline_reference(text)
+
+
+venue_lines = st.builds(
+    lambda words, sep, tail: sep.join(words) + tail,
+    st.lists(st.sampled_from(["NeurIPS", "A&B", "Conference", "Journal", "Weird", "x", "2025",
+                              "1999", "2٠٢٤", "Conference", "Paper", "Short", "(Applied)",
+                              "Data-Set", "Paper.", "Ü"]), min_size=1, max_size=9),
+    st.sampled_from([" ", " ", " ", "\u00a0", "\x0b", "\u2003", "  "]),
+    st.sampled_from(["", "", "\n", "\n\n", " ", "."]),
+)
+
+
+@MANY
+@given(st.one_of(venue_lines, texts))
+@example("NeurIPS Conference 2025 Conference Paper\n")
+@example("Foo Bar 2020 A b c d e")
+@example("Foo Bar 2020 A b c d e f")
+@example("Conference 2020 Conference Paper")
+def test_venue_line_test_only_skips_lines_that_cannot_match(text):
+    assert parser.read_venue_line(text) == parser._match_venue_line(text)
+
+
+@MANY
+@given(texts)
+@example("Ã ")
+@example("JÃ¼rgen")
+def test_mojibake_hint_finds_what_the_alternation_finds(text):
+    found = repair._MOJIBAKE_HINT.search(text)
+    reference = repair._MOJIBAKE_HINT_REFERENCE.search(text)
+    assert (found is None) == (reference is None)
+    if found is not None:
+        assert found.span() == reference.span()
+
+
+@MANY
+@given(texts)
+@example("i. e. g. e. , x")
+@example("xi. e. y")
+@example(".e. g. .")
+def test_abbreviations_fixed_as_by_the_substitution(text):
+    assert repair._fix_abbreviations(text) == repair._ABBREVIATION.sub(
+        repair._fix_abbreviation, text
+    )
+
+
+@MANY
+@given(texts)
+@example("see https: //github. com/x. and ftp : / / a. b/c. html")
+@example("xhttps: //a. b and https \t: //c. d")
+def test_urls_rebuilt_from_the_first_hint_as_from_the_start(text):
+    first = repair._first_url_start(text)
+    expected = repair._rebuild_urls(text)
+    assert (expected if first is None else repair._rebuild_urls(text, first)) == expected
+    if first is None:
+        assert expected == (text, [])
+
+
+@MANY
+@given(texts)
+@example("Footnote\\footnote{ a note } here https: //a. b/c. pdf, i. e. , done\r\n")
+def test_repair_abstract_equals_the_plain_steps(text):
+    assert repair.repair_abstract(text) == repair._repair_abstract_reference(text)
+
+
+def _read_line_reference(raw: str):
+    """What the reader made of a line before the cache: the text, then the bullet, then the
+    venue line (never both)."""
+    repaired = None if raw.isascii() else repair.repair_mojibake(raw)
+    text = parser._normalise_reference(raw if repaired is None else repaired)
+    bullet = parser._BULLET.match(text) if text else None
+    venue = None if bullet or not text else parser._match_venue_line(text)
+    return repaired, text, bullet.group("name") if bullet else None, venue
+
+
+@MANY
+@given(st.one_of(venue_lines, texts, st.one_of(venue_lines, texts).map(lambda t: "  • " + t)))
+@example("  â€¢ JÃ¼rgen Schmidhuber")
+@example("- NeurIPS Conference 2025 Conference Paper")
+def test_read_line_equals_the_reference(raw):
+    assert parser._read_line(raw) == _read_line_reference(raw)
+
+
+page_lines = st.lists(
+    st.one_of(
+        venue_lines,
+        st.sampled_from(["NeurIPS Conference 2025 Conference Paper", "", " ", "\ufeff",
+                         "  • Xiuqiang He", "  • JÃ¼rgen He", "- Ann Lee", "Author name cluster",
+                         "Xiuqiang He", "3 papers", "A Title", "An abstract: https: //a. b/c.",
+                         "- ACL Workshop 2024 Workshop Paper"]),
+        texts,
+    ),
+    max_size=40,
+)
+
+
+class _ReferenceReader(parser.PageReader):
+    """The reader's loop as it was before the line cache: every line normalised (mojibake
+    reported), then tried as a bullet, then as a venue line."""
+
+    def _papers(self):
+        if self._pending is None:
+            return
+        number, _text, venue = self._pending
+        block = parser._Block(number, venue)
+        for number, raw in self._lines:
+            text = self._text(number, raw)
+            if not text:
+                continue
+            bullet = parser._BULLET.match(text)
+            venue = None if bullet else parser._match_venue_line(text)
+            if venue is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = parser._Block(number, venue)
+                continue
+            if block.title is None:
+                if bullet:
+                    block.stray_bullets += 1
+                    block.authors.append(bullet.group("name"))
+                    continue
+                block.title, block.title_line = text, number
+            elif bullet and not block.abstract:
+                block.authors.append(bullet.group("name"))
+            else:
+                block.abstract.append(text)
+        paper = self._finish(block)
+        if paper is not None:
+            yield paper
+
+
+def _read(reader, lines):
+    try:
+        page = reader(enumerate(lines, 1), source="gen.txt").read()
+    except arrow2bib.InputError as exc:
+        return str(exc)
+    return page, [p.details for p in page.problems]
+
+
+@settings(max_examples=500, deadline=None)
+@given(page_lines)
+@example(["Author name cluster", "Jürgen He", "NeurIPS Conference 2025 Conference Paper",
+          "  • JÃ¼rgen He", "A Title", "  • JÃ¼rgen He", "", "  • JÃ¼rgen He", "abstract",
+          "- x"])
+def test_pages_read_as_by_the_reference_loop(lines):
+    assert _read(parser.PageReader, lines) == _read(_ReferenceReader, lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(page_lines)
+def test_pages_read_the_same_through_the_line_cache_or_not(lines):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parser, "_recurring", {})
+        cached = _read(parser.PageReader, lines + lines)  # the second time from the cache
+        patch.setattr(parser, "_remember", lambda raw, line: None)  # every line read afresh
+        assert _read(parser.PageReader, lines + lines) == cached
+
+
+def test_the_line_cache_is_bounded():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parser, "_recurring", {})
+        patch.setattr(parser, "_RECURRING_LINES", 3)
+        lines = ["NeurIPS Conference 2025 Conference Paper", "A title"]
+        lines += [f"  • Author {n}" for n in range(10)] + ["  • " + "x" * 300]
+        page = arrow2bib.parse("\n".join(lines + lines), source="gen.txt")
+        assert [len(p.authors) for p in page.papers] == [11, 11]
+        assert 0 < len(parser._recurring) <= 3
+        assert all(len(raw) <= parser._RECURRING_LENGTH for raw in parser._recurring)
