@@ -26,8 +26,15 @@ from typing import Callable, Iterator, NamedTuple, Sequence, TextIO
 from .checks import CheckContext, CheckRun
 from .exporters.base import Entry, ExportOptions
 from .model import Page, Problem
-from .pipeline import (FiledPage, Run, join_parts, part_cluster, read_page, read_part,
-                       worker_plugin_manager)
+from .pipeline import (
+    FiledPage,
+    Run,
+    join_parts,
+    part_cluster,
+    read_page,
+    read_part,
+    worker_plugin_manager,
+)
 from .split import page_parts
 from .spool import paper_from_tuple
 

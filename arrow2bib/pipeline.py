@@ -27,8 +27,8 @@ from .exporters.base import Document, Entry, Exporter, ExportOptions
 from .keys import base_key
 from .keytable import KeyTable, order_digest
 from .model import AuthorStatus, Page, Paper, Problem, Severity
-from .spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 from .split import Part, part_lines
+from .spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 
 __all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "join_parts", "process",
            "read_page", "read_part"]

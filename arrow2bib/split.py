@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import string
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Generator, cast
 
 from .errors import InputError
 from .parser import _BULLET, _normalise, read_venue_line
@@ -87,12 +87,13 @@ def page_parts(spec: str, jobs: int, *, encoding: str | None = None) -> list[Par
             for start, end, line in zip(starts, cuts + [None], [0] + lines)]
 
 
-def part_lines(part: Part, source: str) -> Iterator[tuple[int, str]]:
+def part_lines(part: Part, source: str) -> Generator[tuple[int, str], None, None]:
     """The numbered lines of ``part`` (numbered as in the whole page)."""
-    handle = open(part.source, "rb")
-    handle.seek(part.start)
-    stream = handle if part.end is None else _Window(handle, part.end - part.start)
-    with handle:
+    with open(part.source, "rb") as handle:
+        handle.seek(part.start)
+        # the reader only calls read(size) on its stream, which a window has
+        stream = (handle if part.end is None
+                  else cast(BinaryIO, _Window(handle, part.end - part.start)))
         yield from text_lines(stream, source, part.encoding, start=part.first_line)
 
 
