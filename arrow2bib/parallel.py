@@ -29,7 +29,7 @@ from .model import Page, Problem
 from .pipeline import (
     FiledPage,
     Run,
-    join_parts,
+    join_headers,
     part_cluster,
     read_page,
     read_part,
@@ -92,14 +92,20 @@ class ParallelRun:
         input order."""
         run = self.run
         window: collections.deque[tuple[Future, bool]] = collections.deque()
-        parts: list[FiledPage] = []
+        headers: list[Page] = []  # of the page being read, one per part
+        filed = 0  # its papers filed so far
 
         def file_next() -> None:
+            nonlocal filed
             future, last = window.popleft()
-            parts.append(future.result())
+            header, rows = future.result()
+            run.add_rows(rows, filed)  # part by part: a page's rows are never all in memory
+            headers.append(header)
+            filed += len(rows)
             if last:
-                run.add_read(join_parts(parts) if len(parts) > 1 else parts[0])
-                parts.clear()
+                run.add_header(join_headers(headers), filed)
+                headers.clear()
+                filed = 0
                 step()
 
         for spec in specs:

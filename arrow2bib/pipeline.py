@@ -30,7 +30,7 @@ from .model import AuthorStatus, Page, Paper, Problem, Severity
 from .split import Part, part_lines
 from .spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 
-__all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "join_parts", "process",
+__all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "join_headers", "process",
            "read_page", "read_part"]
 
 #: What a run reads: a page already parsed, or a path, URL or ``-`` to parse as it goes.
@@ -148,21 +148,27 @@ class Run:
         for paper in papers:
             self._file(count, *filed_row(paper, self.pm, self.key_pattern))
             count += 1
-        self._add_header(_header(header), count)
+        self.add_header(_header(header), count)
 
     def add_read(self, page: FiledPage) -> None:
         """File a page that :func:`read_page` read (in another process, say)."""
         header, rows = page
-        for count, row in enumerate(rows):
+        self.add_rows(rows)
+        self.add_header(header, len(rows))
+
+    def add_rows(self, rows: Iterable[tuple[str, int, tuple]], start: int = 0) -> None:
+        """File papers of the page being read (from :func:`read_page` or :func:`read_part`),
+        the first being its ``start``-th; then :meth:`add_header` when the page is done."""
+        for count, row in enumerate(rows, start):
             self._file(count, *row)
-        self._add_header(header, len(rows))
 
     def _file(self, count: int, key: str, digest: int, fields: tuple) -> None:
         """File the ``count``-th paper of the page being read."""
         self._keys.add(self.read_count + count, key, digest)
         self._spool.append((key, fields))
 
-    def _add_header(self, page: Page, count: int) -> None:
+    def add_header(self, page: Page, count: int) -> None:
+        """End the page being read: its header, after its ``count`` papers were filed."""
         self.pages.append(page)
         self._headers[page.source] = page
         self._sizes.append(count)
@@ -312,11 +318,11 @@ def part_cluster(part: Part) -> str | None:
         lines.close()
 
 
-def join_parts(parts: Sequence[FiledPage]) -> FiledPage:
-    """The parts of one page, read apart, as the page read whole."""
-    header = dataclasses.replace(parts[0][0], problems=tuple(
-        problem for page, _rows in parts for problem in page.problems))
-    return header, [row for _page, rows in parts for row in rows]
+def join_headers(headers: Sequence[Page]) -> Page:
+    """The headers of one page's parts, read apart, as the page's header read whole (the
+    first part's, with every part's problems in order)."""
+    return dataclasses.replace(headers[0], problems=tuple(
+        problem for header in headers for problem in header.problems))
 
 
 def _header(page) -> Page:

@@ -27,10 +27,10 @@ __all__ = ["Part", "page_parts", "part_lines"]
 
 #: A page is cut only into parts of at least this many bytes (a process and the rows it
 #: sends back cost more than a small part saves).
-MIN_PART_BYTES = 4 * 2**20
+MIN_PART_BYTES = 1 * 2**20
 #: The size of a part when a page is large: each is sent back as one list of rows, so
 #: this bounds the memory a part costs in the main process (a few times its size).
-PART_BYTES = 8 * 2**20
+PART_BYTES = 2 * 2**20
 #: How far past its target a cut looks for a venue line before giving up on that cut.
 _SCAN_BYTES = 1 * 2**20
 _BLOCK = 8 * 2**20

@@ -204,7 +204,7 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
                                 expect=str(outputs[name])), args.repeat, work))
 
     if "bibtex" in outputs:
-        # one page, two processes (the page is cut into parts from 8 MiB on)
+        # one page, two processes (the page is cut into parts from 2 MiB on)
         jobs = work / "jobs2.bib"
         rows.append(measure(Row(n, "arrow2bib convert --to bibtex --jobs 2", "arrow2bib",
                                 "bibtex-jobs2",
