@@ -66,10 +66,21 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@functools.lru_cache(maxsize=65536)  # title words repeat from paper to paper
+def _fold_word(word: str) -> str:
+    return _fold(word)
+
+
 def title_tokens(text: str) -> list[str]:
     """The words of a title in normal form."""
     text = decode_latex(text).replace("**", " ").replace("$", " ")
-    return [t for t in _NON_WORD.split(_fold(text)) if t]
+    if text.isascii():
+        folded = text.lower()
+    else:
+        # word by word (cached): folding maps each character on its own, with its marks,
+        # so folding the words apart and joining them gives the same text
+        folded = " ".join([_fold_word(word) for word in text.split(" ")])
+    return [t for t in _NON_WORD.split(folded) if t]
 
 
 def normalise_title(text: str) -> str:

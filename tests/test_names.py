@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arrow2bib.names import fold, parse_name
 
@@ -50,3 +52,30 @@ def test_display_drops_nickname():
 )
 def test_fold(a, b):
     assert fold(a) == fold(b)
+
+
+def _title_tokens_reference(text: str) -> list[str]:
+    """Title tokens as first written: the whole text folded at once."""
+    import re
+    import unicodedata
+
+    from arrow2bib.normalize import _SPECIAL, decode_latex
+
+    text = decode_latex(text).replace("**", " ").replace("$", " ")
+    if text.isascii():
+        folded = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return [t for t in re.split(r"[\W_]+", folded) if t]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from([" ", "\u00a0", "\u2003", "Über", "ΑΣ", "ς", "ß", "ﬁ", "\u0308", "e\u0301",
+                     "İ", "ǅ", "Ⅻ", "{\\\"U}", "**", "$", "-", "ŀ", "Ø", "ᾈ", "x"]),
+    st.text(max_size=4)), max_size=10).map("".join))
+def test_title_tokens_word_by_word_as_whole(text):
+    from arrow2bib.normalize import title_tokens
+
+    assert title_tokens(text) == _title_tokens_reference(text)

@@ -95,8 +95,9 @@ def record_for(paper: Paper, key: str | None = None) -> Record:
     )
 
 
-def blocking_keys(record: Record) -> Iterator[str]:
-    """The keys of the blocks ``record`` is filed under (besides its exact normal title)."""
+def blocking_keys(record: Record, numbers: str | None = None) -> Iterator[str]:
+    """The keys of the blocks ``record`` is filed under (besides its exact normal title);
+    ``numbers`` is ``_join(record.numbers)`` when the caller has it already."""
     compact = record.normal.replace(" ", "")
     if not compact:
         return
@@ -104,7 +105,8 @@ def blocking_keys(record: Record) -> Iterator[str]:
     # part of the start and end keys: a block then holds only papers that could match, and
     # a run of numbered titles ("Part 1" ... "Part 90") cannot crowd a block (the word-set
     # key holds the numbers already)
-    numbers = _join(record.numbers)
+    if numbers is None:
+        numbers = _join(record.numbers)
     yield "p:" + compact[:BLOCK_CHARS] + numbers
     yield "s:" + compact[-BLOCK_CHARS:] + numbers
     yield "w:" + " ".join(sorted(set(record.normal.split())))
@@ -171,8 +173,8 @@ class DuplicateIndex:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
         from ..spool import scratch_error
 
-        keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record)]
         numbers, mask, length = _join(record.numbers), _mask(record.families), len(record.normal)
+        keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record, numbers)]
         # lengths outside these bounds make a ratio below THRESHOLD (2 * shorter / both)
         shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
         longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
