@@ -42,6 +42,8 @@ MAX_YEARS_APART = 3
 BLOCK_CHARS = 16
 #: Only the most recent papers of a block are scored, so degenerate blocks stay cheap.
 MAX_BLOCK = 64
+#: Papers written to the index's database together (until then they are matched in memory).
+_FLUSH = 256
 
 Kind = Literal["identical", "near-identical", "version"]
 _DIGIT = re.compile(r"\d")
@@ -153,7 +155,8 @@ class DuplicateIndex:
 
     The index lives in a temporary SQLite database (a table of records and one of blocking
     keys, hashed), so its memory stays flat however many papers go through; each new paper
-    costs one query for its candidates and one insert.
+    costs one query for its candidates; the latest papers are matched in memory and written
+    to the database :data:`_FLUSH` at a time.
 
     The best match wins: identical over near-identical over version, then the higher score;
     between equals the earliest paper (in input order) wins, so the result does not depend
@@ -168,6 +171,11 @@ class DuplicateIndex:
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
         self._count = 0
+        # the latest papers, not yet written to the database (written _FLUSH at a time):
+        # per hashed key, (seq, record) in input order; and their rows for the two tables
+        self._recent: dict[int, list[tuple[int, Record]]] = {}
+        self._records: list[tuple] = []
+        self._blocks: list[tuple] = []
 
     def add(self, record: Record) -> Match | None:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
@@ -178,20 +186,47 @@ class DuplicateIndex:
         # lengths outside these bounds make a ratio below THRESHOLD (2 * shorter / both)
         shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
         longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
+        # a block's latest papers may still be in memory: they take their place among its
+        # MAX_BLOCK, the database gives the rest (the exact title has no cap)
+        recent: dict[int, Record] = {}
+        limits = []
+        for number, key in enumerate(keys):
+            found = self._recent.get(key, [])
+            recent.update(found if number == 0 else found[-MAX_BLOCK:])
+            if number:
+                limits.append(max(0, MAX_BLOCK - len(found)))
         try:
             rows = self._db.execute(_CANDIDATES, (keys + [None] * 4)[:4] + [
-                record.year, numbers, mask, shortest, longest]).fetchall()
-            self._db.execute(_INSERT_RECORD, (
-                self._count, record.title, record.normal, numbers, record.year,
-                record.venue, record.paper_type, _join(record.families), record.source,
-                record.line, record.key))
-            self._db.executemany("INSERT OR IGNORE INTO b VALUES (?, ?, ?, ?, ?, ?)",
-                                 [(key, self._count, record.year, mask, numbers, length)
-                                  for key in keys])
+                record.year, numbers, mask, shortest, longest] + (limits + [0] * 3)[:3]
+            ).fetchall()
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
+        # in input order: the database's papers all came before the ones in memory
+        candidates = [*map(_record, rows), *(recent[seq] for seq in sorted(recent))]
+        seq = self._count
         self._count += 1
-        return best_match(record, map(_record, rows))
+        for key in dict.fromkeys(keys):
+            self._recent.setdefault(key, []).append((seq, record))
+            self._blocks.append((key, seq, record.year, mask, numbers, length))
+        self._records.append((seq, record.title, record.normal, numbers, record.year,
+                              record.venue, record.paper_type, _join(record.families),
+                              record.source, record.line, record.key))
+        if len(self._records) >= _FLUSH:
+            self._flush()
+        return best_match(record, candidates)
+
+    def _flush(self) -> None:
+        """Write the papers held in memory to the database."""
+        from ..spool import scratch_error
+
+        try:
+            self._db.executemany(_INSERT_RECORD, self._records)
+            self._db.executemany("INSERT INTO b VALUES (?, ?, ?, ?, ?, ?)", self._blocks)
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
+        self._recent.clear()
+        self._records.clear()
+        self._blocks.clear()
 
     def close(self) -> None:
         """Remove the temporary database."""
@@ -209,7 +244,8 @@ CREATE TABLE b (k INTEGER, seq INTEGER, year INTEGER, fmask INTEGER, numbers TEX
                 nlen INTEGER, PRIMARY KEY (k, seq)) WITHOUT ROWID;
 BEGIN;
 """  # one transaction for the whole run: nothing is flushed to the file until the cache fills
-# the exact normal title (?1) has no cap; each block (?2-?4) gives its last MAX_BLOCK papers;
+# the exact normal title (?1) has no cap; each block (?2-?4) gives its last ?10-?12 papers
+# (MAX_BLOCK less those still in memory);
 # of those, only the ones that pass the vetoes that need no scoring are read in full: years
 # apart, numbers, a family in common (?7 is a bit mask of the family names, so "no bit in
 # common" means "no name in common"), title lengths that rule out a close ratio (?8, ?9)
@@ -217,12 +253,12 @@ _VETOES = f"""(?5 IS NULL OR year IS NULL OR abs(year - ?5) <= {MAX_YEARS_APART}
     AND numbers = ?6 AND ((fmask & ?7) != 0 OR (fmask = 0 AND ?7 = 0))
     AND nlen BETWEEN ?8 AND ?9"""
 _BLOCK = ("SELECT seq FROM (SELECT seq, year, fmask, numbers, nlen FROM b WHERE k = ?{} "
-          f"ORDER BY seq DESC LIMIT {MAX_BLOCK}) WHERE {_VETOES}")
+          "ORDER BY seq DESC LIMIT ?{}) WHERE " + _VETOES)
 _CANDIDATES = f"""
 SELECT title, normal, numbers, year, venue, ptype, families, source, line, key FROM r
 WHERE seq IN (
     SELECT seq FROM b WHERE k = ?1 AND {_VETOES}
-    UNION {_BLOCK.format(2)} UNION {_BLOCK.format(3)} UNION {_BLOCK.format(4)})
+    UNION {_BLOCK.format(2, 10)} UNION {_BLOCK.format(3, 11)} UNION {_BLOCK.format(4, 12)})
 ORDER BY seq
 """
 _INSERT_RECORD = "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
