@@ -11,7 +11,7 @@ small cache), and hands back only the keys that differ from their base key, in p
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterator
+from typing import Collection, Iterator
 
 from .keys import canonical_digest, suffix
 from .model import Paper
@@ -62,13 +62,20 @@ class KeyTable:
                 raise scratch_error(exc) from exc
             self._rows = []
 
-    def _existing(self, lkeys: list[str]) -> set[str]:
-        """Which of ``lkeys`` are a base key or a key already given."""
+    def _existing(self, lkeys: list[str], given: Collection[str]) -> set[str]:
+        """Which of ``lkeys`` are a base key or a key already given (in the table, or in
+        ``given``, the keys not yet written there)."""
         marks = ", ".join("?" * len(lkeys))
         rows = self._db.execute(
             f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
             f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})", lkeys + lkeys)
-        return {row[0] for row in rows}
+        return {row[0] for row in rows} | {key for key in lkeys if key in given}
+
+    def _write_given(self, given: dict[str, tuple[int, str]]) -> None:
+        """Write keys given (lower-case key -> position, key) to the tables."""
+        self._db.executemany("INSERT INTO taken VALUES (?)", [(low,) for low in given])
+        self._db.executemany("INSERT INTO changed VALUES (?, ?)", given.values())
+        given.clear()
 
     def _assign(self) -> None:
         self._flush()
@@ -77,24 +84,26 @@ class KeyTable:
         db.execute("CREATE INDEX k_group ON k (lbase, digest, pos)")
         groups = db.cursor().execute("SELECT lbase FROM k GROUP BY lbase HAVING COUNT(*) > 1 "
                                      "ORDER BY MIN(pos)")
+        # keys given, written to the tables _BATCH at a time (a look-up sees them too)
+        given: dict[str, tuple[int, str]] = {}
         for (lbase,) in groups:
             members = db.execute("SELECT pos, base FROM k WHERE lbase = ? "
                                  "ORDER BY digest, pos", (lbase,)).fetchall()
             # the lower-case form of the n-th candidate is lbase + suffix(n) for every
             # member: look them up in batches, not one query per candidate
             n, free = 0, []
-            given = []
             for position, base in members[1:]:
                 while not free:
                     batch = [lbase + suffix(n + i) for i in range(1, min(len(members), 400) + 8)]
-                    taken = self._existing(batch)
+                    taken = self._existing(batch, given.keys())
                     free = [(n + i, c) for i, c in enumerate(batch, start=1) if c not in taken]
                     n += len(batch)
                 number, lower = free.pop(0)
-                given.append((position, base + suffix(number), lower))
-            # the candidates of one group never collide with each other (distinct suffixes)
-            db.executemany("INSERT INTO taken VALUES (?)", [(low,) for _p, _k, low in given])
-            db.executemany("INSERT INTO changed VALUES (?, ?)", [(p, k) for p, k, _l in given])
+                # the candidates of one group never collide with each other (distinct suffixes)
+                given[lower] = (position, base + suffix(number))
+            if len(given) >= _BATCH:
+                self._write_given(given)
+        self._write_given(given)
         db.execute("COMMIT")
         self._assigned = True
 

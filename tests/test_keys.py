@@ -6,7 +6,7 @@ import dataclasses
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from arrow2bib import ExportError, Paper, hookimpl
@@ -161,20 +161,27 @@ def _reference_keys(bases, digests):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["x", "X", "xa", "xb", "xaa", "Xa", "y", "ya", "xab",
                                            "xz", "xba", "xzz"]),
-                          st.integers(0, 4)), max_size=60))
-def test_key_table_follows_the_key_rules(rows):
-    # suffixes skip keys that exist as base keys ("xa") or were given to another group
+                          st.integers(0, 4)), max_size=60), st.sampled_from([1, 3, 4096]))
+@example(rows=[("x", 0)] * 30 + [("xa", 1)] * 2, batch=4096)  # "xaa" given to x first
+@example(rows=[("x", 0)] * 30 + [("xa", 1)] * 2, batch=1)
+def test_key_table_follows_the_key_rules(rows, batch):
+    # suffixes skip keys that exist as base keys ("xa") or were given to another group,
+    # whether the keys given are still in memory or written to the table (batch)
+    from unittest import mock
+
+    from arrow2bib import keytable
     from arrow2bib.keytable import KeyTable
 
-    table = KeyTable()
-    try:
-        for position, (base, digest) in enumerate(rows):
-            table.add(position, base, digest)
-        keys = [base for base, _ in rows]
-        for position, key in table.changed():
-            keys[position] = key
-    finally:
-        table.close()
+    with mock.patch.object(keytable, "_BATCH", batch):
+        table = KeyTable()
+        try:
+            for position, (base, digest) in enumerate(rows):
+                table.add(position, base, digest)
+            keys = [base for base, _ in rows]
+            for position, key in table.changed():
+                keys[position] = key
+        finally:
+            table.close()
     assert keys == _reference_keys([b for b, _ in rows], [d for _, d in rows])
     assert len({k.lower() for k in keys}) == len(keys)
 
