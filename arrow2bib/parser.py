@@ -28,7 +28,7 @@ from .model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severi
 from .names import fold, name_key, parse_name
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["PageReader", "parse_lines", "VENUE_KINDS", "PAPER_TYPES"]
+__all__ = ["PageReader", "parse_lines", "starts_paper", "VENUE_KINDS", "PAPER_TYPES"]
 
 #: The words the site puts before the year to say what kind of venue it is.
 VENUE_KINDS = frozenset(
@@ -152,6 +152,12 @@ def _read_line(raw: str) -> _Line:
     if bullet is not None:  # a bullet line is never read as a venue line
         return repaired, text, bullet.group("name"), None
     return repaired, text, None, read_venue_line(text)
+
+
+def starts_paper(raw: str) -> bool:
+    """Whether the reader starts a new paper at this raw line: a venue line, not a bullet
+    (where :mod:`arrow2bib.split` cuts a page)."""
+    return _read_line(raw)[3] is not None
 
 
 #: Author bullets and venue lines recur on a page (its own author is on almost every paper),

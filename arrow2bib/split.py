@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import BinaryIO, Generator, cast
 
 from .errors import InputError
-from .parser import _BULLET, _normalise, read_venue_line
+from .parser import starts_paper
 from .readers import is_url, sniff_file, text_lines
 
-__all__ = ["Part", "page_parts", "part_lines"]
+__all__ = ["Part", "page_parts", "part_lines", "starts_paper"]
 
 #: A page is cut only into parts of at least this many bytes (a process and the rows it
 #: sends back cost more than a small part saves).
@@ -95,12 +95,6 @@ def part_lines(part: Part, source: str) -> Generator[tuple[int, str], None, None
         stream = (handle if part.end is None
                   else cast(BinaryIO, _Window(handle, part.end - part.start)))
         yield from text_lines(stream, source, part.encoding, start=part.first_line)
-
-
-def starts_paper(text: str) -> bool:
-    """Whether the parser starts a new paper at this line (a venue line, not a bullet)."""
-    text = _normalise(text)
-    return bool(text) and not _BULLET.match(text) and read_venue_line(text) is not None
 
 
 def _ascii_compatible(encoding: str) -> bool:
