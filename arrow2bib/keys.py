@@ -177,13 +177,6 @@ def citation_key(paper: Paper, pattern: str | None) -> str | None:
     return render_pattern(pattern or DEFAULT_PATTERN, paper)
 
 
-@functools.lru_cache(maxsize=16384)  # names, venues and paper types repeat across papers
-def _fold_repeated(text: str) -> str:
-    from .names import fold
-
-    return fold(text)
-
-
 def canonical_digest(paper: Paper) -> str:
     """A digest of a paper's content, independent of page order and of the other papers."""
     from .names import fold
@@ -191,9 +184,9 @@ def canonical_digest(paper: Paper) -> str:
     parts = [
         fold(paper.title),
         str(paper.year or ""),
-        _fold_repeated(paper.venue),
-        "|".join(_fold_repeated(a.literal) for a in paper.authors),
-        _fold_repeated(paper.paper_type),
+        fold(paper.venue),
+        "|".join(fold(a.literal) for a in paper.authors),
+        fold(paper.paper_type),
     ]
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 

@@ -287,10 +287,7 @@ def read_page(spec: str, *, encoding: str | None = None,
     plugin manager."""
     from .api import open_page
 
-    pm = worker_plugin_manager()
-    reader = open_page(spec, encoding=encoding)
-    rows = [filed_row(paper, pm, key_pattern) for paper in reader]
-    return _header(reader), rows
+    return _filed(open_page(spec, encoding=encoding), key_pattern)
 
 
 def read_part(part: Part, *, cluster: str | None = None,
@@ -299,10 +296,15 @@ def read_part(part: Part, *, cluster: str | None = None,
     first needs the page's ``cluster`` name, which its first part's header gives."""
     from .parser import PageReader
 
-    pm = worker_plugin_manager()
     reader = PageReader(part_lines(part, part.source), source=part.source)
     if part.start > 0:
         reader.cluster = cluster
+    return _filed(reader, key_pattern)
+
+
+def _filed(reader, key_pattern: str | None) -> FiledPage:
+    """A page reader's papers filed (with this process's plugins), and its header."""
+    pm = worker_plugin_manager()
     rows = [filed_row(paper, pm, key_pattern) for paper in reader]
     return _header(reader), rows
 
