@@ -15,7 +15,9 @@ from .errors import (
     FormatError,
     InputError,
     OutputError,
+    OutputPathError,
     PluginError,
+    SettingError,
 )
 from .exporters.base import Document, Entry, Exporter, ExportOptions
 from .hookspecs import hookimpl
@@ -35,10 +37,12 @@ __all__ = [
     "FormatError",
     "InputError",
     "OutputError",
+    "OutputPathError",
     "Page",
     "Paper",
     "Person",
     "PluginError",
+    "SettingError",
     "Problem",
     "Severity",
     "__version__",

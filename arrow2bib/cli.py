@@ -1,8 +1,10 @@
 """The command line: ``convert``, ``check`` and ``formats``.
 
-The only module that prints or exits. Exit codes: 0 success; 1 bad input, or problems of
-severity ``error`` (any warning too under ``--strict``); 2 usage errors (unknown format or
-option, bad arguments, ``-o`` naming an input).
+The only module that prints or exits. Exit codes (the README's table): 0 success; 1 bad
+input, output that could not be written, or problems of severity ``error`` (any warning too
+under ``--strict``); 2 usage errors (unknown format, option, style, encoding or key pattern,
+bad arguments, an output path that would overwrite an input or cannot take output);
+130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import warnings
 from typing import Iterator, Sequence, TextIO
 
 from . import __version__
-from .errors import Arrow2BibError, FormatError, PluginError
+from .errors import (Arrow2BibError, FormatError, InputError, OutputError, OutputPathError,
+                     PluginError, SettingError)
 from .formats import Formats
+from .inputs import Inputs, expand_inputs
 from .model import Severity
-from .output import write_export, write_stream, writes_one_document
+from .output import Target, resolve_target, write_export, write_stream, writes_one_document
+from .readers import check_encoding
 from .parallel import ParallelRun
 from .pipeline import DEDUPE_MODES, Run
 from .plugins import get_plugin_manager
@@ -27,11 +33,20 @@ from .report import counts, exit_status, write_json
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
 class _UsageError(Exception):
     pass
+
+
+class _StdoutFailed(OutputError):
+    """Writing to stdout failed (a full disk where it goes)."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every temporary file is removed on the
+    way out as for Ctrl-C."""
 
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,10 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("-t", "--to", metavar="NAME", help="output format (see 'formats'); "
                          "default: from -o's extension, else json")
     convert.add_argument("-o", "--output", metavar="PATH",
-                         help="write here (atomically) instead of stdout")
+                         help="write here instead of stdout (- is stdout): a file is replaced "
+                         "atomically, a symlink's target is replaced and the link kept, a FIFO "
+                         "or device is written as it is")
     convert.add_argument("--merge-into", metavar="BIB",
                          help="add to this .bib file only the papers it lacks (by the "
-                         "duplicate rules), leaving everything in it byte for byte")
+                         "duplicate rules), leaving everything in it byte for byte, in its "
+                         "own encoding and line endings; concurrent merges wait for each "
+                         "other")
+    convert.add_argument("--bib-encoding", metavar="NAME",
+                         help="the encoding of the --merge-into file when it is neither "
+                         "UTF-8 nor marked by a byte-order mark (for example latin-1)")
     convert.add_argument("-k", "--key-pattern", metavar="PATTERN",
                          help="citation key pattern, default {auth}{year}{title}")
     convert.add_argument("-O", "--option", action="append", default=[], metavar="NAME=VALUE",
@@ -114,37 +136,17 @@ def _parse_options(pairs: Sequence[str]) -> dict[str, str]:
     return options
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
-PAGE_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def _expand(specs: Sequence[str]) -> list[str]:
-    """Inputs with each directory replaced by its page files, sorted by name."""
-    found: list[str] = []
-    for spec in specs:
-        if spec != "-" and "://" not in spec and os.path.isdir(spec):
-            found.extend(sorted(
-                os.path.join(spec, name) for name in os.listdir(spec)
-                if name.lower().endswith(PAGE_SUFFIXES)
-                and os.path.isfile(os.path.join(spec, name))))
-        else:
-            found.append(spec)
-    return found
-
-
-def _specs(args: argparse.Namespace) -> list[str]:
-    specs = _expand(args.inputs)
-    if not specs:
-        raise _UsageError("No page files (*.txt, *.html, *.htm) in the given directories.")
+def _inputs(args: argparse.Namespace) -> Inputs:
+    """The pages to read (directories expanded: files in them that are not pages are
+    skipped, with a warning each)."""
     if args.jobs < 1:
         raise _UsageError("--jobs takes a number of processes, 1 or more.")
-    return specs
+    if args.encoding is not None:
+        try:
+            check_encoding(args.encoding)
+        except InputError as exc:
+            raise _UsageError(f"--encoding: {exc.message}") from None
+    return expand_inputs(args.inputs, encoding=args.encoding)
 
 
 @contextlib.contextmanager
@@ -212,6 +214,11 @@ def _tally(run: Run) -> str:
 def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     if args.merge_into and args.output:
         raise _UsageError("Give either -o or --merge-into, not both.")
+    if args.bib_encoding and not args.merge_into:
+        raise _UsageError("--bib-encoding names the encoding of the --merge-into file; give "
+                          "--merge-into too.")
+    if args.output == "-":
+        args.output = None  # stdout, as for any other tool
     if args.to:
         exporter = formats.get(args.to)
     elif args.output or args.merge_into:
@@ -221,47 +228,67 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     if args.merge_into and not exporter.bibtex_syntax:
         raise _UsageError(f"--merge-into appends BibTeX entries to a .bib file; the "
                           f"{exporter.name} format does not write BibTeX.")
-    target_path = args.output or args.merge_into
-    if target_path:
-        for spec in args.inputs:
-            if spec != "-" and "://" not in spec and _same_file(spec, target_path):
-                raise _UsageError(f"{target_path}: the output would overwrite the input "
-                                  f"{spec}; choose another -o path.")
+    if args.merge_into == "-":
+        raise _UsageError("--merge-into needs a .bib file to read and update, not -.")
+    inputs = _inputs(args)
+    # decided before any reading: a path that cannot take the output fails at once
+    target = resolve_target(args.output, protect=inputs.files) if args.output else None
     options = _parse_options(args.option)
     if args.style is not None:
         if "style" not in exporter.options:
             raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
                               "styles are listed by 'arrow2bib formats' (option style).")
         options["style"] = args.style
-    specs = _specs(args)
+    specs = inputs.pages
     with Run(specs, pm=pm, exporter=exporter, key_pattern=args.key_pattern, options=options,
              dedupe=args.dedupe, encoding=args.encoding, skip=_skipped(args, pm)) as run:
+        run.problems.extend(inputs.skipped)
         opts = run.export_options()  # unknown -O options fail before any reading
         with _parallel(args, run, specs) as parallel:
             _read(run, parallel, specs, err)
             if args.merge_into:
-                target = _merge(args, run, exporter, opts)
+                where = _merge(args, run, exporter, opts, inputs, err)
             elif parallel is not None and parallel.splits(export=True):
-                target = "stdout"
-                if args.output:
-                    target = ", ".join(str(p) for p in write_stream(args.output, parallel.write))
+                where = "stdout"
+                if target is not None:
+                    where = _shown(target, write_stream(target, parallel.write,
+                                                        protect=inputs.files))
                 else:
-                    parallel.write(out)
-                    out.flush()
-            elif args.output:
-                written = write_export(args.output, exporter, run.entries(), opts)
-                target = ", ".join(str(p) for p in written)
+                    _stdout_guarded(lambda: (parallel.write(out), out.flush()))
+            elif target is not None:
+                written = write_export(target, exporter, run.entries(), opts,
+                                       protect=inputs.files)
+                where = _shown(target, written)
             else:
-                _to_stdout(exporter, run, opts, out)
-                target = "stdout"
+                _stdout_guarded(lambda: _to_stdout(exporter, run, opts, out))
+                where = "stdout"
         for problem in run.problems:
             if not args.quiet or problem.severity is Severity.ERROR:
                 err.write(f"{problem}\n")
         if not args.quiet:
             print(f"arrow2bib: read {run.read_count} paper(s) from {len(run.pages)} page(s); "
-                  f"wrote {run.written} as {exporter.name} to {target}; merged {run.merged}; "
+                  f"wrote {run.written} as {exporter.name} to {where}; merged {run.merged}; "
                   f"skipped {run.skipped}; {_tally(run)}.", file=err)
         return exit_status(run.problems.counts, strict=args.strict)
+
+
+def _shown(target: Target, written: Sequence[os.PathLike[str]]) -> str:
+    """The files written, as the user named them (a symlink by its own name)."""
+    if target.kind == "file" and len(written) == 1:
+        return target.shown
+    return ", ".join(str(p) for p in written)
+
+
+def _stdout_guarded(action) -> None:
+    """Run ``action``, which writes to stdout: a failure to write (a full disk) is one
+    :class:`OutputError`; a reader that went away (``| head``) passes up as BrokenPipeError."""
+    try:
+        action()
+    except (BrokenPipeError, Arrow2BibError):
+        raise
+    except OSError as exc:
+        raise _StdoutFailed(f"stdout: cannot write the output ({exc.strerror or exc}). Check "
+                          "the free space where stdout goes, or give -o PATH.") from exc
 
 
 def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
@@ -278,24 +305,34 @@ def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
     out.flush()
 
 
-def _merge(args: argparse.Namespace, run: Run, exporter, opts) -> str:
+def _merge(args: argparse.Namespace, run: Run, exporter, opts, inputs: Inputs,
+           err: TextIO) -> str:
     from .merge import merge_into
 
-    merged = merge_into(args.merge_into, list(run.entries()), exporter, opts)
+    def waiting(lock) -> None:
+        if not args.quiet:
+            print(f"arrow2bib: {args.merge_into} is being merged into by another run "
+                  f"(lock {lock}); waiting for it.", file=err)
+            err.flush()
+
+    merged = merge_into(args.merge_into, list(run.entries()), exporter, opts,
+                        protect=inputs.files, encoding=args.bib_encoding, waiting=waiting)
     for problem in merged.problems:
         run.problems.add(problem, export=True)
     run.skipped += len(merged.skipped)
     run.written = len(merged.added)
-    state = "updated" if merged.written else "unchanged"
+    state = "updated" if merged.updated else "unchanged"
     return f"{args.merge_into} ({state}: {len(merged.added)} added, " \
            f"{len(merged.skipped)} already there)"
 
 
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
-    specs = _specs(args)
+    inputs = _inputs(args)
+    specs = inputs.pages
     with Run(specs, pm=pm, exporter=exporter, encoding=args.encoding,
              skip=_skipped(args, pm)) as run:
+        run.problems.extend(inputs.skipped)
         with _parallel(args, run, specs) as parallel:
             _read(run, parallel, specs, err)
             if parallel is not None and parallel.splits(export=False):
@@ -381,6 +418,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
             return EXIT_USAGE
     for warning in caught:
         print(f"arrow2bib: warning: {warning.message}", file=err)
+    with _sigterm_raises():
+        return _dispatch(args, formats, pm, out, err)
+
+
+def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     commands = {"convert": _convert, "check": _check}
     try:
         if args.command in commands:
@@ -388,17 +430,59 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         if args.command == "plugins":
             return _plugins(args, pm, out)
         return _formats(args, formats, out)
-    except (_UsageError, FormatError) as exc:
+    except (_UsageError, FormatError, SettingError, OutputPathError) as exc:
         print(f"arrow2bib: error: {exc}", file=err)
         return EXIT_USAGE
     except Arrow2BibError as exc:
         print(f"arrow2bib: error: {exc}", file=err)
+        if isinstance(exc, _StdoutFailed):
+            _silence(out)
         return EXIT_DATA
     except KeyboardInterrupt:
         print("arrow2bib: interrupted; no output was written.", file=err)
-        return 130
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("arrow2bib: terminated; no output was written.", file=err)
+        return EXIT_TERMINATED
     except BrokenPipeError:
+        # the reader of stdout stopped reading (| head): what it wanted, not an error
+        _silence(out)
         return EXIT_OK
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While the command runs, SIGTERM unwinds it like Ctrl-C (temporary files removed),
+    when this is the main thread and no one else set a handler."""
+    def terminated(signum, frame):
+        raise _Terminated()
+
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+        install = previous == signal.SIG_DFL
+        if install:
+            signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread
+        install = False
+    try:
+        yield
+    finally:
+        if install:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _silence(out: TextIO) -> None:
+    """After stdout failed (a full disk, a closed pipe), point it at /dev/null, so that the
+    interpreter's last flush at exit does not fail again with a traceback."""
+    if out is not sys.stdout:
+        return
+    try:
+        fd = out.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

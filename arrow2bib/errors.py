@@ -8,10 +8,16 @@ catch either::
 
     Arrow2BibError
     ├── InputError (ValueError)        the input is not an Arrow page, or cannot be decoded
-    │   └── FetchError (OSError)       a URL could not be fetched within the limits
+    │   ├── FetchError (OSError)       a URL could not be fetched within the limits
+    │   └── NotAPageError              the input is plainly something else (a PDF, an image,
+    │                                  text with no Arrow page header or venue line)
     ├── FormatError (LookupError)      no such format, or no such option of a format
     ├── ExportError (ValueError)       an exporter could not write the papers
+    │   └── SettingError               a setting the caller chose is not valid (key
+    │                                  pattern, a format option's value, CSL style or locale)
     ├── OutputError (OSError)          the output file could not be written
+    │   └── OutputPathError            the output path cannot take output (an input, a
+    │                                  directory, a socket...): a usage error
     └── PluginError (RuntimeError)     a plugin is broken or registers something invalid
 """
 
@@ -23,8 +29,11 @@ __all__ = [
     "FetchError",
     "FormatError",
     "InputError",
+    "NotAPageError",
     "OutputError",
+    "OutputPathError",
     "PluginError",
+    "SettingError",
 ]
 
 
@@ -62,6 +71,12 @@ class FetchError(InputError, OSError):
     """A URL could not be fetched: bad scheme, network failure, timeout or a size limit."""
 
 
+class NotAPageError(InputError):
+    """The input is plainly not an Arrow page: a binary file (PDF, image, archive) or text
+    with neither the page header nor any venue line. A directory's files that raise it are
+    skipped with a warning."""
+
+
 class FormatError(Arrow2BibError, LookupError):
     """No exporter is registered under the requested name, alias or file extension, or the
     format has no option of the requested name."""
@@ -71,8 +86,19 @@ class ExportError(Arrow2BibError, ValueError):
     """An exporter could not turn the papers into its format."""
 
 
+class SettingError(ExportError):
+    """A setting the caller chose is not valid: the key pattern, a format option's value,
+    a CSL style or locale. The command line treats it as a usage error (exit code 2)."""
+
+
 class OutputError(Arrow2BibError, OSError):
     """The output could not be written; no partial file is left behind."""
+
+
+class OutputPathError(OutputError):
+    """The output path cannot take the output: it is an input, a directory, a socket or a
+    block device, or names stdout or a device for a format that writes several files.
+    Nothing was written."""
 
 
 class PluginError(Arrow2BibError, RuntimeError):

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pluggy
 
-from .errors import ExportError
+from .errors import ExportError, SettingError
 from .hookspecs import hookimpl
 from .model import Paper
 from .normalize import SPECIAL_LETTERS
@@ -141,7 +141,7 @@ def _compile(pattern: str) -> tuple[str, ...]:
     names = tuple(_FIELD.findall(pattern))
     unknown = [name for name in names if name not in PATTERN_FIELDS]
     if unknown:
-        raise ExportError(
+        raise SettingError(
             f"Unknown field {{{unknown[0]}}} in key pattern {pattern!r}; "
             f"use any of: {', '.join('{' + n + '}' for n in PATTERN_FIELDS)}."
         )
@@ -149,14 +149,19 @@ def _compile(pattern: str) -> tuple[str, ...]:
     try:
         literal_text = [lit for lit, _f, _s, _c in formatter.parse(pattern)]
     except ValueError as exc:  # an unbalanced brace: "}" or "{auth"
-        raise ExportError(
+        raise SettingError(
             f"The key pattern {pattern!r} cannot be read ({exc}); write fields as {{auth}} "
             "with balanced braces."
         ) from None
     if any(not _LEGAL_LITERAL.match(lit) for lit in literal_text if lit):
-        raise ExportError(
+        raise SettingError(
             f"The key pattern {pattern!r} contains characters that are not legal in a "
             "citation key; use letters, digits and - _ : . / + between the fields."
+        )
+    if pattern.startswith("_"):
+        raise SettingError(
+            f"The key pattern {pattern!r} starts with '_', which no citation key may; start "
+            "it with a field such as {auth} or with a letter."
         )
     return names
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .errors import InputError
+from .errors import InputError, NotAPageError
 from .model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from .names import fold, name_key, parse_name
 from .repair import clean_inline, repair_abstract, repair_mojibake
@@ -216,6 +216,12 @@ class PageReader:
         self._consumed = False
         self._read_header()
 
+    def close(self) -> None:
+        """Close the stream of lines (and the file under it) before reading all of it."""
+        close = getattr(self._lines, "close", None)
+        if close is not None:
+            close()
+
     # -- lines --------------------------------------------------------------------------
     def _text(self, number: int, raw: str) -> str:
         """The line's text, normalised, with mojibake repaired and reported (never kept in
@@ -266,7 +272,7 @@ class PageReader:
                 if len(stray) < _STRAY_SHOWN:
                     stray.append(number)
         if self._pending is None and not header_seen:
-            raise InputError(
+            raise NotAPageError(
                 "This is not an Arrow author page: it has neither the page header "
                 "('Author name cluster', 'N papers') nor any venue line such as "
                 "'NeurIPS Conference 2025 Conference Paper'. Check that you saved the author "

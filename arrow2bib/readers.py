@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .errors import InputError
+from .errors import InputError, NotAPageError
 from .repair import clean_inline
 
 __all__ = [
-    "MAX_LINE", "check_encoding", "decode_bytes", "is_url", "lines_from_bytes",
+    "MAX_LINE", "binary_kind", "check_encoding", "decode_bytes", "is_url", "lines_from_bytes",
     "lines_from_stream", "open_input", "sniff_file", "text_lines",
 ]
 
@@ -52,6 +52,56 @@ MAX_LINE = 8 * 2**20
 #: not occur; where they do, the text is UTF-8 read as Windows-1252 (``â€\x9d`` is ``”``),
 #: which the parser repairs and reports as mojibake.
 _CP1252_UNDEFINED = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+#: Files that are plainly not a saved page, by their first bytes (magic numbers): what the
+#: user gave is then named, instead of a decoding error about an encoding it never had.
+_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"%PDF-", "a PDF document"),
+    (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (0, b"\xff\xd8\xff", "a JPEG image"),
+    (0, b"GIF87a", "a GIF image"),
+    (0, b"GIF89a", "a GIF image"),
+    (0, b"II*\x00", "a TIFF image"),
+    (0, b"MM\x00*", "a TIFF image"),
+    (0, b"BM", "a BMP image"),
+    (8, b"WEBP", "a WebP image"),
+    (4, b"ftyp", "a video or HEIF image"),
+    (0, b"PK\x03\x04", "a ZIP archive (or a document made of one: .docx, .odt, .epub)"),
+    (0, b"PK\x05\x06", "a ZIP archive"),
+    (0, b"\x1f\x8b", "a gzip-compressed file"),
+    (0, b"BZh", "a bzip2-compressed file"),
+    (0, b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (0, b"(\xb5/\xfd", "a zstd-compressed file"),
+    (0, b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (0, b"Rar!\x1a\x07", "a RAR archive"),
+    (257, b"ustar", "a tar archive"),
+    (0, b"\x7fELF", "a program (ELF executable)"),
+    (0, b"MZ", "a Windows program"),
+    (0, b"SQLite format 3\x00", "an SQLite database"),
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office document"),
+    (0, b"{\\rtf", "an RTF document"),
+)
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What ``head`` (a file's first bytes) shows the file to be, when it is plainly not
+    text: ``"a PDF document"``; None for anything that may be a page."""
+    for offset, magic, kind in _MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            if magic == b"BM" and len(head) > 14 and head[6:10] != b"\x00\x00\x00\x00":
+                continue  # "BM" starts words too; a BMP's reserved bytes are zero
+            if magic == b"MZ" and b"\x00" not in head[:64]:
+                continue
+            return kind
+    return None
+
+
+def _refuse_binary(head: bytes, source: str) -> None:
+    if (kind := binary_kind(head)) is not None:
+        raise NotAPageError(f"This is {kind}, not a saved Arrow page. Open the author page in a "
+                         "browser and save it as text or HTML (or give its URL).",
+                         source=source, line=None)
 
 
 def decode_bytes(data: bytes, name: str) -> str:
@@ -269,6 +319,7 @@ def lines_from_stream(
     """Numbered lines from a binary stream: HTML through the HTML reader, text streamed."""
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
     head = _read(buffered.peek, 4096, source)[:4096]  # type: ignore[union-attr]
+    _refuse_binary(head, source)
     from .html import MAX_HTML_BYTES, html_lines, looks_like_html
 
     if looks_like_html(head):
@@ -285,6 +336,7 @@ def sniff_file(handle: BinaryIO, source: str, encoding: str | None = None) -> st
 
     head = _read(handle.read, 4096, source)
     handle.seek(0)
+    _refuse_binary(head, source)
     return None if looks_like_html(head) else _sniff_encoding(head, encoding, source)
 
 

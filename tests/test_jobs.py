@@ -94,7 +94,8 @@ def test_error_in_a_worker_is_reported_cleanly(pages):
 
 def test_bad_jobs_and_empty_directory(tmp_path):
     assert run("convert", str(SAMPLE), "--jobs", "0")[0] == 2
-    assert run("convert", str(tmp_path))[0] == 2
+    code, _, err = run("convert", str(tmp_path))
+    assert code == 1 and f"{tmp_path}: This directory holds no Arrow page" in err
 
 
 class Tty(io.StringIO):

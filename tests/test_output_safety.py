@@ -46,7 +46,7 @@ def test_unwritable_location(tmp_path):
 
 def test_output_is_a_directory(tmp_path):
     code, _, err = run("convert", str(SAMPLE), "--to", "bibtex", "-o", str(tmp_path))
-    assert code == 1 and "cannot write the output" in err
+    assert code == 2 and "this is a directory, which cannot take the output" in err
     assert list(tmp_path.iterdir()) == []
 
 

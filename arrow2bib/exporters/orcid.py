@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from lxml import etree
 
-from ..errors import ExportError
+from ..errors import ExportError, SettingError
 from ..hookspecs import hookimpl
 from ..markup import plain
 from ..model import Paper, Problem, Severity
@@ -270,7 +270,7 @@ class OrcidExporter(Exporter):
         layout = self.option(options, "layout", "bulk")
         citation = self.option(options, "citation", "bibtex")
         if layout not in ("bulk", "work") or citation not in ("bibtex", "none"):
-            raise ExportError(
+            raise SettingError(
                 f"The orcid format takes layout=bulk or layout=work and citation=bibtex or "
                 f"citation=none, not layout={layout!r}, citation={citation!r}."
             )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, TextIO
 
-from ..errors import ExportError
+from ..errors import SettingError
 from ..hookspecs import hookimpl
 from ..markup import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
@@ -215,7 +215,7 @@ class RisExporter(Exporter):
     def _choice(self, options: ExportOptions, name: str, choices: Iterable[str]) -> str:
         value = self.option(options, name, next(iter(choices))).strip().lower()
         if value not in choices:
-            raise ExportError(
+            raise SettingError(
                 f"RIS option {name}={value!r} is not valid; use one of: {', '.join(choices)}."
             )
         return value
