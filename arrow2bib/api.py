@@ -18,7 +18,7 @@ from .exporters.base import Document, Entry, Exporter
 from .formats import Formats
 from .keys import entries_for
 from .model import Page, Paper, Problem
-from .output import write_documents
+from .output import identity, write_documents
 from .parser import PageReader
 from .pipeline import export_options
 from .readers import lines_from_bytes, open_input
@@ -143,10 +143,13 @@ def write(
     """
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else formats(pm).for_path(os.fspath(path))
+    items = [papers] if isinstance(papers, Page) else list(papers)
+    # no page read from a file may be overwritten by its own bibliography
+    protect = {identity(i.source) for i in items if i.source and os.path.isfile(i.source)}
     documents = export_documents(
-        papers, exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
+        items, exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
     )
-    return write_documents(path, documents)
+    return write_documents(path, documents, protect=protect)
 
 
 def check(

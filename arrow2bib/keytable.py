@@ -114,7 +114,10 @@ class KeyTable:
                 self._assign()
             except sqlite3.Error as exc:
                 raise scratch_error(exc) from exc
-        yield from self._db.execute("SELECT pos, key FROM changed ORDER BY pos")
+        # a for loop, not ``yield from``: closing this generator after the database (an
+        # interrupted run) must not close the cursor, which would raise on a closed database
+        for row in self._db.execute("SELECT pos, key FROM changed ORDER BY pos"):
+            yield row
 
     def close(self) -> None:
         self._db.close()

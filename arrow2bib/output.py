@@ -80,8 +80,7 @@ def resolve_target(path: str | os.PathLike[str], *,
                                   "create it first. Nothing was written.") from None
         return Target(shown, real, "file")
     except OSError as exc:
-        raise OutputError(f"{shown}: cannot write here ({describe_os_error(exc)}). "
-                          "Nothing was written.") from exc
+        raise _cannot_write(shown, exc) from exc
     if stat.S_ISREG(mode):
         return Target(shown, real, "file")
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
@@ -212,6 +211,11 @@ def _guarded(target: Target, action: Callable[[], object]) -> None:
         raise _write_failed(target, exc) from exc
 
 
+def _cannot_write(shown: str, exc: OSError) -> OutputError:
+    return OutputError(f"{shown}: cannot write the output ({describe_os_error(exc)}); nothing "
+                       "was written. Check the path, the permissions and the free space.")
+
+
 def _write_failed(target: Target, exc: OSError) -> OutputError:
     shown = "stdout" if target.kind == "stdout" else target.shown
     return OutputError(f"{shown}: cannot write the output ({describe_os_error(exc)}). "
@@ -265,10 +269,7 @@ def _staged(target: Target, write: Callable[[Callable[[str],
         raise
     except OSError as exc:
         _remove(staged)
-        raise OutputError(
-            f"{target.shown}: cannot write the output ({describe_os_error(exc)}); nothing was "
-            "written. Check the path, the permissions and the free space."
-        ) from exc
+        raise _cannot_write(target.shown, exc) from exc
     except BaseException:
         _remove(staged)
         raise

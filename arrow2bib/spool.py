@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import marshal
+import os
 import pickle
 import tempfile
 from typing import Any, BinaryIO, Iterable, Iterator
@@ -30,9 +31,17 @@ def scratch_error(exc: BaseException) -> OutputError:
     """The error for temporary files that cannot be written (a full disk, a size limit)."""
     reason = getattr(exc, "strerror", None) or str(exc)
     return OutputError(
-        f"cannot write the output: the run's temporary files in {tempfile.gettempdir()} "
+        f"cannot write the output: the run's temporary files in {scratch_directory()} "
         f"failed ({reason}); nothing was written. Free some space there, or set TMPDIR to a "
         "directory with room.")
+
+
+def scratch_directory() -> str:
+    """Where the run's temporary files go, as the user would name it: ``$TMPDIR`` when set
+    (SQLite's temporary databases go there too, even where Python's own check of it failed
+    and fell back to another folder), else Python's temporary folder."""
+    named = os.environ.get("SQLITE_TMPDIR") or os.environ.get("TMPDIR")
+    return f"{named} (TMPDIR)" if named else tempfile.gettempdir()
 
 
 def _person_tuple(person: Person) -> tuple:

@@ -1,0 +1,251 @@
+"""--merge-into as a user's bibliography needs it: through links, under concurrent runs, in the
+file's own encoding and line endings, idempotent whatever the titles' scripts, and recognising
+entries other tools wrote (DBLP, Google Scholar, Zotero with Better BibTeX, by hand).
+
+The files in tests/data/merge are written as those tools write them (see its README.md);
+expected.json says which page paper each entry is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import bibtexparser
+import filelock
+import pytest
+
+from arrow2bib.merge import lock_path
+
+from .conftest import ROOT, SAMPLE
+from .test_cli import run
+
+MERGE = ROOT / "tests" / "data" / "merge"
+EXPECTED = json.loads((MERGE / "expected.json").read_text(encoding="utf-8"))
+ENV = dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def _page_titles() -> list[str]:
+    import arrow2bib
+
+    return [paper.title for paper in arrow2bib.parse_file(SAMPLE).papers]
+
+
+def _keys(path: Path, encoding: str = "utf-8") -> list[str]:
+    text = path.read_bytes().decode(encoding)
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    return [entry.key for entry in library.entries]
+
+
+# -- recognising what other tools wrote --------------------------------------------------------
+@pytest.mark.parametrize("name", ["dblp.bib", "scholar.bib", "betterbibtex.bib",
+                                  "handwritten.bib"])
+def test_entries_written_elsewhere_are_recognised(tmp_path, name):
+    original = (MERGE / name).read_bytes()
+    bib = tmp_path / name
+    bib.write_bytes(original)
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 0, err
+    data = bib.read_bytes()
+    assert data.startswith(original)  # the user's bytes, untouched
+    rows = EXPECTED[name]
+    same = {row["page_title"]: row["key"] for row in rows if row["kind"] == "same-paper"}
+    versions = {row["page_title"]: row["key"] for row in rows
+                if row["kind"] == "preprint-version"}
+    titles = _page_titles()
+    added = len(titles) - len(same)
+    assert f"{added} added, {len(same)} already there)" in err
+    for title, key in same.items():
+        # every paper left out names the entry it matched
+        line = next(line for line in err.splitlines() if f"already there as {key} (" in line)
+        assert "[merge-skipped]" in line
+    for title, key in versions.items():
+        assert any(f"holds a preprint of this paper as {key}" in line and "[merge-version]"
+                   in line for line in err.splitlines()), err
+    new = bibtexparser.parse_string(data[len(original):].decode("utf-8"))
+    new_titles = {e.fields_dict["title"].value for e in new.entries}
+    assert not new_titles & set(same)  # none of the papers already there came again
+    assert len(new.entries) == added
+    # and a second run adds nothing
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 0 and bib.read_bytes() == data and "(unchanged: 0 added, 13 already" in err
+
+
+def test_handwritten_file_keeps_its_crlf_line_endings(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes((MERGE / "handwritten.bib").read_bytes())
+    assert b"\r\n" in bib.read_bytes()
+    run("convert", str(SAMPLE), "--merge-into", str(bib))
+    data = bib.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n")  # no bare LF was added
+
+
+def test_a_strange_title_is_not_matched_to_a_strangers_entry(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@inproceedings{other,\n  title = {DeepFM: A Factorization-Machine based "
+                   "Neural Network for CTR Prediction},\n  author = {Nobody, Anne},\n"
+                   "  year = {2017}\n}\n", encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 0 and "13 added, 0 already there" in err  # no family name in common
+
+
+# -- symlinks and locks --------------------------------------------------------------------------
+def test_merge_through_a_symlink_updates_the_target(tmp_path):
+    real = tmp_path / "thesis" / "refs.bib"
+    real.parent.mkdir()
+    real.write_bytes((MERGE / "dblp.bib").read_bytes())
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert len(_keys(real)) == 7 + 9
+    assert [p.name for p in tmp_path.iterdir() if p.is_file() and not p.is_symlink()] == []
+
+
+def _other_page(tmp_path: Path) -> Path:
+    """A page of 12 papers that are not on the sample page."""
+    from benchmarks.generate import write
+
+    path = tmp_path / "other.txt"
+    with open(path, "w", encoding="utf-8") as out:
+        write(12, out, seed=7)
+    return path
+
+
+def test_concurrent_merges_wait_for_each_other_and_both_land(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("% mine\n", encoding="utf-8")
+    other = _other_page(tmp_path)
+    lock = filelock.FileLock(lock_path(bib))
+    lock.acquire()  # this test is the other merge holding the file
+    try:
+        runs = [subprocess.Popen([sys.executable, "-m", "arrow2bib", "convert", str(page),
+                                  "--merge-into", str(bib)], stderr=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, env=ENV, text=True)
+                for page in (SAMPLE, other)]
+        errs: list[list[str]] = [[], []]
+        readers = [threading.Thread(target=lambda p=p, e=e: e.extend(p.stderr), daemon=True)
+                   for p, e in zip(runs, errs)]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + 120
+        while not all(any("waiting for it" in line for line in e) for e in errs):
+            assert time.monotonic() < deadline, errs
+            assert all(p.poll() is None for p in runs), errs
+            time.sleep(0.05)
+        time.sleep(0.5)
+        # both wait: nothing was written while the lock is held
+        assert all(p.poll() is None for p in runs)
+        assert bib.read_text(encoding="utf-8") == "% mine\n"
+    finally:
+        lock.release()
+    for process, reader in zip(runs, readers):
+        assert process.wait(timeout=120) == 0
+        reader.join(timeout=60)
+    keys = _keys(bib)
+    assert len(keys) == 13 + 12 and len(set(keys)) == 25  # each saw the other's entries
+    assert bib.read_text(encoding="utf-8").startswith("% mine\n")
+
+
+def test_merge_into_a_fifo_is_refused(tmp_path):
+    fifo = tmp_path / "refs.bib"
+    os.mkfifo(fifo)
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(fifo))
+    assert code == 2 and "needs a regular .bib file" in err
+
+
+def test_merge_into_an_input_is_refused(tmp_path):
+    page = tmp_path / "page.bib"
+    page.write_bytes(SAMPLE.read_bytes())
+    code, _, err = run("convert", str(page), "--merge-into", str(page))
+    assert code == 2 and "would overwrite the input" in err
+    assert page.read_bytes() == SAMPLE.read_bytes()
+
+
+# -- encodings, line endings, scripts ----------------------------------------------------------
+def _scripts_page(tmp_path: Path) -> Path:
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("Beyond Higher Rank: Token-wise Input-Output Projections for Efficient "
+                        "Low-Rank Adaptation", "低秩适配的逐词元输入输出投影")
+    text = text.replace("Semantic Retrieval Augmented Contrastive Learning for Sequential "
+                        "Recommendation", "Семантический поиск для последовательных "
+                        "рекомендаций")
+    text = text.replace("Towards Hybrid-grained Feature Interaction Selection for Deep Sparse "
+                        "Network", "面向深度稀疏网络的混合粒度特征交互选择")
+    path = tmp_path / "scripts.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_merge_is_idempotent_with_chinese_and_russian_titles(tmp_path, fmt):
+    page = _scripts_page(tmp_path)
+    bib = tmp_path / "refs.bib"
+    counts = []
+    for _ in range(4):
+        code, _, err = run("convert", str(page), "--to", fmt, "--merge-into", str(bib))
+        assert code == 0, err
+        counts.append(len(_keys(bib)))
+    assert counts == [13, 13, 13, 13]
+
+
+def test_utf16_file_is_recognised_and_stays_utf16(tmp_path):
+    first = tmp_path / "first.bib"
+    run("convert", str(SAMPLE), "--merge-into", str(first))
+    text = first.read_text(encoding="utf-8")
+    one = text[: text.index("\n@", 1) + 1]  # the first entry
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(one.encode("utf-16"))  # with its byte-order mark
+    code, _, err = run("convert", str(SAMPLE), "--to", "biblatex", "--merge-into", str(bib))
+    assert code == 0 and "12 added, 1 already there" in err, err
+    data = bib.read_bytes()
+    assert data.startswith(one.encode("utf-16"))
+    assert len(_keys(bib, "utf-16")) == 13  # the whole file is UTF-16
+
+
+def test_latin1_file_takes_ascii_entries_and_refuses_what_it_cannot_hold(tmp_path):
+    original = ("% Bibliographie de Jérôme\n@article{knuth1984,\n  author = {Knuth, Donald "
+                "E.},\n  title = {Literate Programming},\n  journal = {Comput. J.},\n"
+                "  year = {1984}\n}\n").encode("latin-1")
+    page = _scripts_page(tmp_path)
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(original)
+    # biblatex writes UTF-8: the file's encoding is unknown, so nothing is changed
+    code, _, err = run("convert", str(page), "--to", "biblatex", "--merge-into", str(bib))
+    assert code == 1 and "is not UTF-8 and has no byte-order mark" in err
+    assert "--bib-encoding" in err and bib.read_bytes() == original
+    # named as Latin-1, the Chinese titles cannot be held: refused, naming why
+    code, _, err = run("convert", str(page), "--to", "biblatex", "--merge-into", str(bib),
+                       "--bib-encoding", "latin-1")
+    assert code == 1 and "cannot hold" in err and bib.read_bytes() == original
+    # the default BibTeX output is ASCII, which any 8-bit file holds
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 0, err
+    data = bib.read_bytes()
+    assert data.startswith(original) and data[len(original):].isascii()
+    assert len(_keys(bib, "latin-1")) == 14
+
+
+def test_latin1_file_named_takes_latin1_entries(tmp_path):
+    original = "% Jérôme\n".encode("latin-1")
+    text = ("Author name cluster\n\nXiandi Lué\n\n1 papers\n1 author row\n\n"
+            "NeurIPS Conference 2024 Conference Paper\n\nÉtude des réseaux\n\n"
+            "  • Xiandi Lué\n  • René Müller\n\nUn résumé.\n")
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(original)
+    code, _, err = run("convert", str(page), "--to", "biblatex", "--merge-into", str(bib),
+                       "--bib-encoding", "latin-1")
+    assert code == 0, err
+    data = bib.read_bytes()
+    assert data.startswith(original) and "Lué".encode("latin-1") in data
+    assert "Étude des réseaux".encode("latin-1") in data
+    assert _keys(bib, "latin-1") == ["lue2024etude"]
