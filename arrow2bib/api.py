@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, cast
 
 import pluggy
 
@@ -143,11 +143,11 @@ def write(
     """
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else formats(pm).for_path(os.fspath(path))
-    items = [papers] if isinstance(papers, Page) else list(papers)
+    items: list[Page | Paper] = [papers] if isinstance(papers, Page) else list(papers)
     # no page read from a file may be overwritten by its own bibliography
     protect = {identity(i.source) for i in items if i.source and os.path.isfile(i.source)}
     documents = export_documents(
-        items, exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
+        cast(Papers, items), exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
     )
     return write_documents(path, documents, protect=protect)
 

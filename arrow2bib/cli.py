@@ -19,16 +19,23 @@ import warnings
 from typing import Iterator, Sequence, TextIO
 
 from . import __version__
-from .errors import (Arrow2BibError, FormatError, InputError, OutputError, OutputPathError,
-                     PluginError, SettingError)
+from .errors import (
+    Arrow2BibError,
+    FormatError,
+    InputError,
+    OutputError,
+    OutputPathError,
+    PluginError,
+    SettingError,
+)
 from .formats import Formats
 from .inputs import Inputs, expand_inputs
 from .model import Severity
 from .output import Target, resolve_target, write_export, write_stream, writes_one_document
-from .readers import check_encoding
 from .parallel import ParallelRun
 from .pipeline import DEDUPE_MODES, Run
 from .plugins import get_plugin_manager
+from .readers import check_encoding
 from .report import counts, exit_status, write_json
 
 __all__ = ["main"]

@@ -28,6 +28,7 @@ import codecs
 import dataclasses
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection, Sequence
@@ -35,14 +36,13 @@ from typing import Callable, Collection, Sequence
 import bibtexparser
 import filelock
 
-from .checks.duplicates import (PREPRINT, Match, Record, blocking_keys, compare_entry,
-                                record_for)
+from .checks.duplicates import PREPRINT, Match, Record, blocking_keys, compare_entry, record_for
 from .errors import InputError, OutputPathError
 from .exporters.base import Document, Entry, Exporter, ExportOptions
 from .keys import suffix
 from .model import Problem, Severity
 from .normalize import decode_latex, normalise_name, title_tokens
-from .output import identity, resolve_target, write_documents
+from .output import resolve_target, write_documents
 from .venues import resolve
 
 __all__ = ["LOCK_PREFIX", "MergeOutcome", "lock_path", "merge_into"]
@@ -75,7 +75,9 @@ class MergeOutcome:
 
     @property
     def written(self) -> bool:
-        """Deprecated name of :attr:`updated`."""
+        """Deprecated name of :attr:`updated` (removed in 0.3)."""
+        warnings.warn("MergeOutcome.written is deprecated; use MergeOutcome.updated",
+                      DeprecationWarning, stacklevel=2)
         return self.updated
 
 
@@ -132,9 +134,9 @@ def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Ex
     outcome = MergeOutcome()
     bib = _read(real, shown, encoding)
     index = _Index()
-    for entry in bib.library.entries:
-        index.add(_record(entry, shown))
-    taken = {entry.key.lower() for entry in bib.library.entries}
+    for block in bib.library.entries:
+        index.add(_record(block, shown))
+    taken = {block.key.lower() for block in bib.library.entries}
     # what this run would write for each paper, as bibtexparser reads it back
     written = _as_written(entries, exporter, options, shown)
     for entry in entries:
@@ -301,7 +303,7 @@ def _record(entry: bibtexparser.model.Entry, source: str) -> Record:
         paper_type=PREPRINT if _is_preprint(entry, fields) else "",
         families=_families(fields.get("author", "")),
         source=source,
-        line=entry.start_line + 1,
+        line=(entry.start_line or 0) + 1,
         key=entry.key,
     )
 
@@ -322,7 +324,7 @@ def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
         raise InputError(
             f"bibtexparser cannot read this block of the file to merge into ({block.error}); "
             "fix it first. Nothing was changed.",
-            source=shown, line=block.start_line + 1)
+            source=shown, line=(block.start_line or 0) + 1)
     crlf = text.count("\r\n")
     newline = "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
     return _Bib(data, text, append_as, newline, library)
