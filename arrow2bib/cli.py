@@ -261,7 +261,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
                     where = _shown(target, write_stream(target, parallel.write,
                                                         protect=inputs.files))
                 else:
-                    _stdout_guarded(lambda: (parallel.write(out), out.flush()))
+                    _stdout_guarded(lambda: _to_stdout_in_parts(parallel, out))
             elif target is not None:
                 written = write_export(target, exporter, run.entries(), opts,
                                        protect=inputs.files)
@@ -296,6 +296,11 @@ def _stdout_guarded(action) -> None:
     except OSError as exc:
         raise _StdoutFailed(f"stdout: cannot write the output ({exc.strerror or exc}). Check "
                           "the free space where stdout goes, or give -o PATH.") from exc
+
+
+def _to_stdout_in_parts(parallel: ParallelRun, out: TextIO) -> None:
+    parallel.write(out)
+    out.flush()
 
 
 def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:

@@ -141,7 +141,7 @@ def write_stream(path: str | os.PathLike[str] | Target, write: Callable[[TextIO]
     a regular file. Returns the path written, in a list."""
     target = path if isinstance(path, Target) else resolve_target(path, protect=protect)
     if target.kind == "stdout":
-        _guarded(target, lambda: (write(sys.stdout), sys.stdout.flush()))
+        _guarded(target, lambda: _flushed(write, sys.stdout))
         return []
     if target.kind == "stream":
         assert target.path is not None
@@ -162,6 +162,11 @@ def writes_one_document(exporter: Exporter) -> bool:
     return type(exporter).documents is Exporter.documents
 
 
+def _flushed(write: Callable[[TextIO], object], out: TextIO) -> None:
+    write(out)
+    out.flush()
+
+
 def _write_unstaged(target: Target, documents: Iterable[Document], encoding: str,
                     errors: str) -> list[Path]:
     """One document to standard output, a FIFO or a device: several cannot be told apart
@@ -176,7 +181,7 @@ def _write_unstaged(target: Target, documents: Iterable[Document], encoding: str
             "Nothing was written.")
     text = "" if first is None else first.text
     if target.kind == "stdout":
-        _guarded(target, lambda: (sys.stdout.write(text), sys.stdout.flush()))
+        _guarded(target, lambda: _flushed(lambda out: out.write(text), sys.stdout))
         return []
     with _open_stream(target, encoding, errors) as handle:
         _guarded(target, lambda: handle.write(text))
