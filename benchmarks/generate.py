@@ -1,15 +1,23 @@
 """Generate deterministic Arrow author pages of any size, in the site's text layout.
 
     python -m benchmarks.generate 100000 > page-100k.txt
+    python -m benchmarks.generate 100000 --mode overlap > page-100k-overlap.txt
 
 Varied names (accents, particles, nicknames, hyphens), venues, years, author-list lengths
 (including cut lists of 8), abstracts with the site's damage, and about 1% repeated papers.
+
+Two modes. ``diverse`` (the default, and the pages every earlier benchmark used): titles are
+random word draws, numbered, so they rarely resemble each other. ``overlap``: as real author
+pages are, a third of the titles differ from an earlier one by one to three words (a word
+replaced, added or dropped: versions and follow-ups, with the earlier paper's authors),
+numbered series (``Part 1``, ``Part 2``...), and titles sharing a long prefix ("Towards
+Robust ...: X"): the case that makes a duplicate check score many close pairs.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 from typing import Iterator, TextIO
 
 GIVEN = ["Xiuqiang", "Shao-Lun", "Jürgen", "Maarten", "Rupesh K.", "Xue (Steve)", "Ann",
@@ -56,11 +64,101 @@ def page(n: int, seed: int = 0) -> Iterator[str]:
         yield from block
 
 
-def write(n: int, out: TextIO, seed: int = 0) -> None:
-    """Write a page with ``n`` papers to ``out``."""
-    for chunk in page(n, seed):
+#: The overlap mode's words: enough that drawn titles rarely coincide, few enough that
+#: phrases recur as they do in one field's titles.
+VOCABULARY = WORDS + """Attention Transformer Federated Privacy Causal Inference Bayesian
+Optimization Reinforcement Policy Gradient Multi-Task Self-Supervised Pre-training Language
+Models Large Vision Retrieval Augmented Generation Knowledge Graphs Embedding Sparse Dense
+Click-Through Rate Estimation Ranking Search Advertising User Interest Modeling Session
+Session-based Cross-Domain Transfer Meta-Learning Few-Shot Zero-Shot Robust Adversarial
+Training Distillation Compression Quantization Pruning Mixture Experts Routing Scalable
+Distributed Systems Benchmark Evaluation Fairness Debiasing Counterfactual Explanation
+Interpretable Temporal Dynamic Streaming Online Incremental Continual Memory Hierarchical
+Hypergraph Heterogeneous Information Network Feature Interaction Selection Field-aware
+Factorization-Machine Wide Cross Tabular Time Series Forecasting Anomaly Detection
+Contrastive Views Augmentation Denoising Diffusion Variational Autoencoder Generative
+Recommender Personalized Conversational Dialogue Agents Planning Reasoning Chain Thought
+Prompt Tuning Parameter-Efficient Fine-Tuning Token-wise Projection""".split()
+PREFIXES = ["Towards Robust and Efficient", "A Unified Framework for", "Rethinking",
+            "On the Generalization of", "Scalable"]
+#: Shares of the ``overlap`` mode's titles: a near copy of an earlier title, a numbered
+#: series, a shared prefix; the rest are drawn as in ``diverse``.
+NEAR, SERIES, PREFIX = 0.34, 0.08, 0.16
+
+
+def overlap_page(n: int, seed: int = 0) -> Iterator[str]:
+    """Yield the lines of a page with ``n`` papers whose titles overlap heavily (see the
+    module's description)."""
+    rng = random.Random(seed)
+    yield "Arrow Research search\n\nAuthor name cluster\n\nXiuqiang He\n\n"
+    yield f"{n} papers\n1 author row\n\nPossible papers\n\n{n}\n\n"
+    earlier: list[tuple[list[str], list[str]]] = []  # (title words, authors)
+    series: dict[str, int] = {}
+    for i in range(n):
+        venue, kind, ptype = rng.choice(VENUES)
+        draw = rng.random()
+        authors: list[str] | None = None
+        if earlier and draw < NEAR:
+            words, authors = rng.choice(earlier[-5000:])
+            words = list(words)
+            for _ in range(rng.randint(1, 3)):
+                change = rng.random()
+                at = rng.randrange(len(words))
+                if change < 0.5:
+                    words[at] = rng.choice(VOCABULARY)
+                elif change < 0.8 or len(words) < 4:
+                    words.insert(at, rng.choice(VOCABULARY))
+                else:
+                    del words[at]
+            authors = list(authors)
+        elif draw < NEAR + SERIES:
+            name = " ".join(rng.sample(VOCABULARY, 4))
+            series[name] = series.get(name, 0) + 1
+            words = [*name.split(), "Part", str(series[name])]
+        elif draw < NEAR + SERIES + PREFIX:
+            words = [*rng.choice(PREFIXES).split(),
+                     *rng.sample(VOCABULARY, rng.randint(3, 6))]
+        else:
+            words = rng.sample(VOCABULARY, rng.randint(5, 11))
+        if authors is None:
+            count = rng.choice([1, 2, 3, 5, 7, 8, 8])
+            authors = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(count)]
+            if count < 8 or rng.random() < 0.7:
+                authors[rng.randrange(count)] = "Xiuqiang He"
+        earlier.append((words, authors))
+        block = [f"{venue} {kind} {rng.randint(1995, 2025)} {ptype}\n\n",
+                 " ".join(words) + "\n\n"]
+        block += [f"  • {a}\n" for a in authors]
+        if rng.random() < 0.9:
+            drawn = rng.sample(WORDS, 5)
+            block.append("\n" + ABSTRACT.format(a=drawn[0], b=drawn[1], c=drawn[2].upper(),
+                                                d=drawn[3], e=f"repo{i}") + "\n")
+        block.append("\n")
+        yield from block
+
+
+MODES = {"diverse": page, "overlap": overlap_page}
+
+
+def write(n: int, out: TextIO, seed: int = 0, mode: str = "diverse") -> None:
+    """Write a page with ``n`` papers to ``out`` (``mode``: ``diverse`` or ``overlap``)."""
+    for chunk in MODES[mode](n, seed):
         out.write(chunk)
 
 
+def main(argv: list[str] | None = None) -> None:
+    """The command line: ``python -m benchmarks.generate N [--mode M] [--seed S]``."""
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.generate",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("papers", type=int, nargs="?", default=1000)
+    parser.add_argument("--mode", choices=sorted(MODES), default="diverse")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    write(args.papers, sys.stdout, args.seed, args.mode)
+
+
 if __name__ == "__main__":
-    write(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, sys.stdout)
+    main()

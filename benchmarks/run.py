@@ -1,8 +1,9 @@
 """arrow2bib's speed in one command: whole processes, medians, peak memory, and the baselines
 measured in the same run on the same generated pages.
 
-    python -m benchmarks.run [--sizes 1000,10000,100000] [--repeat 3] [--formats all]
-                             [--citeproc-max 10000] [--out results.json]
+    python -m benchmarks.run [--sizes 1000,10000,100000] [--modes diverse,overlap]
+                             [--repeat 3] [--formats all] [--citeproc-max 10000]
+                             [--out results.json]
 
 Every row is a fresh process (interpreter start-up included), timed from spawn to exit; its
 peak memory is the child's ``ru_maxrss`` from ``os.wait4``. benchmarks/README.md says what
@@ -58,8 +59,12 @@ with open(sys.argv[2], "w", encoding="utf-8") as handle:
 print(seconds)
 """
 PANDOC_FORMATS = ("bibtex", "biblatex")
-HEADER = ("papers", "command", "median s", "papers/s", "peak MiB", "x floor", "x bibtex",
-          "x bibtexparser", "x pandoc")
+HEADER = ("mode", "papers", "command", "median s", "papers/s", "peak MiB", "x floor",
+          "x bibtex", "x bibtexparser", "x pandoc", "peer / arrow2bib")
+#: The converters from the npm registry, pinned by benchmarks/peers/package-lock.json.
+PEERS = ROOT / "benchmarks" / "peers"
+#: A command still running after this many seconds is stopped and reported as "> 10 min".
+TIME_LIMIT = 600.0
 
 
 @dataclass
@@ -68,7 +73,7 @@ class Row:
 
     papers: int
     name: str
-    kind: str  # floor | bare | parse | arrow2bib | bibtexparser | pandoc
+    kind: str  # floor | bare | parse | arrow2bib | bibtexparser | pandoc | peer | jobs
     fmt: str | None
     argv: list[str]
     ok_codes: tuple[int, ...] = (0,)
@@ -78,6 +83,8 @@ class Row:
     stdout: str = ""
     error: str | None = None
     expect: str | None = None  # a file the command must write (a glob: -001 parts too)
+    mode: str = "diverse"  # the page generator's mode
+    timed_out: bool = False
 
     def outputs(self) -> list[Path]:
         """The files written that match ``expect``."""
@@ -94,17 +101,27 @@ class Row:
 
 def run_once(argv: Sequence[str], out: Path) -> tuple[float, int, int, str]:
     """Run ``argv`` once, stdout to ``out``: seconds, peak KiB, exit code (-1000 for an
-    uncaught Python exception), stderr's tail."""
+    uncaught Python exception, -1002 when stopped at :data:`TIME_LIMIT`), stderr's tail."""
     with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=stdout,
                                 stderr=stderr, env=ENV)
-        _, status, usage = os.wait4(proc.pid, 0)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > TIME_LIMIT:
+                proc.kill()  # a peer past 10 minutes is reported, not waited for
+                timed_out = True
+            time.sleep(0.01)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
         stderr.seek(0)
         text = stderr.read().decode("utf-8", "replace")
     code = proc.returncode
+    if timed_out:
+        return seconds, usage.ru_maxrss, -1002, f"> {TIME_LIMIT / 60:.0f} min"
     if code == 1 and "Traceback (most recent call last)" in text:
         code = -1000  # a crash, not arrow2bib's "problems found" exit 1
     return seconds, usage.ru_maxrss, code, text[-1500:]  # ru_maxrss: KiB on Linux
@@ -125,6 +142,7 @@ def measure(row: Row, repeat: int, work: Path) -> Row:
         print(f"  [{row.papers}] {row.name}: run {i + 1}/{repeat} {seconds:.2f} s, "
               f"{kib / 1024:.0f} MiB, exit {code}", file=sys.stderr, flush=True)
         if code not in row.ok_codes:
+            row.timed_out = code == -1002
             row.error = f"exit {code}: {tail.strip()[-300:]}"
             break
     # only the tail: a check report at 10^6 papers is hundreds of MiB, and what this process
@@ -159,7 +177,24 @@ def machine() -> dict[str, Any]:
         "cpu": model, "system": f"{platform.system()} {platform.machine()}",
         "python": platform.python_version(), "bibtexparser": bibtexparser.__version__,
         "pandoc": pandoc_version, "pandoc_path": pandoc, "load_start": os.getloadavg(),
+        "peers": _peers(),
     }
+
+
+def _peers() -> dict[str, Any] | None:
+    """The npm peers' versions and how to run them, or None when they are not installed
+    (``npm ci --prefix benchmarks/peers``)."""
+    node = shutil.which("node")
+    modules = PEERS / "node_modules"
+    if not node or not (modules / "bibtex-tidy").is_dir():
+        return None
+    versions = {name: json.loads((modules / name / "package.json").read_text())["version"]
+                for name in ("@citation-js/core", "@citation-js/plugin-bibtex", "bibtex-tidy")}
+    node_version = subprocess.run([node, "--version"], capture_output=True, text=True,
+                                  check=False).stdout.strip()
+    return {"node": node, "node_version": node_version, "versions": versions,
+            "citationjs": [node, str(PEERS / "citationjs.js")],
+            "bibtex_tidy": [node, str(modules / "bibtex-tidy" / "bin" / "bibtex-tidy")]}
 
 
 def arrow2bib_formats(cli: list[str]) -> list[dict[str, Any]]:
@@ -170,13 +205,24 @@ def arrow2bib_formats(cli: list[str]) -> list[dict[str, Any]]:
 
 
 def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
-               info: dict[str, Any], work: Path, notes: list[str]) -> list[Row]:
-    """Generate an ``n``-paper page and measure every command on it."""
-    work.mkdir()
+               info: dict[str, Any], work: Path, notes: list[str], mode: str) -> list[Row]:
+    """Generate an ``n``-paper page in ``mode`` and measure every command on it."""
+    work.mkdir(parents=True)
     page = work / "page.txt"
     with open(page, "w", encoding="utf-8") as handle:
-        write(n, handle, args.seed)
-    print(f"[{n}] page: {page.stat().st_size / 2**20:.1f} MiB", file=sys.stderr, flush=True)
+        write(n, handle, args.seed, mode)
+    print(f"[{mode} {n}] page: {page.stat().st_size / 2**20:.1f} MiB", file=sys.stderr,
+          flush=True)
+    start = len(notes)
+    rows = _bench_page(n, args, formats, info, work, notes, page)
+    notes[start:] = [f"{mode} {note}" for note in notes[start:]]
+    for row in rows:
+        row.mode = mode
+    return rows
+
+
+def _bench_page(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
+                info: dict[str, Any], work: Path, notes: list[str], page: Path) -> list[Row]:
     py, cli = [sys.executable], args.cli
     rows = [measure(Row(n, "floor: read + one regex split", "floor", None,
                         py + ["-c", FLOOR, str(page)]), args.repeat, work),
@@ -247,6 +293,18 @@ def bench_size(n: int, args: argparse.Namespace, formats: list[dict[str, Any]],
                          "(last run)")
     else:
         notes.append(f"{n}: bibtexparser baseline skipped: {made.stderr.strip()[-300:]}")
+    peers = info["peers"]
+    if peers:
+        rows.append(measure(Row(n, "citation-js: CSL-JSON -> BibTeX", "peer", "citation-js",
+                                peers["citationjs"] + [str(prepared("csljson")),
+                                                       str(work / "citationjs.bib")],
+                                expect=str(work / "citationjs.bib")), args.repeat, work))
+        tidy = work / "tidy.bib"
+        rows.append(measure(Row(n, "bibtex-tidy --duplicates: BibTeX -> BibTeX", "peer",
+                                "bibtex-tidy",
+                                peers["bibtex_tidy"] + [str(prepared("bibtex")), "--duplicates",
+                                                        "--output", str(tidy)],
+                                expect=str(tidy)), args.repeat, work))
     if info["pandoc"]:
         csl = prepared("csljson")
         for target in PANDOC_FORMATS:
@@ -295,22 +353,27 @@ def table(rows: list[Row]) -> str:
     """The results as a Markdown table, with ratios to the baselines of the same size."""
     lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
     for row in rows:
-        same = [r for r in rows if r.papers == row.papers]
+        same = [r for r in rows if r.papers == row.papers and r.mode == row.mode]
         floor = next((r for r in same if r.kind == "floor"), None)
         writer = next((r for r in same if r.kind == "bibtexparser"), None)
         fmt = (row.fmt or "").split("-")[0]  # bibtex-jobs2 is still bibtex
         pandoc = next((r for r in same if r.kind == "pandoc" and r.fmt == fmt), None)
         bibtex = next((r for r in same if r.kind == "arrow2bib" and r.fmt == "bibtex"), None)
         mine = row.kind == "arrow2bib"
-        if row.median is None:
-            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 6
+        peer = row.kind in ("peer", "pandoc", "bibtexparser")
+        if row.timed_out:
+            cells = [f"> {TIME_LIMIT / 60:.0f} min"] + [""] * 7
+        elif row.median is None:
+            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 7
         else:
             cells = [f"{row.median:.2f}", f"{row.papers / row.median:,.0f}",
                      f"{max(row.peak_kib) / 1024:.0f}", _ratio(row, floor),
                      _ratio(row, bibtex) if mine else "",
                      _ratio(row, writer) if mine and fmt == "bibtex" else "",
-                     _ratio(row, pandoc) if mine else ""]
-        lines.append("| " + " | ".join([f"{row.papers:,}", row.name] + cells) + " |")
+                     _ratio(row, pandoc) if mine else "",
+                     # how many times arrow2bib's bibtex time the peer took (> 1: slower)
+                     _ratio(row, bibtex) if peer else ""]
+        lines.append("| " + " | ".join([row.mode, f"{row.papers:,}", row.name] + cells) + " |")
     return "\n".join(lines)
 
 
@@ -334,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--citeproc-max", type=int, default=10_000, metavar="N",
                         help="largest page for the CSL-styled formats (default: 10000)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
+    parser.add_argument("--modes", default="diverse,overlap",
+                        help="page generator modes, comma-separated (default: diverse,overlap;"
+                        " see benchmarks/generate.py)")
     parser.add_argument("--cli", type=shlex.split, default=[sys.executable, "-m", "arrow2bib"],
                         help="how to run arrow2bib (default: this Python -m arrow2bib with "
                         "the checkout on PYTHONPATH; e.g. --cli arrow2bib)")
@@ -356,16 +422,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes: list[str] = []
     if not info["pandoc"]:
         notes.append("pandoc baselines skipped: no pandoc binary on PATH")
+    if not info["peers"]:
+        notes.append("citation-js and bibtex-tidy baselines skipped: install them with "
+                     "`npm ci --prefix benchmarks/peers` (node and npm needed)")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="arrow2bib-bench-") as tmp:
-        for n in args.sizes:
-            rows += bench_size(n, args, formats, info, Path(tmp) / str(n), notes)
+        for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
+            for n in args.sizes:
+                rows += bench_size(n, args, formats, info, Path(tmp) / mode / str(n), notes,
+                                   mode)
         if args.jobs_pages > 0:
             rows += bench_jobs(args, Path(tmp) / "jobs", notes)
     info["load_end"] = os.getloadavg()
     print(f"machine: {info['nproc']} CPUs ({info['cpu']}, {info['system']}); Python "
           f"{info['python']}; bibtexparser {info['bibtexparser']}; pandoc "
-          f"{info['pandoc'] or 'not installed'}")
+          f"{info['pandoc'] or 'not installed'}; peers "
+          + (", ".join(f"{k} {v}" for k, v in info["peers"]["versions"].items())
+             + f" on node {info['peers']['node_version']}" if info["peers"]
+             else "not installed"))
     print("load average: {:.1f} {:.1f} {:.1f} at start, ".format(*info["load_start"])
           + "{:.1f} {:.1f} {:.1f} at the end".format(*info["load_end"]))
     print(f"median of {args.repeat} whole-process run(s); peak MiB = the largest ru_maxrss "
