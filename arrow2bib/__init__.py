@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from . import _deprecated
 from .api import check, export, export_documents, formats, open_page, parse, parse_file, write
 from .errors import (
     Arrow2BibError,
@@ -22,6 +23,8 @@ from .hookspecs import hookimpl
 from .model import AuthorStatus, Page, Paper, Person, Problem, Severity
 
 __version__ = "0.1.0"
+
+_deprecated.install()
 
 __all__ = [
     "Arrow2BibError",

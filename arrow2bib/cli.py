@@ -16,14 +16,16 @@ import warnings
 from typing import Iterator, Sequence, TextIO
 
 from . import __version__
+from .checks import registered_checks
 from .errors import Arrow2BibError, FormatError, PluginError
-from .formats import Formats
+from .exporters.registry import Formats
 from .model import Severity
-from .output import write_export, write_stream, writes_one_document
-from .parallel import ParallelRun
-from .pipeline import DEDUPE_MODES, Run
-from .plugins import get_plugin_manager
-from .report import counts, exit_status, write_json
+from .write.files import write_export, write_stream, writes_one_document
+from .write.merge_into import merge_into
+from .run.parallel import ParallelRun
+from .run.pipeline import DEDUPE_MODES, Run
+from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
+from .write.report import counts, exit_status, write_json
 
 __all__ = ["main"]
 
@@ -191,8 +193,6 @@ class _Progress:
 
 
 def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
-    from .checks import registered_checks
-
     names = {check.name for check in registered_checks(pm)}
     unknown = [name for name in args.skip_check if name not in names]
     if unknown:
@@ -279,8 +279,6 @@ def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
 
 
 def _merge(args: argparse.Namespace, run: Run, exporter, opts) -> str:
-    from .merge import merge_into
-
     merged = merge_into(args.merge_into, list(run.entries()), exporter, opts)
     for problem in merged.problems:
         run.problems.add(problem, export=True)
@@ -341,8 +339,6 @@ def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
 
 
 def _plugins(args: argparse.Namespace, pm, out: TextIO) -> int:
-    from .plugins import DEFAULT_PLUGINS, plugin_distribution
-
     rows = []
     for name, plugin in pm.list_name_plugin():
         builtin = name in DEFAULT_PLUGINS

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from arrow2bib import latex, markup
+from arrow2bib.text import latex, markup
 from arrow2bib.exporters import biblatex, bibtex
 from arrow2bib.exporters.base import Entry
 from arrow2bib.exporters.biblatex import BibLaTeXExporter

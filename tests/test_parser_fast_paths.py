@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import arrow2bib
-from arrow2bib import parser, repair
+from arrow2bib.read import grammar as parser, repair
 
 # Pieces that reach every branch: spaces of every kind (plain, runs, tabs, no-break, the
 # U+2000 block, byte-order and zero-width marks, whitespace that is not a space to clean),

@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 
 from arrow2bib import Exporter, FormatError, PluginError, hookimpl
-from arrow2bib.formats import Formats
+from arrow2bib.exporters.registry import Formats
 from arrow2bib.plugins import DEFAULT_PLUGINS, PluginWarning, load_entry_points
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from arrow2bib.model import Paper, Problem, Severity
-from arrow2bib.spool import BATCH, PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from arrow2bib.run._spool import BATCH, PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 
 
 def test_paper_round_trip(sample_page):

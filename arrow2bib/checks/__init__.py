@@ -12,6 +12,7 @@ import pluggy
 
 from ..errors import PluginError
 from ..model import Page, Paper, Problem
+from ..plugins import get_plugin_manager
 from .base import Check, CheckContext
 
 __all__ = ["Check", "CheckContext", "CheckRun", "registered_checks", "run_checks"]
@@ -86,8 +87,6 @@ def run_checks(
     """Run every registered check over whole pages; return the parser's problems and the
     checks' problems, in order."""
     if pm is None:
-        from ..plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     run = CheckRun(pm, context)
     problems: list[Problem] = []

@@ -1,7 +1,7 @@
 """The ``biblatex`` format: a ``.bib`` file for biblatex with biber.
 
 Biber reads UTF-8, so characters are written as they are; LaTeX specials are still escaped
-and titles case-protected the same way as for BibTeX (:mod:`arrow2bib.latex`). biblatex's
+and titles case-protected the same way as for BibTeX (:mod:`arrow2bib.text.latex`). biblatex's
 own entry types and fields are used: ``date``, ``journaltitle``, ``booktitle`` with the
 event's name in ``eventtitle``. Only the fields biblatex's data model allows for an entry type
 are written (``biber --validate-datamodel`` is silent); a value that has no field in its type
@@ -17,7 +17,7 @@ import unicodedata
 from typing import Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
-from ..latex import (
+from ..text.latex import (
     SPECIALS, Latex, brace, escape, format_names, format_person, render, sketch_text, tidy,
     url_list, verbatim_url,
 )

@@ -1,8 +1,8 @@
 """The whole job, left to right: pages -> keys -> checks -> de-duplication -> exporter.
 
 It streams, in two passes (:class:`Run`). The first reads every input once, paper by paper:
-each paper's base key goes to a :class:`~arrow2bib.keytable.KeyTable` and the paper to a
-:class:`~arrow2bib.spool.PaperSpool`, both on disk. Then the keys that need a suffix are
+each paper's base key goes to a :class:`~arrow2bib.keys._table.KeyTable` and the paper to a
+:class:`~arrow2bib.run._spool.PaperSpool`, both on disk. Then the keys that need a suffix are
 known, and the second pass replays the papers in order, with their keys, through the checks
 and the de-duplication to the exporter, which writes as it goes. Memory holds the page
 headers, the checks' compact state (the duplicate index) and a paper at a time; only
@@ -21,14 +21,17 @@ from typing import Iterable, Iterator, Literal, Mapping, Sequence, Union
 
 import pluggy
 
-from .checks import CheckContext, CheckRun
-from .errors import FormatError
-from .exporters.base import Document, Entry, Exporter, ExportOptions
-from .keys import base_key
-from .keytable import KeyTable, order_digest
-from .model import AuthorStatus, Page, Paper, Problem, Severity
-from .split import Part, part_lines
-from .spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from ..checks import CheckContext, CheckRun
+from ..errors import FormatError
+from ..exporters.base import Document, Entry, Exporter, ExportOptions
+from ..keys import base_key
+from ..keys._table import KeyTable, order_digest
+from ..model import AuthorStatus, Page, Paper, Problem, Severity
+from ..plugins import get_plugin_manager
+from ..read._parts import Part, part_lines
+from ..read.grammar import PageReader
+from ..read.pages import open_page
+from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 
 __all__ = ["DEDUPE_MODES", "FiledPage", "Input", "Outcome", "Run", "join_headers", "process",
            "read_page", "read_part"]
@@ -136,8 +139,6 @@ class Run:
         """A page's header (or reader) and its papers, for :meth:`add_page`."""
         if isinstance(item, Page):
             return item, item.papers
-        from .api import open_page
-
         reader = open_page(item, encoding=self.encoding)
         return reader, reader
 
@@ -189,7 +190,7 @@ class Run:
 
     def keyed_rows(self) -> Iterator[tuple[str, tuple]]:
         """Every paper filed, as ``(final key, paper fields)``, in order
-        (:func:`~arrow2bib.spool.paper_from_tuple` makes the paper)."""
+        (:func:`~arrow2bib.run._spool.paper_from_tuple` makes the paper)."""
         changed = self._keys.changed()
         next_change = next(changed, None)
         for position, (key, fields) in enumerate(self._spool.replay()):
@@ -258,7 +259,7 @@ class Run:
 
 
 #: A page read by :func:`read_page`: its header, and per paper its base key, order digest
-#: and fields (:func:`~arrow2bib.spool.paper_tuple`).
+#: and fields (:func:`~arrow2bib.run._spool.paper_tuple`).
 FiledPage = tuple[Page, list[tuple[str, int, tuple]]]
 _WORKER_PM: pluggy.PluginManager | None = None
 
@@ -274,8 +275,6 @@ def worker_plugin_manager() -> pluggy.PluginManager:
     ``--jobs`` worker process uses."""
     global _WORKER_PM
     if _WORKER_PM is None:
-        from .plugins import get_plugin_manager
-
         _WORKER_PM = get_plugin_manager()
     return _WORKER_PM
 
@@ -285,17 +284,13 @@ def read_page(spec: str, *, encoding: str | None = None,
     """The first pass over one input, as plain data that can cross a process boundary
     (``--jobs``): what :meth:`Run.add_read` files. Plugins come from this process's own
     plugin manager."""
-    from .api import open_page
-
     return _filed(open_page(spec, encoding=encoding), key_pattern)
 
 
 def read_part(part: Part, *, cluster: str | None = None,
               key_pattern: str | None = None) -> FiledPage:
-    """:func:`read_page` for a part of a page (:mod:`arrow2bib.split`); a part after the
+    """:func:`read_page` for a part of a page (:mod:`arrow2bib.read._parts`); a part after the
     first needs the page's ``cluster`` name, which its first part's header gives."""
-    from .parser import PageReader
-
     reader = PageReader(part_lines(part, part.source), source=part.source)
     if part.start > 0:
         reader.cluster = cluster
@@ -311,8 +306,6 @@ def _filed(reader, key_pattern: str | None) -> FiledPage:
 
 def part_cluster(part: Part) -> str | None:
     """The cluster name in the header of a page's first part."""
-    from .parser import PageReader
-
     lines = part_lines(part, part.source)
     try:
         return PageReader(lines, source=part.source).cluster

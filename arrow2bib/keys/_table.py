@@ -13,11 +13,35 @@ from __future__ import annotations
 import sqlite3
 from typing import Collection, Iterator
 
-from .keys import canonical_digest, suffix
-from .model import Paper
-from .spool import scratch_error
+import hashlib
 
-__all__ = ["KeyTable", "order_digest"]
+from .._scratch import scratch_error
+from ..model import Paper
+from ..read.names import fold
+
+__all__ = ["KeyTable", "canonical_digest", "order_digest", "suffix"]
+
+
+def canonical_digest(paper: Paper) -> str:
+    """A digest of a paper's content, independent of page order and of the other papers."""
+    parts = [
+        fold(paper.title),
+        str(paper.year or ""),
+        fold(paper.venue),
+        "|".join(fold(a.literal) for a in paper.authors),
+        fold(paper.paper_type),
+    ]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def suffix(n: int) -> str:
+    """The ``n``-th collision suffix: 0 -> '', 1 -> 'a', 26 -> 'z', 27 -> 'aa' ..."""
+    letters = ""
+    while n > 0:
+        n -= 1
+        letters = chr(ord("a") + n % 26) + letters
+        n //= 26
+    return letters
 
 def order_digest(paper: Paper) -> int:
     """The paper's place within its group: 60 bits of :func:`~arrow2bib.keys.canonical_digest`

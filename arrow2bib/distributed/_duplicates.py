@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 import dask.bag as db
 
 from ..checks.duplicates import MAX_BLOCK, Match, Record, best_match, blocking_keys, record_for
-from .workers import Pos, _only, _Read
+from ._workers import Pos, _only, _Read
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -1,6 +1,6 @@
 """The HTML reader: a saved Arrow page becomes the same numbered lines as its text rendering.
 
-The grammar (:mod:`arrow2bib.parser`) reads a page as lines; :func:`html_lines` makes those
+The grammar (:mod:`arrow2bib.read.grammar`) reads a page as lines; :func:`html_lines` makes those
 lines out of any reasonable HTML rendering ("Save page as", a clean export, a fetched URL):
 
 - one line per block element's text; inline elements (``a``, ``span``, ``em``...) stay inline;
@@ -28,8 +28,8 @@ import re
 
 from lxml import etree
 
-from .errors import InputError
-from .readers import check_encoding, decode_bytes
+from ..errors import InputError
+from .sources import check_encoding, decode_bytes
 
 __all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
 

@@ -20,14 +20,14 @@ from typing import Sequence
 
 import bibtexparser
 
-from .checks.duplicates import DuplicateIndex, Record, record_for
-from .errors import InputError
-from .exporters.base import Document, Entry, Exporter, ExportOptions
-from .keys import _suffix
-from .model import Problem, Severity
-from .normalize import decode_latex, normalise_name, title_tokens
-from .output import write_documents
-from .venues import resolve
+from ..checks.duplicates import DuplicateIndex, Record, record_for
+from ..errors import InputError
+from ..exporters.base import Document, Entry, Exporter, ExportOptions
+from ..keys import suffix as _suffix
+from ..model import Problem, Severity
+from ..text.fold import decode_latex, normalise_name, title_tokens
+from .files import write_documents
+from ..venues import resolve
 
 __all__ = ["MergeOutcome", "merge_into"]
 

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .errors import InputError
-from .model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
+from ..errors import InputError
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from .names import fold, name_key, parse_name
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
@@ -156,7 +156,7 @@ def _read_line(raw: str) -> _Line:
 
 def starts_paper(raw: str) -> bool:
     """Whether the reader starts a new paper at this raw line: a venue line, not a bullet
-    (where :mod:`arrow2bib.split` cuts a page)."""
+    (where :mod:`arrow2bib.read._parts` cuts a page)."""
     return _read_line(raw)[3] is not None
 
 

@@ -13,7 +13,7 @@ for what BibTeX, biber and pdflatex really do:
 - Control characters are dropped (and reported); runs of whitespace become one space.
 - Adjacent characters that TeX would join (``--``, ``''``, `````` ``...) get ``{}`` between
   them, so the text comes back as written.
-- ``$...$`` spans (from :mod:`arrow2bib.markup`) pass through when they are plain LaTeX math:
+- ``$...$`` spans (from :mod:`arrow2bib.text.markup`) pass through when they are plain LaTeX math:
   balanced braces, no ``% # &``, only kernel math commands (:data:`MATH_COMMANDS`). Anything
   else is text. ``**bold**`` becomes ``\\textbf{...}``.
 """
@@ -26,7 +26,7 @@ import unicodedata
 from typing import Iterable, NamedTuple, Sequence
 
 from .markup import _spans_careful, spans
-from .model import Person
+from ..model import Person
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
            "render", "sketch_text", "tidy", "url_list", "verbatim_url"]

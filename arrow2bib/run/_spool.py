@@ -1,7 +1,7 @@
 """Temporary files that let a run stream: papers between its two passes, and its problems.
 
 A run reads every page once, files each paper here, and replays them in order once the
-citation keys are known (:mod:`arrow2bib.pipeline`), so that memory does not grow with the
+citation keys are known (:mod:`arrow2bib.run.pipeline`), so that memory does not grow with the
 page. Papers and problems are stored with :mod:`marshal` (plain tuples, the fastest form the
 standard library reads back; problems with :mod:`pickle`, as a plugin's details may hold
 anything) in anonymous temporary files that vanish when closed.
@@ -15,8 +15,8 @@ import pickle
 import tempfile
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from .errors import OutputError
-from .model import AuthorStatus, Paper, Person, Problem, Severity
+from .._scratch import scratch_error
+from ..model import AuthorStatus, Paper, Person, Problem, Severity
 
 __all__ = ["PaperSpool", "ProblemLog", "scratch_error"]
 
@@ -24,15 +24,6 @@ __all__ = ["PaperSpool", "ProblemLog", "scratch_error"]
 BATCH = 512
 _STATUS = {status.value: status for status in AuthorStatus}
 _SEVERITY = {severity.value: severity for severity in Severity}
-
-
-def scratch_error(exc: BaseException) -> OutputError:
-    """The error for temporary files that cannot be written (a full disk, a size limit)."""
-    reason = getattr(exc, "strerror", None) or str(exc)
-    return OutputError(
-        f"cannot write the output: the run's temporary files in {tempfile.gettempdir()} "
-        f"failed ({reason}); nothing was written. Free some space there, or set TMPDIR to a "
-        "directory with room.")
 
 
 def _person_tuple(person: Person) -> tuple:

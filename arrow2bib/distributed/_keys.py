@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import dask.bag as db
 
 from ..keys import canonical_digest, suffix
-from .workers import Pos, _Read
+from ._workers import Pos, _Read
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -18,7 +18,7 @@ import io
 import json
 from typing import Any, Iterable, Mapping, TextIO
 
-from .model import Problem, Severity
+from ..model import Problem, Severity
 
 __all__ = ["REPORT_SCHEMA", "counts", "exit_status", "problem_to_dict", "render_json", "render_text",
            "tally", "write_json"]

@@ -12,8 +12,9 @@ from typing import Iterator
 
 import pluggy
 
-from .errors import FormatError, PluginError
-from .exporters.base import Exporter
+from ..errors import FormatError, PluginError
+from ..plugins import plugin_distribution
+from .base import Exporter
 
 __all__ = ["FormatInfo", "Formats"]
 
@@ -31,8 +32,6 @@ class FormatInfo:
 
 
 def _plugin_label(pm: pluggy.PluginManager, plugin: object) -> str:
-    from .plugins import plugin_distribution
-
     name = pm.get_name(plugin) or repr(plugin)
     dist = plugin_distribution(pm, name)
     return f"{name} ({dist[0]} {dist[1]})" if dist else name

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .errors import InputError
+from ..errors import InputError
 from .repair import clean_inline
 
 __all__ = [

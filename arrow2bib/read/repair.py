@@ -12,7 +12,7 @@ What the site's abstracts carry, and what is done about it:
   :func:`repair_mojibake` gives ``Jürgen`` back, through ftfy, for the parser to report.
 
 Markdown bold and ``$math$`` are left as they are, for the exporters (see
-:mod:`arrow2bib.markup`). Lost hyphens (``selfattention``) cannot be told from real words and
+:mod:`arrow2bib.text.markup`). Lost hyphens (``selfattention``) cannot be told from real words and
 are left alone.
 """
 

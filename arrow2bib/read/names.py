@@ -18,7 +18,7 @@ import functools
 import re
 import unicodedata
 
-from .model import Person
+from ..model import Person
 
 __all__ = ["parse_name", "fold", "name_key"]
 

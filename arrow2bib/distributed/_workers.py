@@ -16,7 +16,7 @@ import pluggy
 from .. import hookspecs
 from ..api import parse_file
 from ..errors import Arrow2BibError, PluginError
-from ..formats import Formats
+from ..exporters.registry import Formats
 from ..keys import base_key
 from ..model import Page
 

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
-from .errors import OutputError
-from .exporters.base import Document, Entry, Exporter, ExportOptions
+from ..errors import OutputError
+from ..exporters.base import Document, Entry, Exporter, ExportOptions
 
 __all__ = ["document_path", "write_documents", "write_export", "write_stream",
            "writes_one_document"]

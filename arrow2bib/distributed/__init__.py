@@ -1,7 +1,7 @@
 """Converting many pages on a Dask cluster, with the single-process result, in shards.
 
     from distributed import Client
-    from arrow2bib.cluster import convert
+    from arrow2bib.distributed import convert
     result = convert(paths, "out/refs.bib", client=Client("tcp://scheduler:8786"))
 
 Every stage is a ``dask.bag`` step run by the workers; the client only collects what is
@@ -40,10 +40,10 @@ try:
     import dask.bag as db
     import distributed
 except ImportError as exc:  # pragma: no cover - the test runs this in a subprocess
-    raise ImportError(f"arrow2bib.cluster needs Dask and dask.distributed: {_INSTALL}. "
+    raise ImportError(f"arrow2bib.distributed needs Dask and dask.distributed: {_INSTALL}. "
                       f"({exc})") from exc
 if tuple(int(part) for part in dask.__version__.split(".")[:2]) < MIN_DASK:
-    raise ImportError(f"arrow2bib.cluster needs Dask {MIN_DASK[0]}.{MIN_DASK[1]} or later "
+    raise ImportError(f"arrow2bib.distributed needs Dask {MIN_DASK[0]}.{MIN_DASK[1]} or later "
                       f"(this is {dask.__version__}): {_INSTALL}.")
 
 import os
@@ -55,15 +55,16 @@ import pluggy
 
 from ..errors import OutputError
 from ..exporters.base import Document
-from ..formats import Formats
+from ..exporters.registry import Formats
 from ..model import Problem
-from ..output import write_documents
-from ..pipeline import export_options
-from ..report import render_json
-from .duplicates import _duplicates
-from .export import _export, _Extra, _summary, _write, report_path, shard_path
-from .keys import _assign
-from .workers import COPY_KINDS, _chunks, _describe, _failures, _Plan, _read
+from ..plugins import get_plugin_manager
+from ..write.files import write_documents
+from ..run.pipeline import export_options
+from ..write.report import render_json
+from ._duplicates import _duplicates
+from ._export import _export, _Extra, _summary, _write, report_path, shard_path
+from ._keys import _assign
+from ._workers import COPY_KINDS, _chunks, _describe, _failures, _Plan, _read
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -104,7 +105,7 @@ def convert(
     Writes the shards ``refs-00000.bib``, ``refs-00001.bib``... (for ``output="refs.bib"``;
     see :func:`shard_path`), the entries in input order across the shards, and one report
     ``refs.report.json`` in the JSON of ``arrow2bib check --format json``. The entries, keys,
-    problems and counts are those of :func:`arrow2bib.pipeline.process` on the same inputs.
+    problems and counts are those of :func:`arrow2bib.run.pipeline.process` on the same inputs.
 
     ``client``: a :class:`distributed.Client` (default: the current one). ``partitions``: how
     many runs of inputs (and shards) to make, at most one per input (default: the cluster's
@@ -125,8 +126,6 @@ def convert(
     if "-" in specs:
         raise ValueError("The workers cannot read standard input ('-'); give files or URLs.")
     if pm is None:
-        from ..plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     formats = Formats(pm)
     exporter = formats.get(to) if to else formats.for_path(os.fspath(output))

@@ -25,7 +25,7 @@ import zlib
 from dataclasses import dataclass
 from importlib import metadata
 
-from .errors import FetchError
+from ..errors import FetchError
 
 __all__ = ["ALLOWED_SCHEMES", "USER_AGENT", "Fetched", "fetch"]
 

@@ -23,10 +23,13 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pluggy
 
-from .errors import ExportError
-from .hookspecs import hookimpl
-from .model import Paper
-from .normalize import SPECIAL_LETTERS
+from ..errors import ExportError
+from ..exporters.base import Entry
+from ..hookspecs import hookimpl
+from ..model import Paper
+from ..text.fold import SPECIAL_LETTERS
+from ..text.markup import plain
+from ._table import KeyTable, canonical_digest, order_digest, suffix
 
 __all__ = ["DEFAULT_PATTERN", "assign_keys", "base_key", "canonical_digest", "fold_ascii",
            "is_legal_key", "render_pattern", "suffix"]
@@ -85,8 +88,6 @@ _WORD_BREAK = re.compile(r"[\s\-–—:;,.!?()\[\]{}/\"'`]+")
 
 
 def _words(title: str) -> Iterator[str]:
-    from .markup import plain
-
     for word in _WORD_BREAK.split(plain(title, math="strip")):
         if word := fold_ascii(word).lower():
             yield word
@@ -177,33 +178,6 @@ def citation_key(paper: Paper, pattern: str | None) -> str | None:
     return render_pattern(pattern or DEFAULT_PATTERN, paper)
 
 
-def canonical_digest(paper: Paper) -> str:
-    """A digest of a paper's content, independent of page order and of the other papers."""
-    from .names import fold
-
-    parts = [
-        fold(paper.title),
-        str(paper.year or ""),
-        fold(paper.venue),
-        "|".join(fold(a.literal) for a in paper.authors),
-        fold(paper.paper_type),
-    ]
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def suffix(n: int) -> str:
-    """The ``n``-th collision suffix: 0 -> '', 1 -> 'a', 26 -> 'z', 27 -> 'aa' ..."""
-    letters = ""
-    while n > 0:
-        n -= 1
-        letters = chr(ord("a") + n % 26) + letters
-        n //= 26
-    return letters
-
-
-_suffix = suffix  # the name earlier versions used
-
-
 def base_key(paper: Paper, pm: pluggy.PluginManager, pattern: str | None = None) -> str:
     """The key the ``citation_key`` hook chooses for ``paper`` alone, checked to be legal."""
     key = pm.hook.citation_key(paper=paper, pattern=pattern)
@@ -220,8 +194,6 @@ def assign_keys(
     papers: Sequence[Paper], pm: pluggy.PluginManager, pattern: str | None = None
 ) -> list[str]:
     """Return one unique, legal, stable key per paper, in the papers' order."""
-    from .keytable import KeyTable, order_digest
-
     table = KeyTable()
     try:
         keys = []
@@ -237,7 +209,5 @@ def assign_keys(
 
 def entries_for(papers: Iterable[Paper], pm: pluggy.PluginManager, pattern: str | None = None):
     """Pair each paper with its key, as :class:`~arrow2bib.exporters.base.Entry` objects."""
-    from .exporters.base import Entry
-
     papers = list(papers)
     return [Entry(key=k, paper=p) for k, p in zip(assign_keys(papers, pm, pattern), papers)]

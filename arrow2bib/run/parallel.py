@@ -1,8 +1,8 @@
 """``--jobs N``: a run whose work is spread over N processes, with the same output and the
 same report, in the same order, as the serial run.
 
-First pass: the worker processes read the pages (:func:`~arrow2bib.pipeline.read_page`), a
-large text page in parts cut at venue lines (:mod:`arrow2bib.split`); the main process files
+First pass: the worker processes read the pages (:func:`~arrow2bib.run.pipeline.read_page`), a
+large text page in parts cut at venue lines (:mod:`arrow2bib.read._parts`); the main process files
 the papers and base keys as they arrive, in input order. Second pass, :data:`SLICE` papers
 at a time: the main process replays the papers with their final keys and runs the checks
 that need the whole run (the duplicate check, the page counts, and any check that does not
@@ -23,9 +23,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import Callable, Iterator, NamedTuple, Sequence, TextIO
 
-from .checks import CheckContext, CheckRun
-from .exporters.base import Entry, ExportOptions
-from .model import Page, Problem
+from ..checks import CheckContext, CheckRun
+from ..exporters.base import Entry, ExportOptions
+from ..exporters.registry import Formats
+from ..model import Page, Problem
 from .pipeline import (
     FiledPage,
     Run,
@@ -35,8 +36,8 @@ from .pipeline import (
     read_part,
     worker_plugin_manager,
 )
-from .split import page_parts
-from .spool import paper_from_tuple
+from ..read._parts import page_parts
+from ._spool import paper_from_tuple
 
 __all__ = ["ParallelRun"]
 
@@ -52,8 +53,6 @@ def _slice_work(payload: tuple[Page, list[tuple[str, tuple]]], *, fmt: str | Non
                 extra: dict[str, str], skip: tuple[str, ...], export: bool) -> SliceResult:
     """A worker's share of the second pass: the paper-scope checks and the formatting of
     some papers of one page."""
-    from .formats import Formats
-
     pm = worker_plugin_manager()
     exporter = Formats(pm).get(fmt) if fmt else None
     page, rows = payload
@@ -75,7 +74,7 @@ def _slice_work(payload: tuple[Page, list[tuple[str, tuple]]], *, fmt: str | Non
 
 
 class ParallelRun:
-    """Drive a :class:`~arrow2bib.pipeline.Run` with ``jobs`` worker processes."""
+    """Drive a :class:`~arrow2bib.run.pipeline.Run` with ``jobs`` worker processes."""
 
     def __init__(self, run: Run, jobs: int) -> None:
         self.run, self.jobs = run, jobs

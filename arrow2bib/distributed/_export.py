@@ -15,9 +15,9 @@ from ..checks.builtin import duplicate_problem
 from ..checks.duplicates import Match
 from ..exporters.base import Document, Entry, Exporter
 from ..model import Page, Problem, Severity
-from ..output import write_documents
-from ..pipeline import export_options
-from .workers import Pos, _manager, _only, _Plan, _Read
+from ..write.files import write_documents
+from ..run.pipeline import export_options
+from ._workers import Pos, _manager, _only, _Plan, _Read
 
 
 def shard_path(output: str | os.PathLike[str], extension: str, number: int) -> Path:
@@ -98,7 +98,7 @@ def _export(items: Iterable[_Read], extra_part: Iterable[_Extra], plan: _Plan) -
             if into is None:
                 entries.append(Entry(key=key, paper=paper))
                 continue
-            # the same problem as the single-process run's (arrow2bib.pipeline.process)
+            # the same problem as the single-process run's (arrow2bib.run.pipeline.process)
             problems.append(Problem(
                 code="dedupe", severity=Severity.INFO,
                 message=f"Not exported on its own: skipped as a copy of {into} "

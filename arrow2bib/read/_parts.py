@@ -19,9 +19,9 @@ import string
 from dataclasses import dataclass
 from typing import BinaryIO, Generator, cast
 
-from .errors import InputError
-from .parser import starts_paper
-from .readers import is_url, sniff_file, text_lines
+from ..errors import InputError
+from .grammar import starts_paper
+from .sources import is_url, sniff_file, text_lines
 
 __all__ = ["Part", "page_parts", "part_lines", "starts_paper"]
 
