@@ -225,13 +225,6 @@ class BibLaTeXExporter(Exporter):
                    if n in allowed and _field_present(n, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    @staticmethod
-    def _sketch_requirements(paper: Paper) -> Requirements:
-        """:meth:`requirements` from a sketch of every field: the reference it must match."""
-        entry_type, fields = biblatex_fields(Entry(key="check", paper=paper), sketch=True)
-        present = [n for n, v in fields.items() if v.text and n in ALLOWED_FIELDS[entry_type]]
-        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
-
     def framing(self, options: ExportOptions) -> Framing:
         """One entry per paper, separated by blank lines."""
         return Framing(separator="\n")

@@ -241,13 +241,6 @@ class BibTeXExporter(Exporter):
                    if field_present(name, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    @staticmethod
-    def _sketch_requirements(paper: Paper) -> Requirements:
-        """:meth:`requirements` from a sketch of every field: the reference it must match."""
-        entry_type, fields = bibtex_fields(paper, ascii=False, sketch=True)
-        present = [name for name, value in fields.items() if value.text]
-        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
-
     def framing(self, options: ExportOptions) -> Framing:
         """One entry per paper, separated by blank lines."""
         return Framing(separator="\n")

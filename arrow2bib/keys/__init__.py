@@ -15,7 +15,6 @@ So shuffling the page, or adding papers that do not collide, never moves a key.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import string
 import unicodedata

@@ -60,17 +60,12 @@ _CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
 _SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
 
 
-def _normalise_reference(text: str) -> str:
-    """What :func:`_normalise` gives, the plain way: the reference for its tests."""
-    return clean_inline(text.translate(_SPACES))
-
-
 def _normalise(text: str) -> str:
     """``text`` with its spaces collapsed and trimmed, byte-order marks dropped."""
     if "\ufeff" in text:  # dropping a mark may join two runs of spaces: before collapsing
         text = text.replace("\ufeff", "")
     # The other characters of _SPACES are spaces clean_inline collapses anyway, so this is
-    # clean_inline(text.translate(_SPACES)) (the reference, in the tests) without the
+    # clean_inline(text.translate(_SPACES)) (the plain version, in tests/oracles.py) without the
     # translate, which costs a dictionary look-up a character.
     return clean_inline(text)
 

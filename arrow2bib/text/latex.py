@@ -25,7 +25,7 @@ import re
 import unicodedata
 from typing import Iterable, NamedTuple, Sequence
 
-from .markup import _spans_careful, spans
+from .markup import spans
 from ..model import Person
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
@@ -334,19 +334,9 @@ def needs_protection(word: str) -> bool:
     return False
 
 
-def _words(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> list[str]:
-    """Units of plain text, with the words that need it braced (per word, never the whole).
-    The reference for :func:`_text`."""
-    if not protect:
-        return _units(text, ascii, changed)
-    units: list[str] = []
-    for token in re.split(r"( )", text):
-        units += _word(token, ascii, changed)
-    return units
-
-
 def _text(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
-    """``_join(_words(text, ...))``, fast: each title word is converted once per run
+    """Plain text as LaTeX, with the words that need it braced (per word, never the whole)
+    when ``protect``: each title word is converted once per run
     (:func:`_title_word`) and the words joined with spaces (no ligature holds a space, so
     :func:`_join` adds nothing there); text that is not a title goes to :func:`_latex`."""
     if not protect:
@@ -413,7 +403,7 @@ def render(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
 
 
 def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
-    """Cleaned ``text`` with its markup as LaTeX (the fast path of :func:`_markup_careful`)."""
+    """Cleaned ``text`` with its markup as LaTeX."""
     if "$" not in text and "**" not in text:  # nothing the splitter could find
         return _text(text, ascii, protect, changed)
     pieces: list[str] = []
@@ -427,28 +417,6 @@ def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]
         else:
             pieces.append(_text(span.text, ascii, protect, changed))
     return _join(pieces)
-
-
-def _render_careful(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
-    """:func:`render` unit by unit, with no cache: the reference its fast paths must match."""
-    changed: list[tuple[str, str]] = []
-    cleaned = _clean_careful(text, changed, ascii)
-    return Latex(_markup_careful(cleaned, ascii, protect, changed), tuple(changed))
-
-
-def _markup_careful(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]
-                    ) -> str:
-    units: list[str] = []
-    for span in _spans_careful(text):
-        if span.kind == "math" and _math_ok.__wrapped__(span.text):
-            units.append(f"{{${span.text}$}}" if protect else f"${span.text}$")
-        elif span.kind == "math":
-            units += _words(f"${span.text}$", ascii, protect, changed)
-        elif span.kind == "bold":
-            units.append(r"\textbf" + brace(_markup_careful(span.text, ascii, False, changed)))
-        else:
-            units += _words(span.text, ascii, protect, changed)
-    return _join(units)
 
 
 _AND = re.compile(r"(?:^| )and(?: |$)", re.IGNORECASE)
