@@ -8,7 +8,8 @@ changing what the tool writes.
 
 Each case runs the command line in this process (``arrow2bib convert ... -o DIR/out.EXT``)
 and hashes every file it wrote (names and bytes, in name order) and, for ``check``, the
-report. The pages: ``examples/xiuqiang-he.txt`` and the page of
+report, each run in the page's directory with the page named by its file name (the json and
+csljson formats write it). The pages: ``examples/xiuqiang-he.txt`` and the page of
 ``python -m benchmarks.generate 10000`` (seed 0). The installed hayagriva plugin's format is
 included when the plugin is installed.
 """
@@ -24,6 +25,7 @@ import pathlib
 import sys
 import tempfile
 import warnings
+from typing import Callable
 
 from benchmarks.generate import write as write_page
 
@@ -73,26 +75,33 @@ def _digest_files(directory: pathlib.Path) -> str:
 
 
 def run_case(page: pathlib.Path, name: str, args: tuple[str, ...]) -> str:
-    """The digest of one case's output."""
+    """The digest of one case's output. The page is named by its file name alone (the run
+    happens in its directory), since some formats write the page's name."""
     from arrow2bib.cli import main
 
+    here = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out, err = io.StringIO(), io.StringIO()
-        if name == "check-json":
-            code = main(["check", str(page), "--format", "json"], out=out, err=err)
-            text = out.getvalue()
-            # the report names the page by its path, which differs between checkouts
-            text = text.replace(json.dumps(str(page))[1:-1], "PAGE")
-            return hashlib.sha256(f"{code}\n{text}".encode()).hexdigest()
-        fmt = args[args.index("--to") + 1]
-        target = pathlib.Path(tmp) / "out" / "out"
-        target.parent.mkdir()
-        code = main(["convert", str(page), *args, "-q", "-o", f"{target}.{fmt}"],
-                    out=out, err=err)
-        if code not in (0, 1):
-            raise RuntimeError(f"{name}: exit {code}: {err.getvalue()}")
-        return _digest_files(target.parent)
+        os.chdir(page.parent)
+        try:
+            return _run(main, page.name, name, args, pathlib.Path(tmp), out, err)
+        finally:
+            os.chdir(here)
+
+
+def _run(main: Callable[..., int], page: str, name: str, args: tuple[str, ...],
+         tmp: pathlib.Path, out: io.StringIO, err: io.StringIO) -> str:
+    if name == "check-json":
+        code = main(["check", page, "--format", "json"], out=out, err=err)
+        return hashlib.sha256(f"{code}\n{out.getvalue()}".encode()).hexdigest()
+    fmt = args[args.index("--to") + 1]
+    target = tmp / "out" / "out"
+    target.parent.mkdir()
+    code = main(["convert", page, *args, "-q", "-o", f"{target}.{fmt}"], out=out, err=err)
+    if code not in (0, 1):
+        raise RuntimeError(f"{name}: exit {code}: {err.getvalue()}")
+    return _digest_files(target.parent)
 
 
 def digests(which: str, *, slow: bool = False) -> dict[str, str]:
