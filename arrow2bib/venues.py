@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
 from .errors import Arrow2BibError
+from .text.fold import fold_ascii
 
 __all__ = ["Venue", "VenueTable", "VenueTableError", "load_table", "normalise", "resolve"]
 
@@ -76,8 +76,7 @@ class Venue:
 
 def normalise(name: str) -> str:
     """``name`` folded for lookup: no case, accents, punctuation or spaces; ``&`` is ``and``."""
-    text = unicodedata.normalize("NFKD", name.replace("&", " and "))
-    return "".join(ch for ch in text.casefold() if ch.isalnum() and ch.isascii())
+    return fold_ascii(name.replace("&", " and ")).lower()
 
 
 def _ordinal(n: int, words: bool) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import re
 import string
-import unicodedata
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pluggy
@@ -26,7 +25,7 @@ from ..errors import ExportError
 from ..exporters.base import Entry
 from ..hookspecs import hookimpl
 from ..model import Paper
-from ..text.fold import SPECIAL_LETTERS
+from ..text.fold import fold_ascii
 from ..text.markup import plain
 from ._table import KeyTable, canonical_digest, order_digest, suffix
 
@@ -53,29 +52,6 @@ STOP_WORDS = frozenset(
 _LEGAL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_:./+]*$")
 _FIELD = re.compile(r"\{(\w+)\}")
 _LEGAL_LITERAL = re.compile(r"^[A-Za-z0-9\-_:./+]*$")
-
-
-def fold_ascii(text: str) -> str:
-    """Fold ``text`` to ASCII letters and digits: ``Müller`` -> ``Muller``, ``Łukasz`` ->
-    ``Lukasz``. Characters with no ASCII form are dropped. The same input always gives the
-    same output (never ``ue`` here and ``u`` there)."""
-    if text.isascii():
-        return _NOT_ALNUM.sub("", text)
-    return _fold_ascii(text)
-
-
-_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
-
-
-@functools.lru_cache(maxsize=16384)  # names and title words repeat across papers
-def _fold_ascii(text: str) -> str:
-    out = []
-    for char in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(char):
-            continue
-        char = SPECIAL_LETTERS.get(char, char)
-        out.append("".join(c for c in char if c.isascii() and c.isalnum()))
-    return "".join(out)
 
 
 def is_legal_key(key: str) -> bool:

@@ -17,7 +17,7 @@ import hashlib
 
 from .._scratch import scratch_error
 from ..model import Paper
-from ..read.names import fold
+from ..text.fold import digest_fold
 
 __all__ = ["KeyTable", "canonical_digest", "order_digest", "suffix"]
 
@@ -25,11 +25,11 @@ __all__ = ["KeyTable", "canonical_digest", "order_digest", "suffix"]
 def canonical_digest(paper: Paper) -> str:
     """A digest of a paper's content, independent of page order and of the other papers."""
     parts = [
-        fold(paper.title),
+        digest_fold(paper.title),
         str(paper.year or ""),
-        fold(paper.venue),
-        "|".join(fold(a.literal) for a in paper.authors),
-        fold(paper.paper_type),
+        digest_fold(paper.venue),
+        "|".join(digest_fold(a.literal) for a in paper.authors),
+        digest_fold(paper.paper_type),
     ]
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from ..model import Person
+from ..text.fold import fold
 
 __all__ = ["parse_name", "fold", "name_key"]
 
@@ -36,16 +36,6 @@ SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"])
 _NICKNAME = re.compile(r"""\s*(?:\(([^()]*)\)|"([^"]*)"|“([^”]*)”|'([^']+)')\s*""")
 _SPACE = re.compile(r"\s+")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=1 << 14)  # names repeat; titles pass once
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text``, for comparing names and titles."""
-    if text.isascii():  # nothing to decompose; casefold is lower for ASCII
-        return _SPACE.sub(" ", text.lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACE.sub(" ", stripped.casefold()).strip()
 
 
 def name_key(person: Person) -> str:

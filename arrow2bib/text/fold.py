@@ -1,4 +1,15 @@
-"""Normal forms for comparing titles and names across sources.
+"""The one ASCII fold and the normal forms built on it, for every stage that compares text.
+
+- :func:`fold`: case- and accent-insensitive text, spaces collapsed (``Łukasz  Müller`` ->
+  ``lukasz muller``), for comparing names (:func:`digest_fold` is its frozen 0.1 form, without
+  the special letters, for the content digest that orders colliding citation keys);
+- :func:`fold_ascii`: only the ASCII letters and digits of the same fold, case kept
+  (``Łukasz`` -> ``Lukasz``), for citation keys and venue look-ups;
+- :func:`title_tokens`, :func:`normalise_title`, :func:`normalise_name`: the words of a title
+  or a name with LaTeX and markup decoded, for finding duplicates.
+
+Letters that do not decompose (``ł``, ``ø``, ``æ``, ``ß``...) fold to their customary base
+letters in all of them (:data:`SPECIAL_LETTERS`).
 
 A title typed on the site, the same title in a user's hand-edited ``.bib`` file
 (``{D}eep{FM}: {\\"U}ber ...``) and the same title with Markdown bold or different
@@ -12,7 +23,8 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["decode_latex", "normalise_title", "normalise_name", "title_tokens"]
+__all__ = ["SPECIAL_LETTERS", "decode_latex", "digest_fold", "fold", "fold_ascii", "normalise_name",
+           "normalise_title", "title_tokens"]
 
 #: LaTeX accent commands and the combining marks they stand for.
 _ACCENTS = {
@@ -59,16 +71,46 @@ SPECIAL_LETTERS = {
 _SPECIAL = str.maketrans(SPECIAL_LETTERS)
 
 
-def _fold(text: str) -> str:
+_SPACE = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _strip_marks(text: str) -> str:
+    """``text`` decomposed, without combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1 << 14)  # names and title words repeat from paper to paper
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text``, spaces collapsed, for comparisons."""
     if text.isascii():  # nothing to decompose; casefold is lower for ASCII
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        return _SPACE.sub(" ", text.lower()).strip()
+    return _SPACE.sub(" ", _strip_marks(text.translate(_SPECIAL)).casefold()).strip()
 
 
-@functools.lru_cache(maxsize=65536)  # title words repeat from paper to paper
-def _fold_word(word: str) -> str:
-    return _fold(word)
+@functools.lru_cache(maxsize=1 << 14)
+def digest_fold(text: str) -> str:
+    """:func:`fold` without :data:`SPECIAL_LETTERS` (``ł`` stays ``ł``): the form the content
+    digest that orders colliding citation keys was defined on. It is frozen, since changing
+    it would move users' keys (``he2020a`` becoming ``he2020b``) between versions."""
+    if text.isascii():
+        return _SPACE.sub(" ", text.lower()).strip()
+    return _SPACE.sub(" ", _strip_marks(text).casefold()).strip()
+
+
+def fold_ascii(text: str) -> str:
+    """Fold ``text`` to ASCII letters and digits: ``Müller`` -> ``Muller``, ``Łukasz`` ->
+    ``Lukasz``. Characters with no ASCII form are dropped. The same input always gives the
+    same output (never ``ue`` here and ``u`` there)."""
+    if text.isascii():
+        return _NOT_ALNUM.sub("", text)
+    return _fold_ascii(text)
+
+
+@functools.lru_cache(maxsize=16384)  # names and title words repeat across papers
+def _fold_ascii(text: str) -> str:
+    return _NOT_ALNUM.sub("", _strip_marks(text.translate(_SPECIAL)))
 
 
 def title_tokens(text: str) -> list[str]:
@@ -79,7 +121,7 @@ def title_tokens(text: str) -> list[str]:
     else:
         # word by word (cached): folding maps each character on its own, with its marks,
         # so folding the words apart and joining them gives the same text
-        folded = " ".join([_fold_word(word) for word in text.split(" ")])
+        folded = " ".join([fold(word) for word in text.split(" ")])
     return [t for t in _NON_WORD.split(folded) if t]
 
 
