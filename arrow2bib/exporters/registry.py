@@ -8,12 +8,12 @@ exporter sets ``replace = True``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pluggy
 
 from ..errors import FormatError, PluginError
-from ..plugins import plugin_distribution
+from ..plugins import call_register_hook, plugin_distribution
 from .base import Exporter
 
 __all__ = ["FormatInfo", "Formats"]
@@ -42,13 +42,12 @@ class Formats:
 
     def __init__(self, pm: pluggy.PluginManager):
         self._by_name: dict[str, FormatInfo] = {}
-        for impl in pm.hook.register_exporters.get_hookimpls():
-            label = _plugin_label(pm, impl.plugin)
 
-            def register(exporter: Exporter, _label: str = label) -> None:
-                self._add(exporter, _label)
+        def register_for(plugin: object) -> Callable[[Exporter], None]:
+            label = _plugin_label(pm, plugin)
+            return lambda exporter: self._add(exporter, label)
 
-            impl.function(register=register)
+        call_register_hook(pm, "register_exporters", register_for)
 
     def _add(self, exporter: Exporter, plugin: str) -> None:
         if not isinstance(exporter, Exporter):
