@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from . import _deprecated
 from .api import check, export, export_documents, formats, open_page, parse, parse_file, write
 from .errors import (
@@ -22,9 +24,9 @@ from .exporters.base import Document, Entry, Exporter, ExportOptions
 from .hookspecs import hookimpl
 from .model import AuthorStatus, Page, Paper, Person, Problem, Severity
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-_deprecated.install()
+_deprecated.install(sys.modules[__name__])
 
 __all__ = [
     "Arrow2BibError",

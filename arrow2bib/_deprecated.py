@@ -80,7 +80,23 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
                                               is_package=is_package)
 
 
-def install() -> None:
-    """Put the finder of the old paths on :data:`sys.meta_path` (once)."""
+class _Package(types.ModuleType):
+    """The ``arrow2bib`` package, which keeps its public names when an old module path of the
+    same name is imported: the import system sets the module it loaded as an attribute of
+    its package, and ``arrow2bib.formats`` (the function) must not become the module of the
+    old ``import arrow2bib.formats``."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        current = self.__dict__.get(name)
+        if (isinstance(value, types.ModuleType) and f"{self.__name__}.{name}" in MOVED
+                and current is not None and not isinstance(current, types.ModuleType)):
+            return
+        super().__setattr__(name, value)
+
+
+def install(package: types.ModuleType) -> None:
+    """Put the finder of the old paths on :data:`sys.meta_path` (once), and keep
+    ``package``'s public names from being replaced by the old modules of the same name."""
     if not any(isinstance(finder, _AliasFinder) for finder in sys.meta_path):
         sys.meta_path.append(_AliasFinder())
+    package.__class__ = _Package

@@ -127,7 +127,10 @@ def _within(layer: Mapping[str, Any], year: int | None) -> bool:
     return year is None or layer.get("from", year) <= year <= layer.get("until", year)
 
 
-def _merge(fields: dict[str, Any], layer: Mapping[str, Any], year: int | None) -> dict[str, Any]:
+def _overlay(fields: dict[str, Any], layer: Mapping[str, Any], year: int | None
+             ) -> dict[str, Any]:
+    """``fields`` with a layer's fields (an entry's or a variant's, then its eras for
+    ``year``) laid over them."""
     fields.update((k, v) for k, v in layer.items() if k in FIELDS)
     for era in layer.get("eras", ()):
         if _in_range(era, year):
@@ -172,7 +175,7 @@ class VenueTable:
         entry = self.entries[entry_id]
         if not _within(entry, year):
             return None  # the series did not exist (under this name) that year
-        fields = _merge({}, entry, year)
+        fields = _overlay({}, entry, year)
         base = _build(fields, year, {})
         variant = entry.get("variants", {}).get(kind)
         if variant is None and kind in BASE_KINDS[fields["kind"]] | set(entry.get("kinds", ())):
@@ -186,7 +189,7 @@ class VenueTable:
         if not _within(variant, year):
             return None
         context = {"short": base.short, "event": base.event, "container": base.container}
-        return _build(_merge(fields, variant, year), year, context)
+        return _build(_overlay(fields, variant, year), year, context)
 
 
 def _names(entry: Mapping[str, Any]) -> set[str]:

@@ -20,8 +20,9 @@ def test_spool_replays_every_paper_in_order_across_batches(sample_page):
     spool = PaperSpool()
     papers = list(sample_page.papers) * (2 * BATCH // len(sample_page.papers) + 1)
     for number, paper in enumerate(papers):
-        spool.add(paper, f"key{number}")
-    assert list(spool.papers()) == [(f"key{n}", p) for n, p in enumerate(papers)]
+        spool.append((f"key{number}", paper_tuple(paper)))
+    assert [(key, paper_from_tuple(fields)) for key, fields in spool.replay()] == \
+        [(f"key{n}", p) for n, p in enumerate(papers)]
     spool.close()
 
 

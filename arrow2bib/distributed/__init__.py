@@ -1,4 +1,4 @@
-"""Converting many pages on a Dask cluster, with the single-process result, in shards.
+"""Converting many pages on Dask workers (dask.distributed), with the single-process result, in shards.
 
     from distributed import Client
     from arrow2bib.distributed import convert
@@ -24,8 +24,8 @@ small (errors, colliding key groups, duplicate matches, the problems) and writes
 Plugins: the workers rebuild the client's plugin manager (modules by name, other plugin
 objects by value), so a plugin package must be installed on every worker too.
 
-The stages live in :mod:`.workers` (plugin manager and reading), :mod:`.keys`,
-:mod:`.duplicates` and :mod:`.export`; this module checks for Dask and runs them.
+The stages live in :mod:`._workers` (plugin manager and reading), :mod:`._keys`,
+:mod:`._duplicates` and :mod:`._export`; this module checks for Dask and runs them.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def convert(
     encoding: str | None = None,
     pm: pluggy.PluginManager | None = None,
 ) -> ClusterResult:
-    """Convert the pages ``inputs`` (paths or URLs the workers can read) on a Dask cluster.
+    """Convert the pages ``inputs`` (paths or URLs the workers can read) on Dask workers.
 
     Writes the shards ``refs-00000.bib``, ``refs-00001.bib``... (for ``output="refs.bib"``;
     see :func:`shard_path`), the entries in input order across the shards, and one report
@@ -108,7 +108,7 @@ def convert(
     problems and counts are those of :func:`arrow2bib.run.pipeline.process` on the same inputs.
 
     ``client``: a :class:`distributed.Client` (default: the current one). ``partitions``: how
-    many runs of inputs (and shards) to make, at most one per input (default: the cluster's
+    many runs of inputs (and shards) to make, at most one per input (default: the Dask client's
     worker threads). ``to``: the format (default: from ``output``'s extension). ``pm``: the
     plugin manager to mirror on the workers (default: built-in and installed plugins).
 
@@ -117,7 +117,7 @@ def convert(
     :class:`~arrow2bib.errors.ExportError`; nothing is written then.
     """
     if dedupe not in ("keep", "first"):
-        raise ValueError(f"dedupe must be 'keep' or 'first' on a cluster, not {dedupe!r}"
+        raise ValueError(f"dedupe must be 'keep' or 'first' with Dask, not {dedupe!r}"
                          + ("; merge the copies in a single-process run (arrow2bib convert "
                             "--dedupe merge)." if dedupe == "merge" else "."))
     specs = [os.fspath(spec) for spec in inputs]

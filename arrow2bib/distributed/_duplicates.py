@@ -1,4 +1,4 @@
-"""Stage 3 on the cluster: duplicates found through shuffles on titles and blocking keys."""
+"""Stage 3 on the Dask workers: duplicates found through shuffles on titles and blocking keys."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stage 4 on the cluster: checks in the single-process order, export, shard files."""
+"""Stage 4 on the Dask workers: checks in the single-process order, export, shard files."""
 
 from __future__ import annotations
 

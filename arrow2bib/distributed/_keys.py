@@ -1,4 +1,4 @@
-"""Stage 2 on the cluster: citation keys made unique through a shuffle on the base key."""
+"""Stage 2 on the Dask workers: citation keys made unique through a shuffle on the base key."""
 
 from __future__ import annotations
 

@@ -106,11 +106,6 @@ def _families(paper: Paper) -> list[str]:
     return [f for f in (_family(paper, i) for i in range(len(paper.authors))) if f]
 
 
-def pattern_fields(paper: Paper) -> Mapping[str, str]:
-    """The fields a ``--key-pattern`` may use, for one paper."""
-    return {name: compute(paper) for name, compute in PATTERN_FIELDS.items()}
-
-
 @functools.lru_cache(maxsize=64)
 def _compile(pattern: str) -> tuple[str, ...]:
     """The field names of ``pattern``, once it is known to be a valid pattern."""

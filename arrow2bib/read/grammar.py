@@ -104,8 +104,8 @@ _TYPE_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz()-")
 def _may_be_venue_line(text: str) -> bool:
     """False when :data:`_VENUE_LINE` cannot match ``text``; a cheap test before it.
 
-    The expression reads from the right by backtracking over the whole line, some 15 ns a
-    character: every title and abstract line would pay for it. A venue line ends in a letter
+    The expression reads from the right by backtracking over the whole line, so its cost
+    grows with the line: every title and abstract line would pay for it. A venue line ends in a letter
     of its paper type (``$`` also matches before one final newline), and its year is a word
     among the last six, before the one to five words of the type.
     """

@@ -56,7 +56,7 @@ _CONTINUATION = "".join(sorted(
     {bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)} - {""}
 ))
 #: The search is written to start with one character set (``Ã`` is among the lead
-#: characters), which the regular expression engine scans for faster than for the plain
+#: characters), which the regular expression engine can jump to, unlike the plain
 #: alternation ``lead continuation|Ã space`` (kept in tests/oracles.py).
 _MOJIBAKE_HINT = re.compile(
     f"[\u00c2-\u00f4](?:[\u0080-\u00bf{re.escape(_CONTINUATION)}]|(?<=Ã) )"
@@ -82,8 +82,8 @@ def repair_mojibake(text: str) -> str | None:
 def clean_inline(text: str) -> str:
     """Collapse runs of spaces (including no-break and other Unicode spaces) and trim."""
     # Most lines have single plain spaces only, which the substitution would replace one by
-    # one with themselves (25 us for an abstract); `in` tests cost well under a microsecond
-    # (and next to nothing for a character wider than any in the text).
+    # one with themselves; the `in` tests are far cheaper than that (and cost next to nothing
+    # for a character wider than any in the text).
     if (
         "  " in text
         or "\t" in text
@@ -142,7 +142,8 @@ def _url_body(text: str, pos: int) -> tuple[str, int] | None:
 def _first_url_start(text: str) -> int | None:
     """Where the search for URL starts may begin (``None``: there is none), found cheaply.
 
-    _URL_START tries its case-insensitive scheme at every character (20 us for an abstract).
+    _URL_START tries its case-insensitive scheme at every character, which is slow on
+    every abstract.
     Its ``:`` is one of _URL_HINT's, whose search skips to each ``:``; the first URL start is
     at most a scheme (5 letters) and a run of spaces before the first hint, as nothing but
     letters and spaces lies between a scheme's start and its ``:``.
@@ -184,8 +185,8 @@ def _fix_abbreviations(text: str) -> str:
     """``i. e. ,`` -> ``i.e.,`` throughout ``text``: ``_ABBREVIATION.sub(_fix_abbreviation,
     text)``, trying only where a match can start.
 
-    _ABBREVIATION, like _URL_START, tries a case-insensitive letter at every character (20 us
-    for an abstract). Its first full stop starts an _ABBREVIATION_HINT, which is found fast,
+    _ABBREVIATION, like _URL_START, tries a case-insensitive letter at every character, which
+    is slow on every abstract. Its first full stop starts an _ABBREVIATION_HINT, which is found fast,
     and a match starts one or two characters before it: trying those places in order, from
     the end of the last match, finds the matches the substitution would.
     """

@@ -53,7 +53,8 @@ _PAPER_FIELDS = ("title", "authors", "authors_status", "venue", "venue_kind", "y
 def paper_from_tuple(fields: tuple) -> Paper:
     """The :class:`~arrow2bib.model.Paper` that :func:`paper_tuple` made ``fields`` of."""
     # the values come from a Paper, so its (frozen, validating-nothing) __init__ is skipped:
-    # filling __dict__ directly is several times faster, paper after paper
+    # filling __dict__ directly skips the per-field setattr of a frozen dataclass, which
+    # every paper of the second pass would pay
     paper = object.__new__(Paper)
     values = list(fields)
     values[1] = tuple(_person(a) for a in fields[1])
@@ -114,17 +115,8 @@ class _Batches:
 
 
 class PaperSpool(_Batches):
-    """Papers filed during the first pass, each with a label (its base key), replayed
-    during the second."""
-
-    def add(self, paper: Paper, label: str) -> None:
-        """File ``paper`` with ``label``."""
-        self.append((label, paper_tuple(paper)))
-
-    def papers(self) -> Iterator[tuple[str, Paper]]:
-        """``(label, paper)`` for the papers filed, in order."""
-        for label, fields in self.replay():
-            yield label, paper_from_tuple(fields)
+    """Papers filed during the first pass as ``(base key, paper_tuple(paper))``, replayed
+    during the second (:func:`paper_from_tuple` makes the papers again)."""
 
 
 def problem_tuple(problem: Problem) -> tuple:

@@ -149,7 +149,7 @@ class ParallelRun:
                        export=out is not None)
         main = CheckRun(run.pm, CheckContext(exporter=run.exporter), skip=run.skip, scope="run")
         window: collections.deque[_Slice] = collections.deque()
-        written = False
+        started = False
         for page, rows, first, last in self._slices():
             local = [main.paper_numbered(paper_from_tuple(fields), key) if main.checks else []
                      for key, fields in rows]
@@ -158,12 +158,12 @@ class ParallelRun:
             window.append(_Slice(page, first, local, page_level,
                                  self._pool.submit(work, (page, rows))))
             if len(window) >= 2 * self.jobs:
-                written |= self._finish(window.popleft(), out, framing, written)
+                started |= self._finish(window.popleft(), out, framing, started)
         while window:
-            written |= self._finish(window.popleft(), out, framing, written)
+            started |= self._finish(window.popleft(), out, framing, started)
         run.problems.extend(main.finish())
         if out is not None and framing is not None:
-            out.write(framing.closing(written))
+            out.write(framing.closing(started))
 
     def _slices(self) -> Iterator[tuple[Page, list[tuple[str, tuple]], bool, bool]]:
         """Each page's papers with their final keys and fields, replayed from the run's
@@ -175,7 +175,7 @@ class ParallelRun:
                 share = [next(rows) for _ in range(min(SLICE, size - start))]
                 yield page, share, start == 0, start == starts[-1]
 
-    def _finish(self, piece: _Slice, out: TextIO | None, framing, written: bool) -> bool:
+    def _finish(self, piece: _Slice, out: TextIO | None, framing, started: bool) -> bool:
         """Log a slice's problems in serial order and write its text; True if it wrote any."""
         per_paper, text, reported = piece.future.result()
         run = self.run
@@ -188,7 +188,7 @@ class ParallelRun:
             run.problems.add(problem, export=True)
         run.written += len(per_paper) if out is not None else 0
         if out is not None and text is not None and framing is not None:
-            out.write(framing.opening(written))
+            out.write(framing.opening(started))
             out.write(text)
             return True
         return False

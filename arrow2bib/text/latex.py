@@ -194,36 +194,36 @@ def _accented(base: str, marks: str) -> str:
     return "{" + inner + "}"
 
 
-def _cluster(cluster: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
+def _grapheme(grapheme: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
     """One base character and its combining marks as LaTeX."""
-    if len(cluster) == 1 and cluster.isascii():
-        return SPECIALS.get(cluster, cluster)
+    if len(grapheme) == 1 and grapheme.isascii():
+        return SPECIALS.get(grapheme, grapheme)
     if not ascii:
-        return SPECIALS.get(cluster[0], cluster[0]) + cluster[1:]
-    if cluster in SYMBOLS:
-        return SYMBOLS[cluster]
-    if cluster in LETTERS:
-        return "{" + LETTERS[cluster] + "}"
-    decomposed = unicodedata.normalize("NFD", cluster)
+        return SPECIALS.get(grapheme[0], grapheme[0]) + grapheme[1:]
+    if grapheme in SYMBOLS:
+        return SYMBOLS[grapheme]
+    if grapheme in LETTERS:
+        return "{" + LETTERS[grapheme] + "}"
+    decomposed = unicodedata.normalize("NFD", grapheme)
     base, marks = decomposed[0], decomposed[1:]
     if (base.isascii() and base.isalpha()) or base in LETTERS:
         kept = "".join(m for m in marks if m in ACCENTS)
         if base in "ıȷ" and kept:  # LaTeX accents i and j through their dotless forms
             base = "ij"["ıȷ".index(base)]
         if base + kept != decomposed:
-            changed.append((cluster, unicodedata.normalize("NFC", base + kept)))
-        return _accented(base, kept) if kept else _cluster(base, ascii, changed)
+            changed.append((grapheme, unicodedata.normalize("NFC", base + kept)))
+        return _accented(base, kept) if kept else _grapheme(base, ascii, changed)
     if unicodedata.combining(base):  # a mark with nothing to sit on
-        changed.append((cluster, ""))
+        changed.append((grapheme, ""))
         return ""
     if marks and (base.isascii() or base in SYMBOLS):  # marks on a non-letter: keep the base
-        changed.append((cluster, base))
-        return _cluster(base, ascii, changed)
-    compat = unicodedata.normalize("NFKD", cluster)
-    if compat != cluster and compat.isascii() and compat.isprintable():
-        changed.append((cluster, compat))
+        changed.append((grapheme, base))
+        return _grapheme(base, ascii, changed)
+    compat = unicodedata.normalize("NFKD", grapheme)
+    if compat != grapheme and compat.isascii() and compat.isprintable():
+        changed.append((grapheme, compat))
         return "".join(SPECIALS.get(c, c) for c in compat)
-    changed.append((cluster, "?"))
+    changed.append((grapheme, "?"))
     return "?"
 
 
@@ -240,14 +240,14 @@ def _ascii_latex(text: str) -> str:
 
 
 def _units(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
-    """Cleaned ``text`` as a list of LaTeX pieces, one per character cluster (ASCII text as
+    """Cleaned ``text`` as a list of LaTeX pieces, one per grapheme (ASCII text as
     one piece, already joined: :func:`_join` gives the same result)."""
     if text.isascii():
         return [_ascii_latex(text)] if text else []
     return _units_careful(text, ascii, changed)
 
 
-#: A run of non-ASCII characters: in mixed text only these need the cluster-by-cluster code.
+#: A run of non-ASCII characters: in mixed text only these need the grapheme-by-grapheme code.
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -255,7 +255,7 @@ def _latex(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
     """``_join(_units(text, ...))``, faster for text that mixes ASCII and other characters:
     the ASCII runs in one pass each (:func:`_ascii_latex`), the non-ASCII runs through the
     careful code, cached (:func:`_run_latex`). A run cut out this way always starts a
-    cluster (a combining mark takes the ASCII letter before it along), so its clusters, and
+    grapheme (a combining mark takes the ASCII letter before it along), so its graphemes, and
     the changes they record, are the careful loop's; :func:`_join` of the joined pieces
     gives what it gives of all the units."""
     if text.isascii():
@@ -279,20 +279,20 @@ def _latex(text: str, ascii: bool, changed: list[tuple[str, str]]) -> str:
 
 @functools.lru_cache(maxsize=8192)  # the same few accented letters and symbols recur
 def _run_latex(run: str, ascii: bool) -> Latex:
-    """A run of whole clusters as joined LaTeX and the changes made (see :func:`_latex`)."""
+    """A run of whole graphemes as joined LaTeX and the changes made (see :func:`_latex`)."""
     changed: list[tuple[str, str]] = []
     return Latex(_join(_units_careful(run, ascii, changed)), tuple(changed))
 
 
 def _units_careful(text: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
-    """:func:`_units` cluster by cluster (its fast path must :func:`_join` to the same)."""
+    """:func:`_units` grapheme by grapheme (its fast path must :func:`_join` to the same)."""
     units: list[str] = []
     i = 0
     while i < len(text):
         j = i + 1
         while j < len(text) and unicodedata.combining(text[j]):
             j += 1
-        units.append(_cluster(text[i:j], ascii, changed))
+        units.append(_grapheme(text[i:j], ascii, changed))
         i = j
     return units
 
