@@ -23,7 +23,8 @@ from .read.pages import open_page, read_bytes
 from .run.pipeline import export_options, process
 from .write.files import write_documents
 
-__all__ = ["check", "export", "export_documents", "formats", "open_page", "parse", "parse_file", "write"]
+__all__ = ["check", "export", "export_documents", "formats", "open_page", "parse", "parse_file",
+           "write"]
 
 
 def parse_file(spec: str | os.PathLike[str], *, encoding: str | None = None) -> Page:
@@ -54,7 +55,7 @@ Papers = Page | Iterable[Page] | Iterable[Paper]
 
 def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
     """The papers, and the page headers (without their papers) by source."""
-    items = [papers] if isinstance(papers, Page) else list(papers)
+    items: list[Page | Paper] = [papers] if isinstance(papers, Page) else list(papers)
     out: list[Paper] = []
     pages: dict[str, Page] = {}
     for item in items:

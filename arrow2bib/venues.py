@@ -223,9 +223,10 @@ def _check_layer(where: str, layer: Any, allowed: frozenset[str], errors: list[s
         errors.append(f"{where}: 'from' is after 'until'")
     for key in ("edition", "volume"):
         rule = layer.get(key)
-        if rule is not None and not (isinstance(rule, dict) and set(rule) <= {"year", "number", "step"}
-                                     and all(type(rule.get(k)) is int for k in ("year", "number"))
-                                     and type(rule.get("step", 1)) is int and rule.get("step", 1) > 0):
+        if rule is not None and not (
+                isinstance(rule, dict) and set(rule) <= {"year", "number", "step"}
+                and all(type(rule.get(k)) is int for k in ("year", "number"))
+                and type(rule.get("step", 1)) is int and rule.get("step", 1) > 0):
             errors.append(f"{where}: {key!r} must be {{'year': int, 'number': int, 'step'?: int}}")
         table = layer.get(key + "s")
         if table is not None and not (isinstance(table, dict) and all(

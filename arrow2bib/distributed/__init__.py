@@ -1,4 +1,5 @@
-"""Converting many pages on Dask workers (dask.distributed), with the single-process result, in shards.
+"""Converting many pages on Dask workers (dask.distributed), with the single-process result,
+in shards.
 
     from distributed import Client
     from arrow2bib.distributed import convert
@@ -58,8 +59,8 @@ from ..exporters.base import Document
 from ..exporters.registry import Formats
 from ..model import Problem
 from ..plugins import get_plugin_manager
-from ..write.files import write_documents
 from ..run.pipeline import export_options
+from ..write.files import write_documents
 from ..write.report import render_json
 from ._duplicates import _duplicates
 from ._export import _export, _Extra, _summary, _write, report_path, shard_path

@@ -115,7 +115,8 @@ class KeyTable:
                                  "ORDER BY digest, pos", (lbase,)).fetchall()
             # the lower-case form of the n-th candidate is lbase + suffix(n) for every
             # member: look them up in batches, not one query per candidate
-            n, free = 0, []
+            n = 0
+            free: list[tuple[int, str]] = []
             for position, base in members[1:]:
                 while not free:
                     batch = [lbase + suffix(n + i) for i in range(1, min(len(members), 400) + 8)]

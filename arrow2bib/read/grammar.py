@@ -105,9 +105,9 @@ def _may_be_venue_line(text: str) -> bool:
     """False when :data:`_VENUE_LINE` cannot match ``text``; a cheap test before it.
 
     The expression reads from the right by backtracking over the whole line, so its cost
-    grows with the line: every title and abstract line would pay for it. A venue line ends in a letter
-    of its paper type (``$`` also matches before one final newline), and its year is a word
-    among the last six, before the one to five words of the type.
+    grows with the line: every title and abstract line would pay for it. A venue line ends in a
+    letter of its paper type (``$`` also matches before one final newline), and its year is a
+    word among the last six, before the one to five words of the type.
     """
     end = text[-2:-1] if text.endswith("\n") else text[-1:]
     if end not in _TYPE_END:

@@ -104,10 +104,9 @@ def parse_name(displayed: str) -> Person:
     while start > 1 and before[start - 1] in PARTICLES:
         start -= 1
     particle = " ".join(before[start:]) or None
-    given = " ".join(before[:start]) or None
     return Person(
         literal=literal,
-        given=given,
+        given=" ".join(before[:start]) or None,
         family=family,
         particle=particle,
         suffix=suffix,

@@ -186,9 +186,9 @@ def _fix_abbreviations(text: str) -> str:
     text)``, trying only where a match can start.
 
     _ABBREVIATION, like _URL_START, tries a case-insensitive letter at every character, which
-    is slow on every abstract. Its first full stop starts an _ABBREVIATION_HINT, which is found fast,
-    and a match starts one or two characters before it: trying those places in order, from
-    the end of the last match, finds the matches the substitution would.
+    is slow on every abstract. Its first full stop starts an _ABBREVIATION_HINT, which is found
+    fast, and a match starts one or two characters before it: trying those places in order,
+    from the end of the last match, finds the matches the substitution would.
     """
     out: list[str] = []
     pos = 0

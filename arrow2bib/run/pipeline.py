@@ -135,7 +135,7 @@ class Run:
         for item in self.inputs:
             self.add_page(*self.open(item))
 
-    def open(self, item: Input) -> tuple[Page, Iterable[Paper]]:
+    def open(self, item: Input) -> tuple[Page | PageReader, Iterable[Paper]]:
         """A page's header (or reader) and its papers, for :meth:`add_page`."""
         if isinstance(item, Page):
             return item, item.papers
