@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import sys
+import sys as _sys
 
 from . import _deprecated
 from .api import check, export, export_documents, formats, open_page, parse, parse_file, write
@@ -26,7 +26,7 @@ from .model import AuthorStatus, Page, Paper, Person, Problem, Severity
 
 __version__ = "0.2.0"
 
-_deprecated.install(sys.modules[__name__])
+_deprecated.install(_sys.modules[__name__])
 
 __all__ = [
     "Arrow2BibError",
