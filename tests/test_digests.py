@@ -16,7 +16,7 @@ from benchmarks import digests
 @pytest.mark.parametrize("which", [
     "bundled",
     pytest.param("generated", marks=pytest.mark.skipif(
-        not os.environ.get("ARROW2BIB_SLOW"), reason="set ARROW2BIB_SLOW=1 (about 30 s)")),
+        not os.environ.get("ARROW2BIB_SLOW"), reason="set ARROW2BIB_SLOW=1 (about a minute)")),
 ])
 def test_digests_unchanged(which):
     recorded = json.loads(digests.DIGESTS.read_text())[which]
