@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import sys as _sys
+
+from . import _deprecated
 from .api import check, export, export_documents, formats, open_page, parse, parse_file, write
 from .errors import (
     Arrow2BibError,
@@ -23,7 +26,9 @@ from .exporters.base import Document, Entry, Exporter, ExportOptions
 from .hookspecs import hookimpl
 from .model import AuthorStatus, Page, Paper, Person, Problem, Severity
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+_deprecated.install(_sys.modules[__name__])
 
 __all__ = [
     "Arrow2BibError",

@@ -15,25 +15,17 @@ import pluggy
 
 from .errors import ExportError
 from .exporters.base import Document, Entry, Exporter
-from .formats import Formats
+from .exporters.registry import Formats
 from .keys import entries_for
 from .model import Page, Paper, Problem
-from .output import identity, write_documents
-from .parser import PageReader
-from .pipeline import export_options
-from .readers import lines_from_bytes, open_input
+from .plugins import get_plugin_manager
+from .read.pages import open_page, read_bytes
+from .run.pipeline import export_options, process
+from ._identity import identity
+from .write.files import write_documents
 
-__all__ = ["check", "export", "export_documents", "formats", "open_page", "parse", "parse_file", "write"]
-
-
-def open_page(spec: str | os.PathLike[str], *, encoding: str | None = None) -> PageReader:
-    """Open a page (a path, an ``http(s)://`` URL, or ``-`` for stdin) for streaming.
-
-    The header is read at once; iterate the result for the papers, then look at its
-    ``problems``.
-    """
-    source, lines = open_input(spec, encoding=encoding)
-    return PageReader(lines, source=source)
+__all__ = ["check", "export", "export_documents", "formats", "open_page", "parse", "parse_file",
+           "write"]
 
 
 def parse_file(spec: str | os.PathLike[str], *, encoding: str | None = None) -> Page:
@@ -44,14 +36,12 @@ def parse_file(spec: str | os.PathLike[str], *, encoding: str | None = None) -> 
 def parse(data: str | bytes, *, source: str = "<string>", encoding: str | None = None) -> Page:
     """Read a whole page from a string (text or HTML) or from bytes."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return PageReader(lines_from_bytes(raw, source=source, encoding=encoding), source=source).read()
+    return read_bytes(raw, source=source, encoding=encoding)
 
 
 def _manager(pm: pluggy.PluginManager | None) -> pluggy.PluginManager:
     """``pm``, or a new plugin manager with the built-in and installed plugins."""
     if pm is None:
-        from .plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     return pm
 
@@ -66,7 +56,7 @@ Papers = Page | Iterable[Page] | Iterable[Paper]
 
 def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
     """The papers, and the page headers (without their papers) by source."""
-    items = [papers] if isinstance(papers, Page) else list(papers)
+    items: list[Page | Paper] = [papers] if isinstance(papers, Page) else list(papers)
     out: list[Paper] = []
     pages: dict[str, Page] = {}
     for item in items:
@@ -147,8 +137,8 @@ def write(
     # no page read from a file may be overwritten by its own bibliography
     protect = {identity(i.source) for i in items if i.source and os.path.isfile(i.source)}
     documents = export_documents(
-        cast(Papers, items), exporter, key_pattern=key_pattern, options=options, report=report, pm=pm
-    )
+        cast(Papers, items), exporter, key_pattern=key_pattern, options=options, report=report,
+        pm=pm)
     return write_documents(path, documents, protect=protect)
 
 
@@ -160,8 +150,6 @@ def check(
 ) -> list[Problem]:
     """Run every registered check over ``pages`` (for ``fmt``'s required fields when given);
     return the parser's and the checks' problems, as ``arrow2bib check`` reports them."""
-    from .pipeline import process
-
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else None
     items = [pages] if isinstance(pages, Page) else list(pages)

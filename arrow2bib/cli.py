@@ -16,9 +16,10 @@ import os
 import signal
 import sys
 import warnings
-from typing import Iterator, Sequence, TextIO
+from typing import Any, Iterator, Sequence, TextIO
 
 from . import __version__
+from .checks import registered_checks
 from .errors import (
     Arrow2BibError,
     FormatError,
@@ -28,15 +29,16 @@ from .errors import (
     PluginError,
     SettingError,
 )
-from .formats import Formats
-from .inputs import Inputs, expand_inputs
+from .exporters.registry import Formats
 from .model import Severity
-from .output import Target, resolve_target, write_export, write_stream, writes_one_document
-from .parallel import ParallelRun
-from .pipeline import DEDUPE_MODES, Run
-from .plugins import get_plugin_manager
-from .readers import check_encoding
-from .report import counts, exit_status, write_json
+from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
+from .read.inputs import Inputs, expand_inputs
+from .read.sources import check_encoding
+from .run.parallel import ParallelRun
+from .run.pipeline import DEDUPE_MODES, Run
+from .write.files import Target, resolve_target, write_export, write_stream, writes_one_document
+from .write.merge_into import merge_into
+from .write.report import counts, exit_status, write_json
 
 __all__ = ["main"]
 
@@ -200,8 +202,6 @@ class _Progress:
 
 
 def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
-    from .checks import registered_checks
-
     names = {check.name for check in registered_checks(pm)}
     unknown = [name for name in args.skip_check if name not in names]
     if unknown:
@@ -319,8 +319,6 @@ def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
 
 def _merge(args: argparse.Namespace, run: Run, exporter, opts, inputs: Inputs,
            err: TextIO) -> str:
-    from .merge import merge_into
-
     def waiting(lock) -> None:
         if not args.quiet:
             print(f"arrow2bib: {args.merge_into} is being merged into by another run "
@@ -364,7 +362,7 @@ def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: Tex
 
 
 def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": info.name,
             "aliases": list(info.exporter.aliases),
@@ -390,8 +388,6 @@ def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
 
 
 def _plugins(args: argparse.Namespace, pm, out: TextIO) -> int:
-    from .plugins import DEFAULT_PLUGINS, plugin_distribution
-
     rows = []
     for name, plugin in pm.list_name_plugin():
         builtin = name in DEFAULT_PLUGINS

@@ -5,7 +5,7 @@ Each exporter owns its own mapping from this model to its format. Every object c
 provenance (``source`` and ``line``) so that checks and errors can point at the page.
 
 Text fields keep two kinds of light markup that the page itself uses, for the exporters to
-render as their format allows (see :mod:`arrow2bib.markup`): Markdown bold ``**...**`` and
+render as their format allows (see :mod:`arrow2bib.text.markup`): Markdown bold ``**...**`` and
 TeX math ``$...$``.
 """
 

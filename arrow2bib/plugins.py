@@ -19,7 +19,7 @@ import os
 import warnings
 import weakref
 from importlib import metadata
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 import pluggy
 
@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
     "PluginWarning",
+    "call_register_hook",
     "get_plugin_manager",
     "load_entry_points",
     "plugin_distribution",
@@ -114,6 +115,22 @@ def load_entry_points(
             if strict:
                 raise PluginError(message) from exc
             warnings.warn(message, PluginWarning, stacklevel=2)
+
+
+def call_register_hook(pm: pluggy.PluginManager, name: str,
+                       register_for: Callable[[object], Callable[[Any], None]]) -> None:
+    """Call the ``register_*`` hook ``name`` once for each plugin that implements it, in the
+    order the plugins registered, each time with ``register_for(plugin)`` as the ``register``
+    callback, so that what is registered is known to come from that plugin.
+
+    Each call goes through pluggy's own hook caller (a subset of the hook without the other
+    plugins' implementations), so hook wrappers and tracing apply as to any hook call.
+    """
+    impls = getattr(pm.hook, name).get_hookimpls()
+    plain = [impl.plugin for impl in impls if not (impl.hookwrapper or impl.wrapper)]
+    for plugin in plain:
+        others = [other for other in plain if other is not plugin]
+        pm.subset_hook_caller(name, remove_plugins=others)(register=register_for(plugin))
 
 
 def get_plugin_manager(*, load_installed: bool = True) -> pluggy.PluginManager:

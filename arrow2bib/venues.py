@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
 from .errors import Arrow2BibError
+from .text.fold import fold_ascii
 
 __all__ = ["Venue", "VenueTable", "VenueTableError", "load_table", "normalise", "resolve"]
 
@@ -76,8 +76,7 @@ class Venue:
 
 def normalise(name: str) -> str:
     """``name`` folded for lookup: no case, accents, punctuation or spaces; ``&`` is ``and``."""
-    text = unicodedata.normalize("NFKD", name.replace("&", " and "))
-    return "".join(ch for ch in text.casefold() if ch.isalnum() and ch.isascii())
+    return fold_ascii(name.replace("&", " and ")).lower()
 
 
 def _ordinal(n: int, words: bool) -> str:
@@ -128,7 +127,10 @@ def _within(layer: Mapping[str, Any], year: int | None) -> bool:
     return year is None or layer.get("from", year) <= year <= layer.get("until", year)
 
 
-def _merge(fields: dict[str, Any], layer: Mapping[str, Any], year: int | None) -> dict[str, Any]:
+def _overlay(fields: dict[str, Any], layer: Mapping[str, Any], year: int | None
+             ) -> dict[str, Any]:
+    """``fields`` with a layer's fields (an entry's or a variant's, then its eras for
+    ``year``) laid over them."""
     fields.update((k, v) for k, v in layer.items() if k in FIELDS)
     for era in layer.get("eras", ()):
         if _in_range(era, year):
@@ -173,7 +175,7 @@ class VenueTable:
         entry = self.entries[entry_id]
         if not _within(entry, year):
             return None  # the series did not exist (under this name) that year
-        fields = _merge({}, entry, year)
+        fields = _overlay({}, entry, year)
         base = _build(fields, year, {})
         variant = entry.get("variants", {}).get(kind)
         if variant is None and kind in BASE_KINDS[fields["kind"]] | set(entry.get("kinds", ())):
@@ -187,7 +189,7 @@ class VenueTable:
         if not _within(variant, year):
             return None
         context = {"short": base.short, "event": base.event, "container": base.container}
-        return _build(_merge(fields, variant, year), year, context)
+        return _build(_overlay(fields, variant, year), year, context)
 
 
 def _names(entry: Mapping[str, Any]) -> set[str]:
@@ -221,9 +223,10 @@ def _check_layer(where: str, layer: Any, allowed: frozenset[str], errors: list[s
         errors.append(f"{where}: 'from' is after 'until'")
     for key in ("edition", "volume"):
         rule = layer.get(key)
-        if rule is not None and not (isinstance(rule, dict) and set(rule) <= {"year", "number", "step"}
-                                     and all(type(rule.get(k)) is int for k in ("year", "number"))
-                                     and type(rule.get("step", 1)) is int and rule.get("step", 1) > 0):
+        if rule is not None and not (
+                isinstance(rule, dict) and set(rule) <= {"year", "number", "step"}
+                and all(type(rule.get(k)) is int for k in ("year", "number"))
+                and type(rule.get("step", 1)) is int and rule.get("step", 1) > 0):
             errors.append(f"{where}: {key!r} must be {{'year': int, 'number': int, 'step'?: int}}")
         table = layer.get(key + "s")
         if table is not None and not (isinstance(table, dict) and all(

@@ -54,8 +54,8 @@ with _INSTRUMENTED:
             importlib.import_module(_module.name)
     from arrow2bib import AuthorStatus, Paper, Person
     from arrow2bib.keys import entries_for
-    from arrow2bib.names import parse_name
-    from arrow2bib.parser import PAPER_TYPES, VENUE_KINDS
+    from arrow2bib.read.names import parse_name
+    from arrow2bib.read.grammar import PAPER_TYPES, VENUE_KINDS
     from arrow2bib.plugins import get_plugin_manager
 
 import bibtexparser

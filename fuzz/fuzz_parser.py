@@ -45,9 +45,9 @@ with _INSTRUMENTED:
     for _module in pkgutil.walk_packages(arrow2bib.__path__, "arrow2bib."):
         if not _module.name.endswith("__main__"):  # it would run the command line
             importlib.import_module(_module.name)
-    from arrow2bib.html import html_lines
+    from arrow2bib.read.html import html_lines
     from arrow2bib.model import MAX_AUTHORS_SHOWN, AuthorStatus, Page
-    from arrow2bib.parser import parse_lines
+    from arrow2bib.read.grammar import parse_lines
 
 SOURCE = "fuzz"
 #: Encodings a user may plausibly name with --encoding (and two they may name by mistake).

@@ -17,7 +17,7 @@ from arrow2bib.exporters.base import Entry, ExportOptions
 from arrow2bib.exporters.biblatex import ALLOWED_FIELDS, BibLaTeXExporter, format_entry
 from arrow2bib.exporters.bibtex import BibTeXExporter
 from arrow2bib.model import AuthorStatus, Severity
-from arrow2bib.names import parse_name
+from arrow2bib.read.names import parse_name
 
 from .test_bibtex import (
     DATA, HOSTILE, PDFLATEX, UPDATE_GOLDEN, check_round_trip, decode, expected, latex_document,
@@ -107,7 +107,7 @@ def test_publisher_with_and_is_one_list_item(monkeypatch):
 
 
 def test_registered_but_not_the_default_for_bib(pm):
-    from arrow2bib.formats import Formats
+    from arrow2bib.exporters.registry import Formats
 
     formats = Formats(pm)
     assert isinstance(formats.get("biblatex"), BibLaTeXExporter)

@@ -1,4 +1,4 @@
-"""The ``bibtex`` exporter and :mod:`arrow2bib.latex`, tested against their real consumers:
+"""The ``bibtex`` exporter and :mod:`arrow2bib.text.latex`, tested against their real consumers:
 bibtexparser v2 (with pylatexenc to decode the LaTeX; its accents are replaced by a correct
 decoding of nested accents, see ACCENT_MARKS), the ``bibtex`` program with
 plain/plainnat/abbrv/apalike, and pdflatex.
@@ -31,13 +31,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from arrow2bib import latex
+from arrow2bib.text import latex
 from arrow2bib.exporters.base import Entry, ExportOptions
 from arrow2bib.exporters.bibtex import BibTeXExporter, ENTRY_TYPES, format_entry
 from arrow2bib.errors import ExportError
-from arrow2bib.markup import spans
+from arrow2bib.text.markup import spans
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
-from arrow2bib.names import PARTICLES, parse_name
+from arrow2bib.read.names import PARTICLES, parse_name
 
 DATA = pathlib.Path(__file__).parent / "data" / "bibtex"
 UPDATE_GOLDEN = os.environ.get("ARROW2BIB_UPDATE_GOLDEN") == "1"
@@ -406,7 +406,7 @@ def test_options_and_reports():
 
 
 def test_registered_through_the_plugin_hook(pm):
-    from arrow2bib.formats import Formats
+    from arrow2bib.exporters.registry import Formats
 
     formats = Formats(pm)
     assert isinstance(formats.get("bibtex"), BibTeXExporter)

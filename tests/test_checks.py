@@ -11,9 +11,9 @@ import arrow2bib
 from arrow2bib import Severity, hookimpl
 from arrow2bib.checks import Check, CheckContext, CheckRun, run_checks
 from arrow2bib.checks.duplicates import DuplicateIndex, record_for
-from arrow2bib.names import parse_name
-from arrow2bib.normalize import normalise_title
-from arrow2bib.pipeline import process
+from arrow2bib.read.names import parse_name
+from arrow2bib.text.fold import normalise_title
+from arrow2bib.run.pipeline import process
 
 from .conftest import SAMPLE
 
@@ -325,7 +325,7 @@ def test_check_skip(pm):
     ],
 )
 def test_missing_fields_per_format(pm, fmt, entry_type, required, recommended):
-    from arrow2bib.formats import Formats
+    from arrow2bib.exporters.registry import Formats
 
     exporter = Formats(pm).get(fmt)
     bare = paper("A Title", authors=(), year=None, venue="")
@@ -342,7 +342,7 @@ def test_missing_fields_per_format(pm, fmt, entry_type, required, recommended):
 
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "csljson", "ris", "orcid"])
 def test_sample_page_has_every_required_field(pm, sample_page, fmt):
-    from arrow2bib.formats import Formats
+    from arrow2bib.exporters.registry import Formats
 
     exporter = Formats(pm).get(fmt)
     found = [p for p in run_checks(sample_page, pm=pm, context=CheckContext(exporter=exporter))

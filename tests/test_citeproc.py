@@ -28,9 +28,9 @@ from arrow2bib.exporters.citeproc import (
     markdown_escape,
     sentence_case,
 )
-from arrow2bib.formats import Formats
+from arrow2bib.exporters.registry import Formats
 from arrow2bib.model import AuthorStatus, Paper, Severity
-from arrow2bib.names import parse_name
+from arrow2bib.read.names import parse_name
 
 # ---------------------------------------------------------------------------- helpers
 

@@ -8,7 +8,7 @@ import re
 import jsonschema
 import pytest
 
-from arrow2bib.report import REPORT_SCHEMA
+from arrow2bib.write.report import REPORT_SCHEMA
 
 from .conftest import ROOT, SAMPLE
 from .test_cli import run

@@ -1,4 +1,4 @@
-"""arrow2bib.cluster on a real two-worker LocalCluster: shards and report equal the serial run."""
+"""arrow2bib.distributed on a real two-worker LocalCluster: shards and report equal the serial run."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ import rispy
 import arrow2bib
 from arrow2bib import Problem, Severity, hookimpl
 from arrow2bib.checks import Check
-from arrow2bib.cluster import convert, report_path, shard_path
+from arrow2bib.distributed import convert, report_path, shard_path
 from arrow2bib.errors import FormatError, InputError, OutputError
 from arrow2bib.keys import suffix
-from arrow2bib.pipeline import process
+from arrow2bib.run.pipeline import process
 from arrow2bib.plugins import get_plugin_manager
-from arrow2bib.report import render_json
+from arrow2bib.write.report import render_json
 
 from .conftest import ROOT, SAMPLE
 
@@ -318,7 +318,7 @@ def test_shard_and_report_names(tmp_path, output, extension, number, shard, repo
 
 def test_import_without_dask_names_the_extra():
     code = ("import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
-            "import arrow2bib.cluster")
+            "import arrow2bib.distributed")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=60, check=False)
     assert run.returncode == 1

@@ -32,9 +32,9 @@ from arrow2bib.exporters.csljson import (
     csl_title,
     for_legacy_processors,
 )
-from arrow2bib.formats import Formats
+from arrow2bib.exporters.registry import Formats
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
-from arrow2bib.names import parse_name
+from arrow2bib.read.names import parse_name
 from arrow2bib.venues import resolve
 
 

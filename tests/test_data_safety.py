@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-import arrow2bib.output
 from arrow2bib.cli import main
+from arrow2bib.write import files as write_files  # arrow2bib.write is also the function
 
 from .conftest import ROOT, SAMPLE
 from .test_cli import run
@@ -194,7 +194,7 @@ def test_read_only_file_system_at_rename(tmp_path, monkeypatch):
     def refuse(src, dst):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
 
-    monkeypatch.setattr(arrow2bib.output.os, "replace", refuse)
+    monkeypatch.setattr(write_files.os, "replace", refuse)
     code, _, err = run("convert", str(SAMPLE), "-o", str(target))
     assert code == 1
     assert err.splitlines()[-1] == (
@@ -409,7 +409,7 @@ def test_library_write_refuses_to_overwrite_the_page(tmp_path):
 
 
 def test_temporary_files_error_names_tmpdir(monkeypatch, tmp_path):
-    from arrow2bib.spool import scratch_error
+    from arrow2bib._scratch import scratch_error
 
     monkeypatch.setenv("TMPDIR", str(tmp_path / "scratch"))
     monkeypatch.delenv("SQLITE_TMPDIR", raising=False)

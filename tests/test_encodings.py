@@ -16,7 +16,7 @@ import pytest
 import arrow2bib
 from arrow2bib import InputError, Severity
 from arrow2bib.cli import main
-from arrow2bib.repair import repair_mojibake
+from arrow2bib.read.repair import repair_mojibake
 
 CLUSTER = "Jürgen Müller"
 TITLE = "Über Grenzen – naïve “quotes”"

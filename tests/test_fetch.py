@@ -14,7 +14,7 @@ import pytest
 
 import arrow2bib
 from arrow2bib.errors import FetchError, InputError
-from arrow2bib.fetch import USER_AGENT, Fetched, fetch
+from arrow2bib.read.fetch import USER_AGENT, Fetched, fetch
 
 from .conftest import ROOT, SAMPLE
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 import arrow2bib
 from arrow2bib.errors import InputError
-from arrow2bib.html import (
+from arrow2bib.read.html import (
     MAX_DEPTH,
     MAX_HTML_BYTES,
     MAX_TAGS,

@@ -18,7 +18,7 @@ from lxml import etree
 
 import arrow2bib
 from arrow2bib import Paper
-from arrow2bib.names import parse_name
+from arrow2bib.read.names import parse_name
 
 from .test_bibtex import compile_with_bibtex, needs_tex
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from arrow2bib import ExportError, Paper, hookimpl
 from arrow2bib.keys import assign_keys, fold_ascii, is_legal_key, render_pattern
-from arrow2bib.names import parse_name
+from arrow2bib.read.names import parse_name
 
 
 def paper(title, authors=("Ann Lee",), year=2020, venue="AAAI"):
@@ -169,8 +169,8 @@ def test_key_table_follows_the_key_rules(rows, batch):
     # whether the keys given are still in memory or written to the table (batch)
     from unittest import mock
 
-    from arrow2bib import keytable
-    from arrow2bib.keytable import KeyTable
+    from arrow2bib.keys import _table as keytable
+    from arrow2bib.keys._table import KeyTable
 
     with mock.patch.object(keytable, "_BATCH", batch):
         table = KeyTable()
@@ -192,7 +192,7 @@ def _significant_reference(title: str, count: int) -> list[str]:
     import re
 
     from arrow2bib.keys import STOP_WORDS
-    from arrow2bib.markup import plain
+    from arrow2bib.text.markup import plain
 
     words = re.split(r"[\s\-–—:;,.!?()\[\]{}/\"'`]+", plain(title, math="strip"))
     words = [w for w in (fold_ascii(w).lower() for w in words) if w]

@@ -20,7 +20,7 @@ import bibtexparser
 import filelock
 import pytest
 
-from arrow2bib.merge import lock_path
+from arrow2bib.write.merge_into import lock_path
 
 from .conftest import ROOT, SAMPLE
 from .test_cli import run

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arrow2bib.names import fold, parse_name
+from arrow2bib.read.names import fold, parse_name
 
 # displayed -> (given, family, particle, suffix, nickname, literal-only)
 CASES = [
@@ -59,7 +59,7 @@ def _title_tokens_reference(text: str) -> list[str]:
     import re
     import unicodedata
 
-    from arrow2bib.normalize import _SPECIAL, decode_latex
+    from arrow2bib.text.fold import _SPECIAL, decode_latex
 
     text = decode_latex(text).replace("**", " ").replace("$", " ")
     if text.isascii():
@@ -76,6 +76,6 @@ def _title_tokens_reference(text: str) -> list[str]:
                      "İ", "ǅ", "Ⅻ", "{\\\"U}", "**", "$", "-", "ŀ", "Ø", "ᾈ", "x"]),
     st.text(max_size=4)), max_size=10).map("".join))
 def test_title_tokens_word_by_word_as_whole(text):
-    from arrow2bib.normalize import title_tokens
+    from arrow2bib.text.fold import title_tokens
 
     assert title_tokens(text) == _title_tokens_reference(text)

@@ -17,7 +17,7 @@ from lxml import etree
 from arrow2bib.errors import ExportError
 from arrow2bib.exporters.base import Entry, ExportOptions
 from arrow2bib.exporters.orcid import WORK_TYPES, OrcidExporter
-from arrow2bib.markup import plain
+from arrow2bib.text.markup import plain
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
 from arrow2bib.venues import resolve
 
@@ -454,7 +454,7 @@ def test_citation_none_leaves_it_out():
 
 
 def test_registered_under_its_name_and_extension(pm):
-    from arrow2bib.formats import Formats
+    from arrow2bib.exporters.registry import Formats
 
     formats = Formats(pm)
     assert isinstance(formats.get("orcid"), OrcidExporter)

@@ -8,7 +8,7 @@ import pytest
 
 import arrow2bib
 from arrow2bib import AuthorStatus, InputError, Severity
-from arrow2bib.parser import read_venue_line
+from arrow2bib.read.grammar import read_venue_line
 
 from .conftest import SAMPLE
 
@@ -241,7 +241,7 @@ def test_streaming_yields_before_the_end():
             consumed.append(number)
             yield number, line
 
-    from arrow2bib.parser import PageReader
+    from arrow2bib.read.grammar import PageReader
 
     reader = PageReader(lines(), source="gen")
     first = next(iter(reader))
@@ -287,7 +287,7 @@ def test_author_that_looks_like_a_venue_line():
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_line_numbers_across_chunks(tmp_path, monkeypatch, newline):
     """Lines stay numbered right when decoding chunks split a line, a CRLF or a character."""
-    import arrow2bib.readers as readers
+    import arrow2bib.read.sources as readers
 
     monkeypatch.setattr(readers, "_CHUNK", 7)
     text = newline.join(

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import arrow2bib
 from arrow2bib import InputError
-from arrow2bib.parser import _BULLET, _normalise, read_venue_line
+from arrow2bib.read.grammar import _BULLET, _normalise, read_venue_line
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 
 from arrow2bib import Exporter, FormatError, PluginError, hookimpl
-from arrow2bib.formats import Formats
+from arrow2bib.exporters.registry import Formats
 from arrow2bib.plugins import DEFAULT_PLUGINS, PluginWarning, load_entry_points
 
 
@@ -198,3 +198,37 @@ def test_managers_do_not_leak(pm):
 
     pm.register(Plugin(), name="leaky")
     assert "dummy" not in Formats(get_plugin_manager(load_installed=False)).names()
+
+
+def test_registration_goes_through_the_hook_call_so_wrappers_and_tracing_apply():
+    from arrow2bib import hookimpl
+    from arrow2bib.checks import registered_checks
+    from arrow2bib.plugins import get_plugin_manager
+
+    seen: list[str] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def register_exporters(self, register):
+            seen.append("exporters")
+            return (yield)
+
+        @hookimpl(wrapper=True)
+        def register_checks(self, register):
+            seen.append("checks")
+            return (yield)
+
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(Wrapper(), name="wrapper")
+    traced: list[str] = []
+    undo = pm.add_hookcall_monitoring(lambda name, impls, kwargs: traced.append(name),
+                                      lambda outcome, name, impls, kwargs: None)
+    formats = Formats(pm)
+    checks = registered_checks(pm)
+    undo()
+    # one call per registering plugin, each wrapped and traced; attribution is kept
+    assert seen.count("exporters") == len({info.plugin for info in formats}) > 1
+    assert seen.count("checks") == 1 and checks
+    assert traced.count("register_exporters") == seen.count("exporters")
+    assert {info.plugin for info in formats} >= {"arrow2bib.exporters.bibtex",
+                                                 "arrow2bib.exporters.citeproc"}

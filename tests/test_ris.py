@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from arrow2bib.errors import ExportError
 from arrow2bib.exporters.base import Entry, ExportOptions
 from arrow2bib.exporters.ris import RIS_TYPES, RisExporter, ris_value
-from arrow2bib.formats import Formats
-from arrow2bib.markup import plain
+from arrow2bib.exporters.registry import Formats
+from arrow2bib.text.markup import plain
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
-from arrow2bib.names import parse_name
+from arrow2bib.read.names import parse_name
 from arrow2bib.venues import resolve
 
 #: A tag line as the readers see it (rispy: line[2:5] == "  -"; Zotero: /^[A-Z][A-Z0-9] {1,2}-/).

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
-from arrow2bib import parallel, split
-from arrow2bib.readers import open_input
-from arrow2bib.split import page_parts, part_lines, starts_paper
+from arrow2bib.read import _parts as split
+from arrow2bib.run import parallel
+from arrow2bib.read.sources import open_input
+from arrow2bib.read._parts import page_parts, part_lines, starts_paper
 
 from .test_cli import run
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from arrow2bib.model import Paper, Problem, Severity
-from arrow2bib.spool import BATCH, PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from arrow2bib.run._spool import BATCH, PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 
 
 def test_paper_round_trip(sample_page):
@@ -20,8 +20,9 @@ def test_spool_replays_every_paper_in_order_across_batches(sample_page):
     spool = PaperSpool()
     papers = list(sample_page.papers) * (2 * BATCH // len(sample_page.papers) + 1)
     for number, paper in enumerate(papers):
-        spool.add(paper, f"key{number}")
-    assert list(spool.papers()) == [(f"key{n}", p) for n, p in enumerate(papers)]
+        spool.append((f"key{number}", paper_tuple(paper)))
+    assert [(key, paper_from_tuple(fields)) for key, fields in spool.replay()] == \
+        [(f"key{n}", p) for n, p in enumerate(papers)]
     spool.close()
 
 

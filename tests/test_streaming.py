@@ -8,7 +8,7 @@ import io
 import re
 
 from arrow2bib.model import Paper
-from arrow2bib.pipeline import Run
+from arrow2bib.run.pipeline import Run
 
 
 def _live_papers() -> int:

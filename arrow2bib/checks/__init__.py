@@ -6,12 +6,13 @@ check over papers as they stream past, pages as they end, and the whole run at i
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pluggy
 
 from ..errors import PluginError
 from ..model import Page, Paper, Problem
+from ..plugins import call_register_hook, get_plugin_manager
 from .base import Check, CheckContext
 
 __all__ = ["Check", "CheckContext", "CheckRun", "registered_checks", "run_checks"]
@@ -20,19 +21,22 @@ __all__ = ["Check", "CheckContext", "CheckRun", "registered_checks", "run_checks
 def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
     """The check classes the plugins register, validated; names are unique."""
     found: dict[str, type[Check]] = {}
-    for impl in pm.hook.register_checks.get_hookimpls():
-        plugin = pm.get_name(impl.plugin) or repr(impl.plugin)
 
-        def register(check: type[Check], _plugin: str = plugin) -> None:
+    def register_for(plugin: object) -> Callable[[type[Check]], None]:
+        name = pm.get_name(plugin) or repr(plugin)
+
+        def register(check: type[Check]) -> None:
             if not (isinstance(check, type) and issubclass(check, Check)):
-                raise PluginError(f"Plugin {_plugin} registered {check!r}, which is not a "
+                raise PluginError(f"Plugin {name} registered {check!r}, which is not a "
                                   "subclass of arrow2bib.checks.Check; register the class.")
             if check.name in found:
                 raise PluginError(f"The check name {check.name!r} is registered twice (the "
-                                  f"second time by {_plugin}); rename one of them.")
+                                  f"second time by {name}); rename one of them.")
             found[check.name] = check
 
-        impl.function(register=register)
+        return register
+
+    call_register_hook(pm, "register_checks", register_for)
     return list(found.values())
 
 
@@ -86,8 +90,6 @@ def run_checks(
     """Run every registered check over whole pages; return the parser's problems and the
     checks' problems, in order."""
     if pm is None:
-        from ..plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     run = CheckRun(pm, context)
     problems: list[Problem] = []

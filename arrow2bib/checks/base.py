@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Mapping
+from typing import TYPE_CHECKING, ClassVar, Iterable, Literal
 
 from ..model import Page, Paper, Problem
 
@@ -21,12 +21,10 @@ __all__ = ["Check", "CheckContext"]
 
 @dataclass(frozen=True, kw_only=True)
 class CheckContext:
-    """What a run of checks knows: the target format (if any) and the run's settings."""
+    """What a run of checks knows: the target format, if any."""
 
     #: The exporter the papers are checked for, or None for the format-neutral core checks.
     exporter: Exporter | None = None
-    #: Settings from the command line or the caller, for checks that take any.
-    settings: Mapping[str, str] | None = None
 
 
 class Check(abc.ABC):

@@ -108,7 +108,7 @@ class MissingFields(Check):
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         exporter = self.context.exporter
         report = exporter.requirements(paper) if exporter is not None else None
-        if report is None:
+        if exporter is None or report is None:
             missing = [f for f, present in _core(paper).items() if not present]
             if missing:
                 yield _problem(paper, key, self.name, Severity.ERROR,

@@ -1,6 +1,6 @@
 """Finding the same work twice: identical repeats, near-identical titles, and versions.
 
-Titles are compared in normal form (:mod:`arrow2bib.normalize`: case, punctuation, spaces,
+Titles are compared in normal form (:mod:`arrow2bib.text.fold`: case, punctuation, spaces,
 braces, LaTeX accents, diacritics and Markdown removed). Two papers match when:
 
 - **identical**: the same normalised title, year, venue and paper type, with at least one
@@ -30,8 +30,9 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Literal
 
+from .._scratch import scratch_error
 from ..model import Paper
-from ..normalize import normalise_name, title_tokens
+from ..text.fold import normalise_name, title_tokens
 
 __all__ = ["PREPRINT", "DuplicateIndex", "Match", "Record", "THRESHOLD", "best_match",
            "blocking_keys", "compare_entry", "record_for"]
@@ -164,8 +165,6 @@ class DuplicateIndex:
     on how the candidates were found (the Dask run relies on that)."""
 
     def __init__(self) -> None:
-        from ..spool import scratch_error
-
         try:
             self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
             self._db.executescript(_SCHEMA)
@@ -180,8 +179,6 @@ class DuplicateIndex:
 
     def add(self, record: Record) -> Match | None:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
-        from ..spool import scratch_error
-
         numbers, mask, length = _join(record.numbers), _mask(record.families), len(record.normal)
         keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record, numbers)]
         # lengths outside these bounds make a ratio below THRESHOLD (2 * shorter / both)
@@ -197,9 +194,10 @@ class DuplicateIndex:
             if number:
                 limits.append(max(0, MAX_BLOCK - len(found)))
         try:
-            rows = self._db.execute(_CANDIDATES, (keys + [None] * 4)[:4] + [
-                record.year, numbers, mask, shortest, longest] + (limits + [0] * 3)[:3]
-            ).fetchall()
+            blocks: list[int | None] = [*keys, None, None, None, None][:4]
+            parameters: list[object] = [*blocks, record.year, numbers, mask, shortest, longest,
+                                        *(limits + [0] * 3)[:3]]
+            rows = self._db.execute(_CANDIDATES, parameters).fetchall()
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
         # in input order: the database's papers all came before the ones in memory
@@ -218,8 +216,6 @@ class DuplicateIndex:
 
     def _flush(self) -> None:
         """Write the papers held in memory to the database."""
-        from ..spool import scratch_error
-
         try:
             self._db.executemany(_INSERT_RECORD, self._records)
             self._db.executemany("INSERT INTO b VALUES (?, ?, ?, ?, ?, ?)", self._blocks)

@@ -66,13 +66,14 @@ class Framing:
     tail: str = ""
     empty: str | None = None
 
-    def opening(self, written: bool) -> str:
-        """What comes before an entry's text: the head, or the separator once one is written."""
-        return self.separator if written else self.head
+    def opening(self, started: bool) -> str:
+        """What comes before an entry's text: the head, or the separator once the output has
+        ``started`` (an entry is out already)."""
+        return self.separator if started else self.head
 
-    def closing(self, written: bool) -> str:
-        """What ends the output: the tail, or the whole empty output when nothing was written."""
-        if written:
+    def closing(self, started: bool) -> str:
+        """What ends the output: the tail, or the whole empty output when it never started."""
+        if started:
             return self.tail
         return self.head + self.tail if self.empty is None else self.empty
 
@@ -174,12 +175,12 @@ class Exporter(abc.ABC):
         with the separator, the tail."""
         framing = self.framing(options)
         assert framing is not None, f"{type(self).__name__} states no framing"
-        written = False
+        started = False
         for entry in entries:
-            out.write(framing.opening(written))
+            out.write(framing.opening(started))
             out.write(self.format_entry(entry, options))
-            written = True
-        out.write(framing.closing(written))
+            started = True
+        out.write(framing.closing(started))
 
     def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
         """Yield the output documents. By default, one document made by :meth:`export`."""

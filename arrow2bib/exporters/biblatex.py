@@ -1,7 +1,7 @@
 """The ``biblatex`` format: a ``.bib`` file for biblatex with biber.
 
 Biber reads UTF-8, so characters are written as they are; LaTeX specials are still escaped
-and titles case-protected the same way as for BibTeX (:mod:`arrow2bib.latex`). biblatex's
+and titles case-protected the same way as for BibTeX (:mod:`arrow2bib.text.latex`). biblatex's
 own entry types and fields are used: ``date``, ``journaltitle``, ``booktitle`` with the
 event's name in ``eventtitle``. Only the fields biblatex's data model allows for an entry type
 are written (``biber --validate-datamodel`` is silent); a value that has no field in its type
@@ -17,7 +17,7 @@ import unicodedata
 from typing import Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
-from ..latex import (
+from ..text.latex import (
     SPECIALS, Latex, brace, escape, format_names, format_person, render, sketch_text, tidy,
     url_list, verbatim_url,
 )
@@ -223,13 +223,6 @@ class BibLaTeXExporter(Exporter):
         allowed = ALLOWED_FIELDS[entry_type]
         present = [n for n in asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
                    if n in allowed and _field_present(n, paper, place, venue_field)]
-        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
-
-    @staticmethod
-    def _sketch_requirements(paper: Paper) -> Requirements:
-        """:meth:`requirements` from a sketch of every field: the reference it must match."""
-        entry_type, fields = biblatex_fields(Entry(key="check", paper=paper), sketch=True)
-        present = [n for n, v in fields.items() if v.text and n in ALLOWED_FIELDS[entry_type]]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
     def framing(self, options: ExportOptions) -> Framing:

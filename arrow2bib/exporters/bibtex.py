@@ -1,7 +1,7 @@
 """The ``bibtex`` format: classic BibTeX, for ``bibtex`` with any ``.bst`` style.
 
 Classic BibTeX is an 8-bit program, so by default every character is written as ASCII LaTeX
-(``{\\"u}``, see :mod:`arrow2bib.latex`); ``-O encoding=utf8`` keeps characters as they are,
+(``{\\"u}``, see :mod:`arrow2bib.text.latex`); ``-O encoding=utf8`` keeps characters as they are,
 for biber or a UTF-8 aware toolchain. The entry type comes from the venue (T7 of FORMATS.md):
 proceedings -> ``@inproceedings`` with ``booktitle``, journal -> ``@article`` with
 ``journal``, anything else -> ``@misc`` with ``howpublished``. The helpers
@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping, NamedTuple, TextIO
 
 from ..errors import SettingError
 from ..hookspecs import hookimpl
-from ..latex import (
+from ..text.latex import (
     Latex, escape, format_names, format_person, render, sketch_text, url_list, verbatim_url,
 )
 from ..model import Paper, Problem, Severity
@@ -239,13 +239,6 @@ class BibTeXExporter(Exporter):
         entry_type, venue_field = ENTRY_TYPES[place.role]
         present = [name for name in asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
                    if field_present(name, paper, place, venue_field)]
-        return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
-
-    @staticmethod
-    def _sketch_requirements(paper: Paper) -> Requirements:
-        """:meth:`requirements` from a sketch of every field: the reference it must match."""
-        entry_type, fields = bibtex_fields(paper, ascii=False, sketch=True)
-        present = [name for name, value in fields.items() if value.text]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
     def framing(self, options: ExportOptions) -> Framing:

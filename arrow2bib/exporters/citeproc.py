@@ -57,8 +57,8 @@ from lxml.html import builder as E
 
 from ..errors import ExportError, SettingError
 from ..hookspecs import hookimpl
-from ..latex import needs_protection
-from ..markup import spans
+from ..text.latex import needs_protection
+from ..text.markup import spans
 from ..model import AuthorStatus, Problem, Severity
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
@@ -111,7 +111,7 @@ _NOCASE_TAGS = ('<span class="nocase">', "</span>")  # CSL-JSON rich text: kept 
 def sentence_case(title: str) -> str:
     """``title`` in sentence case: words lower-cased except the first of the title and of a
     subtitle (after ``:``, ``?``, ``!`` or a lone dash), words that must keep their case
-    (:func:`arrow2bib.latex.needs_protection`: ``DeepFM``, ``CTR``, ``3D``) and
+    (:func:`arrow2bib.text.latex.needs_protection`: ``DeepFM``, ``CTR``, ``3D``) and
     :data:`PROPER_WORDS`. ``$math$`` is kept, ``**`` markers dropped."""
     out: list[str] = []
     start = True

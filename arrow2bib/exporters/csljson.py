@@ -29,7 +29,7 @@ import re
 from typing import Any, Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
-from ..markup import spans
+from ..text.markup import spans
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing

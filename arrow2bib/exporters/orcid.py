@@ -24,10 +24,11 @@ from lxml import etree
 
 from ..errors import ExportError, SettingError
 from ..hookspecs import hookimpl
-from ..markup import plain
+from ..text.markup import plain
 from ..model import Paper, Problem, Severity
 from ..venues import resolve
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
+from .bibtex import format_entry
 
 __all__ = ["WORK_TYPES", "OrcidExporter", "xml_text"]
 
@@ -175,8 +176,6 @@ class _Work:
             self.report("URLs lost with the end of the abstract", field="urls", urls=lost)
         _leaf(work, WORK_NS, "short-description", description)
         if self.citation:
-            from .bibtex import format_entry  # lazily: the BibTeX plugin is loaded apart
-
             value = self.text("citation", format_entry(self.entry, ascii=False), None, False)
             if value:
                 citation = _node(work, WORK_NS, "citation")

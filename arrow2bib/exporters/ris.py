@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, TextIO
 
 from ..errors import SettingError
 from ..hookspecs import hookimpl
-from ..markup import plain
+from ..text.markup import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing

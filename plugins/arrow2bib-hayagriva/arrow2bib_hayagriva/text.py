@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 # the model's markup (**bold**, $math$), recognised by arrow2bib's own public module
-from arrow2bib.markup import Span, spans
+from arrow2bib.text.markup import Span, spans
 
 __all__ = ["Span", "clean", "escape", "formattable", "needs_protection", "spans"]
 

@@ -1,0 +1,148 @@
+"""The citation keys of a whole run, worked out on disk so that memory stays flat.
+
+Making keys unique needs every paper's base key (:mod:`arrow2bib.keys` gives the rules):
+papers whose base keys are equal, ignoring case, form a group; the group is put in order by
+a digest of each paper's content, the first keeps the base key and the others get ``a``,
+``b``, ... (skipping any key already taken). :class:`KeyTable` keeps one row per paper in a
+temporary SQLite database (the standard library's; it sorts and indexes on disk with a
+small cache), and hands back only the keys that differ from their base key, in page order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Collection, Iterator
+
+import hashlib
+
+from .._scratch import scratch_error
+from ..model import Paper
+from ..text.fold import digest_fold
+
+__all__ = ["KeyTable", "canonical_digest", "order_digest", "suffix"]
+
+
+def canonical_digest(paper: Paper) -> str:
+    """A digest of a paper's content, independent of page order and of the other papers."""
+    parts = [
+        digest_fold(paper.title),
+        str(paper.year or ""),
+        digest_fold(paper.venue),
+        "|".join(digest_fold(a.literal) for a in paper.authors),
+        digest_fold(paper.paper_type),
+    ]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def suffix(n: int) -> str:
+    """The ``n``-th collision suffix: 0 -> '', 1 -> 'a', 26 -> 'z', 27 -> 'aa' ..."""
+    letters = ""
+    while n > 0:
+        n -= 1
+        letters = chr(ord("a") + n % 26) + letters
+        n //= 26
+    return letters
+
+def order_digest(paper: Paper) -> int:
+    """The paper's place within its group: 60 bits of :func:`~arrow2bib.keys.canonical_digest`
+    (which order a group as the whole digest would; a tie in 60 bits is as good as
+    impossible, and would fall back on page order)."""
+    return int(canonical_digest(paper)[:15], 16)
+
+
+#: Rows sent to SQLite at once.
+_BATCH = 4096
+
+
+class KeyTable:
+    """Base keys filed paper by paper (:meth:`add`), then the suffixed ones (:meth:`changed`)."""
+
+    def __init__(self) -> None:
+        # "" is a private temporary database on disk, deleted when closed
+        try:
+            self._db = sqlite3.connect("", isolation_level=None)
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE k (pos INTEGER, lbase TEXT, digest INTEGER, base TEXT)")
+        self._db.execute("CREATE TABLE taken (lkey TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE changed (pos INTEGER PRIMARY KEY, key TEXT)")
+        self._rows: list[tuple[int, str, int, str]] = []
+        self._assigned = False
+
+    def add(self, position: int, base: str, digest: int) -> None:
+        """File the base key of the paper at ``position`` (0-based, in run order), with its
+        :func:`order_digest`."""
+        self._rows.append((position, base.lower(), digest, base))
+        if len(self._rows) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            try:
+                self._db.executemany("INSERT INTO k VALUES (?, ?, ?, ?)", self._rows)
+            except sqlite3.Error as exc:
+                raise scratch_error(exc) from exc
+            self._rows = []
+
+    def _existing(self, lkeys: list[str], given: Collection[str]) -> set[str]:
+        """Which of ``lkeys`` are a base key or a key already given (in the table, or in
+        ``given``, the keys not yet written there)."""
+        marks = ", ".join("?" * len(lkeys))
+        rows = self._db.execute(
+            f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
+            f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})", lkeys + lkeys)
+        return {row[0] for row in rows} | {key for key in lkeys if key in given}
+
+    def _write_given(self, given: dict[str, tuple[int, str]]) -> None:
+        """Write keys given (lower-case key -> position, key) to the tables."""
+        self._db.executemany("INSERT INTO taken VALUES (?)", [(low,) for low in given])
+        self._db.executemany("INSERT INTO changed VALUES (?, ?)", given.values())
+        given.clear()
+
+    def _assign(self) -> None:
+        self._flush()
+        db = self._db
+        db.execute("BEGIN")
+        db.execute("CREATE INDEX k_group ON k (lbase, digest, pos)")
+        groups = db.cursor().execute("SELECT lbase FROM k GROUP BY lbase HAVING COUNT(*) > 1 "
+                                     "ORDER BY MIN(pos)")
+        # keys given, written to the tables _BATCH at a time (a look-up sees them too)
+        given: dict[str, tuple[int, str]] = {}
+        for (lbase,) in groups:
+            members = db.execute("SELECT pos, base FROM k WHERE lbase = ? "
+                                 "ORDER BY digest, pos", (lbase,)).fetchall()
+            # the lower-case form of the n-th candidate is lbase + suffix(n) for every
+            # member: look them up in batches, not one query per candidate
+            n = 0
+            free: list[tuple[int, str]] = []
+            for position, base in members[1:]:
+                while not free:
+                    batch = [lbase + suffix(n + i) for i in range(1, min(len(members), 400) + 8)]
+                    taken = self._existing(batch, given.keys())
+                    free = [(n + i, c) for i, c in enumerate(batch, start=1) if c not in taken]
+                    n += len(batch)
+                number, lower = free.pop(0)
+                # the candidates of one group never collide with each other (distinct suffixes)
+                given[lower] = (position, base + suffix(number))
+            if len(given) >= _BATCH:
+                self._write_given(given)
+        self._write_given(given)
+        db.execute("COMMIT")
+        self._assigned = True
+
+    def changed(self) -> Iterator[tuple[int, str]]:
+        """``(position, key)`` for every paper whose key is not its base key, in order."""
+        if not self._assigned:
+            try:
+                self._assign()
+            except sqlite3.Error as exc:
+                raise scratch_error(exc) from exc
+        # a for loop, not ``yield from``: closing this generator after the database (an
+        # interrupted run) must not close the cursor, which would raise on a closed database
+        for row in self._db.execute("SELECT pos, key FROM changed ORDER BY pos"):
+            yield row
+
+    def close(self) -> None:
+        self._db.close()

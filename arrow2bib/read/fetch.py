@@ -1,0 +1,352 @@
+"""Fetch a page over HTTP(S) within limits: the one place arrow2bib touches the network.
+
+- Only ``http`` and ``https`` URLs are fetched; anything else (``file:``, ``ftp:``, ``data:``)
+  is refused before any I/O, and so is a redirect to another scheme.
+- One deadline covers the whole exchange, redirects included (``timeout``).
+- The body is capped as sent and again once decompressed (``max_bytes``): gzip and deflate
+  are decoded here, streamed, stopping as soon as the cap is passed (no "zip bombs").
+- Redirects are followed by hand, at most ``max_redirects``; a loop is reported as one.
+
+Every failure is a :class:`~arrow2bib.errors.FetchError` whose message names the URL, the
+limit that was hit and what to do. Standard library only (:mod:`urllib.request`); proxies
+from the environment (``https_proxy``, ``no_proxy``) are honoured.
+"""
+
+from __future__ import annotations
+
+import codecs
+import http.client
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from dataclasses import dataclass
+from importlib import metadata
+
+from ..errors import FetchError
+
+__all__ = ["ALLOWED_SCHEMES", "USER_AGENT", "Fetched", "fetch"]
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+_CODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+_MAX_DIGITS = 18
+_GIVE_UP = "save the page from a browser and give arrow2bib the file"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("arrow2bib")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+#: Sent with every request, so that site operators can see who is asking.
+USER_AGENT = f"arrow2bib/{_version()} (+https://pypi.org/project/arrow2bib/)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fetched:
+    """A fetched page."""
+
+    #: The URL the content came from, after redirects.
+    url: str
+    #: The HTTP status (2xx).
+    status: int
+    #: The media type, lower case, without parameters (``text/html``).
+    content_type: str
+    #: The charset the ``Content-Type`` header names, lower case; ``None`` when it names
+    #: none, or one Python does not know.
+    charset: str | None
+    #: The body, decompressed.
+    content: bytes
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float = 30.0,
+    max_bytes: int = 20 * 2**20,
+    max_redirects: int = 5,
+) -> Fetched:
+    """GET ``url`` within the limits; raise :class:`~arrow2bib.errors.FetchError` otherwise.
+
+    :param timeout: seconds for the whole exchange, redirects included.
+    :param max_bytes: the most bytes read, both as sent and once decompressed.
+    :param max_redirects: the most redirects followed.
+    """
+    current = _checked(url, url)
+    deadline = time.monotonic() + timeout
+    opener = _opener()
+    chain = [current]
+    while True:
+        with _open(opener, current, url, deadline, timeout) as response:
+            status = response.status
+            if status in _REDIRECTS:
+                current = _redirect(url, current, response, chain, max_redirects)
+                continue
+            if not 200 <= status < 300:
+                raise FetchError(
+                    f"The server answered {status} {response.reason or ''}".rstrip()
+                    + (f" for {current}" if current != url else "")
+                    + f"; check the URL in a browser, or {_GIVE_UP}.",
+                    source=url,
+                )
+            content = _read_body(response, url, deadline, timeout, max_bytes)
+            return Fetched(
+                url=current,
+                status=status,
+                content_type=response.headers.get_content_type(),
+                charset=_known_charset(response.headers.get_content_charset()),
+                content=content,
+            )
+
+
+def _known_charset(label: str | None) -> str | None:
+    """The charset if Python knows it; a label it does not know says nothing usable."""
+    if not label:
+        return None
+    try:
+        codecs.lookup(label)
+    except LookupError:
+        return None
+    return label
+
+
+def _checked(target: str, url: str, *, redirected: bool = False) -> str:
+    """``target`` as an ASCII http(s) URL; a :class:`FetchError` if it is not one."""
+    try:
+        parts = urllib.parse.urlsplit(target.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError(f"This is not a valid URL ({exc}).", source=url) from None
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        what = f"{scheme}:" if scheme else "a URL without a scheme"
+        if redirected:
+            raise FetchError(
+                f"The server redirected to {target!r}, which is {what}, not http(s); arrow2bib "
+                f"follows only http and https redirects. Check the URL, or {_GIVE_UP}.",
+                source=url,
+            )
+        raise FetchError(
+            f"Only http:// and https:// URLs are fetched, not {what}. For a file on this "
+            "computer, give its path instead.",
+            source=url,
+        )
+    if not parts.hostname:
+        raise FetchError("The URL has no host name; check it.", source=url)
+    if parts.username is not None or parts.password is not None:
+        raise FetchError(
+            "The URL carries a user name or password; arrow2bib does not send credentials. "
+            f"Remove them, or {_GIVE_UP}.",
+            source=url,
+        )
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchError(f"The host name {parts.hostname!r} is not valid.", source=url) from None
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    netloc = f"{host}:{port}" if port is not None else host
+    # a browser's address bar accepts non-ASCII paths; HTTP needs them percent-encoded
+    path = urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    query = urllib.parse.quote(parts.query, safe="/%:@!$&'()*+,;=~?")
+    return urllib.parse.urlunsplit((scheme, netloc, path or "/", query, ""))
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """HTTP and HTTPS only: no file, ftp or data handler, no automatic redirects."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def _open(
+    opener: urllib.request.OpenerDirector, current: str, url: str, deadline: float, timeout: float
+) -> http.client.HTTPResponse:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _timed_out(url, timeout)
+    request = urllib.request.Request(
+        current,
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            "Accept-Encoding": "gzip, deflate",
+        },
+    )
+    try:
+        response = opener.open(request, timeout=remaining)
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise _timed_out(url, timeout) from None
+        raise FetchError(
+            f"Cannot reach the server ({exc.reason}); check the URL and your connection, "
+            "or try again later.",
+            source=url,
+        ) from None
+    except TimeoutError:
+        raise _timed_out(url, timeout) from None
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        raise FetchError(
+            f"The request failed ({type(exc).__name__}: {exc}); try again later, or {_GIVE_UP}.",
+            source=url,
+        ) from None
+    if response is None:  # no handler took it: cannot happen for http(s), but never None
+        raise FetchError("No handler for this URL.", source=url)
+    return response  # type: ignore[no-any-return]
+
+
+def _redirect(
+    url: str,
+    current: str,
+    response: http.client.HTTPResponse,
+    chain: list[str],
+    max_redirects: int,
+) -> str:
+    location = response.headers.get("Location")
+    if not location:
+        raise FetchError(
+            f"The server answered {response.status} (a redirect) without saying where to; "
+            f"try again later, or {_GIVE_UP}.",
+            source=url,
+        )
+    target = _checked(urllib.parse.urljoin(current, location.strip()), url, redirected=True)
+    if target in chain:
+        loop = " -> ".join([*chain[chain.index(target) :], target])
+        raise FetchError(
+            f"The server redirects in a loop ({loop}); try the URL in a browser, or {_GIVE_UP}.",
+            source=url,
+        )
+    if len(chain) > max_redirects:
+        raise FetchError(
+            f"More than {max_redirects} redirects (max_redirects), the last to {target}; "
+            f"fetch the final URL directly, or {_GIVE_UP}.",
+            source=url,
+        )
+    chain.append(target)
+    return target
+
+
+def _read_body(
+    response: http.client.HTTPResponse, url: str, deadline: float, timeout: float, max_bytes: int
+) -> bytes:
+    """Read the body in chunks, decompressing as it comes, never past ``max_bytes``."""
+    declared = response.headers.get("Content-Length", "").strip()
+    # ASCII digits only ("²".isdigit() is true), and few enough for int() (Python refuses
+    # over 4,300 digits); a longer number is over any limit anyway
+    if declared.isascii() and declared.isdigit() and (
+        len(declared) > _MAX_DIGITS or int(declared) > max_bytes
+    ):
+        size = f"{int(declared):,}" if len(declared) <= _MAX_DIGITS else "a huge number of"
+        raise _too_large(url, max_bytes, f"it announces {size} bytes")
+    coding = response.headers.get("Content-Encoding", "identity").strip().lower() or "identity"
+    if coding not in _CODINGS and coding != "identity":
+        raise FetchError(
+            f"The server sent the page compressed as {coding!r}, which arrow2bib does not "
+            f"decode (only gzip and deflate); {_GIVE_UP}.",
+            source=url,
+        )
+    inflater = _Inflater(coding, url) if coding in _CODINGS else None
+    out = bytearray()
+    received = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise _timed_out(url, timeout)
+        try:
+            chunk = response.read1(_CHUNK)  # one receive: the deadline is checked between
+        except TimeoutError:
+            raise _timed_out(url, timeout) from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise FetchError(
+                f"The connection broke while reading the page ({type(exc).__name__}); try "
+                "again later.",
+                source=url,
+            ) from None
+        if not chunk:
+            break
+        received += len(chunk)
+        if received > max_bytes:
+            raise _too_large(url, max_bytes, "more was sent")
+        if inflater is None:
+            out += chunk
+        else:
+            inflater.feed(chunk, out, max_bytes)
+        if len(out) > max_bytes:
+            raise _too_large(url, max_bytes, f"it decompresses to more ({coding})")
+    if inflater is not None:
+        inflater.finish()
+    return bytes(out)
+
+
+class _Inflater:
+    """Streamed gzip/deflate decoding that never produces more than asked for."""
+
+    def __init__(self, coding: str, url: str):
+        self.coding, self.url = coding, url
+        self._engine: zlib._Decompress | None = None
+        self._pending = b""
+
+    def _start(self, head: bytes) -> zlib._Decompress:
+        if self.coding != "deflate":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        # "deflate" should be zlib-wrapped (RFC 9110), but some servers send it raw
+        wrapped = (head[0] & 0x0F) == 8 and ((head[0] << 8) | head[1]) % 31 == 0
+        return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+
+    def feed(self, data: bytes, out: bytearray, limit: int) -> None:
+        """Decompress ``data`` into ``out``, stopping once ``out`` holds over ``limit``."""
+        data, self._pending = self._pending + data, b""
+        while data and len(out) <= limit:
+            if self._engine is None:
+                if len(data) < 2:
+                    self._pending = data
+                    return
+                self._engine = self._start(data)
+            try:
+                out += self._engine.decompress(data, limit + 1 - len(out))
+            except zlib.error as exc:
+                raise FetchError(
+                    f"The compressed page is damaged ({self.coding}: {exc}); try again later.",
+                    source=self.url,
+                ) from None
+            if self._engine.eof:
+                data = self._engine.unused_data
+                if self.coding == "deflate":
+                    return  # anything after the stream is not part of it
+                self._engine = None  # gzip may hold several members, one after another
+            else:
+                data = self._engine.unconsumed_tail
+
+    def finish(self) -> None:
+        """Fail if the compressed stream stopped in the middle."""
+        if self._pending or (self._engine is not None and not self._engine.eof):
+            raise FetchError(
+                f"The compressed page ended early ({self.coding}); the connection was probably "
+                "cut. Try again later.",
+                source=self.url,
+            )
+
+
+def _timed_out(url: str, timeout: float) -> FetchError:
+    return FetchError(
+        f"No complete answer within {timeout:g} s (timeout); try again later, or {_GIVE_UP}.",
+        source=url,
+    )
+
+
+def _too_large(url: str, max_bytes: int, why: str) -> FetchError:
+    return FetchError(
+        f"The page is larger than the {max_bytes:,}-byte limit (max_bytes): {why}. An author "
+        f"page is far smaller: check the URL, or {_GIVE_UP}.",
+        source=url,
+    )

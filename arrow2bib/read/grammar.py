@@ -1,0 +1,399 @@
+"""The one grammar of an Arrow author page, read as a stream of ``(line number, text)``.
+
+Every reader (text, HTML, URL, stdin) turns its input into such lines; this module turns the
+lines into a header and a stream of :class:`~arrow2bib.model.Paper` objects. The page is::
+
+    [header]   Author name cluster / <name> / ... / "13 papers" / "1 author row" / ...
+    [paper]    <Venue> <Kind> <Year> <Paper type>      the venue line starts each paper
+               <Title>
+               • <Author>                               bullets: • - * · ‣ ◦ ▪ ●
+               ...
+               <Abstract, one or more lines>            optional
+
+Blank lines carry no meaning (saving and copying adds and removes them). A block that cannot
+be read becomes a ``parse-error`` :class:`~arrow2bib.model.Problem` and the other papers still
+come through; only input with neither a header nor a single venue line is an error. (The
+page's own counts are compared with what was read by the ``count-mismatch`` check.)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from ..errors import NotAPageError
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
+from .names import fold, name_key, parse_name
+from .repair import clean_inline, repair_abstract, repair_mojibake
+
+__all__ = ["PageReader", "parse_lines", "starts_paper", "VENUE_KINDS", "PAPER_TYPES"]
+
+#: The words the site puts before the year to say what kind of venue it is.
+VENUE_KINDS = frozenset(
+    """Conference Journal Workshop Symposium Preprint Book Magazine Thesis Report Dataset
+    Patent Repository Other""".split()
+)
+
+#: Paper types the site writes after the year (a line whose kind word is unknown still reads
+#: as a venue line when its type is one of these).
+PAPER_TYPES = frozenset(
+    [
+        "Conference Paper", "Short Paper", "Full Paper", "Long Paper", "Journal Article",
+        "Workshop Paper", "Demo Paper", "Demonstration Paper", "Poster", "Poster Paper",
+        "Abstract", "Extended Abstract", "Student Abstract", "Book Chapter", "Book",
+        "Preprint", "Position Paper", "Survey", "Tutorial", "Findings Paper",
+        "Technical Report", "Thesis", "Editorial", "Review", "Letter", "Article", "Paper",
+        "Dataset", "Other",
+    ]
+)
+
+_VENUE_LINE = re.compile(
+    r"^(?:(?P<venue>.+)\s)?(?P<kind>[A-Z][\w-]*)\s(?P<year>[12]\d{3})"
+    r"\s(?P<type>[A-Z][A-Za-z-]*(?:\s[A-Za-z()-]+){0,4})$"
+)
+_BULLET = re.compile(r"^(?:[•·‣◦▪●∙]\s*|[-*–]\s+)(?P<name>\S.*)$")
+_PAPERS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?$", re.IGNORECASE)
+_ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
+_CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
+_SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
+
+
+def _normalise(text: str) -> str:
+    """``text`` with its spaces collapsed and trimmed, byte-order marks dropped."""
+    if "\ufeff" in text:  # dropping a mark may join two runs of spaces: before collapsing
+        text = text.replace("\ufeff", "")
+    # The other characters of _SPACES are spaces clean_inline collapses anyway, so this is
+    # clean_inline(text.translate(_SPACES)) (the plain version, in tests/oracles.py) without the
+    # translate, which costs a dictionary look-up a character.
+    return clean_inline(text)
+
+
+_SHOWN_CHANGES = 3
+#: Stray header lines whose numbers a problem lists.
+_STRAY_SHOWN = 20
+
+
+def _changes(before: str, after: str) -> str:
+    """The first words that changed, ``'JÃ¼rgen' -> 'Jürgen'``, for a message."""
+    old, new = before.split(), after.split()
+    if len(old) == len(new):
+        pairs = [(a, b) for a, b in zip(old, new) if a != b]
+    else:
+        pairs = [(before.strip(), after.strip())]
+    shown = [f"{a[:60]!r} -> {b[:60]!r}" for a, b in pairs[:_SHOWN_CHANGES]]
+    more = len(pairs) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class VenueLine:
+    """The parts of a venue line, read from the right."""
+
+    venue: str
+    kind: str
+    year: int
+    paper_type: str
+
+
+#: The characters a venue line can end with: the last of its paper type's words.
+_TYPE_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz()-")
+
+
+def _may_be_venue_line(text: str) -> bool:
+    """False when :data:`_VENUE_LINE` cannot match ``text``; a cheap test before it.
+
+    The expression reads from the right by backtracking over the whole line, so its cost
+    grows with the line: every title and abstract line would pay for it. A venue line ends in a
+    letter of its paper type (``$`` also matches before one final newline), and its year is a
+    word among the last six, before the one to five words of the type.
+    """
+    end = text[-2:-1] if text.endswith("\n") else text[-1:]
+    if end not in _TYPE_END:
+        return False
+    words = text.rsplit(maxsplit=6)  # splits on what \s matches, as the expression does
+    return any(len(word) == 4 and word[0] in "12" for word in words[-6:-1])
+
+
+def read_venue_line(text: str) -> VenueLine | None:
+    """Read ``NeurIPS Conference 2025 Conference Paper``; ``None`` if it is not one."""
+    return _match_venue_line(text) if _may_be_venue_line(text) else None
+
+
+def _match_venue_line(text: str) -> VenueLine | None:
+    """:func:`read_venue_line` without the cheap test first: the reference for its tests."""
+    match = _VENUE_LINE.match(text)
+    if match is None:
+        return None
+    kind, paper_type = match.group("kind"), match.group("type")
+    if kind not in VENUE_KINDS and paper_type not in PAPER_TYPES:
+        return None
+    return VenueLine(match.group("venue") or "", kind, int(match.group("year")), paper_type)
+
+
+#: What one raw line says: its mojibake repair (``None`` if none), its normalised text, the
+#: author's name if it is a bullet, the venue line if it is one.
+_Line = tuple[str | None, str, str | None, VenueLine | None]
+
+
+def _read_line(raw: str) -> _Line:
+    """What ``raw`` says, read on its own (the reader reports a repair; see :data:`_Line`)."""
+    repaired = None if raw.isascii() else repair_mojibake(raw)
+    text = _normalise(raw if repaired is None else repaired)
+    if not text:
+        return repaired, text, None, None
+    bullet = _BULLET.match(text)
+    if bullet is not None:  # a bullet line is never read as a venue line
+        return repaired, text, bullet.group("name"), None
+    return repaired, text, None, read_venue_line(text)
+
+
+def starts_paper(raw: str) -> bool:
+    """Whether the reader starts a new paper at this raw line: a venue line, not a bullet
+    (where :mod:`arrow2bib.read._parts` cuts a page)."""
+    return _read_line(raw)[3] is not None
+
+
+#: Author bullets and venue lines recur on a page (its own author is on almost every paper),
+#: titles and abstracts do not: what the first are read as is kept, by raw line, so that
+#: their next time is a dictionary look-up. Up to this many, then it starts again (a bounded
+#: memory: a few MB at most).
+_RECURRING_LINES = 1 << 16
+#: Longer lines are not kept (an author's name is shorter).
+_RECURRING_LENGTH = 256
+_recurring: dict[str, _Line] = {}
+
+
+def _remember(raw: str, line: _Line) -> None:
+    """Keep what ``raw`` was read as, if it is a line of the kind that comes again."""
+    if (line[2] is not None or line[3] is not None) and len(raw) <= _RECURRING_LENGTH:
+        if len(_recurring) >= _RECURRING_LINES:
+            _recurring.clear()
+        _recurring[raw] = line
+
+
+@functools.lru_cache(maxsize=64)  # one page's own name, asked for by many of its papers
+def _own_keys(cluster: str) -> tuple[str, str]:
+    """The folded forms of the page's own author name, with and without a nickname."""
+    return fold(cluster), name_key(parse_name(cluster))
+
+
+@dataclass
+class _Block:
+    """A paper being read."""
+
+    line: int
+    venue: VenueLine
+    title: str | None = None
+    title_line: int | None = None
+    authors: list[str] = field(default_factory=list)
+    abstract: list[str] = field(default_factory=list)
+    stray_bullets: int = 0
+
+
+class PageReader:
+    """Reads a page from a stream of lines: the header at once, the papers as iterated.
+
+    Iterate it for :class:`~arrow2bib.model.Paper` objects; :attr:`problems` fills as the
+    stream is read. :meth:`read` collects everything into a :class:`~arrow2bib.model.Page`.
+    """
+
+    def __init__(self, lines: Iterable[tuple[int, str]], *, source: str):
+        self.source = source
+        self.cluster: str | None = None
+        self.declared_papers: int | None = None
+        self.author_rows: int | None = None
+        self.problems: list[Problem] = []
+        self.papers_read = 0
+        self._lines = iter(lines)
+        self._pending: tuple[int, str, VenueLine] | None = None
+        self._consumed = False
+        self._read_header()
+
+    def close(self) -> None:
+        """Close the stream of lines (and the file under it) before reading all of it."""
+        close = getattr(self._lines, "close", None)
+        if close is not None:
+            close()
+
+    # -- lines --------------------------------------------------------------------------
+    def _text(self, number: int, raw: str) -> str:
+        """The line's text, normalised, with mojibake repaired and reported (never kept in
+        silence: a name like ``JÃ¼rgen`` would otherwise go into every export)."""
+        if not raw.isascii() and (fixed := repair_mojibake(raw)) is not None:
+            self._report_mojibake(number, raw, fixed)
+            raw = fixed
+        return _normalise(raw)
+
+    def _report_mojibake(self, number: int, raw: str, fixed: str) -> None:
+        self._problem(
+            "mojibake",
+            Severity.WARNING,
+            "This line was UTF-8 text decoded as Windows-1252 or Latin-1 and saved again "
+            f"(mojibake); repaired: {_changes(raw, fixed)}. Check it, or save the page "
+            "again as UTF-8 (or give the right --encoding).",
+            number,
+            details={"original": raw, "repaired": fixed},
+        )
+
+    # -- header -------------------------------------------------------------------------
+    def _read_header(self) -> None:
+        expect_cluster = False
+        header_seen = False
+        stray: list[int] = []  # the first few only: the stream may be endless
+        strays = 0
+        for number, raw in self._lines:
+            text = self._text(number, raw)
+            if not text:
+                continue
+            venue = read_venue_line(text)
+            if venue is not None:
+                self._pending = (number, text, venue)
+                break
+            if expect_cluster:
+                self.cluster = text
+                expect_cluster = False
+            elif _CLUSTER_MARK.match(text):
+                expect_cluster = header_seen = True
+            elif match := _PAPERS.match(text):
+                self.declared_papers = int(match.group("n").replace(",", ""))
+                header_seen = True
+            elif match := _ROWS.match(text):
+                self.author_rows = int(match.group("n").replace(",", ""))
+                header_seen = True
+            else:
+                strays += 1
+                if len(stray) < _STRAY_SHOWN:
+                    stray.append(number)
+        if self._pending is None and not header_seen:
+            raise NotAPageError(
+                "This is not an Arrow author page: it has neither the page header "
+                "('Author name cluster', 'N papers') nor any venue line such as "
+                "'NeurIPS Conference 2025 Conference Paper'. Check that you saved the author "
+                "page itself.",
+                source=self.source,
+                line=None,
+            )
+        if stray and not header_seen:
+            self._problem(
+                "parse-error",
+                Severity.WARNING,
+                f"{strays} line(s) before the first paper are not part of a page header "
+                "and were skipped.",
+                stray[0],
+                details={"lines": stray},
+            )
+
+    # -- papers -------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Paper]:
+        if self._consumed:
+            raise RuntimeError("a PageReader can be iterated only once")
+        self._consumed = True
+        yield from self._papers()
+
+    def _papers(self) -> Iterator[Paper]:
+        if self._pending is None:
+            return
+        number, _text, first = self._pending
+        block = _Block(number, first)
+        recurring = _recurring
+        for number, raw in self._lines:
+            if not raw:  # a third of a page's lines
+                continue
+            line = recurring.get(raw)
+            if line is None:
+                line = _read_line(raw)
+                _remember(raw, line)
+            repaired, text, name, venue = line
+            if repaired is not None:
+                self._report_mojibake(number, raw, repaired)
+            if not text:
+                continue
+            if venue is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = _Block(number, venue)
+                continue
+            if block.title is None:
+                if name is not None:
+                    block.stray_bullets += 1
+                    block.authors.append(name)
+                    continue
+                block.title, block.title_line = text, number
+            elif name is not None and not block.abstract:
+                block.authors.append(name)
+            else:
+                block.abstract.append(text)
+        paper = self._finish(block)
+        if paper is not None:
+            yield paper
+
+    def _finish(self, block: _Block) -> Paper | None:
+        if block.title is None:
+            self._problem(
+                "parse-error",
+                Severity.ERROR,
+                f"The paper whose venue line is '{block.venue.venue} {block.venue.kind} "
+                f"{block.venue.year} {block.venue.paper_type}' has no title; it was skipped.",
+                block.line,
+                details={"authors": block.authors},
+            )
+            return None
+        authors = tuple(map(parse_name, block.authors))
+        raw_abstract = " ".join(block.abstract) or None
+        abstract, urls = repair_abstract(raw_abstract) if raw_abstract else (None, ())
+        self.papers_read += 1
+        return Paper(
+            title=block.title,
+            authors=authors,
+            authors_status=self._status(authors),
+            venue=block.venue.venue,
+            venue_kind=block.venue.kind,
+            year=block.venue.year,
+            paper_type=block.venue.paper_type,
+            abstract=abstract,
+            raw_abstract=raw_abstract,
+            urls=urls,
+            source=self.source,
+            line=block.line,
+        )
+
+    def _status(self, authors: tuple) -> AuthorStatus:
+        if len(authors) != MAX_AUTHORS_SHOWN:
+            return AuthorStatus.COMPLETE
+        if self.cluster:
+            own, own_bare = _own_keys(self.cluster)
+            if not any(fold(a.literal) == own or name_key(a) in (own, own_bare) for a in authors):
+                return AuthorStatus.TRUNCATED
+        return AuthorStatus.MAY_BE_TRUNCATED
+
+    def _problem(self, code, severity, message, line, *, details=None) -> None:
+        self.problems.append(
+            Problem(
+                code=code,
+                severity=severity,
+                message=message,
+                source=self.source,
+                line=line,
+                details=details or {},
+            )
+        )
+
+    def read(self) -> Page:
+        """Read all papers and return the whole :class:`~arrow2bib.model.Page`."""
+        papers = tuple(self)
+        return Page(
+            source=self.source,
+            cluster=self.cluster,
+            declared_papers=self.declared_papers,
+            author_rows=self.author_rows,
+            papers=papers,
+            problems=tuple(self.problems),
+        )
+
+
+def parse_lines(lines: Iterable[tuple[int, str]], *, source: str = "<string>") -> Page:
+    """Parse numbered lines into a :class:`~arrow2bib.model.Page`."""
+    return PageReader(lines, source=source).read()

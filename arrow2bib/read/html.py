@@ -1,0 +1,443 @@
+"""The HTML reader: a saved Arrow page becomes the same numbered lines as its text rendering.
+
+The grammar (:mod:`arrow2bib.read.grammar`) reads a page as lines; :func:`html_lines` makes those
+lines out of any reasonable HTML rendering ("Save page as", a clean export, a fetched URL):
+
+- one line per block element's text; inline elements (``a``, ``span``, ``em``...) stay inline;
+  ``<br>`` breaks the line; whitespace collapses (no-break spaces too); entities are decoded;
+- ``<li>`` items become ``• Name`` bullet lines, as in the text page;
+- ``<strong>``/``<b>`` in running text (an abstract) become Markdown ``**bold**``; in
+  headings, short lines (a venue, a name, "13 papers") and whole-line bold it is styling and
+  is dropped;
+- TeX survives rendering: ``<script type="math/tex">``, KaTeX and MathML annotations give
+  ``$source$``, and the rendered copies beside them are dropped;
+- what is not page content is dropped: ``head``, scripts, styles, ``noscript``, templates,
+  SVG, ``nav``, page-level ``header``/``footer``, dialogs and cookie banners, and hidden
+  elements (``hidden``, ``aria-hidden="true"``, ``display: none``, screen-reader-only text).
+
+Each line carries the 1-based source line where its text starts, so that problems point into
+the HTML file. Safety: the input is capped (:data:`MAX_HTML_BYTES`, :data:`MAX_TAGS`), decoded
+strictly, parsed by libxml2 without network or file access, and walked without recursion; a
+tree deeper than :data:`MAX_DEPTH` is refused rather than cut short.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from ..errors import InputError
+from ._encodings import check_encoding, decode_bytes
+
+__all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
+
+#: The largest HTML document read (a saved author page is well under a few MB).
+MAX_HTML_BYTES = 50 * 2**20
+#: The most tags read (counted as ``<`` characters, before parsing): parsing and walking
+#: cost memory and time per element, and a page of 1,000 papers has well under 100,000.
+MAX_TAGS = 2_000_000
+#: The deepest element nesting read. libxml2 stops at this depth (without its "huge" option),
+#: dropping the rest of the document, so a deeper tree is an error, never a silent loss.
+MAX_DEPTH = 256
+#: How list items start, as in the text page.
+BULLET = "•"
+#: Characters that already mark a line as a bullet item (the grammar accepts them all).
+_BULLET_CHARS = "•·‣◦▪●∙"
+
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li",
+    "listing", "main", "menu", "nav", "ol", "p", "pre", "search", "section", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "xmp"
+})
+#: Never page content, whatever their attributes.
+_DROP = frozenset({
+    "audio", "canvas", "datalist", "dialog", "embed", "frameset", "head", "iframe", "link",
+    "meta", "nav", "noframes", "noscript", "object", "script", "select", "style", "svg",
+    "template", "textarea", "title", "video"
+})
+#: ``header``/``footer`` are landmarks (site chrome) unless inside one of these.
+_SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
+_SECTIONING_ROLES = frozenset({"main", "article", "region"})
+_LANDMARKS = frozenset({"header", "footer"})
+_DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "dialog", "alertdialog"})
+#: Visually hidden text for screen readers, and the rendered copies of math whose TeX source
+#: sits beside them (MathJax 2 keeps it in a script, KaTeX in a MathML annotation).
+_DROP_CLASSES = frozenset({
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "MathJax",
+    "MathJax_Preview", "MathJax_Display", "MathJax_SVG", "MathJax_SVG_Display", "MathJax_CHTML",
+    "MJX_Assistive_MathML", "katex-html"
+})
+#: Cookie and consent banners: a class or id token naming one, or a known vendor's id.
+_BANNER_TOKEN = re.compile(
+    r"(?:cookie|consent|gdpr)s?(?:[-_]?(?:banner|bar|notice|popup|modal|dialog|overlay|box|"
+    r"container|wrapper|law|message|policy|consent|notification))*",
+    re.IGNORECASE,
+)
+_BANNER_IDS = frozenset({
+    "onetrust-consent-sdk", "onetrust-banner-sdk", "CybotCookiebotDialog",
+    "cookiescript_injected", "usercentrics-root", "truste-consent-track", "qc-cmp2-container",
+    "didomi-host", "cmpbox"
+})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOLD = frozenset({"b", "strong"})
+#: Bold is the element's own styling here, not emphasis: no ``**``.
+_NO_BOLD = frozenset({
+    "h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "caption", "summary", "legend"
+})
+_PRE = frozenset({"pre", "listing", "xmp"})
+_TEX_ENCODINGS = frozenset({"application/x-tex", "application/x-latex", "tex", "latex"})
+#: Bold is emphasis (kept as ``**``) only in running text: a line of at least this many
+#: words, like an abstract. Elsewhere (a venue, a name, "**13** papers") it is styling.
+_EMPHASIS_WORDS = 20
+#: Stands for a bold marker until the line is finished. NUL never reaches the text: it is
+#: replaced on input, as HTML parsers do.
+_MARK = "\x00"
+_NON_SPACE = re.compile(r"\S")
+#: libxml2 keeps source lines in 16 bits for HTML: past this, lines are estimated.
+_LINE_CAP = 65535
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARED = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
+    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
+    re.IGNORECASE,
+)
+_PRESCAN = 8192
+#: What browsers (WHATWG Encoding) actually use for some labels, by Python codec name:
+#: Latin-1 and ASCII mean windows-1252, GB2312 means GBK.
+_ENCODING_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254",
+                     "gb2312": "gbk"}
+#: A UTF-16/32 ``<meta>`` read from ASCII-compatible bytes cannot be true: it means UTF-8.
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+#: Text codecs of Python's that are not page encodings: a ``<meta>`` naming one is ignored.
+_NOT_PAGE_ENCODINGS = frozenset({
+    "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7",
+    "utf-8-sig"
+})
+_HTML_STARTS = (
+    b"<!doctype html", b"<html", b"<head", b"<body", b"<div", b"<main", b"<meta", b"<title",
+    b"<!--", b"<?xml", b"<section", b"<article", b"<link", b"<style", b"<script",
+)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A cheap sniff: after a BOM and whitespace, ``data`` starts like an HTML document."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) : len(bom) + 1024].decode(name, "ignore").encode("utf-8")
+            break
+    return data[:1024].lstrip().lower().startswith(_HTML_STARTS)
+
+
+def html_lines(
+    data: bytes, *, source: str, encoding: str | None = None
+) -> list[tuple[int, str]]:
+    """The page's logical lines as ``(source line, text)``, blank lines left out.
+
+    ``encoding`` is the transport's charset (an HTTP header, ``--encoding``): it wins over the
+    document's ``<meta charset>`` but not over a byte-order mark. Raises
+    :class:`~arrow2bib.errors.InputError` naming ``source`` for input too large, undecodable
+    or too deeply nested.
+    """
+    if len(data) > MAX_HTML_BYTES:
+        raise InputError(
+            f"The HTML is {len(data) / 2**20:.1f} MiB, more than the {MAX_HTML_BYTES >> 20} MiB "
+            "arrow2bib reads; an author page is far smaller. Check that this is the page you "
+            "meant, or save its text rendering instead.",
+            source=source,
+        )
+    if (tags := data.count(b"<")) > MAX_TAGS:
+        raise InputError(
+            f"The HTML has {tags:,} tags, more than the {MAX_TAGS:,} arrow2bib reads; an author "
+            "page has far fewer. Check that this is the page you meant.",
+            source=source,
+        )
+    text = _decode(data, source, encoding).replace("\x00", "\ufffd")
+    if not text.strip():
+        return []
+    raw, text = text.encode("utf-8"), ""  # hold one copy of the document, not two
+    parser = etree.HTMLParser(
+        encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
+        collect_ids=False, huge_tree=False,
+    )
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"libxml2 cannot read this HTML: {exc}.", source=source) from None
+    for entry in parser.error_log:
+        if entry.level >= etree.ErrorLevels.FATAL and "depth" in entry.message.lower():
+            raise _too_deep(source, entry.line or None)
+        if entry.level >= etree.ErrorLevels.FATAL:
+            raise InputError(
+                f"libxml2 stopped reading the HTML here ({entry.message.strip()}), so the rest "
+                "of the page would be lost. Save the page again, or save its text rendering.",
+                source=source,
+                line=entry.line or None,
+            )
+    if root is None:
+        return []
+    renderer = _Renderer(source)
+    renderer.walk(root)
+    return renderer.lines
+
+
+def _too_deep(source: str, line: int | None) -> InputError:
+    return InputError(
+        f"The HTML nests elements more than {MAX_DEPTH} deep; arrow2bib refuses it rather than "
+        "lose the rest of the page. Save the page again, or save its text rendering.",
+        source=source,
+        line=line,
+    )
+
+
+def _decode(data: bytes, source: str, encoding: str | None) -> str:
+    """Decode as a browser would: BOM, then the transport's charset, then ``<meta>``."""
+    given = check_encoding(encoding, source) if encoding else None
+    name, origin = "utf-8", "the default (no charset declared)"
+    for bom, bom_name in _BOMS:
+        if data.startswith(bom):
+            data, name, origin = data[len(bom) :], bom_name, "its byte-order mark"
+            break
+    else:
+        if given:
+            name, origin = _ENCODING_ALIASES.get(given, given), "the encoding given"
+        elif (declared := _declared_encoding(data[:_PRESCAN])) is not None:
+            name, origin = declared, "its <meta charset>"
+    try:
+        return decode_bytes(data, name)
+    except UnicodeError as exc:  # a decode error, or a codec that fails without saying where
+        start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
+        line = data[:start].decode("latin-1").count("\n") + 1
+        where = f" at byte {start}" if isinstance(exc, UnicodeDecodeError) else ""
+        reason = getattr(exc, "reason", str(exc))
+        raise InputError(
+            f"The bytes are not valid {name} text ({reason}{where}); the "
+            f"encoding came from {origin}. Save the page again as UTF-8, or name its encoding "
+            "with --encoding (for example cp1252).",
+            source=source,
+            line=line,
+        ) from None
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    """The encoding a ``<meta>`` or XML declaration names; unknown labels are ignored, and so
+    are Python codecs no browser reads a page in (``rot13``, ``idna``, ``unicode_escape``)."""
+    match = _DECLARED.search(head)
+    if match is None:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii")
+    try:
+        name = check_encoding(label)
+    except InputError:
+        return None
+    if name in _NOT_PAGE_ENCODINGS:
+        return None
+    return "utf-8" if name in _WIDE else _ENCODING_ALIASES.get(name, name)
+
+
+def _tex(el: etree._Element) -> str | None:
+    """The TeX (or failing that the text) of a math element, written ``$...$``."""
+    for note in el.iter("annotation"):
+        if (note.get("encoding") or "").strip().lower() in _TEX_ENCODINGS and note.text:
+            return f"${note.text.strip()}$"
+    math = next(el.iter("math"), None)
+    if math is None:
+        return None
+    if alt := (math.get("alttext") or "").strip():
+        return f"${alt}$"
+    # MathML without TeX: its characters, as plain text (they are not TeX)
+    return " ".join("".join(math.itertext()).split())
+
+
+class _Renderer:
+    """Walks the tree without recursion, gathering text into lines."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.lines: list[tuple[int, str]] = []
+        self._parts: list[str] = []
+        self._number: int | None = None  # where the current line's first text is
+        self._bullet = False  # the current line is a list item
+        self._bullet_pending = False  # the next text starts a list item
+        self._serial = 0  # counts flushes, so bold never spans two lines
+        self._bold: list[tuple[int, int]] = []  # (serial, index into parts) per open bold
+        self._no_bold = self._pre = self._sectioning = 0
+        self._pos = 1  # the source line the walk has reached
+
+    # -- the walk ------------------------------------------------------------------------
+    def walk(self, root: etree._Element) -> None:
+        """Render ``root``'s subtree (not its tail) into :attr:`lines`."""
+        stack: list[tuple[etree._Element, int]] = []
+        node = root
+        while True:
+            flags = self._enter(node)
+            if flags >= 0 and len(node):
+                if len(stack) >= MAX_DEPTH:  # libxml2 stops there, but older ones did not
+                    raise _too_deep(self.source, node.sourceline)
+                stack.append((node, flags))
+                node = node[0]
+                continue
+            self._leave(node, flags, tail=node is not root)
+            while node is not root:
+                following = node.getnext()
+                if following is not None:
+                    node = following
+                    break
+                node, flags = stack.pop()
+                self._leave(node, flags, tail=node is not root)
+            else:
+                self._flush()
+                return
+
+    _IS_BLOCK, _IS_BOLD, _IS_LI, _IS_NO_BOLD, _IS_PRE, _IS_SECTION = (1, 2, 4, 8, 16, 32)
+
+    def _enter(self, el: etree._Element) -> int:
+        """Open ``el``: returns its flags, or -1 when its subtree is not to be walked."""
+        if not isinstance(el.tag, str):  # a comment or PI left in: only its tail counts
+            return -1
+        line = el.sourceline
+        if line:
+            self._pos = line if line < _LINE_CAP else max(self._pos, line)
+        tag = el.tag.lower()
+        tex = _tex(el) if tag in ("math", "mjx-container") or "katex" in _classes(el) else None
+        if tag == "script" and (el.get("type") or "").lower().startswith("math/tex"):
+            tex = f"${el.text.strip()}$" if el.text and el.text.strip() else ""
+        if tex is not None:
+            self._add(tex)
+            return -1
+        if self._dropped(el, tag):
+            if tag in _BLOCK:
+                self._flush()
+            # skip the dropped text's line breaks, for the estimate past libxml2's line cap
+            self._pos += (el.text or "").count("\n") if not len(el) else 0
+            return -1
+        if tag in ("br", "hr"):
+            self._flush()
+            return 0
+        flags = 0
+        if tag in _BLOCK:
+            flags |= self._IS_BLOCK
+            self._flush()
+            if tag == "li":
+                flags |= self._IS_LI
+                self._bullet_pending = True
+        if tag in _BOLD:
+            flags |= self._IS_BOLD
+            self._open_bold()
+        if tag in _NO_BOLD:
+            flags |= self._IS_NO_BOLD
+            self._no_bold += 1
+        if tag in _PRE:
+            flags |= self._IS_PRE
+            self._pre += 1
+        if tag in _SECTIONING or (el.get("role") or "").strip().lower() in _SECTIONING_ROLES:
+            flags |= self._IS_SECTION
+            self._sectioning += 1
+        self._text(el.text)
+        return flags
+
+    def _leave(self, el: etree._Element, flags: int, *, tail: bool) -> None:
+        if flags > 0:
+            if flags & self._IS_BOLD:
+                self._close_bold()
+            if flags & self._IS_NO_BOLD:
+                self._no_bold -= 1
+            if flags & self._IS_PRE:
+                self._pre -= 1
+            if flags & self._IS_SECTION:
+                self._sectioning -= 1
+            if flags & self._IS_BLOCK:
+                self._flush()
+            if flags & self._IS_LI:
+                self._bullet_pending = False
+        if tail:
+            self._text(el.tail)
+
+    def _dropped(self, el: etree._Element, tag: str) -> bool:
+        if tag in _DROP or (tag in _LANDMARKS and not self._sectioning):
+            return True
+        get = el.get
+        if get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true":
+            return True
+        if _DROP_ROLES.intersection((get("role") or "").lower().split()):
+            return True
+        style = get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return True
+        classes = _classes(el)
+        if _DROP_CLASSES.intersection(classes):
+            return True
+        ident = (get("id") or "").strip()
+        return ident in _BANNER_IDS or any(
+            _BANNER_TOKEN.fullmatch(token) for token in (ident, *classes) if token
+        )
+
+    # -- text and lines ------------------------------------------------------------------
+    def _text(self, chunk: str | None) -> None:
+        if not chunk:
+            return
+        if not self._pre:
+            self._add(chunk)
+            return
+        for index, piece in enumerate(chunk.split("\n")):
+            if index:
+                self._flush()
+                self._pos += 1
+            self._add(piece)
+
+    def _add(self, chunk: str) -> None:
+        if self._number is None and (first := _NON_SPACE.search(chunk)) is not None:
+            self._number = self._pos + chunk.count("\n", 0, first.start())
+            self._bullet, self._bullet_pending = self._bullet_pending, False
+        self._parts.append(chunk)
+        self._pos += chunk.count("\n")
+
+    def _open_bold(self) -> None:
+        # only the outermost bold counts; inside a heading bold is the heading's style
+        usable = not self._bold and not self._no_bold
+        self._bold.append((self._serial, len(self._parts)) if usable else (-1, 0))
+
+    def _close_bold(self) -> None:
+        serial, start = self._bold.pop()
+        if serial != self._serial:  # a block inside the bold broke the line: leave it plain
+            return
+        inner = "".join(self._parts[start:])
+        core = inner.strip()
+        if core:
+            lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+            self._parts[start:] = [lead, _MARK, core, _MARK, trail]
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._parts).split())
+        if text and (text := self._finish(text)):
+            self.lines.append((self._number or self._pos, text))
+        self._parts.clear()
+        self._number, self._bullet = None, False
+        self._serial += 1
+
+    def _finish(self, text: str) -> str:
+        """Bold markers become ``**`` in running text only; a bullet goes in front."""
+        plain = text.replace(_MARK, "")
+        marks = len(text) - len(plain)
+        whole = marks == 2 and text[0] == text[-1] == _MARK
+        if marks and not whole and len(plain.split()) >= _EMPHASIS_WORDS:
+            text = text.replace(_MARK, "**")
+        else:
+            text = plain.strip()
+        if self._bullet and text and text[0] not in _BULLET_CHARS:
+            text = f"{BULLET} {text}"
+        return text
+
+
+def _classes(el: etree._Element) -> list[str]:
+    return (el.get("class") or "").split()

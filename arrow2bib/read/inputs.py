@@ -1,0 +1,105 @@
+"""What a run reads: the inputs given, with each directory replaced by its pages.
+
+A file named on the command line is read whatever it holds (and an unusable one fails the
+run, naming it). A directory is a collection: its page files (``*.txt``, ``*.html``,
+``*.htm``) are read in name order, and every other file in it is skipped with a warning
+naming it and why (not a page suffix, a PDF, not an Arrow page), so one stray ``readme.txt``
+does not fail the run. Hidden files and subdirectories are passed over in silence.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .._identity import FileIdentity, identity
+from ..errors import InputError, NotAPageError
+from ..model import Problem, Severity
+from .grammar import PageReader
+from .sources import is_url, open_input
+
+__all__ = ["PAGE_SUFFIXES", "Inputs", "expand_inputs"]
+
+#: The file names a directory's pages have.
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass
+class Inputs:
+    """The inputs of a run: ``pages`` to read in order, ``skipped`` files of directories
+    (as warnings, for the report), and ``files``: the identity of every local file read,
+    which no output may overwrite."""
+
+    pages: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    files: set[FileIdentity] = field(default_factory=set)
+
+
+def expand_inputs(specs: list[str], *, encoding: str | None = None) -> Inputs:
+    """Expand ``specs`` (paths, directories, URLs, ``-``); see the module's description.
+    Raises :class:`InputError` for a directory with no page in it."""
+    found = Inputs()
+    for spec in specs:
+        if spec != "-" and not is_url(spec) and os.path.isdir(spec):
+            _expand_directory(spec, found, encoding)
+            continue
+        found.pages.append(spec)
+        if spec != "-" and not is_url(spec) and os.path.exists(spec):
+            found.files.add(identity(spec))
+    return found
+
+
+def _expand_directory(directory: str, found: Inputs, encoding: str | None) -> None:
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError as exc:
+        raise InputError(f"Cannot list this directory: {exc.strerror}.",
+                         source=directory) from None
+    pages = 0
+    for name in names:
+        path = os.path.join(directory, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        found.files.add(identity(path))
+        if not name.lower().endswith(PAGE_SUFFIXES):
+            found.skipped.append(_skip(path, "its name does not end in .txt, .html or .htm"))
+            continue
+        reason = _not_a_page(path, encoding)
+        if reason is not None:
+            found.skipped.append(_skip(path, reason))
+            continue
+        found.pages.append(path)
+        pages += 1
+    if not pages:
+        skipped = sum(1 for p in found.skipped if p.details.get("directory") == directory)
+        raise InputError(
+            f"This directory holds no Arrow page ({len(names)} entries, {skipped} file(s) "
+            "skipped); give a directory of saved author pages (*.txt, *.html, *.htm).",
+            source=directory)
+
+
+def _not_a_page(path: str, encoding: str | None) -> str | None:
+    """Why the file at ``path`` is plainly not a page, or None. Only the header is read; a
+    page that fails otherwise (undecodable bytes) is left for the run to report."""
+    try:
+        _source, lines = open_input(path, encoding=encoding)
+    except NotAPageError as exc:
+        return exc.message
+    except InputError:
+        return None
+    try:
+        PageReader(lines, source=path)
+    except NotAPageError as exc:
+        return exc.message
+    except InputError:
+        return None
+    finally:
+        getattr(lines, "close", lambda: None)()
+    return None
+
+
+def _skip(path: str, reason: str) -> Problem:
+    return Problem(code="skipped-file", severity=Severity.WARNING,
+                   message=f"Skipped this file of the directory: {reason.rstrip('.')}.",
+                   source=path,
+                   details={"directory": os.path.dirname(path), "reason": reason})

@@ -1,0 +1,163 @@
+"""Temporary files that let a run stream: papers between its two passes, and its problems.
+
+A run reads every page once, files each paper here, and replays them in order once the
+citation keys are known (:mod:`arrow2bib.run.pipeline`), so that memory does not grow with the
+page. Papers and problems are stored with :mod:`marshal` (plain tuples, the fastest form the
+standard library reads back; problems with :mod:`pickle`, as a plugin's details may hold
+anything) in anonymous temporary files that vanish when closed.
+"""
+
+from __future__ import annotations
+
+import functools
+import marshal
+import pickle
+import tempfile
+from typing import Any, BinaryIO, Iterable, Iterator
+
+from .._scratch import scratch_error
+from ..model import AuthorStatus, Paper, Person, Problem, Severity
+
+__all__ = ["PaperSpool", "ProblemLog", "scratch_error"]
+
+#: Papers (or problems) per marshalled batch: fewer, larger writes and reads.
+BATCH = 512
+_STATUS = {status.value: status for status in AuthorStatus}
+_SEVERITY = {severity.value: severity for severity in Severity}
+
+
+def _person_tuple(person: Person) -> tuple:
+    return (person.literal, person.given, person.family, person.particle, person.suffix,
+            person.nickname)
+
+
+@functools.lru_cache(maxsize=16384)  # co-authors repeat: share one Person per name
+def _person(fields: tuple) -> Person:
+    literal, given, family, particle, suffix, nickname = fields
+    return Person(literal=literal, given=given, family=family, particle=particle,
+                  suffix=suffix, nickname=nickname)
+
+
+def paper_tuple(paper: Paper) -> tuple:
+    """``paper`` as a tuple of plain values (see :func:`paper_from_tuple`)."""
+    return (paper.title, tuple(_person_tuple(a) for a in paper.authors),
+            paper.authors_status.value, paper.venue, paper.venue_kind, paper.year,
+            paper.paper_type, paper.abstract, paper.raw_abstract, paper.urls, paper.source,
+            paper.line)
+
+
+_PAPER_FIELDS = ("title", "authors", "authors_status", "venue", "venue_kind", "year",
+                 "paper_type", "abstract", "raw_abstract", "urls", "source", "line")
+
+
+def paper_from_tuple(fields: tuple) -> Paper:
+    """The :class:`~arrow2bib.model.Paper` that :func:`paper_tuple` made ``fields`` of."""
+    # the values come from a Paper, so its (frozen, validating-nothing) __init__ is skipped:
+    # filling __dict__ directly skips the per-field setattr of a frozen dataclass, which
+    # every paper of the second pass would pay
+    paper = object.__new__(Paper)
+    values = list(fields)
+    values[1] = tuple(_person(a) for a in fields[1])
+    values[2] = _STATUS[fields[2]]
+    paper.__dict__.update(zip(_PAPER_FIELDS, values))
+    return paper
+
+
+class _Batches:
+    """Values appended in batches to a temporary file, read back once, in order, after the
+    last append."""
+
+    #: marshal for the plain tuples of papers; pickle where values may be anything
+    #: (a plugin's problem details).
+    codec: Any = marshal
+
+    def __init__(self) -> None:
+        try:
+            self._file: BinaryIO = tempfile.TemporaryFile(prefix="arrow2bib-")
+        except OSError as exc:
+            raise scratch_error(exc) from exc
+        self._batch: list[Any] = []
+        self.count = 0
+
+    def append(self, value: Any) -> None:
+        self._batch.append(value)
+        self.count += 1
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            blob = self.codec.dumps(self._batch)
+            try:  # length-prefixed, so that a batch comes back with one read
+                self._file.write(len(blob).to_bytes(8, "little"))
+                self._file.write(blob)
+            except OSError as exc:
+                raise scratch_error(exc) from exc
+            self._batch = []
+
+    def replay(self) -> Iterator[Any]:
+        """Every value appended, in order (the file is read from its start)."""
+        self._flush()
+        try:
+            self._file.flush()
+        except OSError as exc:
+            raise scratch_error(exc) from exc
+        self._file.seek(0)
+        left = self.count
+        while left > 0:
+            size = int.from_bytes(self._file.read(8), "little")
+            batch = self.codec.loads(self._file.read(size))
+            left -= len(batch)
+            yield from batch
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class PaperSpool(_Batches):
+    """Papers filed during the first pass as ``(base key, paper_tuple(paper))``, replayed
+    during the second (:func:`paper_from_tuple` makes the papers again)."""
+
+
+def problem_tuple(problem: Problem) -> tuple:
+    """``problem`` as a tuple."""
+    return (problem.code, problem.severity.value, problem.message, problem.source,
+            problem.line, problem.title, problem.key, problem.details)
+
+
+class _PickledBatches(_Batches):
+    codec = pickle
+
+
+class ProblemLog:
+    """The problems of a run, in order, kept on disk with their counts in memory.
+
+    Problems come in two streams: what reading and checking found, and what the exporter
+    reported; :meth:`__iter__` gives the first, then the second, as the report shows them."""
+
+    def __init__(self) -> None:
+        self._streams = (_PickledBatches(), _PickledBatches())
+        self.counts = {severity: 0 for severity in Severity}
+
+    def add(self, problem: Problem, *, export: bool = False) -> None:
+        """Log one problem (``export`` for those the exporter reported)."""
+        self._streams[export].append(problem_tuple(problem))
+        self.counts[problem.severity] += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Log reading or check problems."""
+        for problem in problems:
+            self.add(problem)
+
+    def __len__(self) -> int:
+        return sum(stream.count for stream in self._streams)
+
+    def __iter__(self) -> Iterator[Problem]:
+        for stream in self._streams:
+            for code, severity, message, source, line, title, key, details in stream.replay():
+                yield Problem(code=code, severity=_SEVERITY[severity], message=message,
+                              source=source, line=line, title=title, key=key, details=details)
+
+    def close(self) -> None:
+        for stream in self._streams:
+            stream.close()

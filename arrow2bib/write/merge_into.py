@@ -1,0 +1,401 @@
+"""``convert --merge-into refs.bib``: add the papers a user's ``.bib`` file lacks.
+
+The LaTeX user's workflow: re-run on an updated page and get only what is new. The file is
+read with bibtexparser (``@string`` macros resolved); each entry becomes a duplicate-check
+record (title with LaTeX decoded, year, venue, family names, preprint or not), whatever key
+the user or another tool (DBLP, Google Scholar, Zotero) gave it. A paper the file already
+holds, by the duplicate rules extended for entries written elsewhere
+(:func:`~arrow2bib.checks.duplicates.compare_entry`), is left out and the report names the
+key it matched; every other paper is appended (a version of an entry, such as the
+published paper of a preprint there, too, and reported), with a key that collides with
+none in the file, case-insensitively.
+
+A paper is also recognised by the entry this run would write for it (so a title the format
+cannot hold, such as Chinese in ASCII BibTeX, still matches the entry an earlier run wrote:
+a second run with the same page changes nothing).
+
+The file is safe: a symbolic link is followed and its target updated (the link stays); the
+file keeps its encoding (a byte-order mark's, UTF-8, or ``encoding``) and its line endings;
+its bytes stay as they were, the new entries appended; it is replaced atomically, or not at
+all when nothing is new. An exclusive lock (the file ``.NAME.lock`` beside it) is held from
+reading to replacing, so concurrent merges into one file wait for each other and each sees
+the other's entries.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Collection, Sequence
+
+import bibtexparser
+import filelock
+
+from ..checks.duplicates import (PREPRINT, Match, Record, blocking_keys, compare_entry,
+                                 record_for)
+from ..errors import InputError, OutputPathError
+from ..exporters.base import Document, Entry, Exporter, ExportOptions
+from ..keys import suffix
+from ..model import Problem, Severity
+from ..text.fold import decode_latex, normalise_name, title_tokens
+from ..venues import resolve
+from .files import resolve_target, write_documents
+
+__all__ = ["LOCK_PREFIX", "MergeOutcome", "lock_path", "merge_into"]
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_YEAR = re.compile(r"(1[0-9]{3}|2[0-9]{3})")
+#: DBLP tells namesakes apart by a number after the name: ``Xue Liu 0001``.
+_DBLP_NUMBER = re.compile(r"\s+\d{4}$")
+_PREPRINT_VENUE = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
+#: The lock file is ``.NAME.lock`` beside the file merged into.
+LOCK_PREFIX = "."
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+
+
+@dataclass
+class MergeOutcome:
+    """What ``--merge-into`` did: ``added`` entries (with their final keys), ``skipped`` ones
+    with the reason, the problems to report, and whether the file was ``updated``."""
+
+    added: list[Entry] = field(default_factory=list)
+    skipped: list[tuple[Entry, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    updated: bool = False
+
+    @property
+    def written(self) -> bool:
+        """Deprecated name of :attr:`updated` (removed in 0.3)."""
+        warnings.warn("MergeOutcome.written is deprecated; use MergeOutcome.updated",
+                      DeprecationWarning, stacklevel=2)
+        return self.updated
+
+
+@dataclass(frozen=True)
+class _Bib:
+    """A ``.bib`` file as read: its bytes, text, how new text is encoded and ended."""
+
+    data: bytes
+    text: str
+    encoding: str  # for the appended text: no byte-order mark
+    newline: str
+    library: bibtexparser.Library
+
+
+def lock_path(path: str | os.PathLike[str]) -> Path:
+    """The lock file of a merge into ``path`` (symbolic links followed)."""
+    real = Path(os.path.realpath(path))
+    return real.with_name(f"{LOCK_PREFIX}{real.name}.lock")
+
+
+def merge_into(path: str | os.PathLike[str], entries: Sequence[Entry], exporter: Exporter,
+               options: ExportOptions, *, protect: Collection[object] = (),
+               encoding: str | None = None,
+               waiting: Callable[[Path], None] | None = None) -> MergeOutcome:
+    """Append to the ``.bib`` file at ``path`` the entries it lacks; see the module doc.
+
+    ``protect``: identities of input files (:func:`~arrow2bib._identity.identity`) the file must
+    not be. ``encoding``: the file's encoding when it is neither UTF-8 nor marked by a
+    byte-order mark. ``waiting`` is called with the lock file's path when another merge holds
+    it (before waiting for it)."""
+    target = resolve_target(path, protect=protect)  # type: ignore[arg-type]
+    if target.kind != "file":
+        raise OutputPathError(f"{path}: --merge-into needs a regular .bib file to read and "
+                              "update, not a FIFO or a device. Nothing was written.")
+    assert target.path is not None
+    lock = filelock.FileLock(lock_path(target.path))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if waiting is not None:
+            waiting(Path(lock.lock_file))
+        lock.acquire()
+    except OSError as exc:
+        raise OutputPathError(f"{path}: cannot lock the file for the merge "
+                              f"({exc.strerror or exc}); nothing was written.") from exc
+    try:
+        return _merge_locked(target.path, str(path), entries, exporter, options, encoding)
+    finally:
+        lock.release()
+
+
+def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Exporter,
+                  options: ExportOptions, encoding: str | None) -> MergeOutcome:
+    outcome = MergeOutcome()
+    bib = _read(real, shown, encoding)
+    index = _Index()
+    for block in bib.library.entries:
+        index.add(_record(block, shown))
+    taken = {block.key.lower() for block in bib.library.entries}
+    # what this run would write for each paper, as bibtexparser reads it back
+    written = _as_written(entries, exporter, options, shown)
+    for entry in entries:
+        paper = entry.paper
+        venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
+        names = frozenset(normalise_name(n) for n in
+                          (paper.venue, venue.short if venue else "",
+                           venue.container if venue else ""))
+        record = dataclasses.replace(
+            record_for(paper, entry.key), paper_type="",
+            venue=normalise_name(venue.container if venue else paper.venue))
+        as_written = written.get(entry.key)
+        match = index.match(record, names, as_written)
+        if match is not None and match.kind != "version":
+            _skip(outcome, entry, match, shown)
+            continue
+        key = entry.key
+        n = 0
+        while key.lower() in taken:
+            n += 1
+            key = entry.key + suffix(n)
+        taken.add(key.lower())
+        added = dataclasses.replace(entry, key=key)
+        outcome.added.append(added)
+        if match is not None:
+            _version(outcome, added, match, shown)
+        index.add(dataclasses.replace(record, key=key))
+        if as_written is not None:
+            index.add(dataclasses.replace(as_written, key=key, source=paper.source,
+                                          line=paper.line))
+    if outcome.added:
+        _append(real, shown, bib, outcome.added, exporter, options)
+        outcome.updated = True
+    return outcome
+
+
+def _skip(outcome: MergeOutcome, entry: Entry, match: Match, shown: str) -> None:
+    other = match.other
+    where = f"{shown}:{other.line}" if other.source == shown else \
+        f"{other.source}:{other.line}, added in this run"
+    reason = f"already there as {other.key} ({where}; {match.kind}, score {match.score:.2f})"
+    outcome.skipped.append((entry, reason))
+    outcome.problems.append(Problem(
+        code="merge-skipped", severity=Severity.INFO, message=f"Not added: {reason}.",
+        source=entry.paper.source, line=entry.paper.line, title=entry.paper.title,
+        key=entry.key,
+        details={"into": shown, "existing_key": other.key, "kind": match.kind,
+                 "score": match.score}))
+
+
+def _version(outcome: MergeOutcome, entry: Entry, match: Match, shown: str) -> None:
+    other = match.other
+    what = "a preprint of this paper" if other.paper_type == PREPRINT else \
+        "another version of this paper (another year)"
+    outcome.problems.append(Problem(
+        code="merge-version", severity=Severity.INFO,
+        message=f"Added as {entry.key}; {shown} holds {what} as {other.key} (line "
+                f"{other.line}): keep both, or remove one by hand.",
+        source=entry.paper.source, line=entry.paper.line, title=entry.paper.title,
+        key=entry.key,
+        details={"into": shown, "existing_key": other.key, "kind": match.kind,
+                 "score": match.score}))
+
+
+class _Index:
+    """The records to match a paper against: the file's entries and the papers added so
+    far, by normal title, blocking keys and title as written."""
+
+    def __init__(self) -> None:
+        self._blocks: dict[str, list[Record]] = {}
+        self._written: dict[str, list[Record]] = {}
+
+    def add(self, record: Record) -> None:
+        keys = [record.normal, *blocking_keys(record)] if record.normal else []
+        for key in keys:
+            self._blocks.setdefault(key, []).append(record)
+        self._written.setdefault(_as_typed(record.title), []).append(record)
+
+    def match(self, record: Record, venues: frozenset[str], as_written: Record | None
+              ) -> Match | None:
+        """The best match of the paper (``record``; ``as_written``: its entry as this run
+        writes it) among the records indexed: identical over near-identical over version,
+        then the higher score, then the earliest."""
+        found: list[Match | None] = []
+        if record.normal:
+            seen: set[int] = set()
+            for key in [record.normal, *blocking_keys(record)]:
+                for old in self._blocks.get(key, ()):
+                    if id(old) not in seen:
+                        seen.add(id(old))
+                        found.append(compare_entry(record, old, venues))
+        if as_written is not None:
+            # the same text as this run writes (a title the format could not hold, written
+            # as ??? in ASCII, has no normal form to compare)
+            for old in self._written.get(_as_typed(as_written.title), ()):
+                found.append(compare_entry(as_written, old, venues))
+        best: Match | None = None
+        for match in found:
+            if match and (best is None or (_RANK[match.kind], match.score) >
+                          (_RANK[best.kind], best.score)):
+                best = match
+        return best
+
+
+_RANK = {"identical": 3, "near-identical": 2, "version": 1}
+
+
+def _as_typed(title: str) -> str:
+    return " ".join(title.split())
+
+
+def _as_written(entries: Sequence[Entry], exporter: Exporter, options: ExportOptions,
+                shown: str) -> dict[str, Record]:
+    """Each entry's record as this run would write it (its problems not reported: only
+    the entries appended are reported, when they are written)."""
+    if not entries:
+        return {}
+    quiet = dataclasses.replace(options, report=lambda problem: None)
+    documents = list(exporter.documents(entries, quiet))
+    if len(documents) != 1:
+        return {}
+    library = bibtexparser.parse_string(documents[0].text)
+    return {entry.key: _record(entry, "") for entry in library.entries}
+
+
+def _families(author_field: str) -> frozenset[str]:
+    families = set()
+    for name in _AND.split(decode_latex(author_field).strip()):
+        name = _DBLP_NUMBER.sub("", name.strip())
+        if not name or name.lower() == "others":
+            continue
+        if "," in name:
+            family = name.split(",", 1)[0]
+        else:
+            words = name.split()
+            family = words[-1] if words else ""
+        families.add(normalise_name(family))
+    return frozenset(f for f in families if f)
+
+
+def _is_preprint(entry: bibtexparser.model.Entry, fields: dict[str, str]) -> bool:
+    venue = " ".join(fields.get(k, "") for k in ("journal", "journaltitle", "booktitle",
+                                                  "howpublished", "publisher"))
+    if _PREPRINT_VENUE.search(venue):
+        return True
+    eprint = (fields.get("eprinttype", "") + fields.get("archiveprefix", "")).lower()
+    if "arxiv" in eprint:
+        return entry.entry_type.lower() in ("article", "misc", "unpublished", "online")
+    return entry.entry_type.lower() in ("unpublished",)
+
+
+def _record(entry: bibtexparser.model.Entry, source: str) -> Record:
+    fields = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
+    title = fields.get("title", "")
+    year_match = _YEAR.search(fields.get("year") or fields.get("date") or "")
+    tokens = title_tokens(title)
+    venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
+    return Record(
+        title=decode_latex(title).strip(),
+        normal=" ".join(tokens),
+        numbers=frozenset(t for t in tokens if any(c.isdigit() for c in t)),
+        year=int(year_match.group(1)) if year_match else None,
+        venue=normalise_name(venue),
+        paper_type=PREPRINT if _is_preprint(entry, fields) else "",
+        families=_families(fields.get("author", "")),
+        source=source,
+        line=(entry.start_line or 0) + 1,
+        key=entry.key,
+    )
+
+
+def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
+    """The file at ``path`` read and parsed (an empty one when there is none yet)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return _Bib(b"", "", "utf-8", "\n", bibtexparser.Library())
+    except OSError as exc:
+        raise InputError(f"Cannot read the file to merge into: {exc.strerror}.",
+                         source=shown) from None
+    text, append_as = _decode(data, shown, encoding)
+    library = bibtexparser.parse_string(text)
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        raise InputError(
+            f"bibtexparser cannot read this block of the file to merge into ({block.error}); "
+            "fix it first. Nothing was changed.",
+            source=shown, line=(block.start_line or 0) + 1)
+    crlf = text.count("\r\n")
+    newline = "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
+    return _Bib(data, text, append_as, newline, library)
+
+
+def _decode(data: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
+    """The file's text, and the codec the new entries are written with (no BOM)."""
+    for bom, codec, append_as in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), append_as
+            except UnicodeDecodeError as exc:
+                raise _undecodable(shown, data, exc, codec) from None
+    if encoding is not None:
+        try:
+            name = codecs.lookup(encoding).name
+            return data.decode(name), name
+        except LookupError:
+            raise InputError(f"Unknown encoding {encoding!r} for --bib-encoding.",
+                             source=shown) from None
+        except UnicodeDecodeError as exc:
+            raise _undecodable(shown, data, exc, encoding) from None
+    if len(data) >= 4 and data[1::2].count(0) > 0.8 * (len(data) // 2):
+        return data.decode("utf-16-le", errors="strict"), "utf-16-le"
+    if len(data) >= 4 and data[0::2].count(0) > 0.8 * (len(data) // 2):
+        return data.decode("utf-16-be", errors="strict"), "utf-16-be"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # an 8-bit legacy encoding: read it byte for byte for matching; what is appended
+        # must then be ASCII (the default BibTeX output is), checked in _append
+        return data.decode("latin-1"), "ascii"
+
+
+def _undecodable(shown: str, data: bytes, exc: UnicodeDecodeError, codec: str) -> InputError:
+    line = data[: exc.start].count(b"\n") + 1
+    return InputError(f"The file to merge into is not valid {codec} text ({exc.reason}); "
+                      "nothing was changed. Name its encoding with --bib-encoding.",
+                      source=shown, line=line)
+
+
+def _append(real: Path, shown: str, bib: _Bib, added: list[Entry], exporter: Exporter,
+            options: ExportOptions) -> None:
+    documents = list(exporter.documents(added, options))
+    if len(documents) != 1:
+        raise InputError(f"The {exporter.name} format writes several documents; it cannot be "
+                         "merged into one .bib file.", source=shown)
+    head = bib.text
+    nl = bib.newline
+    separator = ""
+    if head and not head.endswith("\n"):
+        separator += nl
+    if head and not head.endswith(("\n\n", "\r\n\r\n")):
+        separator += nl
+    new_text = (separator + documents[0].text).replace("\r\n", "\n").replace("\n", nl)
+    try:
+        new = new_text.encode(bib.encoding)
+    except UnicodeEncodeError as exc:
+        bad = new_text[exc.start]
+        if bib.encoding == "ascii":
+            why = ("is not UTF-8 and has no byte-order mark, so its encoding is unknown, and "
+                   f"the new entries hold {bad!r}; name the file's encoding with "
+                   "--bib-encoding (for example latin-1), write ASCII entries (-t bibtex), or "
+                   "convert the file to UTF-8")
+        else:
+            why = (f"is in {bib.encoding}, which cannot hold {bad!r} of the new entries; "
+                   "write ASCII entries (-t bibtex) or convert the file to UTF-8")
+        raise InputError(f"The file to merge into {why}. Nothing was changed.",
+                         source=shown) from None
+    # the file's own bytes, then the new ones: written byte for byte (latin-1 maps each byte
+    # to the character of the same number and back)
+    whole = (bib.data + new).decode("latin-1")
+    write_documents(real, [Document("", whole)], encoding="latin-1")

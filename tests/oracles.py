@@ -1,0 +1,116 @@
+"""Reference implementations: the plain versions of the library's fast paths, which the
+property tests check the fast paths against. They live here, not beside the fast path, so
+the library ships only the code that runs (hypothesis keeps its own oracles in its tests)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from arrow2bib.exporters import biblatex, bibtex
+from arrow2bib.exporters.base import Entry, Requirements, missing
+from arrow2bib.model import Paper
+from arrow2bib.read import grammar, repair
+from arrow2bib.text import latex
+from arrow2bib.text.markup import Span
+
+# -- text.markup -------------------------------------------------------------------------
+
+#: The markup pattern written plainly, the look-behind for ``\$`` first.
+MARKUP = re.compile(
+    r"(?<![\\$])\$(?P<math>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\$)"
+    r"|\*\*(?P<bold>[^*\n](?:[^\n]*?[^*\n])?)\*\*"
+)
+
+
+def spans(text: str) -> Iterator[Span]:
+    """:func:`arrow2bib.text.markup.spans` match by match with the plain pattern."""
+    pos = 0
+    for match in MARKUP.finditer(text):
+        if match.start() > pos:
+            yield Span("text", text[pos : match.start()])
+        if match.group("math") is not None:
+            yield Span("math", match.group("math"))
+        else:
+            yield Span("bold", match.group("bold"))
+        pos = match.end()
+    if pos < len(text):
+        yield Span("text", text[pos:])
+
+
+# -- text.latex --------------------------------------------------------------------------
+
+def _words(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> list[str]:
+    """Units of plain text, with the words that need it braced (per word, never the whole)."""
+    if not protect:
+        return latex._units(text, ascii, changed)
+    units: list[str] = []
+    for token in re.split(r"( )", text):
+        units += latex._word(token, ascii, changed)
+    return units
+
+
+def render(text: str, *, ascii: bool = True, protect: bool = False) -> latex.Latex:
+    """:func:`arrow2bib.text.latex.render` unit by unit, with no cache."""
+    changed: list[tuple[str, str]] = []
+    cleaned = latex._clean_careful(text, changed, ascii)
+    return latex.Latex(_markup(cleaned, ascii, protect, changed), tuple(changed))
+
+
+def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
+    units: list[str] = []
+    for span in spans(text):
+        if span.kind == "math" and latex._math_ok.__wrapped__(span.text):
+            units.append(f"{{${span.text}$}}" if protect else f"${span.text}$")
+        elif span.kind == "math":
+            units += _words(f"${span.text}$", ascii, protect, changed)
+        elif span.kind == "bold":
+            units.append(r"\textbf" + latex.brace(_markup(span.text, ascii, False, changed)))
+        else:
+            units += _words(span.text, ascii, protect, changed)
+    return latex._join(units)
+
+
+# -- read.repair and read.grammar --------------------------------------------------------
+
+#: The mojibake hint as a plain alternation: a lead byte's character then a continuation
+#: byte's, or ``Ã`` then a space.
+MOJIBAKE_HINT = re.compile(
+    f"[\u00c2-\u00f4][\u0080-\u00bf{re.escape(repair._CONTINUATION)}]|Ã "
+)
+
+
+def clean_inline(text: str) -> str:
+    """:func:`arrow2bib.read.repair.clean_inline` without the shortcut."""
+    return repair._SPACES.sub(" ", text).strip()
+
+
+def repair_abstract(raw: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`arrow2bib.read.repair.repair_abstract` without the shortcuts."""
+    text = clean_inline(raw.replace("\r", " ").replace("\n", " "))
+    text = repair._FOOTNOTE.sub(lambda m: f" ({m.group(1).strip()})", text)
+    text, urls = repair._rebuild_urls(text)
+    text = repair._ABBREVIATION.sub(repair._fix_abbreviation, text)
+    text = clean_inline(text)
+    return text, tuple(dict.fromkeys(urls))
+
+
+def normalise_line(text: str) -> str:
+    """What the grammar's ``_normalise`` gives, the plain way."""
+    return repair.clean_inline(text.translate(grammar._SPACES))
+
+
+# -- exporters ---------------------------------------------------------------------------
+
+def bibtex_requirements(paper: Paper) -> Requirements:
+    """The BibTeX exporter's requirements from a sketch of every field."""
+    entry_type, fields = bibtex.bibtex_fields(paper, ascii=False, sketch=True)
+    present = [name for name, value in fields.items() if value.text]
+    return missing(entry_type, present, bibtex.REQUIRED_FIELDS, bibtex.RECOMMENDED_FIELDS)
+
+
+def biblatex_requirements(paper: Paper) -> Requirements:
+    """The biblatex exporter's requirements from a sketch of every field."""
+    entry_type, fields = biblatex.biblatex_fields(Entry(key="check", paper=paper), sketch=True)
+    present = [n for n, v in fields.items() if v.text and n in biblatex.ALLOWED_FIELDS[entry_type]]
+    return missing(entry_type, present, biblatex.REQUIRED_FIELDS, biblatex.RECOMMENDED_FIELDS)
