@@ -77,7 +77,7 @@ def test_a_missing_schema_folder_fails_under_ci(tmp_path):
 
 def test_without_ci_the_same_tests_skip_with_their_reasons(tmp_path):
     missing = tmp_path / "no-schemas-here"
-    for ci in ({}, {"CI": "false"}, {"CI": ""}):
+    for ci in ({}, {"CI": "false"}):
         code, output = _pytest(tmp_path, TINY, ARROW2BIB_SCHEMAS=str(missing), **ci)
         assert code == 0, output
         assert _counts(output) == {"passed": 1, "skipped": 2, "xfailed": 1}, output

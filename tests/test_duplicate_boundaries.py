@@ -39,6 +39,7 @@ def paper(title, authors=("Ann Lee", "Bo Chen"), year=2020, venue="AAAI",
 
 A = paper("Abcdefghij")
 T20 = "Abcdefghijklmnopqrst"
+LONG = " ".join(["graph neural networks for click through rate prediction in sparse settings"] * 4)
 # (id, earlier paper, later paper, expected (kind, score) or None)
 CASES = [
     # identical: everything agrees; case, punctuation and accents are not part of a title
@@ -63,6 +64,10 @@ CASES = [
     ("ratio-0.895-lengths-17-21", paper(T20[:17]), paper(T20 + "u"), None),
     ("ratio-0.85", paper(T20), paper("AbcdefghijklmnopXrXX"), None),
     ("ratio-0.80", paper(T20), paper("AbcdefghijklmnopXXXX"), None),
+    # a long title one letter off: 2 * 298 / 598 = 0.997 (the true ratio: difflib's "junk"
+    # heuristic for sequences of 200 and more would make it 0.50)
+    ("long-titles-one-letter-apart", paper(LONG), paper(LONG[:150] + "q" + LONG[151:]),
+     ("near-identical", 0.997)),
     # versions: the same title, another venue or year
     ("version-venue", A, dataclasses.replace(A, venue="IJCAI"), ("version", 1.0)),
     ("version-year-1", A, dataclasses.replace(A, year=2021), ("version", 1.0)),
@@ -73,6 +78,11 @@ CASES = [
     ("years-3-apart-back", A, dataclasses.replace(A, year=2017), ("version", 1.0)),
     ("years-4-apart", A, dataclasses.replace(A, year=2024), None),
     ("years-4-apart-back", A, dataclasses.replace(A, year=2016), None),
+    # a missing year is not "more than 3 years apart", but it is another year
+    ("year-missing-on-one-side", A, dataclasses.replace(A, year=None), ("version", 1.0)),
+    ("year-missing-on-the-other", dataclasses.replace(A, year=None), A, ("version", 1.0)),
+    ("year-missing-on-both", dataclasses.replace(A, year=None), dataclasses.replace(A, year=None),
+     ("identical", 1.0)),
     # the family-name veto
     ("no-family-in-common", A, paper("Abcdefghij", authors=("Cy Diaz",)), None),
     ("one-family-in-common", A, paper("Abcdefghij", authors=("Bo Chen", "Cy Diaz")),
@@ -121,6 +131,17 @@ def test_duplicate_rule_boundaries(pm, name, first, second, expected, between):
     assert found == ([] if expected is None else [(999, *expected, 1)])
 
 
+def test_a_match_from_the_database_names_the_earlier_paper(pm):
+    first = dataclasses.replace(A, line=1, source="first.txt", title="Abcdefghij!")
+    later = dataclasses.replace(A, line=999)
+    page = arrow2bib.Page(source="p.txt", papers=(first, *FILLERS, later))
+    keys = {id(p): f"key{i}" for i, p in enumerate(page.papers)}  # run_checks: by id()
+    (problem,) = [p for p in run_checks(page, pm=pm, keys=keys) if p.code == "duplicate"]
+    assert problem.details["other"] == {"source": "first.txt", "line": 1, "title": "Abcdefghij!",
+                                        "key": "key0"}
+    assert "'Abcdefghij!' (first.txt:1)" in problem.message
+
+
 def test_fillers_match_nothing(pm):
     assert _found(pm, FILLERS) == []
 
@@ -132,7 +153,8 @@ COPIES = [c for c in CASES if c[3] is not None and c[3][0] != "version"]
 def test_a_copy_wins_over_an_earlier_version(pm, name, first, second, expected):
     """A later paper that matches two earlier ones is reported once, against the better:
     identical or near-identical over version, although the version came first."""
-    version = dataclasses.replace(first, venue="Some Workshop", year=first.year - 2, line=1)
+    version = dataclasses.replace(first, venue="Some Workshop", line=1,
+                                  year=first.year - 2 if first.year else 2018)
     first = dataclasses.replace(first, line=2)
     second = dataclasses.replace(second, line=999)
     found = _found(pm, [version, first, second])

@@ -17,7 +17,9 @@ import random
 import pytest
 
 from arrow2bib import ExportError, Paper, hookimpl
-from arrow2bib.keys import assign_keys, canonical_digest, is_legal_key, render_pattern, suffix
+from arrow2bib.keys import (
+    assign_keys, canonical_digest, entries_for, is_legal_key, render_pattern, suffix,
+)
 from arrow2bib.names import parse_name
 
 
@@ -90,6 +92,15 @@ def test_patterns_that_give_illegal_keys_are_refused(pm, pattern):
 ])
 def test_patterns_with_every_allowed_separator(pm, pattern, key):
     assert assign_keys([paper()], pm, pattern) == [key]
+
+
+def test_entries_follow_the_pattern(pm):
+    papers = [paper(), paper("Other Things")]
+    entries = entries_for(papers, pm, "{auth}_{year}")
+    assert [(e.key, e.paper) for e in entries] == [("lee_2020", papers[0]),
+                                                    ("lee_2020a", papers[1])] or \
+        [(e.key, e.paper) for e in entries] == [("lee_2020a", papers[0]), ("lee_2020", papers[1])]
+    assert [e.key for e in entries_for(papers[:1], pm)] == ["lee2020deep"]
 
 
 # ---- the fields, at their edges --------------------------------------------------------------
