@@ -21,11 +21,13 @@ and the title lengths a ratio of 0.90 allows itself).
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from difflib import SequenceMatcher
 
 import pytest
 
 import arrow2bib
+from arrow2bib import Person
 from arrow2bib.checks import run_checks
 from arrow2bib.names import parse_name
 
@@ -90,6 +92,11 @@ CASES = [
     ("same-family-other-given-name", A, paper("Abcdefghij", authors=("Zoe Lee",)),
      ("identical", 1.0)),
     ("authors-on-one-side-only", A, paper("Abcdefghij", authors=()), None),
+    # a name kept whole (an organisation: no family name) counts as the family name
+    ("same-organisation", dataclasses.replace(A, authors=(Person(literal="The Arrow Team"),)),
+     dataclasses.replace(A, authors=(Person(literal="The Arrow Team"),)), ("identical", 1.0)),
+    ("other-organisations", dataclasses.replace(A, authors=(Person(literal="The Arrow Team"),)),
+     dataclasses.replace(A, authors=(Person(literal="Other Lab"),)), None),
     ("no-authors-on-either-side", paper("Abcdefghij", authors=()),
      paper("Abcdefghij", authors=()), ("identical", 1.0)),
     # the number veto: other numbers never match, the same numbers do
@@ -131,10 +138,11 @@ def test_duplicate_rule_boundaries(pm, name, first, second, expected, between):
     assert found == ([] if expected is None else [(999, *expected, 1)])
 
 
-def test_a_match_from_the_database_names_the_earlier_paper(pm):
+@pytest.mark.parametrize("between", [0, len(FILLERS)], ids=["in-memory", "from-database"])
+def test_a_match_names_the_earlier_paper(pm, between):
     first = dataclasses.replace(A, line=1, source="first.txt", title="Abcdefghij!")
     later = dataclasses.replace(A, line=999)
-    page = arrow2bib.Page(source="p.txt", papers=(first, *FILLERS, later))
+    page = arrow2bib.Page(source="p.txt", papers=(first, *FILLERS[:between], later))
     keys = {id(p): f"key{i}" for i, p in enumerate(page.papers)}  # run_checks: by id()
     (problem,) = [p for p in run_checks(page, pm=pm, keys=keys) if p.code == "duplicate"]
     assert problem.details["other"] == {"source": "first.txt", "line": 1, "title": "Abcdefghij!",
@@ -159,3 +167,24 @@ def test_a_copy_wins_over_an_earlier_version(pm, name, first, second, expected):
     second = dataclasses.replace(second, line=999)
     found = _found(pm, [version, first, second])
     assert found == [(2, "version", 1.0, 1), (999, *expected, 2)]
+
+
+class _WritesFail:
+    """A scratch database whose writes fail, as on a full disk."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def executemany(self, *args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
+def test_a_full_scratch_disk_is_an_output_error(pm, monkeypatch):
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *args, **kw: _WritesFail(connect(*args, **kw)))
+    page = arrow2bib.Page(source="p.txt", papers=tuple(FILLERS))
+    with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*database or disk is full"):
+        run_checks(page, pm=pm)

@@ -18,7 +18,8 @@ import pytest
 
 from arrow2bib import ExportError, Paper, hookimpl
 from arrow2bib.keys import (
-    assign_keys, canonical_digest, entries_for, is_legal_key, render_pattern, suffix,
+    assign_keys, canonical_digest, entries_for, is_legal_key, pattern_fields, render_pattern,
+    suffix,
 )
 from arrow2bib.names import parse_name
 
@@ -158,6 +159,14 @@ FIELDS = [
                          ids=[f"{p}-{k}" for p, _, k in FIELDS])
 def test_pattern_fields(pattern, subject, key):
     assert render_pattern(pattern, subject) == key
+
+
+def test_all_pattern_fields_of_a_paper():
+    subject = paper("Beyond Higher Rank Adaptation", ("Ann Lee", "Bo Chen"), 2005, "NeurIPS")
+    assert dict(pattern_fields(subject)) == {
+        "auth": "lee", "Auth": "Lee", "authors": "leechen", "authorsalpha": "lc",
+        "year": "2005", "shortyear": "05", "title": "higher", "Title": "Higher",
+        "shorttitle": "higherrankadaptation", "venue": "neurips"}
 
 
 # What a field becomes when the paper lacks it (the words the code uses; pinned so they do not
