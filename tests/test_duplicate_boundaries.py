@@ -188,3 +188,63 @@ def test_a_full_scratch_disk_is_an_output_error(pm, monkeypatch):
     page = arrow2bib.Page(source="p.txt", papers=tuple(FILLERS))
     with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*database or disk is full"):
         run_checks(page, pm=pm)
+
+
+@pytest.mark.parametrize("fails", ["connect", "execute"])
+def test_a_failing_scratch_database_is_an_output_error(pm, monkeypatch, fails):
+    connect = sqlite3.connect
+
+    class Failing(_WritesFail):
+        def execute(self, *args):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    if fails == "connect":
+        def broken(*args, **kw):
+            raise sqlite3.OperationalError("disk I/O error")
+    else:
+        def broken(*args, **kw):
+            return Failing(connect(*args, **kw))
+    monkeypatch.setattr(sqlite3, "connect", broken)
+    page = arrow2bib.Page(source="p.txt", papers=(A,))
+    with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*disk I/O error"):
+        run_checks(page, pm=pm)
+
+
+# ---- the index's own edges: what it keeps of a block (at most the last 64 papers of a block,
+# every paper with the same normal title), in memory and from its database ----------------------
+@pytest.mark.parametrize("title", ["Abcdefghijklmnopqrst", "?!"], ids=["title", "no-letters"])
+def test_every_earlier_copy_of_a_title_is_a_candidate(pm, title):
+    """70 identical copies: each is reported against the first (the earliest of equals),
+    although the first is more than 64 papers back: the exact title has no cap."""
+    copies = [paper(title, line=i) for i in range(1, 71)]
+    found = _found(pm, copies)
+    assert found == [(i, "identical", 1.0, 1) for i in range(2, 71)]
+
+
+def test_a_block_gives_its_latest_64_papers(pm):
+    """The earlier paper shares only the block of the first 16 letters with the later one;
+    64 papers of that block (vetoed: other authors) came after it, the last 64 are in
+    memory, the earlier paper in the database: it is past the block's 64, not scored."""
+    first = paper(T20 + " alpha", line=1)
+    fillers = [dataclasses.replace(f, line=1000 + i) for i, f in enumerate(FILLERS[:255])]
+    crowd = [paper(T20 + f" crowd{chr(97 + i // 26)}{chr(97 + i % 26)}", authors=("Zed Roe",),
+                   line=2000 + i) for i in range(64)]
+    later = paper(T20 + " alphx", line=9999)
+    score = round(SequenceMatcher(None, "abcdefghijklmnopqrst alpha",
+                                  "abcdefghijklmnopqrst alphx").ratio(), 3)
+    assert _found(pm, [first, *fillers, *crowd[:63], later])[-1] == (
+        9999, "near-identical", score, 1)
+    assert _found(pm, [first, *fillers, *crowd, later])[-1][0] != 9999
+
+
+def test_one_family_name_in_common_is_enough_whatever_the_others(pm):
+    """The database looks papers up by a bit mask of their family names; every pair of
+    papers sharing a name must still meet, whichever bits the other names take."""
+    others = [f"Xo{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(200)]
+    firsts = [paper(f"Graph Networks Study {i}", authors=("Ann Lee", f"Cy {extra}"), line=i)
+              for i, extra in enumerate(others, 1)]
+    laters = [paper(f"Graph Networks Study {i}", authors=("Bo Lee",), line=1000 + i)
+              for i in range(1, len(others) + 1)]
+    fillers = [dataclasses.replace(f, line=5000 + i) for i, f in enumerate(FILLERS)]
+    found = _found(pm, [*firsts, *fillers, *laters])  # the firsts are in the database
+    assert found == [(1000 + i, "identical", 1.0, i) for i in range(1, len(others) + 1)]
