@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-
 import pytest
 
 import arrow2bib
@@ -169,55 +166,6 @@ def test_numbered_titles_do_not_crowd_a_block():
     *rest, match = dupes(first, *crowd, copy)
     assert all(found is None for found in rest)
     assert match.kind == "near-identical" and match.other.line == 1
-
-
-def _reference_matches(records):
-    """The index's rule without a database: a paper is scored against every earlier paper
-    with its exact normal title, and the last MAX_BLOCK earlier papers of each of its
-    blocks, in input order."""
-    from arrow2bib.checks.duplicates import MAX_BLOCK, best_match, blocking_keys
-
-    seen: dict = {}
-    matches = []
-    for seq, record in enumerate(records):
-        keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record)]
-        candidates: dict = {}
-        for number, key in enumerate(keys):
-            found = seen.get(key, [])
-            candidates.update(found if number == 0 else found[-MAX_BLOCK:])
-        matches.append(best_match(record, [candidates[s] for s in sorted(candidates)]))
-        for key in dict.fromkeys(keys):
-            seen.setdefault(key, []).append((seq, record))
-    return matches
-
-
-@pytest.mark.parametrize("seed", [1, 2])
-def test_duplicate_index_as_reference(seed):
-    """Crowded blocks (a tiny vocabulary), exact and near copies, numbers, years and
-    families that veto, over several of the index's writes to its database."""
-    import random
-
-    rng = random.Random(seed)
-    words = ["Graph", "Deep", "Graphs"]  # blocks of a hundred and more
-    papers = []
-    for line in range(1, 1601):
-        if line % 20 == 0 and line > 40:  # a near copy (one letter off), 30 to 200 back
-            old = papers[-rng.randint(30, min(200, len(papers)))]
-            cut = rng.randrange(len(old.title))
-            papers.append(dataclasses.replace(
-                old, title=old.title[:cut] + "x" + old.title[cut + 1:], line=line))
-            continue
-        title = " ".join(rng.choice(words) for _ in range(rng.randint(3, 7)))
-        if rng.random() < 0.2:
-            title += f" {rng.randint(1, 3)}"
-        authors = rng.sample(["Ann Lee", "Bo Chen", "Cy Diaz", "Di Wu"], rng.randint(0, 2))
-        papers.append(paper(title, authors=authors, year=rng.choice([2010, 2019, 2020, 2021]),
-                            venue=rng.choice(["AAAI", "IJCAI"]), line=line))
-    records = [record_for(p, f"k{p.line}") for p in papers]
-    index = DuplicateIndex()
-    found = [index.add(r) for r in records]
-    assert found == _reference_matches(records)
-    assert sum(m is not None for m in found) > 100
 
 
 def test_duplicate_index_is_not_quadratic():

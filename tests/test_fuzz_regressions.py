@@ -347,9 +347,26 @@ def _assert_clean(code: int, err: str, what: str) -> None:
 
 
 @pytest.mark.parametrize("name", NASTY)
-def test_no_traceback_for_any_format(name, nasty, tmp_path):
-    """Every format at once (the processes run side by side): exit 0, 1 or 2, no traceback,
-    and a message whenever the exit code is not 0."""
+def test_no_traceback_for_any_format(name, nasty, tmp_path, monkeypatch):
+    """Every format, the command line run in-process (``main`` with its streams): exit 0, 1
+    or 2, no exception out of ``main``, and a message whenever the exit code is not 0."""
+    from arrow2bib.cli import main
+
+    monkeypatch.setenv("ARROW2BIB_LOAD_PLUGINS", "")  # the built-in formats only
+    monkeypatch.chdir(tmp_path)
+    for fmt in FORMATS:
+        out = tmp_path / fmt
+        out.mkdir()
+        err = io.StringIO()
+        code = main(["convert", nasty[name], "--to", fmt, "-o", str(out / "refs.out")],
+                    out=io.StringIO(), err=err)
+        _assert_clean(code, err.getvalue(), f"{name} --to {fmt}")
+
+
+@pytest.mark.parametrize("name", ["binary-garbage", "utf-16-odd-length", "missing-file"])
+def test_no_traceback_for_any_format_in_a_real_process(name, nasty, tmp_path):
+    """The same through ``python -m arrow2bib`` (every format at once, the processes side by
+    side), for a few of the inputs: what reaches a user's terminal."""
     runs = {}
     for fmt in FORMATS:
         out = tmp_path / fmt

@@ -49,9 +49,10 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_LEGAL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_:./+]*$")
+# \Z, not $: "$" also matches before a final line break, and "key\n" is no key
+_LEGAL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_:./+]*\Z")
 _FIELD = re.compile(r"\{(\w+)\}")
-_LEGAL_LITERAL = re.compile(r"^[A-Za-z0-9\-_:./+]*$")
+_LEGAL_LITERAL = re.compile(r"^[A-Za-z0-9\-_:./+]*\Z")
 
 
 def is_legal_key(key: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -244,8 +245,10 @@ def _staged(target: Target, write: Callable[[Callable[[str],
     def stage(suffix: str) -> Iterator[TextIO]:
         final = _numbered(target, suffix, protect) if suffix else target.path
         assert final is not None
-        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-        staged.append((tmp, final))
+        with _signals_held():  # a Ctrl-C or SIGTERM here must find the file in ``staged``
+            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp",
+                                       dir=final.parent)
+            staged.append((tmp, final))
         mode, owner = _mode_and_owner(final)
         os.chmod(tmp, mode)  # mkstemp makes 0600 files
         if owner is not None and os.geteuid() == 0:
@@ -282,6 +285,23 @@ def _numbered(target: Target, suffix: str, protect: Collection[FileIdentity]
                               "this format must be regular files. Nothing was written.")
     assert numbered.path is not None
     return numbered.path
+
+
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a temporary file is made and recorded; they are
+    delivered (and the run unwinds, removing it) right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _remove(staged: list[tuple[str, Path]]) -> None:

@@ -1,0 +1,250 @@
+"""The duplicate rules at their boundaries, each verdict derived by hand from the rules as the
+README documents them ("Duplicates and versions"):
+
+- identical: the same normal title, year, venue and paper type, a family name in common;
+- near-identical: normal titles scoring at least 0.90 (``difflib`` ratio), the same year and
+  venue, a family name in common;
+- version: the same or a near-identical title and a family name in common, but another venue
+  or year;
+- vetoes: no family name in common, years more than 3 apart, other numbers in the titles.
+
+The module's docstring adds one case: two papers with no authors at all are not vetoed.
+
+Titles are made of letters whose ``difflib`` ratio is simple arithmetic (2 * matching
+characters / both lengths): ``abcdefghijklmnopqrst`` against ``abcdefghijklmnopqXsY`` is
+2 * 18 / 40 = 0.90.
+Each pair is checked twice: next to each other, and with 300 unrelated papers between them,
+so the earlier one has been written to the index's database (whose query applies the vetoes
+and the title lengths a ratio of 0.90 allows itself).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from difflib import SequenceMatcher
+
+import pytest
+
+import arrow2bib
+from arrow2bib import Person
+from arrow2bib.checks import run_checks
+from arrow2bib.read.names import parse_name
+
+
+def paper(title, authors=("Ann Lee", "Bo Chen"), year=2020, venue="AAAI",
+          ptype="Conference Paper", line=1):
+    return arrow2bib.Paper(
+        title=title, authors=tuple(parse_name(a) for a in authors), year=year, venue=venue,
+        venue_kind="Conference", paper_type=ptype, line=line, source="p.txt")
+
+
+A = paper("Abcdefghij")
+T20 = "Abcdefghijklmnopqrst"
+LONG = " ".join(["graph neural networks for click through rate prediction in sparse settings"] * 4)
+# (id, earlier paper, later paper, expected (kind, score) or None)
+CASES = [
+    # identical: everything agrees; case, punctuation and accents are not part of a title
+    ("identical", A, A, ("identical", 1.0)),
+    ("identical-in-normal-form", paper("Über Graphs: a Study!"),
+     paper("uber graphs -- A STUDY"), ("identical", 1.0)),
+    # ... but the paper type is part of "identical": the same title, year and venue with
+    # another type is near-identical (score 1.0 >= 0.90, same year and venue)
+    ("other-paper-type", A, dataclasses.replace(A, paper_type="Short Paper"),
+     ("near-identical", 1.0)),
+    ("other-paper-type-reversed", paper("Abcdefghij", ptype="Journal Article"), A,
+     ("near-identical", 1.0)),
+    # near-identical at the threshold: 18 of 20 letters, 2 * 18 / 40 = 0.90 exactly (the
+    # first 16 letters agree: papers are scored only when they share a block, and the
+    # first 16 letters of the title are one)
+    ("ratio-0.90", paper(T20), paper("AbcdefghijklmnopqXsY"), ("near-identical", 0.9)),
+    # 18 letters against 22 (the 18 in common): 2 * 18 / 40 = 0.90, at the length bound
+    ("ratio-0.90-lengths-18-22", paper(T20[:18]), paper(T20 + "uv"), ("near-identical", 0.9)),
+    ("ratio-0.90-lengths-22-18", paper(T20 + "uv"), paper(T20[:18]), ("near-identical", 0.9)),
+    # just below: 2 * 17 / 38 = 0.895 (19 letters, two changed; 17 against 21), and 0.85, 0.80
+    ("ratio-0.895", paper(T20[:19]), paper("AbcdefghijklmnopXrY"), None),
+    ("ratio-0.895-lengths-17-21", paper(T20[:17]), paper(T20 + "u"), None),
+    ("ratio-0.85", paper(T20), paper("AbcdefghijklmnopXrXX"), None),
+    ("ratio-0.80", paper(T20), paper("AbcdefghijklmnopXXXX"), None),
+    # a long title one letter off: 2 * 298 / 598 = 0.997 (the true ratio: difflib's "junk"
+    # heuristic for sequences of 200 and more would make it 0.50)
+    ("long-titles-one-letter-apart", paper(LONG), paper(LONG[:150] + "q" + LONG[151:]),
+     ("near-identical", 0.997)),
+    # versions: the same title, another venue or year
+    ("version-venue", A, dataclasses.replace(A, venue="IJCAI"), ("version", 1.0)),
+    ("version-year-1", A, dataclasses.replace(A, year=2021), ("version", 1.0)),
+    ("version-near-title", paper(T20), paper("AbcdefghijklmnopqXsY", venue="IJCAI"),
+     ("version", 0.9)),
+    # the year veto: 3 years apart are still versions, 4 are not the same work
+    ("years-3-apart", A, dataclasses.replace(A, year=2023), ("version", 1.0)),
+    ("years-3-apart-back", A, dataclasses.replace(A, year=2017), ("version", 1.0)),
+    ("years-4-apart", A, dataclasses.replace(A, year=2024), None),
+    ("years-4-apart-back", A, dataclasses.replace(A, year=2016), None),
+    # a missing year is not "more than 3 years apart", but it is another year
+    ("year-missing-on-one-side", A, dataclasses.replace(A, year=None), ("version", 1.0)),
+    ("year-missing-on-the-other", dataclasses.replace(A, year=None), A, ("version", 1.0)),
+    ("year-missing-on-both", dataclasses.replace(A, year=None), dataclasses.replace(A, year=None),
+     ("identical", 1.0)),
+    # the family-name veto
+    ("no-family-in-common", A, paper("Abcdefghij", authors=("Cy Diaz",)), None),
+    ("one-family-in-common", A, paper("Abcdefghij", authors=("Bo Chen", "Cy Diaz")),
+     ("identical", 1.0)),
+    ("same-family-other-given-name", A, paper("Abcdefghij", authors=("Zoe Lee",)),
+     ("identical", 1.0)),
+    ("authors-on-one-side-only", A, paper("Abcdefghij", authors=()), None),
+    # a name kept whole (an organisation: no family name) counts as the family name
+    ("same-organisation", dataclasses.replace(A, authors=(Person(literal="The Arrow Team"),)),
+     dataclasses.replace(A, authors=(Person(literal="The Arrow Team"),)), ("identical", 1.0)),
+    ("other-organisations", dataclasses.replace(A, authors=(Person(literal="The Arrow Team"),)),
+     dataclasses.replace(A, authors=(Person(literal="Other Lab"),)), None),
+    ("no-authors-on-either-side", paper("Abcdefghij", authors=()),
+     paper("Abcdefghij", authors=()), ("identical", 1.0)),
+    # the number veto: other numbers never match, the same numbers do
+    ("part-1-part-2", paper("Graph Networks Part 1"), paper("Graph Networks Part 2"), None),
+    ("gpt-3-gpt-4", paper("Scaling GPT 3 Models"), paper("Scaling GPT 4 Models"), None),
+    ("a-number-only-on-one-side", paper("Graph Networks Part 1"), paper("Graph Networks Part"),
+     None),
+    ("same-numbers", paper("Graph Networks Part 1"), paper("Graph networks, part 1"),
+     ("identical", 1.0)),
+]
+
+
+def test_the_table_scores_what_it_says():
+    """The ratios in CASES are the ones named (difflib on the lowercased letters)."""
+    ratios = {name: SequenceMatcher(None, a.title.lower(), b.title.lower()).ratio()
+              for name, a, b, _ in CASES if name.startswith("ratio-")}
+    assert ratios == pytest.approx({
+        "ratio-0.90": 0.9, "ratio-0.90-lengths-18-22": 0.9, "ratio-0.90-lengths-22-18": 0.9,
+        "ratio-0.895": 34 / 38, "ratio-0.895-lengths-17-21": 34 / 38, "ratio-0.85": 0.85,
+        "ratio-0.80": 0.8}, abs=1e-12)
+
+
+FILLERS = [paper(f"Unrelated filler {i}", authors=(f"Fil Ler{i}",), line=100 + i)
+           for i in range(300)]
+
+
+def _found(pm, papers):
+    page = arrow2bib.Page(source="p.txt", papers=tuple(papers))
+    return [(p.line, p.details["kind"], p.details["score"], p.details["other"]["line"])
+            for p in run_checks(page, pm=pm) if p.code == "duplicate"]
+
+
+@pytest.mark.parametrize("between", [0, len(FILLERS)], ids=["in-memory", "from-database"])
+@pytest.mark.parametrize("name, first, second, expected", CASES, ids=[c[0] for c in CASES])
+def test_duplicate_rule_boundaries(pm, name, first, second, expected, between):
+    first = dataclasses.replace(first, line=1)
+    second = dataclasses.replace(second, line=999)
+    found = _found(pm, [first, *FILLERS[:between], second])
+    assert found == ([] if expected is None else [(999, *expected, 1)])
+
+
+@pytest.mark.parametrize("between", [0, len(FILLERS)], ids=["in-memory", "from-database"])
+def test_a_match_names_the_earlier_paper(pm, between):
+    first = dataclasses.replace(A, line=1, source="first.txt", title="Abcdefghij!")
+    later = dataclasses.replace(A, line=999)
+    page = arrow2bib.Page(source="p.txt", papers=(first, *FILLERS[:between], later))
+    keys = {id(p): f"key{i}" for i, p in enumerate(page.papers)}  # run_checks: by id()
+    (problem,) = [p for p in run_checks(page, pm=pm, keys=keys) if p.code == "duplicate"]
+    assert problem.details["other"] == {"source": "first.txt", "line": 1, "title": "Abcdefghij!",
+                                        "key": "key0"}
+    assert "'Abcdefghij!' (first.txt:1)" in problem.message
+
+
+def test_fillers_match_nothing(pm):
+    assert _found(pm, FILLERS) == []
+
+
+COPIES = [c for c in CASES if c[3] is not None and c[3][0] != "version"]
+
+
+@pytest.mark.parametrize("name, first, second, expected", COPIES, ids=[c[0] for c in COPIES])
+def test_a_copy_wins_over_an_earlier_version(pm, name, first, second, expected):
+    """A later paper that matches two earlier ones is reported once, against the better:
+    identical or near-identical over version, although the version came first."""
+    version = dataclasses.replace(first, venue="Some Workshop", line=1,
+                                  year=first.year - 2 if first.year else 2018)
+    first = dataclasses.replace(first, line=2)
+    second = dataclasses.replace(second, line=999)
+    found = _found(pm, [version, first, second])
+    assert found == [(2, "version", 1.0, 1), (999, *expected, 2)]
+
+
+class _WritesFail:
+    """A scratch database whose writes fail, as on a full disk."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def executemany(self, *args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
+def test_a_full_scratch_disk_is_an_output_error(pm, monkeypatch):
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *args, **kw: _WritesFail(connect(*args, **kw)))
+    page = arrow2bib.Page(source="p.txt", papers=tuple(FILLERS))
+    with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*database or disk is full"):
+        run_checks(page, pm=pm)
+
+
+@pytest.mark.parametrize("fails", ["connect", "execute"])
+def test_a_failing_scratch_database_is_an_output_error(pm, monkeypatch, fails):
+    connect = sqlite3.connect
+
+    class Failing(_WritesFail):
+        def execute(self, *args):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    if fails == "connect":
+        def broken(*args, **kw):
+            raise sqlite3.OperationalError("disk I/O error")
+    else:
+        def broken(*args, **kw):
+            return Failing(connect(*args, **kw))
+    monkeypatch.setattr(sqlite3, "connect", broken)
+    page = arrow2bib.Page(source="p.txt", papers=(A,))
+    with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*disk I/O error"):
+        run_checks(page, pm=pm)
+
+
+# ---- the index's own edges: what it keeps of a block (at most the last 64 papers of a block,
+# every paper with the same normal title), in memory and from its database ----------------------
+@pytest.mark.parametrize("title", ["Abcdefghijklmnopqrst", "?!"], ids=["title", "no-letters"])
+def test_every_earlier_copy_of_a_title_is_a_candidate(pm, title):
+    """70 identical copies: each is reported against the first (the earliest of equals),
+    although the first is more than 64 papers back: the exact title has no cap."""
+    copies = [paper(title, line=i) for i in range(1, 71)]
+    found = _found(pm, copies)
+    assert found == [(i, "identical", 1.0, 1) for i in range(2, 71)]
+
+
+def test_a_block_gives_its_latest_64_papers(pm):
+    """The earlier paper shares only the block of the first 16 letters with the later one;
+    64 papers of that block (vetoed: other authors) came after it, the last 64 are in
+    memory, the earlier paper in the database: it is past the block's 64, not scored."""
+    first = paper(T20 + " alpha", line=1)
+    fillers = [dataclasses.replace(f, line=1000 + i) for i, f in enumerate(FILLERS[:255])]
+    crowd = [paper(T20 + f" crowd{chr(97 + i // 26)}{chr(97 + i % 26)}", authors=("Zed Roe",),
+                   line=2000 + i) for i in range(64)]
+    later = paper(T20 + " alphx", line=9999)
+    score = round(SequenceMatcher(None, "abcdefghijklmnopqrst alpha",
+                                  "abcdefghijklmnopqrst alphx").ratio(), 3)
+    assert _found(pm, [first, *fillers, *crowd[:63], later])[-1] == (
+        9999, "near-identical", score, 1)
+    assert _found(pm, [first, *fillers, *crowd, later])[-1][0] != 9999
+
+
+def test_one_family_name_in_common_is_enough_whatever_the_others(pm):
+    """The database looks papers up by a bit mask of their family names; every pair of
+    papers sharing a name must still meet, whichever bits the other names take."""
+    others = [f"Xo{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(200)]
+    firsts = [paper(f"Graph Networks Study {i}", authors=("Ann Lee", f"Cy {extra}"), line=i)
+              for i, extra in enumerate(others, 1)]
+    laters = [paper(f"Graph Networks Study {i}", authors=("Bo Lee",), line=1000 + i)
+              for i in range(1, len(others) + 1)]
+    fillers = [dataclasses.replace(f, line=5000 + i) for i, f in enumerate(FILLERS)]
+    found = _found(pm, [*firsts, *fillers, *laters])  # the firsts are in the database
+    assert found == [(1000 + i, "identical", 1.0, i) for i in range(1, len(others) + 1)]
