@@ -146,7 +146,8 @@ def test_sample_page_abstracts_lose_bold_keep_math_and_urls(sample_entries):
     root = parse(text)
     descriptions = [d.text for d in root.iterfind(".//work:short-description", NS)]
     assert descriptions and not any("**" in d for d in descriptions)
-    assert any("$B\\Sigma_X A$" in d for d in descriptions)
+    assert any("BΣ_X A" in d for d in descriptions)  # math as Unicode (issue 17)
+    assert not any("$" in d or "\\" in d for d in descriptions)
     assert any(u.text == "https://github.com/Leopold1423/toplora-neurips25"
                for u in root.iterfind(".//common:url", NS))
     for entry in sample_entries:

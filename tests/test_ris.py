@@ -153,7 +153,7 @@ def test_sample_page_names_math_and_nickname_report(sample_ris):
     text, problems = sample_ris
     assert "AU  - Liu, Xue\r\n" in text and "Steve" not in text
     assert "AU  - Huang, Shao-Lun\r\n" in text
-    assert "$B\\Sigma_X A$" in text and "(TopLoRA)," in text and "**" not in text
+    assert "BΣ_X A" in text and "$" not in text and "(TopLoRA)," in text and "**" not in text
     assert "UR  - https://github.com/Leopold1423/toplora-neurips25\r\n" in text
     (problem,) = problems
     assert problem.code == "export-lossy" and problem.severity is Severity.WARNING
@@ -238,7 +238,7 @@ def test_year_abstract_and_urls():
     (record,) = rispy.loads(text)
     assert record["year"] == "2025"
     assert record["urls"] == list(urls)
-    assert record["abstract"] == "We propose DeepFM, with $\\Sigma_X$ math."
+    assert record["abstract"] == "We propose DeepFM, with Σ_X math."
 
 
 def test_no_year_no_py():

@@ -60,6 +60,7 @@ from ..hookspecs import hookimpl
 from ..latex import needs_protection
 from ..markup import spans
 from ..model import AuthorStatus, Problem, Severity
+from ..unimath import script
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
 from .orcid import xml_text
@@ -105,7 +106,9 @@ _MD_WRAP = {"i": "*", "b": "**"}  # citeproc-py's HTML -> Markdown delimiters
 #: citeproc-py's HTML formatter does not escape the data: its ``< > &`` travel through it as
 #: Unicode noncharacters (never in real text) and come back in the parsed HTML's text.
 _SHIELD = {"<": "\ufdd0", ">": "\ufdd1", "&": "\ufdd2"}
-_NOCASE_TAGS = ('<span class="nocase">', "</span>")  # CSL-JSON rich text: kept as markup
+#: CSL-JSON rich text that csl_title writes: kept as markup (math's letters, scripts).
+_NOCASE_TAGS = ('<span class="nocase">', "</span>", "<sub>", "</sub>", "<sup>", "</sup>",
+                "<i>", "</i>")
 
 
 def sentence_case(title: str) -> str:
@@ -432,6 +435,22 @@ def _one_line(text: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
+def _scripts_as_text(item: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """``item`` with each ``<sub>``/``<sup>`` replaced by its text in Unicode's script
+    characters (``ℓ₁``), or ``_x``/``^(xy)`` (:func:`arrow2bib.unimath.script`)."""
+    for node in list(item.iter("sub", "sup")):
+        text = script(node.tag, node.text_content())
+        parent = node.getparent()
+        previous = node.getprevious()
+        joined = text + (node.tail or "")
+        if previous is not None:
+            previous.tail = (previous.tail or "") + joined
+        else:
+            parent.text = (parent.text or "") + joined
+        parent.remove(node)
+    return item
+
+
 class TextExporter(CiteprocExporter):
     """Plain text: one reference per paragraph, in a CSL style (APA by default)."""
 
@@ -442,7 +461,8 @@ class TextExporter(CiteprocExporter):
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write each reference on one line, with a blank line between references."""
-        texts = [_one_line(r.item.text_content()) for r in self.references(entries, options)]
+        texts = [_one_line(_scripts_as_text(r.item).text_content())
+                 for r in self.references(entries, options)]
         out.write("\n\n".join(texts) + "\n" if texts else "")
 
 

@@ -16,9 +16,10 @@ The output is one JSON array of CSL 1.0.2 items, valid against the official
   nickname is not part of ``given``; it goes to ``custom``.
 - A cut author list lists the real names only (never "others") and says so in ``note``
   (which readers see) and in ``custom.authors-status``.
-- Titles and abstracts are plain text: ``**bold**`` markers are dropped (citeproc-py
-  prints ``<b>`` literally, and Zotero's abstract field is plain text); ``$math$`` is kept,
-  and in titles wrapped in ``<span class="nocase">`` so title-casing styles leave it alone.
+- ``**bold**`` markers are dropped (citeproc-py prints ``<b>`` literally). ``$math$`` is no
+  TeX here: titles get CSL rich text (``ℓ<sub>1</sub>``, ``<i>B</i>Σ<sub>X</sub>``, see
+  :mod:`arrow2bib.unimath`) in a ``<span class="nocase">`` so title-casing styles leave it
+  alone; abstracts get plain Unicode (``ℓ₁``), as Zotero's abstract field is plain text.
 - ``URL`` holds the first URL; ``custom.urls`` all of them, and ``note`` the others.
 """
 
@@ -30,6 +31,8 @@ from typing import Any, Callable, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..markup import spans
+from ..unimath import csl_math
+from ..unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
@@ -94,14 +97,15 @@ def csl_type(paper: Paper, venue: Venue | None) -> str:
 
 
 def csl_text(text: str) -> str:
-    """``text`` as CSL plain text: bold markers dropped, math kept with its ``$``."""
-    return "".join(f"${s.text}$" if s.kind == "math" else s.text for s in spans(text))
+    """``text`` as CSL plain text: bold markers dropped, math as plain Unicode."""
+    return plain_unicode(text)
 
 
 def csl_title(text: str) -> str:
-    """A title as CSL rich text: like :func:`csl_text`, with each whitespace-delimited run
-    that holds math wrapped in ``<span class="nocase">``, so that a title-casing style
-    does not turn ``$\\log k$`` into ``$\\log K$``. Acronyms and mixed case (``DeepFM``,
+    """A title as CSL rich text: math as :func:`arrow2bib.unimath.csl_math`, and each
+    whitespace-delimited run that holds math wrapped in ``<span class="nocase">``, so that a
+    title-casing style does not turn ``log k`` into ``Log K``.
+    Acronyms and mixed case (``DeepFM``,
     ``LoRA``) are not wrapped: CSL title case only changes lower-case words, no style of
     the CSL repository sentence-cases titles, and Zotero shows the tags in its title field."""
     out: list[str] = []
@@ -117,7 +121,7 @@ def csl_title(text: str) -> str:
 
     for span in spans(text):
         if span.kind == "math":
-            run.append(f"${span.text}$")
+            run.append(csl_math(span.text))
             protect = True
             continue
         # bold markers are dropped; split at white space, the first part continues the run

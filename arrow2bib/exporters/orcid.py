@@ -24,7 +24,7 @@ from lxml import etree
 
 from ..errors import ExportError, SettingError
 from ..hookspecs import hookimpl
-from ..markup import plain
+from ..unimath import plain
 from ..model import Paper, Problem, Severity
 from ..venues import resolve
 from .base import Document, Entry, Exporter, ExportOptions, Requirements

@@ -15,8 +15,8 @@ Conventions (see the README):
   EndNote and Mendeley print as the container) or the journal; for ``CPAPER`` ``C3``
   repeats the proceedings title, because Zotero reads ``T2`` of a conference paper as the
   conference name and only ``C3`` as its proceedings title. ``J2`` the journal's short name.
-- ``AB`` the abstract as plain text (no ``**``; math kept as ``$...$``); ``UR`` one line
-  per URL; ``PB`` the publisher; ``ID`` the citation key.
+- ``TI`` and ``AB`` as plain text: no ``**``, math as Unicode (``ℓ₁``,
+  :mod:`arrow2bib.unimath`); ``UR`` one line per URL; ``PB`` the publisher; ``ID`` the citation key.
 - :func:`ris_value` makes each value one line: line breaks and tabs become spaces, other
   control characters are removed, runs of white space become one space.
 """
@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, TextIO
 
 from ..errors import SettingError
 from ..hookspecs import hookimpl
-from ..markup import plain
+from ..unimath import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
