@@ -16,6 +16,7 @@ import pluggy
 from .errors import ExportError
 from .exporters.base import Document, Entry, Exporter
 from .formats import Formats
+from .hygiene import clean_paper
 from .keys import entries_for
 from .model import Page, Paper, Problem
 from .output import identity, write_documents
@@ -64,7 +65,8 @@ def formats(pm: pluggy.PluginManager | None = None) -> Formats:
 Papers = Page | Iterable[Page] | Iterable[Paper]
 
 
-def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
+def _split(papers: Papers, report: Callable[[Problem], None] | None = None
+           ) -> tuple[list[Paper], dict[str, Page]]:
     """The papers, and the page headers (without their papers) by source."""
     items = [papers] if isinstance(papers, Page) else list(papers)
     out: list[Paper] = []
@@ -75,6 +77,9 @@ def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
             pages[item.source] = dataclasses.replace(item, papers=())
         else:
             out.append(item)
+    # a caller's papers may hold what no format can write (a lone surrogate): made safe
+    # here, reported to the caller (a page's parser has done it line by line already)
+    out = [clean_paper(paper, report or (lambda problem: None)) for paper in out]
     return out, pages
 
 
@@ -94,7 +99,7 @@ def export_documents(
     """Export ``papers`` to ``fmt``; return its documents (most formats write one)."""
     pm = _manager(pm)
     exporter = _exporter(fmt, pm)
-    items, pages = _split(papers)
+    items, pages = _split(papers, report)
     entries: list[Entry] = entries_for(items, pm, key_pattern)
     opts = export_options(exporter, options, report or (lambda problem: None), pages)
     return list(exporter.documents(entries, opts))

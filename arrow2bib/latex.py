@@ -14,8 +14,8 @@ for what BibTeX, biber and pdflatex really do:
 - Adjacent characters that TeX would join (``--``, ``''``, `````` ``...) get ``{}`` between
   them, so the text comes back as written.
 - ``$...$`` spans (from :mod:`arrow2bib.markup`) pass through when they are plain LaTeX math:
-  balanced braces, no ``% # &``, only kernel math commands (:data:`MATH_COMMANDS`). Anything
-  else is text. ``**bold**`` becomes ``\\textbf{...}``.
+  balanced braces, no ``% # &``, only kernel math commands (:data:`MATH_COMMANDS`), each
+  with its arguments, no double scripts (:mod:`arrow2bib.texmath`). Anything else is text. ``**bold**`` becomes ``\\textbf{...}``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 from .markup import _spans_careful, spans
 from .model import Person
+from .texmath import math_error
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
            "render", "sketch_text", "tidy", "url_list", "verbatim_url"]
@@ -401,7 +402,8 @@ def _math_ok(math: str) -> bool:
     commands = re.findall(r"\\([a-zA-Z]+)", math)
     if commands.count("left") != commands.count("right") or _MATH_MISSING_ARGUMENT.search(math):
         return False
-    return all(cmd in MATH_COMMANDS for cmd in commands)
+    # the rest is what TeX reads: arguments, scripts, delimiters (arrow2bib.texmath)
+    return all(cmd in MATH_COMMANDS for cmd in commands) and math_error(math) is None
 
 
 def render(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
