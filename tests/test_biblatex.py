@@ -171,7 +171,9 @@ def test_sample_page_through_biber(tmp_path, sample_entries):
         e.paper.authors_status.is_cut for e in sample_entries)
     assert re.search(r"family=\{Liu\},\s*familyi=\{L\\bibinitperiod\},\s*given=\{Xue\},"
                      r"\s*giveni=\{X\\bibinitperiod\}\}", bbl)
-    assert r"\verb https://github.com/Leopold1423/toplora-neurips25" in bbl
+    # a link of the abstract is an addendum, not the paper's url (issue 17)
+    assert r"\field{addendum}{Linked in the abstract: \url{https://github.com/Leopold1423/toplora-neurips25}}" in bbl
+    assert r"\verb https://github.com" not in bbl
 
 
 BIBLATEX_HOSTILE = [

@@ -172,8 +172,9 @@ def test_sample_page_fields(sample_items, sample_entries):
         for name in item["author"]:
             assert "others" not in json.dumps(name).lower()
         assert item["custom"]["authors-status"] == paper.authors_status.value
-        if paper.urls:
-            assert item["URL"] == paper.urls[0]
+        if paper.urls:  # links of the abstract: a note, not the URL (issue 17)
+            assert "URL" not in item
+            assert "Linked in the abstract: " + " ".join(paper.urls) in item["note"]
             assert item["custom"]["urls"] == list(paper.urls)
 
 
@@ -186,7 +187,7 @@ def test_sample_page_keeps_names_acronyms_and_math(sample_items):
     # math is Unicode outside TeX (issue 17): the abstract is plain text
     assert "BΣ_X A" in lora["abstract"] and "$" not in lora["abstract"]
     assert "Token-wise Projected Low-Rank Adaptation (TopLoRA)" in lora["abstract"]
-    assert lora["URL"] == "https://github.com/Leopold1423/toplora-neurips25"
+    assert "https://github.com/Leopold1423/toplora-neurips25" in lora["note"]
 
     names = [a for i in items for a in i["author"]]
     assert {"family": "Liu", "given": "Xue"} in names
@@ -425,6 +426,8 @@ def test_no_author_named_others_and_report():
 def test_all_urls_kept():
     urls = ("https://a.org/x", "https://b.org/y_z?q=1&r=2", "https://c.org/%41")
     _text, items, _problems = export([make_paper(urls=urls)])
+    assert "URL" not in items[0] and all(u in items[0]["note"] for u in urls)
+    _text, items, _problems = export([make_paper(urls=urls)], links="url")
     item = items[0]
     assert item["URL"] == urls[0]
     assert item["custom"]["urls"] == list(urls)

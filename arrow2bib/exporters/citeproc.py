@@ -56,6 +56,7 @@ from lxml import html as lxml_html
 from lxml.html import builder as E
 
 from ..errors import ExportError, SettingError
+from .. import links
 from ..hookspecs import hookimpl
 from ..latex import needs_protection
 from ..markup import spans
@@ -75,6 +76,7 @@ OPTIONS = {
     "et-al": "which cut author lists end with 'et al.': cut (default), truncated, never",
     "titles": "auto (default: sentence case unless the style title-cases), sentence, "
               "as-written",
+    "links": links.HELP,
 }
 #: The author lists that end with "et al.", per value of the ``et-al`` option.
 ET_AL = {"cut": (AuthorStatus.TRUNCATED, AuthorStatus.MAY_BE_TRUNCATED),
@@ -359,7 +361,7 @@ class Reference:
 
 
 def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None = None,
-           et_al: str = "cut", titles: str = "auto",
+           et_al: str = "cut", titles: str = "auto", links: str = "note",
            report: Callable[[Problem], None] = lambda problem: None,
            details: dict[str, Any] | None = None) -> list[Reference]:
     """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order."""
@@ -372,7 +374,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
     def relay(problem: Problem) -> None:
         report(dataclasses.replace(problem, details={**problem.details, **details}))
 
-    items = [csl_item(entry, relay) for entry in entries]
+    items = [csl_item(entry, relay, links) for entry in entries]
     types = {item["type"] for item in items}
     with _lossy(report, details):
         sentence = types - _title_cased(root, locale, types) if titles == "auto" else types
@@ -428,6 +430,7 @@ class CiteprocExporter(Exporter):
         return render(entries, load_style(spec) if root is None else root,
                       locale=self.option(options, "locale", "") or None,
                       et_al=choices["et-al"], titles=choices["titles"], report=options.report,
+                      links=links.mode(self.option(options, "links", "note")),
                       details={"format": self.name, "style": spec})
 
 

@@ -20,7 +20,9 @@ The output is one JSON array of CSL 1.0.2 items, valid against the official
   TeX here: titles get CSL rich text (``ℓ<sub>1</sub>``, ``<i>B</i>Σ<sub>X</sub>``, see
   :mod:`arrow2bib.unimath`) in a ``<span class="nocase">`` so title-casing styles leave it
   alone; abstracts get plain Unicode (``ℓ₁``), as Zotero's abstract field is plain text.
-- ``URL`` holds the first URL; ``custom.urls`` all of them, and ``note`` the others.
+- The links found in the abstract are not the paper's address: ``note`` names them
+  (:mod:`arrow2bib.links`), ``custom.urls`` lists them; with ``-O links=url``, ``URL`` holds
+  the first and ``note`` the others.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ import json
 import re
 from typing import Any, Callable, Iterable, TextIO
 
+from .. import links
 from ..hookspecs import hookimpl
+from ..links import note
 from ..markup import spans
 from ..unimath import csl_math
 from ..unimath import plain as plain_unicode
@@ -166,7 +170,8 @@ def _truncation_note(status: AuthorStatus) -> str | None:
     return None
 
 
-def csl_item(entry: Entry, report: Report = lambda problem: None) -> dict[str, Any]:
+def csl_item(entry: Entry, report: Report = lambda problem: None, links: str = "note"
+             ) -> dict[str, Any]:
     """One paper as a CSL-JSON item (a dict in the documented key order)."""
     paper = entry.paper
     venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
@@ -215,15 +220,17 @@ def csl_item(entry: Entry, report: Report = lambda problem: None) -> dict[str, A
     elif paper.venue:
         item["container-title"] = paper.venue  # unknown venue: keep it as written
 
-    if paper.urls:
+    if paper.urls and links == "url":
         item["URL"] = paper.urls[0]
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
         item["abstract"] = csl_text(abstract)
 
     notes = [n for n in (_truncation_note(paper.authors_status),) if n]
-    if len(paper.urls) > 1:
+    if links == "url" and len(paper.urls) > 1:
         notes.append("Other URLs: " + " ".join(paper.urls[1:]))
+    elif links != "url" and paper.urls:  # not the paper's address (arrow2bib.links)
+        notes.append(note(paper.urls))
     if notes:
         item["note"] = "\n".join(notes)
 
@@ -294,6 +301,7 @@ class CslJsonExporter(Exporter):
     extension = ".json"
     description = "CSL-JSON (CSL 1.0.2 items) for Zotero, pandoc, citeproc-js/py"
     default_for_extension = True
+    options = {"links": links.HELP}
 
     def framing(self, options: ExportOptions) -> Framing:
         """One JSON array, two-space indented, ending in a newline (the text is
@@ -302,10 +310,12 @@ class CslJsonExporter(Exporter):
 
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """One item, at its place in the array."""
-        return _dumps(csl_item(entry, options.report), 1)
+        mode = links.mode(self.option(options, "links", "note"))
+        return _dumps(csl_item(entry, options.report, mode), 1)
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write ``entries`` as one JSON array, item by item."""
+        links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
         self.write_framed(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:
