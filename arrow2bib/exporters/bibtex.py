@@ -154,7 +154,9 @@ def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False, links: str
     }
     if paper.year is not None:
         fields["year"] = Latex(str(paper.year))
-    if place.venue is not None and place.venue.publisher:
+    if place.venue is not None and place.venue.publisher and entry_type == "inproceedings":
+        # only there: biblatex's data model (biber --validate-datamodel) has no publisher
+        # for @article or @misc, and the standard .bst styles print none for an article
         fields["publisher"] = escape(place.venue.publisher, ascii=ascii)
     urls = [u for u in (verbatim_url(u, ascii=ascii) for u in paper.urls) if u]
     if urls and links == "url":
@@ -184,7 +186,7 @@ def field_present(name: str, paper: Paper, place: Placement, venue_field: str) -
     if name == "year":
         return paper.year is not None
     if name == "publisher":
-        if place.venue is None or not place.venue.publisher:
+        if place.venue is None or not place.venue.publisher or venue_field != "booktitle":
             return False
         return bool(escape(place.venue.publisher, ascii=False).text)
     if name in ("url", "note"):  # the links of the abstract are the note (arrow2bib.links)
