@@ -234,7 +234,8 @@ def test_titles_option(cpm):
         in as_written
     # Chicago title-cases titles itself: "auto" gives it the page's capitals
     chicago = export([paper], "text", cpm, style="chicago-author-date")[0]
-    assert "“DeepFM: A Factorization-Machine Based Neural Network for CTR Prediction”" in chicago
+    # (en-US: the period inside the closing quote, as citeproc-js puts it; issue 17)
+    assert "“DeepFM: A Factorization-Machine Based Neural Network for CTR Prediction.”" in chicago
     forced = export([paper], "text", cpm, style="chicago-author-date", titles="sentence")[0]
     assert "Factorization-machine Based" in forced  # what sentence case costs there
 

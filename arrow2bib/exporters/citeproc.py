@@ -63,6 +63,7 @@ from ..markup import spans
 from ..model import AuthorStatus, Problem, Severity
 from ..propernouns import PROPER_NOUNS
 from ..unimath import script
+from ._punctuation import punctuation_in_quote, tidy
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
 from .orcid import xml_text
@@ -399,6 +400,8 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         for shown, keys in cut.items():
             redone = _bibliography(_with_et_al(root, shown), source, locale, order, False)
             html.update({key: redone[key] for key in keys})
+    in_quote = punctuation_in_quote(root, locale)  # what citeproc-py leaves undone
+    html = {key: tidy(text, in_quote) for key, text in html.items()}
     by_key = {entry.key.lower(): entry for entry in entries}
     return [Reference(by_key[key], _unshield(lxml_html.fragment_fromstring(
         html[key], create_parent="li"))) for key in order]
