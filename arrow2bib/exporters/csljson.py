@@ -2,7 +2,9 @@
 citeproc-py.
 
 The output is one JSON array of CSL 1.0.2 items, valid against the official
-``csl-data.json`` schema, UTF-8, with a fixed key order. Conventions (see the README):
+``csl-data.json`` schema, UTF-8, with a fixed key order. ``-O csl=1.0.1`` leaves out the two
+keys 1.0.2 added (``event-title``, ``custom``) for citeproc-py 0.11, which warns about them
+(``unsupported: event_title, custom``); citeproc-js, pandoc and Zotero read both forms. Conventions (see the README):
 
 - ``type`` from :data:`CSL_TYPES` (the page's paper type, then its venue kind word, then
   the venue table's kind), ``document`` when none says.
@@ -32,6 +34,7 @@ import re
 from typing import Any, Callable, Iterable, TextIO
 
 from .. import links
+from ..errors import SettingError
 from ..hookspecs import hookimpl
 from ..links import note
 from ..markup import spans
@@ -301,7 +304,17 @@ class CslJsonExporter(Exporter):
     extension = ".json"
     description = "CSL-JSON (CSL 1.0.2 items) for Zotero, pandoc, citeproc-js/py"
     default_for_extension = True
-    options = {"links": links.HELP}
+    options = {"links": links.HELP,
+               "csl": "1.0.2 (default: event-title and custom, which citeproc-js, pandoc and "
+                      "Zotero read) or 1.0.1 (neither: for citeproc-py 0.11, which warns "
+                      "about them)"}
+
+    def _version(self, options: ExportOptions) -> str:
+        value = self.option(options, "csl", "1.0.2").strip()
+        if value not in ("1.0.2", "1.0.1"):
+            raise SettingError(f"The csljson option csl={value!r} is not known; use "
+                               "-O csl=1.0.2 or -O csl=1.0.1.")
+        return value
 
     def framing(self, options: ExportOptions) -> Framing:
         """One JSON array, two-space indented, ending in a newline (the text is
@@ -311,11 +324,15 @@ class CslJsonExporter(Exporter):
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """One item, at its place in the array."""
         mode = links.mode(self.option(options, "links", "note"))
-        return _dumps(csl_item(entry, options.report, mode), 1)
+        item = csl_item(entry, options.report, mode)
+        if self._version(options) == "1.0.1":
+            item = for_legacy_processors([item])[0]
+        return _dumps(item, 1)
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write ``entries`` as one JSON array, item by item."""
         links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
+        self._version(options)
         self.write_framed(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:
