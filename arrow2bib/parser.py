@@ -237,6 +237,8 @@ class PageReader:
     def _safe_repaired(self, number: int, raw: str) -> str:
         """:meth:`_safe` after the mojibake repair (whose C1 characters are mojibake, not
         control characters); the line as it is when it needs neither."""
+        if not clean_text(raw).found:  # a tab, a no-break space: the usual reading
+            return raw
         fixed = repair_mojibake(raw) if not raw.isascii() else None
         if not clean_text(fixed or raw).found:
             return raw  # the usual reading repairs and reports the mojibake
