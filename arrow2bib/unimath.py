@@ -20,6 +20,7 @@ name, never with a backslash.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import sys
 import unicodedata
@@ -71,10 +72,14 @@ def script(kind: str, text: str) -> str:
 
 
 _TO_TEXT = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+# pylatexenc logs what it cannot convert (a command with its argument missing); the library
+# never prints: with a handler of its own, Python's last-resort stderr handler stays unused
+# (an application that configures logging still gets the records)
+logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
 
 #: Commands whose argument is written as it is, upright (fonts, text in math, operators).
 _AS_TEXT = frozenset("""mathrm mathbf mathit mathsf mathtt mathnormal text textrm textit textbf
-    textsf texttt textup mbox operatorname boldsymbol bm""".split())
+    textsf texttt textup mbox operatorname boldsymbol bm url""".split())
 #: Commands that only size or pair a delimiter: the delimiter stays, the command goes.
 _SIZING = frozenset("""left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr
     Biggl Biggr displaystyle textstyle scriptstyle limits nolimits""".split())
@@ -138,7 +143,10 @@ def _macro(node: LatexMacroNode) -> list[Piece]:
                              if node.nodeargd.argspec[:1] != "["):
         # an argument missing (TeX would not compile it): the arguments there are
         return [p for a in args for p in _walk(_content(a))]
-    text = _TO_TEXT.nodelist_to_text([node]).strip()
+    try:
+        text = _TO_TEXT.nodelist_to_text([node]).strip()
+    except Exception:  # latex2text fails on some malformed input (\mathbb\sqrt): a name
+        text = ""
     if not text:
         text = name  # unknown to latex2text: its name, readable
     # TeX's space after a command name is no space, except that a word (log) or an
@@ -203,8 +211,10 @@ def pieces(math: str) -> tuple[Piece, ...]:
     try:
         nodes, _pos, _len = LatexWalker(math, tolerant_parsing=True).get_latex_nodes()
         result = _walk(list(nodes))
-    except (LatexWalkerError, IndexError, AttributeError, TypeError):
-        result = [("text", math)]
+    except (LatexWalkerError, RecursionError, LookupError, AttributeError, TypeError,
+            ValueError):
+        # what the walker cannot read is written without TeX's marks
+        result = [("text", re.sub(r"[{}$]|\\(?=[A-Za-z])", "", math).replace("\\", ""))]
     merged = _merge(result)
     text = [(k, re.sub(r"\s+", " ", t)) for k, t in merged]
     # no blank at the ends: "$ x $" is x

@@ -155,3 +155,34 @@ def test_one_title_and_abstract_in_every_format(page):
         assert title in text, (key, title)
         assert title in html_text, (key, title)
         assert title in markdown, (key, title)
+
+
+# ------------------------------------------------------------------ any input
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from arrow2bib.texmath import math_error  # noqa: E402
+
+MATHLIKE = st.lists(st.sampled_from(list("\\{}[]()^_$%&#~'ab XYZ12=+-,.") +
+                                    [r"\frac", r"\left", r"\right", r"\sqrt", r"\ell",
+                                     r"\Sigma", r"\mathbb", r"\textbf", r"\big", r"\\",
+                                     r"\{", r"\hat", "é", "\u202e", r"\url", r"\input",
+                                     r"\mathcal", r"\text", "<", ">"]),
+                    max_size=25).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(MATHLIKE, st.text(max_size=40)))
+def test_any_math_converts_and_checks_without_error(math):
+    plain = unimath.plain_math(math)
+    rich = unimath.csl_math(math)
+    assert unimath.rich_to_plain(rich) == plain
+    math_error(math)  # a reason or None, never an exception
+
+
+def test_conversion_prints_nothing(capfd):
+    """pylatexenc logs what it cannot convert; the library never prints."""
+    for math in (r"\frac", r"\url", r"\input", r"\mathbb\sqrt", r"\frac a"):
+        unimath.plain_math(math + " x")
+    assert capfd.readouterr() == ("", "")
