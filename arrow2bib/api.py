@@ -170,4 +170,8 @@ def check(
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else None
     items = [pages] if isinstance(pages, Page) else list(pages)
-    return process(items, pm=pm, exporter=exporter, export=False).problems
+    found: list[Problem] = []  # a caller's page may hold what no format can take
+    items = [dataclasses.replace(page, papers=tuple(clean_paper(paper, found.append)
+                                                    for paper in page.papers))
+             for page in items]
+    return found + list(process(items, pm=pm, exporter=exporter, export=False).problems)

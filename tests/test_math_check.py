@@ -150,3 +150,11 @@ def test_utf7_page_through_the_cli(tmp_path):
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
         assert "[unsafe-character]" in result.stderr
+
+
+def test_check_takes_a_callers_page_with_bad_characters():
+    parsed = arrow2bib.parse(page([r"\ell_1"], ["x"]))
+    bad = dataclasses.replace(parsed, papers=(dataclasses.replace(parsed.papers[0],
+                                                                  title="A\ud800B \ufffe"),))
+    problems = arrow2bib.check(bad)
+    assert [p.code for p in problems].count("unsafe-character") == 1
