@@ -16,6 +16,7 @@ import pluggy
 from .errors import ExportError
 from .exporters.base import Document, Entry, Exporter
 from .exporters.registry import Formats
+from .text.hygiene import clean_paper
 from .keys import entries_for
 from .model import Page, Paper, Problem
 from .plugins import get_plugin_manager
@@ -54,7 +55,8 @@ def formats(pm: pluggy.PluginManager | None = None) -> Formats:
 Papers = Page | Iterable[Page] | Iterable[Paper]
 
 
-def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
+def _split(papers: Papers, report: Callable[[Problem], None] | None = None
+           ) -> tuple[list[Paper], dict[str, Page]]:
     """The papers, and the page headers (without their papers) by source."""
     items: list[Page | Paper] = [papers] if isinstance(papers, Page) else list(papers)
     out: list[Paper] = []
@@ -65,6 +67,9 @@ def _split(papers: Papers) -> tuple[list[Paper], dict[str, Page]]:
             pages[item.source] = dataclasses.replace(item, papers=())
         else:
             out.append(item)
+    # a caller's papers may hold what no format can write (a lone surrogate): made safe
+    # here, reported to the caller (a page's parser has done it line by line already)
+    out = [clean_paper(paper, report or (lambda problem: None)) for paper in out]
     return out, pages
 
 
@@ -84,7 +89,7 @@ def export_documents(
     """Export ``papers`` to ``fmt``; return its documents (most formats write one)."""
     pm = _manager(pm)
     exporter = _exporter(fmt, pm)
-    items, pages = _split(papers)
+    items, pages = _split(papers, report)
     entries: list[Entry] = entries_for(items, pm, key_pattern)
     opts = export_options(exporter, options, report or (lambda problem: None), pages)
     return list(exporter.documents(entries, opts))
@@ -153,4 +158,8 @@ def check(
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else None
     items = [pages] if isinstance(pages, Page) else list(pages)
-    return process(items, pm=pm, exporter=exporter, export=False).problems
+    found: list[Problem] = []  # a caller's page may hold what no format can take
+    items = [dataclasses.replace(page, papers=tuple(clean_paper(paper, found.append)
+                                                    for paper in page.papers))
+             for page in items]
+    return found + list(process(items, pm=pm, exporter=exporter, export=False).problems)

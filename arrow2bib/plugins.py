@@ -42,6 +42,7 @@ ENTRY_POINT_GROUP = "arrow2bib"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "arrow2bib.keys",
     "arrow2bib.checks.builtin",
+    "arrow2bib.checks.mathcheck",
     "arrow2bib.exporters.json",
     "arrow2bib.exporters.bibtex",
     "arrow2bib.exporters.biblatex",

@@ -54,6 +54,7 @@ with _INSTRUMENTED:
             importlib.import_module(_module.name)
     from arrow2bib import AuthorStatus, Paper, Person
     from arrow2bib.keys import entries_for
+    from arrow2bib.text.hygiene import clean_paper
     from arrow2bib.read.names import parse_name
     from arrow2bib.read.grammar import PAPER_TYPES, VENUE_KINDS
     from arrow2bib.plugins import get_plugin_manager
@@ -230,7 +231,10 @@ def export_all(fdp: atheris.FuzzedDataProvider) -> None:
     citeproc = pick(fdp, CITEPROC) if fdp.ConsumeIntInRange(
         1, CITEPROC_EVERY) == CITEPROC_EVERY else None
     try:
-        keys = [entry.key for entry in entries_for(papers, PM, pattern)]
+        # the keys of the papers as exported: arrow2bib.export cleans unsafe characters
+        # (arrow2bib.text.hygiene) before it chooses keys
+        cleaned = [clean_paper(p, lambda problem: None) for p in papers]
+        keys = [entry.key for entry in entries_for(cleaned, PM, pattern)]
     except arrow2bib.Arrow2BibError:
         return  # a key pattern arrow2bib refuses: nothing to export
     for fmt in ("bibtex", "biblatex", "csljson", "json", "ris", "orcid", citeproc):

@@ -20,8 +20,19 @@ from arrow2bib.model import AuthorStatus, Severity
 from arrow2bib.read.names import parse_name
 
 from .test_bibtex import (
-    DATA, HOSTILE, PDFLATEX, UPDATE_GOLDEN, check_round_trip, decode, expected, latex_document,
-    names_of, paper, papers, parse, run,
+    DATA,
+    HOSTILE,
+    PDFLATEX,
+    UPDATE_GOLDEN,
+    check_round_trip,
+    decode,
+    expected,
+    latex_document,
+    names_of,
+    paper,
+    papers,
+    parse,
+    run,
 )
 
 BIBER = shutil.which("biber")
@@ -171,7 +182,9 @@ def test_sample_page_through_biber(tmp_path, sample_entries):
         e.paper.authors_status.is_cut for e in sample_entries)
     assert re.search(r"family=\{Liu\},\s*familyi=\{L\\bibinitperiod\},\s*given=\{Xue\},"
                      r"\s*giveni=\{X\\bibinitperiod\}\}", bbl)
-    assert r"\verb https://github.com/Leopold1423/toplora-neurips25" in bbl
+    # a link of the abstract is an addendum, not the paper's url (issue 17)
+    assert r"\field{addendum}{Linked in the abstract: \url{https://github.com/Leopold1423/toplora-neurips25}}" in bbl
+    assert r"\verb https://github.com" not in bbl
 
 
 BIBLATEX_HOSTILE = [

@@ -31,13 +31,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from arrow2bib.text import latex
-from arrow2bib.exporters.base import Entry, ExportOptions
-from arrow2bib.exporters.bibtex import BibTeXExporter, ENTRY_TYPES, format_entry
 from arrow2bib.errors import ExportError
-from arrow2bib.text.markup import spans
+from arrow2bib.exporters.base import Entry, ExportOptions
+from arrow2bib.exporters.bibtex import ENTRY_TYPES, BibTeXExporter, format_entry
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
 from arrow2bib.read.names import PARTICLES, parse_name
+from arrow2bib.text import latex
+from arrow2bib.text.markup import spans
 
 DATA = pathlib.Path(__file__).parent / "data" / "bibtex"
 UPDATE_GOLDEN = os.environ.get("ARROW2BIB_UPDATE_GOLDEN") == "1"
@@ -372,9 +372,19 @@ def test_truncated_and_may_be_truncated_lists_end_with_others():
         assert (names_of(entry)[-1][2] == "others") is others
 
 
+def test_links_of_the_abstract_are_a_note_as_escaped_text():
+    """Issue 17: not the paper's url; text every style sets with no package."""
+    urls = ("https://github.com/a_b/c%20d#x~y", "https://x.org/p_q")
+    entry = parse(format_entry(Entry(key="k", paper=paper(urls=urls)))).entries[0]
+    assert "url" not in entry.fields_dict
+    assert entry["note"] == (r"Linked in the abstract: https://github.com/a\_b/c\%20d\#x"
+                             r"{\textasciitilde}y, https://x.org/p\_q")
+    assert "\\url" not in entry["note"]
+
+
 def test_urls_first_in_url_others_in_note_verbatim():
     urls = ("https://github.com/a_b/c%20d#x~y", "https://x.org/p_q", "https://x.org/a%20b#c")
-    entry = parse(format_entry(Entry(key="k", paper=paper(urls=urls)))).entries[0]
+    entry = parse(format_entry(Entry(key="k", paper=paper(urls=urls)), links="url")).entries[0]
     assert entry["url"] == urls[0]
     assert entry["note"] == r"\url{https://x.org/p_q}, https://x.org/a\%20b\#c"
     assert decode(entry["note"].split(", ", 1)[1]) == urls[2]
@@ -503,8 +513,9 @@ def test_sample_page_through_bibtex(tmp_path, sample_entries, style):
         assert re.search(r"S\.-L\.(~| )Huang", bbl) and re.search(r"X\.(~| )Liu", bbl)
     if style == "apalike":
         assert "Huang, S.-L." in bbl and "Liu, X." in bbl
-    if style == "plainnat":
-        assert r"\url{https://github.com/Leopold1423/toplora-neurips25}" in bbl
+    # the links of abstracts are notes, not the paper's url (issue 17)
+    assert "Linked in the abstract: https://github.com/Leopold1423/toplora-neurips25" in bbl
+    assert r"\url{" not in bbl.replace(r"\providecommand{\url}", "")
 
 
 HOSTILE = [

@@ -9,8 +9,8 @@ from arrow2bib import Severity, hookimpl
 from arrow2bib.checks import Check, CheckContext, CheckRun, run_checks
 from arrow2bib.checks.duplicates import DuplicateIndex, record_for
 from arrow2bib.read.names import parse_name
-from arrow2bib.text.fold import normalise_title
 from arrow2bib.run.pipeline import process
+from arrow2bib.text.fold import normalise_title
 
 from .conftest import SAMPLE
 

@@ -23,8 +23,8 @@ from arrow2bib.checks import Check
 from arrow2bib.distributed import convert, report_path, shard_path
 from arrow2bib.errors import FormatError, InputError, OutputError
 from arrow2bib.keys import suffix
-from arrow2bib.run.pipeline import process
 from arrow2bib.plugins import get_plugin_manager
+from arrow2bib.run.pipeline import process
 from arrow2bib.write.report import render_json
 
 from .conftest import ROOT, SAMPLE

@@ -35,8 +35,8 @@ from arrow2bib.exporters.csljson import (
 from arrow2bib.exporters.registry import Formats
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
 from arrow2bib.read.names import parse_name
+from arrow2bib.text.unimath import rich_to_plain
 from arrow2bib.venues import resolve
-
 
 NOCASE = re.compile(r'<span class="nocase">|</span>')
 
@@ -171,8 +171,9 @@ def test_sample_page_fields(sample_items, sample_entries):
         for name in item["author"]:
             assert "others" not in json.dumps(name).lower()
         assert item["custom"]["authors-status"] == paper.authors_status.value
-        if paper.urls:
-            assert item["URL"] == paper.urls[0]
+        if paper.urls:  # links of the abstract: a note, not the URL (issue 17)
+            assert "URL" not in item
+            assert "Linked in the abstract: " + " ".join(paper.urls) in item["note"]
             assert item["custom"]["urls"] == list(paper.urls)
 
 
@@ -182,9 +183,10 @@ def test_sample_page_keeps_names_acronyms_and_math(sample_items):
     deepfm = by_title["DeepFM: A Factorization-Machine based Neural Network for CTR Prediction"]
     assert deepfm["container-title"].startswith("Proceedings of the Twenty-Sixth International")
     lora = next(i for t, i in by_title.items() if t.endswith("Efficient Low-Rank Adaptation"))
-    assert "$B\\Sigma_X A$" in lora["abstract"] and "$\\Sigma_X$" in lora["abstract"]
+    # math is Unicode outside TeX (issue 17): the abstract is plain text
+    assert "BΣ_X A" in lora["abstract"] and "$" not in lora["abstract"]
     assert "Token-wise Projected Low-Rank Adaptation (TopLoRA)" in lora["abstract"]
-    assert lora["URL"] == "https://github.com/Leopold1423/toplora-neurips25"
+    assert "https://github.com/Leopold1423/toplora-neurips25" in lora["note"]
 
     names = [a for i in items for a in i["author"]]
     assert {"family": "Liu", "given": "Xue"} in names
@@ -282,8 +284,8 @@ def test_apa_sample_shows_nickname_free_names_and_venue(sample_items):
         ("UNBERT: User-News Matching BERT for News Recommendation", ["UNBERT:", "BERT"]),
         ("Data Quality Variance in OoD Algorithms", ["OoD"]),
         ("Efficient Low-Rank Adaptation with LoRA", ["LoRA"]),
-        ("Bounds for $\\log k$ trees", ["$\\log k$"]),
-        ("Sampling $x$, fast", ["$x$,"]),
+        ("Bounds for $\\log k$ trees", ["log <i>k</i>"]),
+        ("Sampling $x$, fast", ["<i>x</i>,"]),
     ],
 )
 def test_title_case_style_keeps_acronyms_and_math(title, kept):
@@ -300,11 +302,11 @@ def test_title_case_style_keeps_acronyms_and_math(title, kept):
 def test_without_nocase_title_case_would_break_math():
     """The control for the test above: the same title without the span loses its math."""
     _text, items, _problems = export([make_paper(title="Bounds for $\\log k$ trees")])
-    assert items[0]["title"] == 'Bounds for <span class="nocase">$\\log k$</span> trees'
+    assert items[0]["title"] == 'Bounds for <span class="nocase">log <i>k</i></span> trees'
     items[0]["title"] = NOCASE.sub("", items[0]["title"])
     entries, _cites, _caught = render(for_legacy_processors(items), "chicago-author-date")
     (text,) = entries.values()
-    assert "$\\log K$" in text
+    assert "Log <i>k</i>" in text
 
 
 # ---------------------------------------------------------------------------- mapping tables
@@ -395,15 +397,18 @@ def test_workshop_without_proceedings_is_an_event_not_a_container():
     [
         ("Plain Title", "Plain Title"),
         ("A **bold** claim", "A bold claim"),
-        ("Cost of $O(n)$ sorting", 'Cost of <span class="nocase">$O(n)$</span> sorting'),
-        ("($x$)-stable", '<span class="nocase">($x$)-stable</span>'),
-        ("$B\\Sigma_X A$ factors", '<span class="nocase">$B\\Sigma_X A$</span> factors'),
+        ("Cost of $O(n)$ sorting",
+         'Cost of <span class="nocase"><i>O</i>(<i>n</i>)</span> sorting'),
+        ("($x$)-stable", '<span class="nocase">(<i>x</i>)-stable</span>'),
+        ("$B\\Sigma_X A$ factors",
+         '<span class="nocase"><i>B</i>Σ<sub>X</sub> <i>A</i></span> factors'),
+        ("$\\ell_1$ geometry", '<span class="nocase">ℓ<sub>1</sub></span> geometry'),
         ("costs $5 and $10", "costs $5 and $10"),
     ],
 )
 def test_csl_title(title, expected):
     assert csl_title(title) == expected
-    assert NOCASE.sub("", csl_title(title)) == csl_text(title)
+    assert rich_to_plain(csl_title(title)) == csl_text(title)
 
 
 def test_no_author_named_others_and_report():
@@ -420,6 +425,8 @@ def test_no_author_named_others_and_report():
 def test_all_urls_kept():
     urls = ("https://a.org/x", "https://b.org/y_z?q=1&r=2", "https://c.org/%41")
     _text, items, _problems = export([make_paper(urls=urls)])
+    assert "URL" not in items[0] and all(u in items[0]["note"] for u in urls)
+    _text, items, _problems = export([make_paper(urls=urls)], links="url")
     item = items[0]
     assert item["URL"] == urls[0]
     assert item["custom"]["urls"] == list(urls)

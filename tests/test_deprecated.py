@@ -29,9 +29,9 @@ def test_names_import_from_old_paths():
     for old in ("arrow2bib.parser", "arrow2bib.normalize", "arrow2bib.keytable"):
         sys.modules.pop(old, None)
     with pytest.warns(DeprecationWarning):
-        from arrow2bib.parser import PageReader  # noqa: F401  (the 0.1 spelling)
-        from arrow2bib.normalize import normalise_title
         from arrow2bib.keytable import KeyTable  # noqa: F401
+        from arrow2bib.normalize import normalise_title
+        from arrow2bib.parser import PageReader  # noqa: F401  (the 0.1 spelling)
     from arrow2bib.read.grammar import PageReader as new_reader
     assert PageReader is new_reader
     assert normalise_title("{D}eep{FM}: A **Net**") == "deepfm a net"

@@ -28,8 +28,8 @@ from lxml import etree
 
 import arrow2bib
 from arrow2bib import FetchError, InputError, Paper, Person
-from arrow2bib.read.fetch import fetch
 from arrow2bib.plugins import get_plugin_manager
+from arrow2bib.read.fetch import fetch
 from arrow2bib.read.sources import MAX_LINE, lines_from_stream
 
 from .conftest import ROOT, SAMPLE

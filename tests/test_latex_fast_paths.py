@@ -7,12 +7,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from arrow2bib.text import latex, markup
 from arrow2bib.exporters import biblatex, bibtex
 from arrow2bib.exporters.base import Entry
 from arrow2bib.exporters.biblatex import BibLaTeXExporter
 from arrow2bib.exporters.bibtex import BibTeXExporter
 from arrow2bib.model import AuthorStatus, Paper, Person
+from arrow2bib.text import latex, markup
 
 from . import oracles
 

@@ -17,8 +17,8 @@ from lxml import etree
 from arrow2bib.errors import ExportError
 from arrow2bib.exporters.base import Entry, ExportOptions
 from arrow2bib.exporters.orcid import WORK_TYPES, OrcidExporter
-from arrow2bib.text.markup import plain
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
+from arrow2bib.text.markup import plain
 from arrow2bib.venues import resolve
 
 W = "{http://www.orcid.org/ns/work}"
@@ -146,9 +146,11 @@ def test_sample_page_abstracts_lose_bold_keep_math_and_urls(sample_entries):
     root = parse(text)
     descriptions = [d.text for d in root.iterfind(".//work:short-description", NS)]
     assert descriptions and not any("**" in d for d in descriptions)
-    assert any("$B\\Sigma_X A$" in d for d in descriptions)
-    assert any(u.text == "https://github.com/Leopold1423/toplora-neurips25"
-               for u in root.iterfind(".//common:url", NS))
+    assert any("BΣ_X A" in d for d in descriptions)  # math as Unicode (issue 17)
+    assert not any("$" in d or "\\" in d for d in descriptions)
+    # the links stay in the description; no common:url (not the work's address, issue 17)
+    assert root.find(".//common:url", NS) is None
+    assert any("https://github.com/Leopold1423/toplora-neurips25" in d for d in descriptions)
     for entry in sample_entries:
         work = next(w for w in root if w.findtext(".//common:external-id-value", None, NS)
                     == entry.key)
@@ -159,7 +161,7 @@ def test_sample_page_abstracts_lose_bold_keep_math_and_urls(sample_entries):
 
 
 def test_element_order_follows_the_xsd(xsd_work_order, work_schema):
-    work, _ = one_work(make_paper(), citation="none")
+    work, _ = one_work(make_paper(), citation="none", links="url")
     work_schema.assertValid(work)
     children = [local(c) for c in work]
     assert children == [n for n in xsd_work_order if n in children]
@@ -189,9 +191,11 @@ def test_self_external_id_is_the_citation_key():
     ],
 )
 def test_url_is_the_first_usable_one(urls, expected, work_schema):
-    work, _ = one_work(make_paper(urls=urls))
+    work, _ = one_work(make_paper(urls=urls), links="url")
     work_schema.assertValid(work)
     assert work.findtext("common:url", None, NS) == expected
+    work, _ = one_work(make_paper(urls=urls))
+    assert work.findtext("common:url", None, NS) is None
 
 
 def test_contributors_in_order_with_sequence_and_role():

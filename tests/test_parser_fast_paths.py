@@ -8,7 +8,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import arrow2bib
-from arrow2bib.read import grammar as parser, repair
+from arrow2bib.read import grammar as parser
+from arrow2bib.read import repair
 
 from . import oracles
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import arrow2bib
 from arrow2bib import InputError
 from arrow2bib.read.grammar import _BULLET, _normalise, read_venue_line
+from arrow2bib.text.hygiene import BIDI
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -47,9 +48,11 @@ VENUE_LINES = st.sampled_from([
 # (C1 controls and the letters that start UTF-8-read-as-cp1252 sequences are left out: the
 # reader rightly repairs such "mojibake" lines, which this round trip does not model; the
 # encoding tests cover it)
+# Noncharacters (in Cn) and bidi controls are reported (unsafe-character), as test_math_check
+# tests; this round trip leaves them out like control characters.
 LINE_TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"),
-                  blacklist_characters="\u2028\u2029ÂÃÄÅÆÇâãäåæçÐÑðñ"),
+    st.characters(blacklist_categories=("Cs", "Cc", "Cn"),
+                  blacklist_characters="\u2028\u2029ÂÃÄÅÆÇâãäåæçÐÑðñ" + BIDI),
     min_size=1, max_size=80,
 )
 

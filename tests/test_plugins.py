@@ -228,7 +228,8 @@ def test_registration_goes_through_the_hook_call_so_wrappers_and_tracing_apply()
     undo()
     # one call per registering plugin, each wrapped and traced; attribution is kept
     assert seen.count("exporters") == len({info.plugin for info in formats}) > 1
-    assert seen.count("checks") == 1 and checks
+    registering = [i for i in pm.hook.register_checks.get_hookimpls() if not i.wrapper]
+    assert seen.count("checks") == len(registering) >= 1 and checks
     assert traced.count("register_exporters") == seen.count("exporters")
     assert {info.plugin for info in formats} >= {"arrow2bib.exporters.bibtex",
                                                  "arrow2bib.exporters.citeproc"}

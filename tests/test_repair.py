@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arrow2bib.text.markup import plain, spans
 from arrow2bib.read.repair import repair_abstract
+from arrow2bib.text.markup import plain, spans
 
 CASES = [
     ("The code is available at https: //github. com/Leopold1423/toplora-neurips25.",

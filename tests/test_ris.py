@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from arrow2bib.errors import ExportError
 from arrow2bib.exporters.base import Entry, ExportOptions
-from arrow2bib.exporters.ris import RIS_TYPES, RisExporter, ris_value
 from arrow2bib.exporters.registry import Formats
-from arrow2bib.text.markup import plain
+from arrow2bib.exporters.ris import RIS_TYPES, RisExporter, ris_value
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
 from arrow2bib.read.names import parse_name
+from arrow2bib.text.markup import plain
 from arrow2bib.venues import resolve
 
 #: A tag line as the readers see it (rispy: line[2:5] == "  -"; Zotero: /^[A-Z][A-Z0-9] {1,2}-/).
@@ -139,10 +139,12 @@ def test_rispy_reads_the_sample_page_back(sample_ris, sample_entries):
         assert record["secondary_title"] == venue.container  # T2: the proceedings
         assert record["custom3"] == venue.container  # C3: Zotero's proceedings title
         assert record["publisher"] == venue.publisher
-        assert record.get("urls", []) == list(paper.urls)
+        assert "urls" not in record  # links of the abstract: N1, not UR (issue 17)
+        if paper.urls:
+            assert "Linked in the abstract: " + " ".join(paper.urls) in record["notes"]
         assert "**" not in record.get("abstract", "")
         assert not any("et al" in a or "others" in a.lower() for a in record["authors"])
-        notes = " ".join(record.get("notes", []))
+        notes = " ".join(n for n in record.get("notes", []) if "Linked" not in n)
         if paper.authors_status is AuthorStatus.TRUNCATED:
             assert "truncated" in notes
         elif paper.authors_status is AuthorStatus.COMPLETE:
@@ -153,8 +155,8 @@ def test_sample_page_names_math_and_nickname_report(sample_ris):
     text, problems = sample_ris
     assert "AU  - Liu, Xue\r\n" in text and "Steve" not in text
     assert "AU  - Huang, Shao-Lun\r\n" in text
-    assert "$B\\Sigma_X A$" in text and "(TopLoRA)," in text and "**" not in text
-    assert "UR  - https://github.com/Leopold1423/toplora-neurips25\r\n" in text
+    assert "BΣ_X A" in text and "$" not in text and "(TopLoRA)," in text and "**" not in text
+    assert "N1  - Linked in the abstract: https://github.com/Leopold1423/toplora-neurips25\r\n" in text
     (problem,) = problems
     assert problem.code == "export-lossy" and problem.severity is Severity.WARNING
     assert "Xue (Steve) Liu" in problem.message
@@ -234,11 +236,13 @@ def test_no_fake_author_and_truncation_in_n1():
 
 def test_year_abstract_and_urls():
     urls = ("https://a.org/x_y", "https://b.org/%41?q=1&r=2")
-    text, _problems = export([make_paper(urls=urls, year=2025)])
+    text, _problems = export([make_paper(urls=urls, year=2025)], links="url")
     (record,) = rispy.loads(text)
     assert record["year"] == "2025"
     assert record["urls"] == list(urls)
-    assert record["abstract"] == "We propose DeepFM, with $\\Sigma_X$ math."
+    (record,) = rispy.loads(export([make_paper(urls=urls, year=2025)])[0])
+    assert "urls" not in record and record["notes"][-1] == "Linked in the abstract: " + " ".join(urls)
+    assert record["abstract"] == "We propose DeepFM, with Σ_X math."
 
 
 def test_no_year_no_py():
@@ -299,7 +303,7 @@ FIELDS = {
 @pytest.mark.parametrize("field", sorted(FIELDS))
 def test_hostile_values_cannot_create_or_end_a_record(field, value):
     papers = [make_paper(**FIELDS[field](value)), make_paper(title="Second")]
-    text, problems = export(papers)
+    text, problems = export(papers, links="url")
     assert_well_formed(text, 2)
     records = rispy.loads(text)
     assert len(records) == 2
@@ -368,7 +372,7 @@ _NOT_AUTHOR = re.compile(r"\s*(and\s+)?(others|et\.?\s*al\.?)\s*", re.IGNORECASE
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(papers=st.lists(_papers, min_size=1, max_size=4))
 def test_any_paper_round_trips_through_rispy(papers):
-    text, _problems = export(papers)
+    text, _problems = export(papers, links="url")
     assert_well_formed(text, len(papers))
     records = rispy.loads(text)
     assert len(records) == len(papers)

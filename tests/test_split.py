@@ -9,9 +9,9 @@ import json
 import pytest
 
 from arrow2bib.read import _parts as split
-from arrow2bib.run import parallel
-from arrow2bib.read.sources import open_input
 from arrow2bib.read._parts import page_parts, part_lines, starts_paper
+from arrow2bib.read.sources import open_input
+from arrow2bib.run import parallel
 
 from .test_cli import run
 

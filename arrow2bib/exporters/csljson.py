@@ -2,7 +2,10 @@
 citeproc-py.
 
 The output is one JSON array of CSL 1.0.2 items, valid against the official
-``csl-data.json`` schema, UTF-8, with a fixed key order. Conventions (see the README):
+``csl-data.json`` schema, UTF-8, with a fixed key order. ``-O csl=1.0.1`` leaves out the two
+keys 1.0.2 added (``event-title``, ``custom``) for citeproc-py 0.11, which warns about them
+(``unsupported: event_title, custom``); citeproc-js, pandoc and Zotero read both forms.
+Conventions (see the README):
 
 - ``type`` from :data:`CSL_TYPES` (the page's paper type, then its venue kind word, then
   the venue table's kind), ``document`` when none says.
@@ -16,10 +19,13 @@ The output is one JSON array of CSL 1.0.2 items, valid against the official
   nickname is not part of ``given``; it goes to ``custom``.
 - A cut author list lists the real names only (never "others") and says so in ``note``
   (which readers see) and in ``custom.authors-status``.
-- Titles and abstracts are plain text: ``**bold**`` markers are dropped (citeproc-py
-  prints ``<b>`` literally, and Zotero's abstract field is plain text); ``$math$`` is kept,
-  and in titles wrapped in ``<span class="nocase">`` so title-casing styles leave it alone.
-- ``URL`` holds the first URL; ``custom.urls`` all of them, and ``note`` the others.
+- ``**bold**`` markers are dropped (citeproc-py prints ``<b>`` literally). ``$math$`` is no
+  TeX here: titles get CSL rich text (``ℓ<sub>1</sub>``, ``<i>B</i>Σ<sub>X</sub>``, see
+  :mod:`arrow2bib.text.unimath`) in a ``<span class="nocase">`` so title-casing styles leave it
+  alone; abstracts get plain Unicode (``ℓ₁``), as Zotero's abstract field is plain text.
+- The links found in the abstract are not the paper's address: ``note`` names them
+  (:mod:`arrow2bib.text.links`), ``custom.urls`` lists them; with ``-O links=url``, ``URL`` holds
+  the first and ``note`` the others.
 """
 
 from __future__ import annotations
@@ -28,8 +34,13 @@ import json
 import re
 from typing import Any, Callable, Iterable, TextIO
 
+from ..text import links
+from ..errors import SettingError
 from ..hookspecs import hookimpl
+from ..text.links import note
 from ..text.markup import spans
+from ..text.unimath import csl_math
+from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
@@ -94,14 +105,15 @@ def csl_type(paper: Paper, venue: Venue | None) -> str:
 
 
 def csl_text(text: str) -> str:
-    """``text`` as CSL plain text: bold markers dropped, math kept with its ``$``."""
-    return "".join(f"${s.text}$" if s.kind == "math" else s.text for s in spans(text))
+    """``text`` as CSL plain text: bold markers dropped, math as plain Unicode."""
+    return plain_unicode(text)
 
 
 def csl_title(text: str) -> str:
-    """A title as CSL rich text: like :func:`csl_text`, with each whitespace-delimited run
-    that holds math wrapped in ``<span class="nocase">``, so that a title-casing style
-    does not turn ``$\\log k$`` into ``$\\log K$``. Acronyms and mixed case (``DeepFM``,
+    """A title as CSL rich text: math as :func:`arrow2bib.text.unimath.csl_math`, and each
+    whitespace-delimited run that holds math wrapped in ``<span class="nocase">``, so that a
+    title-casing style does not turn ``log k`` into ``Log K``.
+    Acronyms and mixed case (``DeepFM``,
     ``LoRA``) are not wrapped: CSL title case only changes lower-case words, no style of
     the CSL repository sentence-cases titles, and Zotero shows the tags in its title field."""
     out: list[str] = []
@@ -117,7 +129,7 @@ def csl_title(text: str) -> str:
 
     for span in spans(text):
         if span.kind == "math":
-            run.append(f"${span.text}$")
+            run.append(csl_math(span.text))
             protect = True
             continue
         # bold markers are dropped; split at white space, the first part continues the run
@@ -162,7 +174,8 @@ def _truncation_note(status: AuthorStatus) -> str | None:
     return None
 
 
-def csl_item(entry: Entry, report: Report = lambda problem: None) -> dict[str, Any]:
+def csl_item(entry: Entry, report: Report = lambda problem: None, links: str = "note"
+             ) -> dict[str, Any]:
     """One paper as a CSL-JSON item (a dict in the documented key order)."""
     paper = entry.paper
     venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
@@ -211,15 +224,17 @@ def csl_item(entry: Entry, report: Report = lambda problem: None) -> dict[str, A
     elif paper.venue:
         item["container-title"] = paper.venue  # unknown venue: keep it as written
 
-    if paper.urls:
+    if paper.urls and links == "url":
         item["URL"] = paper.urls[0]
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
         item["abstract"] = csl_text(abstract)
 
     notes = [n for n in (_truncation_note(paper.authors_status),) if n]
-    if len(paper.urls) > 1:
+    if links == "url" and len(paper.urls) > 1:
         notes.append("Other URLs: " + " ".join(paper.urls[1:]))
+    elif links != "url" and paper.urls:  # not the paper's address (arrow2bib.text.links)
+        notes.append(note(paper.urls))
     if notes:
         item["note"] = "\n".join(notes)
 
@@ -290,6 +305,17 @@ class CslJsonExporter(Exporter):
     extension = ".json"
     description = "CSL-JSON (CSL 1.0.2 items) for Zotero, pandoc, citeproc-js/py"
     default_for_extension = True
+    options = {"links": links.HELP,
+               "csl": "1.0.2 (default: event-title and custom, which citeproc-js, pandoc and "
+                      "Zotero read) or 1.0.1 (neither: for citeproc-py 0.11, which warns "
+                      "about them)"}
+
+    def _version(self, options: ExportOptions) -> str:
+        value = self.option(options, "csl", "1.0.2").strip()
+        if value not in ("1.0.2", "1.0.1"):
+            raise SettingError(f"The csljson option csl={value!r} is not known; use "
+                               "-O csl=1.0.2 or -O csl=1.0.1.")
+        return value
 
     def framing(self, options: ExportOptions) -> Framing:
         """One JSON array, two-space indented, ending in a newline (the text is
@@ -298,10 +324,16 @@ class CslJsonExporter(Exporter):
 
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """One item, at its place in the array."""
-        return _dumps(csl_item(entry, options.report), 1)
+        mode = links.mode(self.option(options, "links", "note"))
+        item = csl_item(entry, options.report, mode)
+        if self._version(options) == "1.0.1":
+            item = for_legacy_processors([item])[0]
+        return _dumps(item, 1)
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write ``entries`` as one JSON array, item by item."""
+        links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
+        self._version(options)
         self.write_framed(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:

@@ -8,7 +8,9 @@ ORCID's API requires an external id with relationship ``self``. The page gives n
 its URLs are code links rather than the work itself, so each work is identified by its
 citation key as a ``source-work-id`` ("a non-standard ID assigned by the source"): stable
 over runs, so posting the same page twice is refused as a duplicate instead of doubling the
-record. The first usable URL goes to ``common:url``; every URL stays in the abstract.
+record. The URLs found in the abstract stay there, in the description: they are not the
+work's address (:mod:`arrow2bib.text.links`); ``-O links=url`` puts the first usable one in
+``common:url``.
 
 Anything cut or left out (a title over 1000 characters, a year outside 1900-2100, a
 character XML 1.0 forbids) is reported through ``ExportOptions.report``.
@@ -23,8 +25,9 @@ from typing import Callable, Iterable, Iterator, TextIO
 from lxml import etree
 
 from ..errors import ExportError, SettingError
+from ..text import links
 from ..hookspecs import hookimpl
-from ..text.markup import plain
+from ..text.unimath import plain
 from ..model import Paper, Problem, Severity
 from ..venues import resolve
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
@@ -127,8 +130,10 @@ def _shorten(text: str, limit: int) -> str:
 class _Work:
     """Builds one paper's ``<work:work>``, reporting each change to the paper's data."""
 
-    def __init__(self, entry: Entry, options: ExportOptions, citation: bool):
+    def __init__(self, entry: Entry, options: ExportOptions, citation: bool,
+                 links: str = "note"):
         self.entry, self.paper, self.options, self.citation = entry, entry.paper, options, citation
+        self.links = links
 
     def report(self, message: str, severity: Severity = Severity.WARNING, **details: object
                ) -> None:
@@ -176,7 +181,8 @@ class _Work:
             self.report("URLs lost with the end of the abstract", field="urls", urls=lost)
         _leaf(work, WORK_NS, "short-description", description)
         if self.citation:
-            value = self.text("citation", format_entry(self.entry, ascii=False), None, False)
+            value = self.text("citation", format_entry(self.entry, ascii=False,
+                                                       links=self.links), None, False)
             if value:
                 citation = _node(work, WORK_NS, "citation")
                 _leaf(citation, WORK_NS, "citation-type", "bibtex")
@@ -191,9 +197,10 @@ class _Work:
         _leaf(ids, COMMON_NS, "external-id-type", SELF_ID_TYPE)
         _leaf(ids, COMMON_NS, "external-id-value", self.text("key", self.entry.key, None, True))
         _leaf(ids, COMMON_NS, "external-id-relationship", "self")
-        url = next((u for u in paper.urls
-                    if _URL.fullmatch(u) and len(u) <= MAX_URL and is_any_uri(u)), None)
-        _leaf(work, COMMON_NS, "url", url)
+        if self.links == "url":  # else the links stay in the description (arrow2bib.text.links)
+            url = next((u for u in paper.urls
+                        if _URL.fullmatch(u) and len(u) <= MAX_URL and is_any_uri(u)), None)
+            _leaf(work, COMMON_NS, "url", url)
         self.contributors(work)
         return work
 
@@ -263,9 +270,11 @@ class OrcidExporter(Exporter):
         "-002... when there are several; work: one <work:work> document per paper, named "
         "after its citation key",
         "citation": "bibtex (default): embed each paper's BibTeX entry; none: leave it out",
+        "links": links.HELP,
     }
 
     def _settings(self, options: ExportOptions) -> tuple[str, bool]:
+        links.mode(self.option(options, "links", "note"))
         layout = self.option(options, "layout", "bulk")
         citation = self.option(options, "citation", "bibtex")
         if layout not in ("bulk", "work") or citation not in ("bibtex", "none"):
@@ -275,6 +284,9 @@ class OrcidExporter(Exporter):
             )
         return layout, citation == "bibtex"
 
+    def _links(self, options: ExportOptions) -> str:
+        return links.mode(self.option(options, "links", "note"))
+
     def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
         """Yield the bulk documents, or one work document per paper, as the entries come
         (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
@@ -283,7 +295,7 @@ class OrcidExporter(Exporter):
         if layout == "work":
             taken: set[str] = set()
             for entry in entries:
-                work = _Work(entry, options, citation).build(None)
+                work = _Work(entry, options, citation, self._links(options)).build(None)
                 if work is not None:
                     yield Document(_file_part(entry.key, taken), _serialize(work))
             return
@@ -291,7 +303,7 @@ class OrcidExporter(Exporter):
         while True:
             root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
             while pending is not None and len(root) < MAX_WORKS_PER_BULK:
-                _Work(pending, options, citation).build(root)
+                _Work(pending, options, citation, self._links(options)).build(root)
                 pending = next(entries, None)
             number += 1
             # the first bulk is numbered only when a second one follows

@@ -15,8 +15,10 @@ Conventions (see the README):
   EndNote and Mendeley print as the container) or the journal; for ``CPAPER`` ``C3``
   repeats the proceedings title, because Zotero reads ``T2`` of a conference paper as the
   conference name and only ``C3`` as its proceedings title. ``J2`` the journal's short name.
-- ``AB`` the abstract as plain text (no ``**``; math kept as ``$...$``); ``UR`` one line
-  per URL; ``PB`` the publisher; ``ID`` the citation key.
+- ``TI`` and ``AB`` as plain text: no ``**``, math as Unicode (``ℓ₁``,
+  :mod:`arrow2bib.text.unimath`); the links found in the abstract in an ``N1`` line
+  (:mod:`arrow2bib.text.links`; ``-O links=url``: one ``UR`` each); ``PB`` the publisher;
+  ``ID`` the citation key.
 - :func:`ris_value` makes each value one line: line breaks and tabs become spaces, other
   control characters are removed, runs of white space become one space.
 """
@@ -27,8 +29,10 @@ import re
 from typing import Any, Callable, Iterable, TextIO
 
 from ..errors import SettingError
+from ..text import links
 from ..hookspecs import hookimpl
-from ..text.markup import plain
+from ..text.links import note
+from ..text.unimath import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
@@ -133,7 +137,8 @@ _TRUNCATION_NOTES = {
 }
 
 
-def ris_record(entry: Entry, report: Report = lambda problem: None) -> list[tuple[str, str]]:
+def ris_record(entry: Entry, report: Report = lambda problem: None, links: str = "note"
+               ) -> list[tuple[str, str]]:
     """One paper as ``(tag, value)`` pairs, ``TY`` first and ``ER`` last, values one line."""
     paper = entry.paper
     venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
@@ -164,9 +169,12 @@ def ris_record(entry: Entry, report: Report = lambda problem: None) -> list[tupl
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
     if abstract:
         raw.append(("AB", plain(abstract)))
-    raw += [("UR", url) for url in paper.urls]
+    if links == "url":
+        raw += [("UR", url) for url in paper.urls]
     if paper.authors_status in _TRUNCATION_NOTES:
         raw.append(("N1", _TRUNCATION_NOTES[paper.authors_status]))
+    if links != "url" and paper.urls:  # not the paper's address (arrow2bib.text.links)
+        raw.append(("N1", note(paper.urls)))
 
     pairs = [("TY", ty)]
     altered = []
@@ -210,6 +218,7 @@ class RisExporter(Exporter):
     options = {
         "eol": "line ending: crlf (the RIS specification's, default) or lf",
         "bom": "start with a UTF-8 byte-order mark: no (default) or yes",
+        "links": links.HELP,
     }
 
     def _choice(self, options: ExportOptions, name: str, choices: Iterable[str]) -> str:
@@ -225,13 +234,16 @@ class RisExporter(Exporter):
         none, and every line of the file then matches "XX  - "), after the optional BOM."""
         self._choice(options, "eol", EOLS)
         bom = self._choice(options, "bom", ("no", "yes")) == "yes"
+        links.mode(self.option(options, "links", "note"))
         return Framing(head=BOM if bom else "")
 
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """One record."""
         eol = EOLS[self._choice(options, "eol", EOLS)]
         # "ER  - " keeps its trailing space: the pattern is "XX  - value"
-        return "".join(f"{tag}  - {value}{eol}" for tag, value in ris_record(entry, options.report))
+        mode = links.mode(self.option(options, "links", "note"))
+        return "".join(f"{tag}  - {value}{eol}"
+                       for tag, value in ris_record(entry, options.report, mode))
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one record per entry."""

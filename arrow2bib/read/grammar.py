@@ -18,6 +18,7 @@ page's own counts are compared with what was read by the ``count-mismatch`` chec
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from typing import Iterable, Iterator
 
 from ..errors import NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
+from ..text.hygiene import clean as clean_text
+from ..text.hygiene import problem as hygiene_problem
 from .names import fold, name_key, parse_name
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
@@ -224,7 +227,30 @@ class PageReader:
         if not raw.isascii() and (fixed := repair_mojibake(raw)) is not None:
             self._report_mojibake(number, raw, fixed)
             raw = fixed
-        return _normalise(raw)
+        return _normalise(self._safe(number, raw))
+
+    def _safe_repaired(self, number: int, raw: str) -> str:
+        """:meth:`_safe` after the mojibake repair (whose C1 characters are mojibake, not
+        control characters); the line as it is when it needs neither."""
+        if not clean_text(raw).found:  # a tab, a no-break space: the usual reading
+            return raw
+        fixed = repair_mojibake(raw) if not raw.isascii() else None
+        if not clean_text(fixed or raw).found:
+            return raw  # the usual reading repairs and reports the mojibake
+        if fixed is not None:
+            self._report_mojibake(number, raw, fixed)
+        return self._safe(number, fixed or raw)
+
+    def _safe(self, number: int, raw: str) -> str:
+        """The line with the characters no consumer should get handled and reported
+        (:mod:`arrow2bib.text.hygiene`)."""
+        if raw.isprintable():
+            return raw
+        cleaned = clean_text(raw)
+        if cleaned.found:
+            self.problems.append(dataclasses.replace(
+                hygiene_problem(cleaned.found), source=self.source, line=number))
+        return cleaned.text
 
     def _report_mojibake(self, number: int, raw: str, fixed: str) -> None:
         self._problem(
@@ -301,6 +327,8 @@ class PageReader:
         for number, raw in self._lines:
             if not raw:  # a third of a page's lines
                 continue
+            if not raw.isprintable():
+                raw = self._safe_repaired(number, raw)
             line = recurring.get(raw)
             if line is None:
                 line = _read_line(raw)

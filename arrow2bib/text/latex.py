@@ -14,8 +14,9 @@ for what BibTeX, biber and pdflatex really do:
 - Adjacent characters that TeX would join (``--``, ``''``, `````` ``...) get ``{}`` between
   them, so the text comes back as written.
 - ``$...$`` spans (from :mod:`arrow2bib.text.markup`) pass through when they are plain LaTeX math:
-  balanced braces, no ``% # &``, only kernel math commands (:data:`MATH_COMMANDS`). Anything
-  else is text. ``**bold**`` becomes ``\\textbf{...}``.
+  balanced braces, no ``% # &``, only kernel math commands (:data:`MATH_COMMANDS`), each
+  with its arguments, no double scripts (:mod:`arrow2bib.text.texmath`). Anything else is
+  text. ``**bold**`` becomes ``\\textbf{...}``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import re
 import unicodedata
 from typing import Iterable, NamedTuple, Sequence
 
-from .markup import spans
 from ..model import Person
+from .markup import spans
+from .propernouns import is_proper_noun
+from .texmath import GREEK, MATH_COMMANDS, math_error
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
            "render", "sketch_text", "tidy", "url_list", "verbatim_url"]
@@ -74,26 +77,8 @@ SYMBOLS = {
     "≤": r"{$\leq$}", "≥": r"{$\geq$}", "≠": r"{$\neq$}", "≈": r"{$\approx$}",
     "∞": r"{$\infty$}", "−": r"{$-$}", "∈": r"{$\in$}", "∑": r"{$\sum$}",
 }
-#: Greek letters, set as math (pdflatex has no Greek text font by default).
-GREEK = dict(pair.split(":") for pair in """
-    α:alpha β:beta γ:gamma δ:delta ε:epsilon ζ:zeta η:eta θ:theta ι:iota κ:kappa λ:lambda
-    μ:mu ν:nu ξ:xi π:pi ρ:rho σ:sigma ς:varsigma τ:tau υ:upsilon φ:phi χ:chi ψ:psi ω:omega
-    Γ:Gamma Δ:Delta Θ:Theta Λ:Lambda Ξ:Xi Π:Pi Σ:Sigma Υ:Upsilon Φ:Phi Ψ:Psi Ω:Omega
-    """.split())
 SYMBOLS.update({char: f"{{$\\{name}$}}" for char, name in GREEK.items()})
 
-#: Kernel LaTeX math commands a ``$...$`` span may use and still pass through as math.
-MATH_COMMANDS = frozenset(list(GREEK.values()) + """
-    varepsilon vartheta varpi varrho varsigma varphi mathrm mathbf mathit mathsf mathtt mathcal
-    mathnormal frac sqrt sum prod int oint lim log ln exp sin cos tan max min arg det sup inf Pr
-    dim ker deg gcd lg leq geq le ge neq ne approx sim simeq equiv propto in notin subset
-    subseteq supset supseteq cup cap setminus times cdot cdots ldots dots vdots ddots pm mp ast
-    star circ bullet oplus otimes odot infty partial nabla forall exists neg emptyset to
-    rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto mid parallel
-    perp ell hbar prime langle rangle lfloor rfloor lceil rceil left right big Big bigg Bigg hat
-    tilde bar vec dot ddot widehat widetilde overline underline top bot wedge vee ll gg colon
-    quad qquad textrm textit textbf mbox
-    """.split())
 
 #: A sub/superscript or an argument-taking command with nothing after it: a TeX error.
 _MATH_MISSING_ARGUMENT = re.compile(
@@ -361,7 +346,7 @@ def _title_word(token: str, ascii: bool) -> Latex:
 def _word(token: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
     """The units of one space-free ``token`` of a title, its core braced if it needs it."""
     core = re.search(r"[^\W_].*[^\W_]|[^\W_]", token)
-    if core is None or not needs_protection(core.group()):
+    if core is None or not (needs_protection(core.group()) or is_proper_noun(core.group())):
         return _units(token, ascii, changed)
     start, end = core.span()
     while end < len(token) and unicodedata.combining(token[end]):
@@ -391,7 +376,8 @@ def _math_ok(math: str) -> bool:
     commands = re.findall(r"\\([a-zA-Z]+)", math)
     if commands.count("left") != commands.count("right") or _MATH_MISSING_ARGUMENT.search(math):
         return False
-    return all(cmd in MATH_COMMANDS for cmd in commands)
+    # the rest is what TeX reads: arguments, scripts, delimiters (arrow2bib.text.texmath)
+    return all(cmd in MATH_COMMANDS for cmd in commands) and math_error(math) is None
 
 
 def render(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:

@@ -1,0 +1,274 @@
+"""TeX math as readable Unicode, for the formats that never interpret TeX.
+
+Only BibTeX and biblatex read ``$\\ell_1$``; Zotero, EndNote, Mendeley, ORCID's record page
+and citeproc show it as it is. The other exporters write math through this module:
+
+- :func:`plain` (RIS, ORCID, plain-text references): Unicode text. ``\\ell_1`` -> ``ℓ₁``,
+  ``B\\Sigma_X A`` -> ``BΣ_X A``: a sub- or superscript becomes Unicode's own script
+  characters when it has them for every character, else ``_X`` / ``^(ab)``.
+- :func:`csl` (CSL-JSON): CSL rich text, ``ℓ<sub>1</sub>``, ``<i>B</i>Σ<sub>X</sub>``
+  (single Latin letters, TeX's variables, in italics).
+- :func:`rich_to_plain` reduces such CSL rich text to what :func:`plain` writes, so that a
+  title reads the same in every format (the cross-format test compares them this way).
+
+The math is read with pylatexenc's walker, and symbols (``\\Sigma``, ``\\leq``,
+``\\mathbb{R}``) are named by its ``latex2text`` tables; only the layout of scripts,
+fractions and roots is ours. Any text goes through; an unknown command is written as its
+name, never with a backslash.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import sys
+import unicodedata
+from typing import Literal
+
+from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import (
+    LatexCharsNode, LatexCommentNode, LatexGroupNode, LatexMacroNode, LatexMathNode,
+    LatexSpecialsNode, LatexWalker, LatexWalkerError,
+)
+
+from .markup import spans
+
+__all__ = ["csl", "csl_math", "plain", "plain_math", "rich_to_plain", "script"]
+
+Kind = Literal["text", "var", "sub", "sup"]
+Piece = tuple[str, str]
+
+
+def _script_table(tag: str) -> dict[str, str]:
+    """Characters with a ``<sub>`` or ``<super>`` compatibility form -> that form (only
+    those whose NFKC form is the one character, so that NFKC gives the text back)."""
+    table: dict[str, str] = {}
+    for code in range(sys.maxunicode + 1):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition.startswith(tag + " "):
+            base = chr(int(decomposition.split()[1], 16))
+            if unicodedata.normalize("NFKC", chr(code)) == base:
+                table.setdefault(base, chr(code))
+    return table
+
+
+@functools.cache
+def _tables() -> dict[str, dict[str, str]]:
+    return {"sub": _script_table("<sub>"), "sup": _script_table("<super>")}
+
+
+def script(kind: str, text: str) -> str:
+    """``text`` as a sub- (``kind="sub"``) or superscript in plain Unicode: its script
+    characters when Unicode has one for each character, else ``_x`` / ``^(xy)``."""
+    text = text.strip()
+    if not text:
+        return ""
+    table = _tables()[kind]
+    if all(c in table for c in text):
+        return "".join(table[c] for c in text)
+    mark = "_" if kind == "sub" else "^"
+    return mark + (text if len(text) == 1 else f"({text})")
+
+
+_TO_TEXT = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+# pylatexenc logs what it cannot convert (a command with its argument missing); the library
+# never prints: with a handler of its own, Python's last-resort stderr handler stays unused
+# (an application that configures logging still gets the records)
+logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
+
+#: Commands whose argument is written as it is, upright (fonts, text in math, operators).
+_AS_TEXT = frozenset("""mathrm mathbf mathit mathsf mathtt mathnormal text textrm textit textbf
+    textsf texttt textup mbox operatorname boldsymbol bm url""".split())
+#: Commands that only size or pair a delimiter: the delimiter stays, the command goes.
+_SIZING = frozenset("""left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr
+    Biggl Biggr displaystyle textstyle scriptstyle limits nolimits""".split())
+_SPACES = {",": " ", ";": " ", ":": " ", ">": " ", "!": "", "quad": " ", "qquad": " ",
+           " ": " ", "enspace": " ", "thinspace": " "}
+_ESCAPED = {"{": "{", "}": "}", "%": "%", "$": "$", "&": "&", "#": "#", "_": "_", "|": "‖"}
+_SQRT = {"2": "√", "3": "∛", "4": "∜"}
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for kind, text in pieces:
+        if not text:
+            continue
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, out[-1][1] + text)
+        else:
+            out.append((kind, text))
+    return out
+
+
+def _flat(pieces: list[Piece]) -> str:
+    """Pieces as plain Unicode (scripts in script characters or ``_x``)."""
+    return "".join(script(k, t) if k in ("sub", "sup") else t for k, t in pieces)
+
+
+def _wrapped(pieces: list[Piece]) -> list[Piece]:
+    """Pieces in parentheses unless they are one symbol or one run of letters or digits."""
+    flat = _flat(pieces).strip()
+    if len(flat) <= 1 or flat.isalnum():
+        return pieces
+    return [("text", "(")] + pieces + [("text", ")")]
+
+
+def _args(node: LatexMacroNode) -> list[object]:
+    return [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+
+
+def _macro(node: LatexMacroNode) -> list[Piece]:
+    name = node.macroname
+    args = _args(node)
+    if name in _SIZING:
+        return []
+    if name in _SPACES:
+        return [("text", _SPACES[name])]
+    if name in _ESCAPED:
+        return [("text", _ESCAPED[name])]
+    if name in _AS_TEXT:
+        inner = _walk(_content(args[-1])) if args else []
+        return [("text", _flat(inner))]
+    if name in ("frac", "dfrac", "tfrac", "sqrt") and len(args) < (2 if "frac" in name else 1):
+        return [p for a in args for p in _walk(_content(a))]
+    if name in ("frac", "dfrac", "tfrac"):
+        top, bottom = (_walk(_content(a)) for a in args)
+        return _wrapped(top) + [("text", "/")] + _wrapped(bottom)
+    if name == "sqrt" and args:
+        index = _flat(_walk(_content(args[0]))).strip() if len(args) == 2 else "2"
+        root = _SQRT.get(index, script("sup", index) + "√")
+        return [("text", root)] + _wrapped(_walk(_content(args[-1])))
+    if node.nodeargd and any(a is None for a in node.nodeargd.argnlist
+                             if node.nodeargd.argspec[:1] != "["):
+        # an argument missing (TeX would not compile it): the arguments there are
+        return [p for a in args for p in _walk(_content(a))]
+    try:
+        text = _TO_TEXT.nodelist_to_text([node]).strip()
+    except Exception:  # latex2text fails on some malformed input (\mathbb\sqrt): a name
+        text = ""
+    if not text:
+        text = name  # unknown to latex2text: its name, readable
+    # TeX's space after a command name is no space, except that a word (log) or an
+    # operator (≤) is set apart from what follows
+    if all(unicodedata.combining(c) for c in text):
+        return []  # an accent with nothing under it
+    if node.macro_post_space and not (len(text) == 1 and text.isalpha()):
+        text = f" {text} " if unicodedata.category(text[0]) == "Sm" else text + " "
+    return [("text", text)]
+
+
+def _content(node: object) -> list[object]:
+    if isinstance(node, LatexGroupNode):
+        return list(node.nodelist)
+    return [node]
+
+
+def _walk(nodes: list[object]) -> list[Piece]:
+    out: list[Piece] = []
+    pending: str | None = None  # "sub" or "sup": the next atom is the script
+
+    def add(pieces: list[Piece]) -> None:
+        nonlocal pending
+        if pending:
+            out.append((pending, _flat(pieces)))
+            pending = None
+        else:
+            out.extend(pieces)
+
+    for node in nodes:
+        if isinstance(node, LatexCharsNode):
+            for char in node.chars:
+                if char in "_^":
+                    if pending:  # x^^ or x_^: nothing to attach; keep the character
+                        out.append(("text", char))
+                    pending = "sub" if char == "_" else "sup"
+                elif pending and char.isspace():
+                    continue
+                elif char.isascii() and char.isalpha():
+                    add([("var", char)])
+                else:
+                    add([("text", char)])
+        elif isinstance(node, LatexGroupNode):
+            add(_walk(list(node.nodelist)))
+        elif isinstance(node, LatexMacroNode):
+            add(_macro(node))
+        elif isinstance(node, LatexSpecialsNode):
+            add([("text", " " if node.specials_chars == "~" else node.specials_chars)])
+        elif isinstance(node, LatexMathNode):
+            add(_walk(list(node.nodelist)))
+        elif isinstance(node, LatexCommentNode):
+            continue
+    if pending:  # a script mark with nothing after it
+        out.append(("text", "_" if pending == "sub" else "^"))
+    return out
+
+
+@functools.lru_cache(maxsize=4096)  # the same formulas recur
+def pieces(math: str) -> tuple[Piece, ...]:
+    """The math of a ``$...$`` span (without the dollars) as typed pieces: ``text``,
+    ``var`` (a Latin letter, italic in TeX), ``sub`` and ``sup`` (flattened to text)."""
+    try:
+        nodes, _pos, _len = LatexWalker(math, tolerant_parsing=True).get_latex_nodes()
+        result = _walk(list(nodes))
+    except (LatexWalkerError, RecursionError, LookupError, AttributeError, TypeError,
+            ValueError):
+        # what the walker cannot read is written without TeX's marks
+        result = [("text", re.sub(r"[{}$]|\\(?=[A-Za-z])", "", math).replace("\\", ""))]
+    merged = _merge(result)
+    text = [(k, re.sub(r"\s+", " ", t)) for k, t in merged]
+    # no blank at the ends: "$ x $" is x
+    if text and not text[0][1].strip():
+        text = text[1:]
+    if text and not text[-1][1].strip():
+        text = text[:-1]
+    if text:
+        text[0] = (text[0][0], text[0][1].lstrip())
+        text[-1] = (text[-1][0], text[-1][1].rstrip())
+    return tuple(p for p in text if p[1])
+
+
+def plain_math(math: str) -> str:
+    """One math span as plain Unicode (see :func:`script` for sub- and superscripts)."""
+    return _flat(list(pieces(math)))
+
+
+_CSL_TAGS = {"var": "i", "sub": "sub", "sup": "sup"}
+
+
+def csl_math(math: str) -> str:
+    """One math span as CSL rich text: ``<i>`` letters, ``<sub>``, ``<sup>``."""
+    out = []
+    for kind, text in pieces(math):
+        tag = _CSL_TAGS.get(kind)
+        out.append(f"<{tag}>{text}</{tag}>" if tag else text)
+    return "".join(out)
+
+
+def plain(text: str) -> str:
+    """``text`` with the page's markup as plain Unicode: bold markers dropped, math
+    converted (:func:`plain_math`)."""
+    if "$" not in text and "**" not in text:
+        return text
+    return "".join(plain_math(s.text) if s.kind == "math" else s.text for s in spans(text))
+
+
+def csl(text: str) -> str:
+    """``text`` as CSL rich text: bold markers dropped, math as :func:`csl_math`."""
+    if "$" not in text and "**" not in text:
+        return text
+    return "".join(csl_math(s.text) if s.kind == "math" else s.text for s in spans(text))
+
+
+_RICH = re.compile(r"<(sub|sup)>(.*?)</\1>|<(?:/?(?:i|b|sc)|span class=\"nocase\"|/span)>")
+
+
+def rich_to_plain(rich: str) -> str:
+    """CSL rich text reduced to plain Unicode: tags dropped, ``<sub>``/``<sup>`` contents
+    written as :func:`script` writes them."""
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1):
+            return script(match.group(1), rich_to_plain(match.group(2)))
+        return ""
+
+    return _RICH.sub(replace, rich)

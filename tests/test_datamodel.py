@@ -1,0 +1,94 @@
+"""biber --validate-datamodel accepts the BibTeX and biblatex exports with no warning
+(issue 17: publisher on @article)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import arrow2bib
+
+from .test_biblatex import compile_with_biber
+
+ROOT = Path(__file__).resolve().parent.parent
+JOURNALS = """Arrow Research search
+
+Author name cluster
+
+Ada Lovelace
+
+3 papers
+1 author row
+
+MLJ Journal 2020 Journal Article
+
+Learning with Gaussian Kernels and Markov Chains
+
+  • Ada Lovelace
+
+An abstract with $\\ell_1$ and a link https: //github. com/a/b.
+
+Neural Comput. Journal 2019 Journal Article
+
+Bayesian Wasserstein Barycenters
+
+  • Ada Lovelace
+
+Abstract.
+
+ICML Conference 2023 Conference Paper
+
+A Conference Paper
+
+  • Ada Lovelace
+
+Abstract.
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("biber") and shutil.which("pdflatex")),
+                    reason="pdflatex and biber are not on PATH")
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+@pytest.mark.parametrize("page", ["sample", "journals"])
+def test_biber_validates_the_datamodel_with_no_warning(tmp_path, fmt, page):
+    text = (ROOT / "examples" / "xiuqiang-he.txt").read_text("utf-8") if page == "sample" \
+        else JOURNALS
+    bib = arrow2bib.export(arrow2bib.parse(text), fmt)
+    files = compile_with_biber(tmp_path, bib)
+    assert not re.search(r"\b(WARN|ERROR)\b", files["blg"]), files["blg"]
+
+
+def test_no_publisher_on_article():
+    bib = arrow2bib.export(arrow2bib.parse(JOURNALS), "bibtex")
+    articles = [e for e in bib.split("\n\n") if e.startswith("@article")]
+    assert len(articles) == 2 and not any("publisher" in e for e in articles)
+    assert "publisher = {PMLR}" in bib  # the proceedings keep theirs
+
+
+# ------------------------------------------------------------------ proper nouns (issue 17)
+
+@pytest.mark.parametrize(("title", "tex"), [
+    ("Using Gaussian Kernel", "Using {Gaussian} Kernel"),
+    ("Bayesian Wasserstein Barycenters", "{Bayesian} {Wasserstein} Barycenters"),
+    ("Markov Chains, Transformer Models", "{Markov} Chains, {Transformer} Models"),
+    ("a gaussian process", "a gaussian process"),  # as the page writes it
+])
+def test_proper_nouns_are_protected(title, tex):
+    from arrow2bib.text.latex import render
+
+    assert render(title, protect=True).text == tex
+
+
+@pytest.mark.skipif(not (shutil.which("bibtex") and shutil.which("pdflatex")),
+                    reason="bibtex and pdflatex are not on PATH")
+def test_plainnat_keeps_proper_nouns(tmp_path, sample_page):
+    from .test_bibtex import compile_with_bibtex
+
+    bib = arrow2bib.export([sample_page, arrow2bib.parse(JOURNALS)], "bibtex")
+    bbl = " ".join(compile_with_bibtex(tmp_path, bib, "plainnat")["bbl"].split())
+    assert "using {Gaussian} kernel" in bbl and "gaussian" not in bbl
+    assert "{Bayesian} {Wasserstein} barycenters" in bbl
+    assert "{Gaussian} kernels and {Markov} chains" in bbl

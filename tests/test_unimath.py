@@ -1,0 +1,188 @@
+"""Math outside TeX (issue 17): readable Unicode in CSL-JSON, RIS, ORCID and the formatted
+references, and one title and abstract in every format."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import rispy
+from lxml import etree
+from lxml import html as lxml_html
+
+import arrow2bib
+from arrow2bib.exporters.citeproc import _scripts_as_text
+from arrow2bib.text import unimath
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "xiuqiang-he.txt"
+MATH = ROOT / "tests" / "data" / "math.txt"
+NS = {"work": "http://www.orcid.org/ns/work", "common": "http://www.orcid.org/ns/common",
+      "bulk": "http://www.orcid.org/ns/bulk"}
+UNICODE_FORMATS = ("csljson", "ris", "orcid", "text", "html", "markdown")
+
+
+@pytest.mark.parametrize(("tex", "plain", "csl"), [
+    (r"\ell_1", "ℓ₁", "ℓ<sub>1</sub>"),
+    (r"B\Sigma_X A", "BΣ_X A", "<i>B</i>Σ<sub>X</sub> <i>A</i>"),
+    (r"\mu", "μ", "μ"),
+    (r"O(n^{2})", "O(n²)", "<i>O</i>(<i>n</i><sup>2</sup>)"),
+    (r"x_{ij}", "xᵢⱼ", "<i>x</i><sub>ij</sub>"),
+    (r"x_{XY}", "x_(XY)", "<i>x</i><sub>XY</sub>"),
+    (r"\frac{a+b}{2}", "(a+b)/2", "(<i>a</i>+<i>b</i>)/2"),
+    (r"\sqrt{x}", "√x", "√<i>x</i>"),
+    (r"\mathbb{R}^n", "ℝⁿ", "ℝ<sup>n</sup>"),
+    (r"\mathcal{L}", "ℒ", "ℒ"),
+    (r"x\leq y", "x ≤ y", "<i>x</i> ≤ <i>y</i>"),
+    (r"\left(x\right)", "(x)", "(<i>x</i>)"),
+    (r"\big(x\big)", "(x)", "(<i>x</i>)"),
+    (r"\log k", "log k", "log <i>k</i>"),
+    (r"\text{ab}", "ab", "ab"),
+    (r"a~b", "a b", "<i>a</i> <i>b</i>"),
+    (r"\{a\}", "{a}", "{<i>a</i>}"),
+    # not valid TeX, still readable (BibTeX writes these as text: see test_math_check)
+    (r"\frac a", "a", "<i>a</i>"),
+    (r"x^1^2", "x¹²", "<i>x</i><sup>12</sup>"),
+    (r"\foo", "foo", "foo"),
+])
+def test_math_as_unicode(tex, plain, csl):
+    assert unimath.plain_math(tex) == plain
+    assert unimath.csl_math(tex) == csl
+    assert unimath.rich_to_plain(csl) == plain
+
+
+# ------------------------------------------------------------------ pages with math
+
+FRAGMENTS = [r"\ell_1", r"\ell_2", r"\mu", r"B\Sigma_X A", r"\mathcal{O}(n^{2})",
+             r"\frac{1}{\sqrt{n}}", r"x_{ij}^{2}", r"\alpha \leq \beta", r"\mathbb{R}^d",
+             r"\|x\|_1", r"\big(\alpha\big)", r"\lambda", r"x~y", r"\hat{\theta}",
+             r"k \in \{1, \dots, K\}", r"\log k", r"\mathbf{W}_t", r"\sum_{i=1}^n x_i"]
+
+
+def math_page(seed: int, papers: int = 6) -> str:
+    """An Arrow page whose titles and abstracts hold math from :data:`FRAGMENTS`."""
+    rnd = random.Random(seed)
+    blocks = []
+    for n in range(papers):
+        title = f"On ${rnd.choice(FRAGMENTS)}$ methods number {n} for ${rnd.choice(FRAGMENTS)}$"
+        abstract = " ".join(f"We study ${rnd.choice(FRAGMENTS)}$ bounds." for _ in range(3))
+        blocks.append(f"ICML Conference 2023 Conference Paper\n\n{title}\n\n  • Ada Lovelace\n"
+                      f"  • Alan Turing\n\n{abstract}\n")
+    return ("Arrow Research search\n\nAuthor name cluster\n\nAda Lovelace\n\n"
+            f"{papers} papers\n1 author row\n\n" + "\n".join(blocks))
+
+
+PAGES = {"sample": SAMPLE.read_text("utf-8"), "math": MATH.read_text("utf-8"),
+         **{f"generated-{seed}": math_page(seed) for seed in range(3)}}
+
+#: TeX that must not reach a format that does not interpret it.
+TEX = re.compile(r"\\[A-Za-z]+|\$[^$\s][^$]*\$|[{}]")
+
+
+def _outside_tex(fmt: str, text: str) -> str:
+    """The output of ``fmt`` without what is TeX on purpose: ORCID's embedded BibTeX."""
+    if fmt == "orcid":
+        root = etree.fromstring(text.encode("utf-8"))
+        for value in root.iterfind(".//work:citation", NS):
+            value.getparent().remove(value)
+        return etree.tostring(root, encoding="unicode")
+    if fmt == "csljson":  # JSON's own braces are not TeX
+        return "\n".join(str(v) for item in json.loads(text) for k, v in item.items()
+                         if k in ("title", "abstract", "note"))
+    return text
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("fmt", UNICODE_FORMATS)
+def test_no_tex_outside_tex(fmt, page):
+    parsed = arrow2bib.parse(PAGES[page])
+    out = _outside_tex(fmt, arrow2bib.export(parsed, fmt))
+    if fmt == "html":
+        out = " ".join(li.text_content() for li in lxml_html.fromstring(out).iter("li"))
+    found = TEX.findall(out)
+    # "{1, …, K}" is a set written with braces, not TeX
+    assert [f for f in found if f not in "{}"] == [], found
+    if "\\{" not in PAGES[page]:
+        assert "{" not in out and "}" not in out
+
+
+def _nfkc(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _titles_and_abstracts(fmt: str, text: str) -> dict[str, tuple[str, str]]:
+    """Each paper's title and abstract in ``fmt``, reduced to plain Unicode (the format's
+    own markup stripped, NFKC)."""
+    if fmt == "csljson":
+        return {i["id"]: (unimath.rich_to_plain(i["title"]), i.get("abstract", ""))
+                for i in json.loads(text)}
+    if fmt == "ris":
+        return {r["id"]: (r["title"], r.get("abstract", "")) for r in rispy.loads(text)}
+    if fmt == "orcid":
+        root = etree.fromstring(text.encode("utf-8"))
+        return {w.findtext(".//common:external-id-value", namespaces=NS): (
+            w.findtext("work:title/common:title", namespaces=NS),
+            w.findtext("work:short-description", namespaces=NS) or "")
+            for w in root.iterfind("work:work", NS)}
+    raise AssertionError(fmt)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_one_title_and_abstract_in_every_format(page):
+    """The cross-format test of issue 17: CSL-JSON, RIS and ORCID give each paper the same
+    title and abstract once reduced to plain Unicode, and the formatted references (text,
+    html, markdown; titles as written) hold that title."""
+    parsed = arrow2bib.parse(PAGES[page])
+    seen = {fmt: {k: tuple(map(_nfkc, v)) for k, v in
+                  _titles_and_abstracts(fmt, arrow2bib.export(parsed, fmt)).items()}
+            for fmt in ("csljson", "ris", "orcid")}
+    assert seen["csljson"] == seen["ris"] == seen["orcid"]
+    titles = {k: v[0] for k, v in seen["csljson"].items()}
+    options = {"titles": "as-written"}
+    text = _nfkc(arrow2bib.export(parsed, "text", options=options))
+    document = lxml_html.fromstring(arrow2bib.export(parsed, "html", options=options))
+    html_text = _nfkc(" ".join(_scripts_as_text(li).text_content()
+                               for li in document.iter("li")))
+    markdown = arrow2bib.export(parsed, "markdown", options=options)
+    markdown = re.sub(r"<(sub|sup)>(.*?)</\1>", lambda m: unimath.script(m[1], m[2]), markdown)
+    markdown = _nfkc(re.sub(r"\\(.)", r"\1", markdown.replace("*", "")))
+    for key, title in titles.items():
+        title = title.rstrip(".")
+        assert title in text, (key, title)
+        assert title in html_text, (key, title)
+        assert title in markdown, (key, title)
+
+
+# ------------------------------------------------------------------ any input
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from arrow2bib.text.texmath import math_error  # noqa: E402
+
+MATHLIKE = st.lists(st.sampled_from(list("\\{}[]()^_$%&#~'ab XYZ12=+-,.") +
+                                    [r"\frac", r"\left", r"\right", r"\sqrt", r"\ell",
+                                     r"\Sigma", r"\mathbb", r"\textbf", r"\big", r"\\",
+                                     r"\{", r"\hat", "é", "\u202e", r"\url", r"\input",
+                                     r"\mathcal", r"\text", "<", ">"]),
+                    max_size=25).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(MATHLIKE, st.text(max_size=40)))
+def test_any_math_converts_and_checks_without_error(math):
+    plain = unimath.plain_math(math)
+    rich = unimath.csl_math(math)
+    assert unimath.rich_to_plain(rich) == plain
+    math_error(math)  # a reason or None, never an exception
+
+
+def test_conversion_prints_nothing(capfd):
+    """pylatexenc logs what it cannot convert; the library never prints."""
+    for math in (r"\frac", r"\url", r"\input", r"\mathbb\sqrt", r"\frac a"):
+        unimath.plain_math(math + " x")
+    assert capfd.readouterr() == ("", "")
