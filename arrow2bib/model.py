@@ -125,6 +125,20 @@ class Problem:
     key: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
+    def as_dict(self) -> dict[str, Any]:
+        """This problem as a JSON-ready dict, as the JSON report and the ``json`` format
+        write it."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "source": self.source,
+            "line": self.line,
+            "title": self.title,
+            "key": self.key,
+            "details": dict(self.details),
+        }
+
     def __str__(self) -> str:
         where = self.source or "<input>"
         if self.line is not None:

@@ -22,7 +22,6 @@ from typing import Any, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..model import Page, Paper, Person
-from ..write.report import problem_to_dict
 from .base import Entry, Exporter, ExportOptions
 
 __all__ = ["JsonExporter", "paper_to_dict", "page_header_to_dict"]
@@ -62,7 +61,7 @@ def page_header_to_dict(page: Page) -> dict[str, Any]:
         "declared_papers": page.declared_papers,
         "author_rows": page.author_rows,
         "papers": [],
-        "problems": [problem_to_dict(p) for p in page.problems],
+        "problems": [p.as_dict() for p in page.problems],
     }
 
 

@@ -65,17 +65,8 @@ REPORT_SCHEMA: Mapping[str, Any] = {
 
 
 def problem_to_dict(problem: Problem) -> dict[str, Any]:
-    """One problem as a JSON-ready dict."""
-    return {
-        "code": problem.code,
-        "severity": problem.severity.value,
-        "message": problem.message,
-        "source": problem.source,
-        "line": problem.line,
-        "title": problem.title,
-        "key": problem.key,
-        "details": dict(problem.details),
-    }
+    """One problem as a JSON-ready dict (:meth:`Problem.as_dict`)."""
+    return problem.as_dict()
 
 
 def tally(problems: Iterable[Problem]) -> dict[Severity, int]:
