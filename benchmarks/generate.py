@@ -37,6 +37,29 @@ ABSTRACT = ("We study {a} and propose **{b} ({c})**, which learns $\\Sigma_X$ to
             "https: //github. com/lab/{e}.")
 
 
+def _authors(rng: random.Random) -> list[str]:
+    """A paper's author list: 1 to 8 names, the page's author among them unless cut."""
+    count = rng.choice([1, 2, 3, 5, 7, 8, 8])
+    authors = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(count)]
+    if count < 8 or rng.random() < 0.7:
+        authors[rng.randrange(count)] = "Xiuqiang He"
+    return authors
+
+
+def _block(rng: random.Random, venue: tuple[str, str, str], title: str, authors: list[str],
+           i: int) -> list[str]:
+    """A paper's lines: venue line (a year drawn), title, bullets, usually an abstract."""
+    name, kind, ptype = venue
+    block = [f"{name} {kind} {rng.randint(1995, 2025)} {ptype}\n\n", f"{title}\n\n"]
+    block += [f"  • {a}\n" for a in authors]
+    if rng.random() < 0.9:
+        words = rng.sample(WORDS, 5)
+        block.append("\n" + ABSTRACT.format(a=words[0], b=words[1], c=words[2].upper(),
+                                            d=words[3], e=f"repo{i}") + "\n")
+    block.append("\n")
+    return block
+
+
 def page(n: int, seed: int = 0) -> Iterator[str]:
     """Yield the lines of a page with ``n`` papers."""
     rng = random.Random(seed)
@@ -47,19 +70,9 @@ def page(n: int, seed: int = 0) -> Iterator[str]:
         if previous and rng.random() < 0.01:
             yield from previous
             continue
-        venue, kind, ptype = rng.choice(VENUES)
+        venue = rng.choice(VENUES)
         title = " ".join(rng.sample(WORDS, rng.randint(4, 10))) + f" {i}"
-        count = rng.choice([1, 2, 3, 5, 7, 8, 8])
-        authors = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(count)]
-        if count < 8 or rng.random() < 0.7:
-            authors[rng.randrange(count)] = "Xiuqiang He"
-        block = [f"{venue} {kind} {rng.randint(1995, 2025)} {ptype}\n\n", f"{title}\n\n"]
-        block += [f"  • {a}\n" for a in authors]
-        if rng.random() < 0.9:
-            words = rng.sample(WORDS, 5)
-            block.append("\n" + ABSTRACT.format(a=words[0], b=words[1], c=words[2].upper(),
-                                                d=words[3], e=f"repo{i}") + "\n")
-        block.append("\n")
+        block = _block(rng, venue, title, _authors(rng), i)
         previous = block
         yield from block
 
@@ -95,7 +108,7 @@ def overlap_page(n: int, seed: int = 0) -> Iterator[str]:
     earlier: list[tuple[list[str], list[str]]] = []  # (title words, authors)
     series: dict[str, int] = {}
     for i in range(n):
-        venue, kind, ptype = rng.choice(VENUES)
+        venue = rng.choice(VENUES)
         draw = rng.random()
         authors: list[str] | None = None
         if earlier and draw < NEAR:
@@ -121,20 +134,9 @@ def overlap_page(n: int, seed: int = 0) -> Iterator[str]:
         else:
             words = rng.sample(VOCABULARY, rng.randint(5, 11))
         if authors is None:
-            count = rng.choice([1, 2, 3, 5, 7, 8, 8])
-            authors = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(count)]
-            if count < 8 or rng.random() < 0.7:
-                authors[rng.randrange(count)] = "Xiuqiang He"
+            authors = _authors(rng)
         earlier.append((words, authors))
-        block = [f"{venue} {kind} {rng.randint(1995, 2025)} {ptype}\n\n",
-                 " ".join(words) + "\n\n"]
-        block += [f"  • {a}\n" for a in authors]
-        if rng.random() < 0.9:
-            drawn = rng.sample(WORDS, 5)
-            block.append("\n" + ABSTRACT.format(a=drawn[0], b=drawn[1], c=drawn[2].upper(),
-                                                d=drawn[3], e=f"repo{i}") + "\n")
-        block.append("\n")
-        yield from block
+        yield from _block(rng, venue, " ".join(words), authors, i)
 
 
 MODES = {"diverse": page, "overlap": overlap_page}
