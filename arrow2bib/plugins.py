@@ -92,6 +92,16 @@ def load_entry_points(
     wanted = _wanted(env)
     if entry_points is None:
         entry_points = metadata.entry_points(group=ENTRY_POINT_GROUP)
+    entry_points = list(entry_points)
+    missing = sorted((wanted or set()) - {ep.name for ep in entry_points})
+    if missing:
+        # a name that is not installed loads nothing: say so rather than run without it
+        message = (f"ARROW2BIB_LOAD_PLUGINS names {', '.join(map(repr, missing))}, which no "
+                   "installed package provides (installed: "
+                   f"{', '.join(sorted(ep.name for ep in entry_points)) or 'none'}).")
+        if strict:
+            raise PluginError(message)
+        warnings.warn(message, PluginWarning, stacklevel=2)
     for ep in entry_points:
         if wanted is not None and ep.name not in wanted:
             continue

@@ -273,6 +273,10 @@ def test_one_input(data: bytes) -> None:
 
 def main() -> None:
     """Run libFuzzer with the command line's arguments."""
+    if atheris is None:
+        sys.exit("This fuzzer needs atheris: pip install atheris (Linux x86-64 wheels; "
+                 "elsewhere it builds against a libFuzzer-enabled clang), or install the "
+                 "test extra: pip install -e '.[test]'. See fuzz/README.md.")
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
 

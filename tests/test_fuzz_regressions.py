@@ -402,3 +402,17 @@ def test_a_named_pipe_is_read_like_a_file(tmp_path):
     out, err = process.communicate(timeout=300)
     _assert_clean(process.returncode, err.decode(), "fifo")
     assert process.returncode == 0 and b'"guo2017deepfm"' in out
+
+
+@pytest.mark.parametrize("script", ["fuzz_parser.py", "fuzz_exporters.py"])
+def test_fuzzer_without_atheris_says_how_to_install_it(script):
+    import subprocess
+    import sys
+
+    code = ("import runpy, sys; sys.modules['atheris'] = None; sys.argv = ['fuzz']; "
+            f"runpy.run_path({str(ROOT / 'fuzz' / script)!r}, run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.startswith("This fuzzer needs atheris: pip install atheris")
+    assert "Traceback" not in result.stderr

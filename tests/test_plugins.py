@@ -188,6 +188,19 @@ def test_load_plugins_selects(plugin_modules, value, loaded):
     assert [n for n in ("good", "broken") if pm.get_plugin(n) is not None] == loaded
 
 
+def test_load_plugins_naming_a_plugin_not_installed_warns(plugin_modules):
+    from arrow2bib.plugins import get_plugin_manager
+
+    pm = get_plugin_manager(load_installed=False)
+    with pytest.warns(PluginWarning, match=r"names 'nosuch', which no installed package "
+                      r"provides \(installed: broken, good\)"):
+        load_entry_points(pm, _eps("good", "broken"), env={"ARROW2BIB_LOAD_PLUGINS": "nosuch"})
+    assert pm.get_plugin("good") is None
+    with pytest.raises(PluginError, match="'nosuch'"):
+        load_entry_points(pm, _eps("good"), env={"ARROW2BIB_LOAD_PLUGINS": "good,nosuch",
+                                                 "ARROW2BIB_STRICT_PLUGINS": "1"})
+
+
 def test_managers_do_not_leak(pm):
     from arrow2bib.plugins import get_plugin_manager
 
