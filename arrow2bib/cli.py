@@ -224,6 +224,11 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     if args.bib_encoding and not args.merge_into:
         raise _UsageError("--bib-encoding names the encoding of the --merge-into file; give "
                           "--merge-into too.")
+    if args.bib_encoding:
+        try:
+            check_encoding(args.bib_encoding)
+        except InputError as exc:
+            raise _UsageError(f"--bib-encoding: {exc.message}") from None
     if args.output == "-":
         args.output = None  # stdout, as for any other tool
     if args.to:

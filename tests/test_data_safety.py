@@ -357,6 +357,7 @@ EXIT_CASES = {
           ["convert", "{page}", "--to", "text", "--style", "nosuchstyle"],
           ["convert", "{page}", "--to", "text", "-O", "et-al=x"],
           ["convert", "{page}", "--encoding", "klingon"],
+          ["convert", "{page}", "--merge-into", "{nodir}.bib", "--bib-encoding", "klingon"],
           ["convert", "{page}", "-o", "{page}", "--to", "json"],
           ["convert", "{page}", "--to", "bibtex", "-o", "{dir}"],
           ["convert", "{page}", "--jobs", "0"], ["convert"]],

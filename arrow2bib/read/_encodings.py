@@ -7,7 +7,17 @@ import codecs
 
 from ..errors import InputError
 
-__all__ = ["CP1252_UNDEFINED", "check_encoding", "decode_bytes"]
+__all__ = ["BOMS", "CP1252_UNDEFINED", "bomless_utf16", "check_encoding", "decode_bytes"]
+
+#: Byte-order marks (UTF-32 before UTF-16, whose mark begins UTF-32-LE's): the mark, the codec
+#: that reads a text starting with it (dropping it), and the codec of the text after it.
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
 
 #: Windows-1252 as browsers read it (WHATWG): the five bytes Python's cp1252 leaves undefined
 #: are the C1 controls of the same number, never an error. In real Windows-1252 text they do
@@ -42,3 +52,17 @@ def check_encoding(encoding: str, source: str | None = None) -> str:
     except UnicodeError:  # a text codec that cannot decode a lone newline: still a text codec
         pass
     return name
+
+
+def bomless_utf16(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when ``head`` is plainly UTF-16 without a BOM: most of its byte
+    pairs are an ASCII character and a zero. (Valid UTF-8, so it would decode into text full
+    of NULs and be refused as "not an Arrow page", which would not help.)"""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0 : pairs * 2 : 2], head[1 : pairs * 2 : 2]
+    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.8 * pairs and other.count(0) < 0.1 * pairs:
+            return name
+    return None

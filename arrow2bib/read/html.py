@@ -23,13 +23,12 @@ tree deeper than :data:`MAX_DEPTH` is refused rather than cut short.
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from lxml import etree
 
 from ..errors import InputError
-from ._encodings import check_encoding, decode_bytes
+from ._encodings import BOMS, check_encoding, decode_bytes
 
 __all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
 
@@ -100,13 +99,6 @@ _NON_SPACE = re.compile(r"\S")
 #: libxml2 keeps source lines in 16 bits for HTML: past this, lines are estimated.
 _LINE_CAP = 65535
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _DECLARED = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
     rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
@@ -132,7 +124,7 @@ _HTML_STARTS = (
 
 def looks_like_html(data: bytes) -> bool:
     """A cheap sniff: after a BOM and whitespace, ``data`` starts like an HTML document."""
-    for bom, name in _BOMS:
+    for bom, _reader, name in BOMS:
         if data.startswith(bom):
             data = data[len(bom) : len(bom) + 1024].decode(name, "ignore").encode("utf-8")
             break
@@ -204,7 +196,7 @@ def _decode(data: bytes, source: str, encoding: str | None) -> str:
     """Decode as a browser would: BOM, then the transport's charset, then ``<meta>``."""
     given = check_encoding(encoding, source) if encoding else None
     name, origin = "utf-8", "the default (no charset declared)"
-    for bom, bom_name in _BOMS:
+    for bom, _reader, bom_name in BOMS:
         if data.startswith(bom):
             data, name, origin = data[len(bom) :], bom_name, "its byte-order mark"
             break

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from ..errors import InputError, NotAPageError
-from ._encodings import CP1252_UNDEFINED, check_encoding, decode_bytes
+from ._encodings import BOMS, CP1252_UNDEFINED, bomless_utf16, check_encoding, decode_bytes
 from .fetch import fetch
 from .html import MAX_HTML_BYTES, html_lines, looks_like_html
 from .repair import clean_inline
@@ -29,13 +29,6 @@ __all__ = [
     "lines_from_stream", "open_input", "sniff_file", "text_lines",
 ]
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 #: Encodings whose byte order only a byte-order mark tells (Python's stream decoders insist).
 _NEED_BOM = frozenset({"utf-16", "utf-32"})
 #: The encoding suggested when strict UTF-8 fails: what Windows saves "ANSI" text in.
@@ -111,11 +104,11 @@ def is_url(text: str) -> bool:
 def _sniff_encoding(head: bytes, encoding: str | None, source: str) -> str:
     # A byte-order mark is certain, a name given by the user is not: the mark wins (as it
     # does in browsers and in the HTML reader).
-    for bom, name in _BOMS:
+    for bom, name, _text in BOMS:
         if head.startswith(bom):
             return name
     if not encoding:
-        if (wide := _bomless_utf16(head)) is not None:
+        if (wide := bomless_utf16(head)) is not None:
             raise InputError(
                 f"The text looks like {wide.upper()} without a byte-order mark (every other "
                 f"byte is zero); run again with --encoding {wide}, or save the page as UTF-8.",
@@ -131,20 +124,6 @@ def _sniff_encoding(head: bytes, encoding: str | None, source: str) -> str:
             source=source,
         )
     return name
-
-
-def _bomless_utf16(head: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when ``head`` is plainly UTF-16 without a BOM: most of its byte
-    pairs are an ASCII character and a zero. (Valid UTF-8, so it would decode into text full
-    of NULs and be refused as "not an Arrow page", which would not help.)"""
-    pairs = len(head) // 2
-    if pairs < 4:
-        return None
-    even, odd = head[0 : pairs * 2 : 2], head[1 : pairs * 2 : 2]
-    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros.count(0) > 0.8 * pairs and other.count(0) < 0.1 * pairs:
-            return name
-    return None
 
 
 def _decode_error(

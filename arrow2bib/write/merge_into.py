@@ -24,7 +24,6 @@ the other's entries.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import os
 import re
@@ -39,6 +38,7 @@ import filelock
 from ..checks.duplicates import (PREPRINT, Match, Record, blocking_keys, compare_entry,
                                  record_for)
 from ..errors import InputError, OutputPathError
+from ..read._encodings import BOMS, bomless_utf16, check_encoding
 from ..exporters.base import Document, Entry, Exporter, ExportOptions
 from ..keys import suffix
 from ..model import Problem, Severity
@@ -55,13 +55,6 @@ _DBLP_NUMBER = re.compile(r"\s+\d{4}$")
 _PREPRINT_VENUE = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
 #: The lock file is ``.NAME.lock`` beside the file merged into.
 LOCK_PREFIX = "."
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
-)
 
 
 @dataclass
@@ -333,31 +326,27 @@ def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
 
 def _decode(data: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
     """The file's text, and the codec the new entries are written with (no BOM)."""
-    for bom, codec, append_as in _BOMS:
+    for bom, codec, append_as in BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(codec), append_as
-            except UnicodeDecodeError as exc:
-                raise _undecodable(shown, data, exc, codec) from None
+            return _decoded(data, codec, shown), append_as
     if encoding is not None:
-        try:
-            name = codecs.lookup(encoding).name
-            return data.decode(name), name
-        except LookupError:
-            raise InputError(f"Unknown encoding {encoding!r} for --bib-encoding.",
-                             source=shown) from None
-        except UnicodeDecodeError as exc:
-            raise _undecodable(shown, data, exc, encoding) from None
-    if len(data) >= 4 and data[1::2].count(0) > 0.8 * (len(data) // 2):
-        return data.decode("utf-16-le", errors="strict"), "utf-16-le"
-    if len(data) >= 4 and data[0::2].count(0) > 0.8 * (len(data) // 2):
-        return data.decode("utf-16-be", errors="strict"), "utf-16-be"
+        name = check_encoding(encoding, shown)
+        return _decoded(data, name, shown), name
+    if (wide := bomless_utf16(data[:4096])) is not None:
+        return _decoded(data, wide, shown), wide
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         # an 8-bit legacy encoding: read it byte for byte for matching; what is appended
         # must then be ASCII (the default BibTeX output is), checked in _append
         return data.decode("latin-1"), "ascii"
+
+
+def _decoded(data: bytes, codec: str, shown: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(shown, data, exc, codec) from None
 
 
 def _undecodable(shown: str, data: bytes, exc: UnicodeDecodeError, codec: str) -> InputError:
