@@ -16,7 +16,8 @@ from .._identity import FileIdentity, identity
 from ..errors import InputError, NotAPageError
 from ..model import Problem, Severity
 from .grammar import PageReader
-from .sources import is_url, open_input
+from .html import looks_like_html
+from .sources import is_url, open_input, refuse_binary
 
 __all__ = ["PAGE_SUFFIXES", "Inputs", "expand_inputs"]
 
@@ -79,8 +80,20 @@ def _expand_directory(directory: str, found: Inputs, encoding: str | None) -> No
 
 
 def _not_a_page(path: str, encoding: str | None) -> str | None:
-    """Why the file at ``path`` is plainly not a page, or None. Only the header is read; a
-    page that fails otherwise (undecodable bytes) is left for the run to report."""
+    """Why the file at ``path`` is plainly not a page, or None. Only its first bytes and a
+    text page's header are read (an HTML page is parsed once, by the run); a page that fails
+    otherwise (undecodable bytes) is left for the run to report."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None  # the run names the file and why it cannot be read
+    try:
+        refuse_binary(head, path)
+    except NotAPageError as exc:
+        return exc.message
+    if looks_like_html(head):
+        return None
     try:
         _source, lines = open_input(path, encoding=encoding)
     except NotAPageError as exc:

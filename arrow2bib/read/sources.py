@@ -26,6 +26,7 @@ from .repair import clean_inline
 
 __all__ = [
     "MAX_LINE", "binary_kind", "check_encoding", "decode_bytes", "is_url", "lines_from_bytes",
+    "refuse_binary",
     "lines_from_stream", "open_input", "sniff_file", "text_lines",
 ]
 
@@ -88,7 +89,8 @@ def binary_kind(head: bytes) -> str | None:
     return None
 
 
-def _refuse_binary(head: bytes, source: str) -> None:
+def refuse_binary(head: bytes, source: str) -> None:
+    """Raise :class:`NotAPageError` when ``head`` (a file's first bytes) shows a binary file."""
     if (kind := binary_kind(head)) is not None:
         raise NotAPageError(f"This is {kind}, not a saved Arrow page. Open the author page in a "
                          "browser and save it as text or HTML (or give its URL).",
@@ -268,7 +270,7 @@ def lines_from_stream(
     """Numbered lines from a binary stream: HTML through the HTML reader, text streamed."""
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type, type-var]
     head = _read(buffered.peek, 4096, source)[:4096]  # type: ignore[union-attr]
-    _refuse_binary(head, source)
+    refuse_binary(head, source)
     if looks_like_html(head):
         # one byte past the cap is enough for the HTML reader to refuse it clearly
         data = _read(buffered.read, MAX_HTML_BYTES + 1, source)  # type: ignore[union-attr]
@@ -281,7 +283,7 @@ def sniff_file(handle: BinaryIO, source: str, encoding: str | None = None) -> st
     or None for HTML. Raises :class:`InputError` as the reader would."""
     head = _read(handle.read, 4096, source)
     handle.seek(0)
-    _refuse_binary(head, source)
+    refuse_binary(head, source)
     return None if looks_like_html(head) else _sniff_encoding(head, encoding, source)
 
 
