@@ -21,10 +21,13 @@ from .errors import (
     OutputPathError,
     PluginError,
     SettingError,
+    WorkerError,
 )
-from .exporters.base import Document, Entry, Exporter, ExportOptions
+from .checks.base import Check, Copy, CopyCheck, PaperCheck, Verdict
+from .exporters.base import Document, Entry, Exporter, ExportOptions, Layout
 from .hookspecs import hookimpl
 from .model import AuthorStatus, Page, Paper, Person, Problem, Severity
+from .run.convert import Result, convert
 
 __version__ = "0.2.0"
 
@@ -33,25 +36,34 @@ _deprecated.install(_sys.modules[__name__])
 __all__ = [
     "Arrow2BibError",
     "AuthorStatus",
+    "Check",
+    "Copy",
+    "CopyCheck",
     "Document",
     "Entry",
     "ExportError",
     "ExportOptions",
     "Exporter",
+    "Layout",
     "FetchError",
     "FormatError",
     "InputError",
     "OutputError",
     "OutputPathError",
     "Page",
+    "PaperCheck",
     "Paper",
     "Person",
     "PluginError",
     "SettingError",
     "Problem",
+    "Result",
+    "Verdict",
+    "WorkerError",
     "Severity",
     "__version__",
     "check",
+    "convert",
     "export",
     "export_documents",
     "formats",

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import warnings
-from typing import Any, Iterator, Sequence, TextIO
+from typing import Any, Callable, Iterator, Sequence, TextIO
 
 from . import __version__
 from .checks import registered_checks
@@ -34,9 +34,9 @@ from .model import Severity
 from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
 from .read.inputs import Inputs, expand_inputs
 from .read.sources import check_encoding
-from .run.parallel import ParallelRun
-from .run.pipeline import DEDUPE_MODES, Run
-from .write.files import Target, resolve_target, write_export, write_stream, writes_one_document
+from .run.convert import Output, Result, convert
+from .run.engine import DEDUPE_MODES
+from .write.files import resolve_target
 from .write.merge_into import merge_into
 from .write.report import counts, exit_status, write_json
 
@@ -158,31 +158,6 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     return expand_inputs(args.inputs, encoding=args.encoding)
 
 
-@contextlib.contextmanager
-def _parallel(args: argparse.Namespace, run: Run, specs: Sequence[str]
-              ) -> Iterator[ParallelRun | None]:
-    """A :class:`ParallelRun` when ``--jobs`` asks for one (a single large text page is
-    read in parts), unless stdin is among the inputs (it is read once, by this process);
-    else None."""
-    if args.jobs == 1 or "-" in specs:
-        yield None
-        return
-    with ParallelRun(run, args.jobs) as parallel:
-        yield parallel
-
-
-def _read(run: Run, parallel: ParallelRun | None, specs: Sequence[str], err: TextIO) -> None:
-    """The first pass over every input (pages in input order, however many processes)."""
-    progress = _Progress(err, len(specs))
-    if parallel is not None:
-        parallel.read(specs, progress.step)
-    else:
-        for spec in specs:
-            run.add_page(*run.open(spec))
-            progress.step()
-    progress.done()
-
-
 class _Progress:
     """A one-line progress count on stderr, only when stderr is a terminal."""
 
@@ -212,8 +187,7 @@ def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
     return tuple(args.skip_check)
 
 
-def _tally(run: Run) -> str:
-    made = run.problems.counts
+def _tally(made) -> str:
     return (f"{made[Severity.ERROR]} error(s), {made[Severity.WARNING]} warning(s), "
             f"{made[Severity.INFO]} note(s)")
 
@@ -251,51 +225,43 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
                               "styles are listed by 'arrow2bib formats' (option style).")
         options["style"] = args.style
-    specs = inputs.pages
-    with Run(specs, pm=pm, exporter=exporter, key_pattern=args.key_pattern, options=options,
-             dedupe=args.dedupe, encoding=args.encoding, skip=_skipped(args, pm)) as run:
-        run.problems.extend(inputs.skipped)
-        opts = run.export_options()  # unknown -O options fail before any reading
-        with _parallel(args, run, specs) as parallel:
-            _read(run, parallel, specs, err)
-            if args.merge_into:
-                where = _merge(args, run, exporter, opts, inputs, err)
-            elif parallel is not None and parallel.splits(export=True):
-                where = "stdout"
-                if target is not None:
-                    where = _shown(target, write_stream(target, parallel.write,
-                                                        protect=inputs.files))
-                else:
-                    _stdout_guarded(lambda: _to_stdout_in_parts(parallel, out))
-            elif target is not None:
-                written = write_export(target, exporter, run.entries(), opts,
-                                       protect=inputs.files)
-                where = _shown(target, written)
-            else:
-                _stdout_guarded(lambda: _to_stdout(exporter, run, opts, out))
-                where = "stdout"
-        for problem in run.problems:
-            if not args.quiet or problem.severity is Severity.ERROR:
-                err.write(f"{problem}\n")
-        if not args.quiet:
-            print(f"arrow2bib: read {run.read_count} paper(s) from {len(run.pages)} page(s); "
-                  f"wrote {run.written} as {exporter.name} to {where}; merged {run.merged}; "
-                  f"skipped {run.skipped}; {_tally(run)}.", file=err)
-        return exit_status(run.problems.counts, strict=args.strict)
+    merged: list = []
+    destination: Output
+    if args.merge_into:
+        destination = _merge_sink(args, exporter, inputs, err, merged)
+    elif target is not None:
+        destination = target
+    else:
+        destination = out
+    progress = _Progress(err, len(inputs.pages))
+
+    def report(problem) -> None:
+        if not args.quiet or problem.severity is Severity.ERROR:
+            err.write(f"{problem}\n")
+
+    def run() -> Result:
+        return convert(inputs.pages, exporter, destination, skip=_skipped(args, pm),
+                       dedupe=args.dedupe, key_pattern=args.key_pattern, options=options,
+                       encoding=args.encoding, jobs=args.jobs, pm=pm, protect=inputs.files,
+                       on_page=progress.step, problems=inputs.skipped, report=report)
+
+    result = _stdout_guarded(run) if destination is out else run()
+    progress.done()
+    if merged:  # --merge-into: the entries already in the file are not written again
+        result.skipped += len(merged[0].skipped)
+        result.written = len(merged[0].added)
+    if not args.quiet:
+        print(f"arrow2bib: read {result.read} paper(s) from {len(result.pages)} page(s); "
+              f"wrote {result.written} as {exporter.name} to {result.where}; merged "
+              f"{result.merged}; skipped {result.skipped}; {_tally(result.counts)}.", file=err)
+    return exit_status(result.counts, strict=args.strict)
 
 
-def _shown(target: Target, written: Sequence[os.PathLike[str]]) -> str:
-    """The files written, as the user named them (a symlink by its own name)."""
-    if target.kind == "file" and len(written) == 1:
-        return target.shown
-    return ", ".join(str(p) for p in written)
-
-
-def _stdout_guarded(action) -> None:
+def _stdout_guarded(action: Callable[[], Result]) -> Result:
     """Run ``action``, which writes to stdout: a failure to write (a full disk) is one
     :class:`OutputError`; a reader that went away (``| head``) passes up as BrokenPipeError."""
     try:
-        action()
+        return action()
     except (BrokenPipeError, Arrow2BibError):
         raise
     except OSError as exc:
@@ -303,67 +269,44 @@ def _stdout_guarded(action) -> None:
                           "the free space where stdout goes, or give -o PATH.") from exc
 
 
-def _to_stdout_in_parts(parallel: ParallelRun, out: TextIO) -> None:
-    parallel.write(out)
-    out.flush()
-
-
-def _to_stdout(exporter, run: Run, opts, out: TextIO) -> None:
-    if writes_one_document(exporter):
-        exporter.export(run.entries(), out, opts)
-    else:
-        documents = exporter.documents(run.entries(), opts)
-        first = next(documents, None)
-        if first is None or next(documents, None) is not None:
-            raise _UsageError(
-                f"These papers need {'no' if first is None else 'several'} {exporter.name} "
-                "documents; give -o PATH so they can be written as files.")
-        out.write(first.text)
-    out.flush()
-
-
-def _merge(args: argparse.Namespace, run: Run, exporter, opts, inputs: Inputs,
-           err: TextIO) -> str:
+def _merge_sink(args: argparse.Namespace, exporter, inputs: Inputs, err: TextIO,
+                merged: list):
+    """The output of ``--merge-into``: the entries appended to the user's .bib file."""
     def waiting(lock) -> None:
         if not args.quiet:
             print(f"arrow2bib: {args.merge_into} is being merged into by another run "
                   f"(lock {lock}); waiting for it.", file=err)
             err.flush()
 
-    merged = merge_into(args.merge_into, list(run.entries()), exporter, opts,
-                        protect=inputs.files, encoding=args.bib_encoding, waiting=waiting)
-    for problem in merged.problems:
-        run.problems.add(problem, export=True)
-    run.skipped += len(merged.skipped)
-    run.written = len(merged.added)
-    state = "updated" if merged.updated else "unchanged"
-    return f"{args.merge_into} ({state}: {len(merged.added)} added, " \
-           f"{len(merged.skipped)} already there)"
+    def sink(entries, opts) -> str:
+        done = merge_into(args.merge_into, list(entries), exporter, opts,
+                          protect=inputs.files, encoding=args.bib_encoding, waiting=waiting)
+        for problem in done.problems:
+            opts.report(problem)
+        merged.append(done)
+        state = "updated" if done.updated else "unchanged"
+        return f"{args.merge_into} ({state}: {len(done.added)} added, " \
+               f"{len(done.skipped)} already there)"
+
+    return sink
 
 
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
     inputs = _inputs(args)
-    specs = inputs.pages
-    with Run(specs, pm=pm, exporter=exporter, encoding=args.encoding,
-             skip=_skipped(args, pm)) as run:
-        run.problems.extend(inputs.skipped)
-        with _parallel(args, run, specs) as parallel:
-            _read(run, parallel, specs, err)
-            if parallel is not None and parallel.splits(export=False):
-                parallel.write(None)
-            else:
-                for _entry in run.entries():
-                    pass
-        if args.format == "json":
-            write_json(out, run.problems, papers=run.read_count,
-                       counts=counts(run.problems.counts))
-        else:
-            for problem in run.problems:
-                out.write(f"{problem}\n")
-            print(f"arrow2bib: checked {run.read_count} paper(s) from {len(run.pages)} "
-                  f"page(s): {_tally(run)}.", file=err)
-        return exit_status(run.problems.counts, strict=args.strict)
+    as_json = args.format == "json"
+    progress = _Progress(err, len(inputs.pages))
+    result = convert(inputs.pages, exporter, None, skip=_skipped(args, pm),
+                     encoding=args.encoding, jobs=args.jobs, pm=pm, on_page=progress.step,
+                     problems=inputs.skipped,
+                     report=None if as_json else (lambda problem: out.write(f"{problem}\n")))
+    progress.done()
+    if as_json:
+        write_json(out, result.problems, papers=result.read, counts=counts(result.counts))
+    else:
+        print(f"arrow2bib: checked {result.read} paper(s) from {len(result.pages)} "
+              f"page(s): {_tally(result.counts)}.", file=err)
+    return exit_status(result.counts, strict=args.strict)
 
 
 def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:

@@ -18,7 +18,8 @@ catch either::
     ├── OutputError (OSError)          the output file could not be written
     │   └── OutputPathError            the output path cannot take output (an input, a
     │                                  directory, a socket...): a usage error
-    └── PluginError (RuntimeError)     a plugin is broken or registers something invalid
+    ├── PluginError (RuntimeError)     a plugin is broken or registers something invalid
+    └── WorkerError (RuntimeError)     a worker process (--jobs, Dask) died on an input
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "OutputPathError",
     "PluginError",
     "SettingError",
+    "WorkerError",
 ]
 
 
@@ -103,3 +105,12 @@ class OutputPathError(OutputError):
 
 class PluginError(Arrow2BibError, RuntimeError):
     """A plugin failed to load, or registered an invalid or conflicting contribution."""
+
+
+class WorkerError(Arrow2BibError, RuntimeError):
+    """A worker process died (killed, out of memory, a crash in compiled code) while working on
+    an input: the run stops, nothing is written. ``source`` names the input."""
+
+    def __init__(self, message: str, *, source: str | None = None):
+        self.message, self.source = message, source
+        super().__init__(message)

@@ -1,21 +1,25 @@
 """Checks: what the tool notices about the papers, as problems, never silently.
 
 Checks are plugins (the ``register_checks`` hook); :class:`CheckRun` runs every registered
-check over papers as they stream past, pages as they end, and the whole run at its end.
+check over papers as they stream past, pages as they end, and the whole run at its end. The
+run engine (:mod:`arrow2bib.run.engine`) runs the paper checks (:class:`PaperCheck`) on batches,
+wherever its backend sends them, and the other checks in input order in its own process.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import warnings
+from typing import Callable, Iterable, Sequence
 
 import pluggy
 
 from ..errors import PluginError
 from ..model import Page, Paper, Problem
 from ..plugins import call_register_hook, get_plugin_manager
-from .base import Check, CheckContext
+from .base import Check, CheckContext, Copy, CopyCheck, PaperCheck, Verdict
 
-__all__ = ["Check", "CheckContext", "CheckRun", "registered_checks", "run_checks"]
+__all__ = ["Check", "CheckContext", "CheckRun", "Copy", "CopyCheck", "PaperCheck", "Verdict",
+           "is_paper_check", "registered_checks", "run_checks"]
 
 
 def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
@@ -40,23 +44,33 @@ def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
     return list(found.values())
 
 
-def _scope(check: type[Check]) -> str:
-    return "paper" if check.scope == "paper" else "run"
+def is_paper_check(check: type[Check]) -> bool:
+    """Whether ``check`` looks at each paper alone (a :class:`PaperCheck`, or a 0.2 check that
+    states the deprecated ``scope = "paper"``)."""
+    if issubclass(check, PaperCheck):
+        return True
+    if check.scope == "paper":
+        warnings.warn(f"{check.__name__}: Check.scope is deprecated and removed in arrow2bib "
+                      "0.3.0; subclass arrow2bib.checks.PaperCheck instead of stating "
+                      "scope = 'paper' (see CHANGELOG.md).", DeprecationWarning, stacklevel=2)
+        return True
+    return False
 
 
 class CheckRun:
-    """One run of every registered check (each a fresh instance); with ``scope``, only the
-    checks of that :attr:`Check.scope` (``--jobs`` splits a run that way: ``"paper"`` for the
-    workers, ``"run"`` for every other check, whatever scope it states)."""
+    """One run of every registered check (each a fresh instance), minus those in ``skip``;
+    with ``scope``, only the paper checks (``"paper"``: :func:`is_paper_check`) or only the
+    others (``"run"``)."""
 
     def __init__(self, pm: pluggy.PluginManager, context: CheckContext | None = None,
                  *, skip: Iterable[str] = (), scope: str | None = None):
         context = context or CheckContext()
         skipped = set(skip)
+        wanted = {None: (True, False), "paper": (True,), "run": (False,)}[scope]
         #: (place in the registration order, check): problems of one paper come in that order
         self.numbered = [(number, cls(context))
                          for number, cls in enumerate(registered_checks(pm))
-                         if cls.name not in skipped and scope in (None, _scope(cls))]
+                         if cls.name not in skipped and is_paper_check(cls) in wanted]
         self.checks = [check for _number, check in self.numbered]
 
     def paper(self, paper: Paper, key: str | None = None) -> list[Problem]:
@@ -74,6 +88,34 @@ class CheckRun:
     def page_numbered(self, page: Page) -> list[tuple[int, Problem]]:
         """:meth:`page`, each problem with its check's place in the registration order."""
         return [(n, p) for n, check in self.numbered for p in check.page(page)]
+
+    def batch_numbered(self, batch: Sequence[tuple[Paper, str | None]]
+                       ) -> list[list[tuple[int, Problem]]]:
+        """Problems of each ``(paper, key)`` of ``batch`` (one list per paper), each with its
+        check's place in the registration order; paper checks see the whole batch at once."""
+        found: list[list[tuple[int, Problem]]] = [[] for _item in batch]
+        for number, check in self.numbered:
+            if isinstance(check, PaperCheck):
+                results: Iterable[Iterable[Problem]] = check.papers(batch)
+            else:
+                results = [check.paper(paper, key) for paper, key in batch]
+            for mine, problems in zip(found, results):
+                mine.extend((number, problem) for problem in problems)
+        return found
+
+    def verdict_numbered(self, paper: Paper, key: str | None
+                         ) -> tuple[list[tuple[int, Problem]], Copy | None]:
+        """:meth:`paper_numbered`, with the first copy a :class:`CopyCheck` found."""
+        found: list[tuple[int, Problem]] = []
+        copy: Copy | None = None
+        for number, check in self.numbered:
+            if isinstance(check, CopyCheck):
+                verdict: Verdict = check.compare(paper, key)
+                found.extend((number, problem) for problem in verdict.problems)
+                copy = copy or verdict.copy
+            else:
+                found.extend((number, problem) for problem in check.paper(paper, key))
+        return found, copy
 
     def finish(self) -> list[Problem]:
         """Problems of the whole run."""

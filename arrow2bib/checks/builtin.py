@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from ..hookspecs import hookimpl
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
 from ..venues import resolve
-from .base import Check
+from .base import Check, Copy, CopyCheck, PaperCheck, Verdict
 from .duplicates import DuplicateIndex, Match, record_for
 
 __all__ = ["CountMismatch", "Duplicates", "MissingFields", "TruncatedAuthors", "UnknownVenue"]
@@ -26,13 +26,12 @@ def _problem(paper: Paper, key: str | None, code: str, severity: Severity, messa
                    line=paper.line, title=paper.title, key=key, details=details)
 
 
-class TruncatedAuthors(Check):
+class TruncatedAuthors(PaperCheck):
     """Author lists the site cut (8 shown, the page's own author missing) or may have cut."""
 
     name = "truncated-authors"
     codes = ("truncated-authors",)
     description = "author lists cut by the site's limit of 8, certainly or possibly"
-    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.authors_status is AuthorStatus.TRUNCATED:
@@ -80,13 +79,12 @@ class CountMismatch(Check):
             )
 
 
-class UnknownVenue(Check):
+class UnknownVenue(PaperCheck):
     """Venues the venue table does not know: exported as the page writes them."""
 
     name = "unknown-venue"
     codes = ("unknown-venue",)
     description = "venues the venue table does not know (kept as written)"
-    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.venue and resolve(paper.venue, paper.year, paper.venue_kind) is None:
@@ -97,13 +95,12 @@ class UnknownVenue(Check):
                 venue=paper.venue, kind=paper.venue_kind)
 
 
-class MissingFields(Check):
+class MissingFields(PaperCheck):
     """Fields the target format requires or recommends that a paper lacks."""
 
     name = "missing-field"
     codes = ("missing-field",)
     description = "fields the target format requires (error) or recommends (info)"
-    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         exporter = self.context.exporter
@@ -137,7 +134,7 @@ def _core(paper: Paper) -> dict[str, bool]:
             "year": paper.year is not None, "venue": bool(paper.venue)}
 
 
-class Duplicates(Check):
+class Duplicates(CopyCheck):
     """The same work twice, within a page and across all inputs; versions reported apart."""
 
     name = "duplicate"
@@ -148,10 +145,14 @@ class Duplicates(Check):
         super().__init__(context)
         self.index = DuplicateIndex()
 
-    def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
+    def compare(self, paper: Paper, key: str | None) -> Verdict:
         match = self.index.add(record_for(paper, key))
-        if match is not None:
-            yield duplicate_problem(paper, key, match)
+        if match is None:
+            return Verdict()
+        other = match.other
+        return Verdict((duplicate_problem(paper, key, match),),
+                       Copy(kind=match.kind, key=other.key, source=other.source,
+                            line=other.line, title=other.title))
 
 
 def duplicate_problem(paper: Paper, key: str | None, match: Match) -> Problem:

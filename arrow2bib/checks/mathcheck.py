@@ -13,18 +13,17 @@ from ..hookspecs import hookimpl
 from ..text.markup import spans
 from ..model import Paper, Problem, Severity
 from ..text.texmath import math_error
-from .base import Check
+from .base import Check, PaperCheck
 
 __all__ = ["InvalidMath"]
 
 
-class InvalidMath(Check):
+class InvalidMath(PaperCheck):
     """Math in a title or abstract that pdflatex would stop at."""
 
     name = "invalid-math"
     codes = ("invalid-math",)
     description = "$...$ that TeX would not compile (written as text in BibTeX and biblatex)"
-    scope = "paper"
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract

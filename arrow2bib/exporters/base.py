@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import abc
 import io
+import warnings
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterable, Iterator, Mapping, TextIO
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from ..model import Page, Paper, Problem, Severity
 
-__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Framing", "Requirements", "lossy",
-           "missing"]
+__all__ = ["Document", "Entry", "Exporter", "ExportOptions", "Framing", "Layout", "Requirements",
+           "lossy", "missing"]
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,13 @@ class ExportOptions:
 
 
 @dataclass(frozen=True)
-class Framing:
-    """How a format lays its entries out, when its whole output is ``head``, then each
-    entry's text (:meth:`Exporter.format_entry`) with ``separator`` between two, then
-    ``tail``; with no entries at all it is ``empty`` (``head + tail`` when None).
+class Layout:
+    """How a format lays its entries out, when its whole output is ``head``, then the entries'
+    texts (:meth:`Exporter.format_entries`) with ``separator`` between two, then ``tail``;
+    with no entries at all it is ``empty`` (``head + tail`` when None).
 
-    A format that states its framing can be exported in pieces (``--jobs`` formats the
-    pages in parallel) and gets :meth:`Exporter.write_framed` as its ``export``."""
+    A format that states its layout is written in batches of entries, wherever the run formats
+    them, and gets :meth:`Exporter.write_layout` as its ``export``."""
 
     head: str = ""
     separator: str = ""
@@ -67,7 +68,7 @@ class Framing:
     empty: str | None = None
 
     def opening(self, started: bool) -> str:
-        """What comes before an entry's text: the head, or the separator once the output has
+        """What comes before a batch's text: the head, or the separator once the output has
         ``started`` (an entry is out already)."""
         return self.separator if started else self.head
 
@@ -76,6 +77,10 @@ class Framing:
         if started:
             return self.tail
         return self.head + self.tail if self.empty is None else self.empty
+
+
+#: The 0.2 name of :class:`Layout` (deprecated; removed in 0.3.0).
+Framing = Layout
 
 
 @dataclass(frozen=True)
@@ -159,28 +164,65 @@ class Exporter(abc.ABC):
         check falls back to the core minimum (title, authors, year, venue)."""
         return None
 
-    def framing(self, options: ExportOptions) -> Framing | None:
-        """The format's :class:`Framing` for ``options``, or None (the default) when its
+    def layout(self, options: ExportOptions) -> Layout | None:
+        """The format's :class:`Layout` for ``options``, or None (the default) when its
         output is not a plain sequence of entry texts (a JSON document grouped by page, say).
-        A format that returns one implements :meth:`format_entry`."""
+        A format that returns one implements :meth:`format_entries`.
+
+        (A format written for 0.2 that overrides the deprecated ``framing`` still works.)"""
+        if type(self).framing is not Exporter.framing:
+            _deprecated(self, "framing()", "layout()")
+            return self.framing(options)
         return None
 
+    def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
+        """The text of a batch of consecutive entries, separators included, for a format with a
+        :meth:`layout`. Must depend on nothing but ``entries`` and ``options`` (the run may
+        call it in another process, for any batch, in any order)."""
+        if type(self).format_entry is not Exporter.format_entry:
+            _deprecated(self, "format_entry()", "format_entries()")
+            layout = self.layout(options)
+            separator = layout.separator if layout is not None else ""
+            return separator.join(self.format_entry(entry, options) for entry in entries)
+        raise NotImplementedError(f"{type(self).__name__} states a layout but does not "
+                                  "implement format_entries()")
+
+    def write_layout(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions, *,
+                     batch: int = 256) -> None:
+        """:meth:`export` for a format with a :meth:`layout`: the head, the entries' texts
+        (formatted ``batch`` at a time) with the separator, the tail."""
+        layout = self.layout(options)
+        assert layout is not None, f"{type(self).__name__} states no layout"
+        started = False
+        chunk: list[Entry] = []
+
+        def flush() -> None:
+            nonlocal started
+            out.write(layout.opening(started))
+            out.write(self.format_entries(chunk, options))
+            started = True
+            chunk.clear()
+
+        for entry in entries:
+            chunk.append(entry)
+            if len(chunk) >= batch:
+                flush()
+        if chunk:
+            flush()
+        out.write(layout.closing(started))
+
+    # -- the 0.2 contract, deprecated (removed in 0.3.0) ---------------------------------
+    def framing(self, options: ExportOptions) -> Layout | None:
+        """Deprecated: override :meth:`layout`."""
+        return self.layout(options) if type(self).layout is not Exporter.layout else None
+
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
-        """One entry's text, for a format with a :meth:`framing`. Must depend on nothing but
-        ``entry`` and ``options`` (it may run in another process)."""
-        raise NotImplementedError(f"{type(self).__name__} has no per-entry text")
+        """Deprecated: override :meth:`format_entries`."""
+        return self.format_entries([entry], options)
 
     def write_framed(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        """:meth:`export` for a format with a :meth:`framing`: the head, the entries' texts
-        with the separator, the tail."""
-        framing = self.framing(options)
-        assert framing is not None, f"{type(self).__name__} states no framing"
-        started = False
-        for entry in entries:
-            out.write(framing.opening(started))
-            out.write(self.format_entry(entry, options))
-            started = True
-        out.write(framing.closing(started))
+        """Deprecated: :meth:`write_layout`."""
+        self.write_layout(entries, out, options)
 
     def documents(self, entries: Iterable[Entry], options: ExportOptions) -> Iterator[Document]:
         """Yield the output documents. By default, one document made by :meth:`export`."""
@@ -190,3 +232,10 @@ class Exporter(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+def _deprecated(exporter: Exporter, old: str, new: str) -> None:
+    """A DeprecationWarning naming the replacement of ``old``."""
+    warnings.warn(f"{type(exporter).__name__}.{old} is the arrow2bib 0.2 exporter contract, "
+                  f"deprecated and removed in 0.3.0: implement {new} instead (see CHANGELOG.md).",
+                  DeprecationWarning, stacklevel=3)

@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Iterable, Sequence, TextIO
 
 from ..text import links
 from ..hookspecs import hookimpl
@@ -24,7 +24,7 @@ from ..text.latex import (
 )
 from ..text.links import note
 from ..model import Paper, Person, Severity
-from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 from .bibtex import (
     Placement, Report, asked_fields, field_present, lossy, placement, report_changes, write_entry,
 )
@@ -233,19 +233,19 @@ class BibLaTeXExporter(Exporter):
                    if n in allowed and _field_present(n, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    def framing(self, options: ExportOptions) -> Framing:
+    def layout(self, options: ExportOptions) -> Layout:
         """One entry per paper, separated by blank lines."""
-        return Framing(separator="\n")
+        return Layout(separator="\n")
 
-    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
-        """The entry's text."""
-        return format_entry(entry, report=options.report,
-                            links=links.mode(self.option(options, "links", "note")))
+    def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
+        """The entries' texts, separated by blank lines."""
+        report, mode = options.report, links.mode(self.option(options, "links", "note"))
+        return "\n".join([format_entry(entry, report=report, links=mode) for entry in entries])
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
-        self.write_framed(entries, out, options)
+        self.write_layout(entries, out, options)
 
 
 @hookimpl

@@ -12,7 +12,7 @@ exporter too.
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable, Iterable, Mapping, NamedTuple, TextIO
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TextIO
 
 from ..errors import SettingError
 from ..text import links
@@ -23,7 +23,7 @@ from ..text.latex import (
 from ..text.links import note
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 
 __all__ = ["BibTeXExporter", "Placement", "asked_fields", "field_present", "format_entry", "lossy",
            "placement", "report_changes", "write_entry"]
@@ -250,20 +250,22 @@ class BibTeXExporter(Exporter):
                    if field_present(name, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    def framing(self, options: ExportOptions) -> Framing:
+    def layout(self, options: ExportOptions) -> Layout:
         """One entry per paper, separated by blank lines."""
-        return Framing(separator="\n")
+        return Layout(separator="\n")
 
-    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
-        """The entry's text."""
-        return format_entry(entry, ascii=self.ascii(options), report=options.report,
-                            links=links.mode(self.option(options, "links", "note")))
+    def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
+        """The entries' texts, separated by blank lines."""
+        ascii, report = self.ascii(options), options.report
+        mode = links.mode(self.option(options, "links", "note"))
+        return "\n".join([format_entry(entry, ascii=ascii, report=report, links=mode)
+                          for entry in entries])
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         self.ascii(options)  # an unknown encoding or links value fails with no entries too
         links.mode(self.option(options, "links", "note"))
-        self.write_framed(entries, out, options)
+        self.write_layout(entries, out, options)
 
 
 @hookimpl

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from ..text import links
 from ..errors import SettingError
@@ -43,7 +43,7 @@ from ..text.unimath import csl_math
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
+from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 
 __all__ = [
     "CSL_TYPES",
@@ -317,24 +317,28 @@ class CslJsonExporter(Exporter):
                                "-O csl=1.0.2 or -O csl=1.0.1.")
         return value
 
-    def framing(self, options: ExportOptions) -> Framing:
+    def layout(self, options: ExportOptions) -> Layout:
         """One JSON array, two-space indented, ending in a newline (the text is
         :func:`_dumps` of the whole list)."""
-        return Framing(head="[\n  ", separator=",\n  ", tail="\n]\n", empty="[]\n")
+        return Layout(head="[\n  ", separator=",\n  ", tail="\n]\n", empty="[]\n")
 
-    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
-        """One item, at its place in the array."""
+    def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
+        """Items, at their place in the array."""
         mode = links.mode(self.option(options, "links", "note"))
-        item = csl_item(entry, options.report, mode)
-        if self._version(options) == "1.0.1":
-            item = for_legacy_processors([item])[0]
-        return _dumps(item, 1)
+        legacy = self._version(options) == "1.0.1"
+        texts = []
+        for entry in entries:
+            item = csl_item(entry, options.report, mode)
+            if legacy:
+                item = for_legacy_processors([item])[0]
+            texts.append(_dumps(item, 1))
+        return ",\n  ".join(texts)
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write ``entries`` as one JSON array, item by item."""
         links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
         self._version(options)
-        self.write_framed(entries, out, options)
+        self.write_layout(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:
         """The CSL fields styles need that this paper's item lacks."""

@@ -26,7 +26,7 @@ Conventions (see the README):
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from ..errors import SettingError
 from ..text import links
@@ -35,7 +35,7 @@ from ..text.links import note
 from ..text.unimath import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
+from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 
 __all__ = ["RIS_TYPES", "RisExporter", "ris_name", "ris_record", "ris_value"]
 
@@ -229,25 +229,25 @@ class RisExporter(Exporter):
             )
         return value
 
-    def framing(self, options: ExportOptions) -> Framing:
+    def layout(self, options: ExportOptions) -> Layout:
         """Records one after another (no empty line between them: the specification has
         none, and every line of the file then matches "XX  - "), after the optional BOM."""
         self._choice(options, "eol", EOLS)
         bom = self._choice(options, "bom", ("no", "yes")) == "yes"
         links.mode(self.option(options, "links", "note"))
-        return Framing(head=BOM if bom else "")
+        return Layout(head=BOM if bom else "")
 
-    def format_entry(self, entry: Entry, options: ExportOptions) -> str:
-        """One record."""
+    def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
+        """Records, one after another."""
         eol = EOLS[self._choice(options, "eol", EOLS)]
         # "ER  - " keeps its trailing space: the pattern is "XX  - value"
         mode = links.mode(self.option(options, "links", "note"))
-        return "".join(f"{tag}  - {value}{eol}"
+        return "".join(f"{tag}  - {value}{eol}" for entry in entries
                        for tag, value in ris_record(entry, options.report, mode))
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one record per entry."""
-        self.write_framed(entries, out, options)
+        self.write_layout(entries, out, options)
 
     def requirements(self, paper: Paper) -> Requirements:
         """The RIS tags this paper's record lacks."""

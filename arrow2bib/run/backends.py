@@ -1,0 +1,172 @@
+"""Where the engine's tasks run. A backend only runs a function on a value and hands back the
+result later (:meth:`Backend.submit`); the engine decides what, in which order and how many at
+a time (:attr:`Backend.depth`). Three backends: this process, a pool of worker processes
+(``--jobs``), and a Dask cluster.
+
+Process hygiene, the same promise in each: no worker outlives the process that started it (a
+pool's workers watch their parent and exit when it is gone, however it ended: SIGKILL
+included), and a worker that dies is one :class:`~arrow2bib.errors.WorkerError` naming the
+input it was working on, never a raw traceback of the pool.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
+
+from ..errors import WorkerError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = ["Backend", "DaskBackend", "InProcess", "ProcessPool", "backend_for"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Handle(Protocol[R]):
+    """A submitted task's result, to come."""
+
+    def result(self) -> R: ...
+
+
+class Backend(Protocol):
+    """Runs tasks: plain module-level functions of picklable values."""
+
+    #: How many tasks the engine keeps in flight (memory grows with it).
+    depth: int
+    #: How many parts a large page may be cut in for reading (1: read it whole).
+    parts: int
+    #: Whether tasks run in this process (then papers need not be sent as plain tuples).
+    local: bool
+
+    def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]: ...
+
+    def close(self) -> None: ...
+
+
+class _Later(Generic[R]):
+    """A task run when its result is asked for (in this process)."""
+
+    def __init__(self, fn: Callable[[Any], R], arg: Any):
+        self.fn, self.arg = fn, arg
+
+    def result(self) -> R:
+        return self.fn(self.arg)
+
+
+class InProcess:
+    """Every task in this process, one at a time, when the engine asks for its result."""
+
+    depth = 1
+    parts = 1
+    local = True
+
+    def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
+        return _Later(fn, arg)
+
+    def close(self) -> None:
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit at once when the process that started the pool is gone."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="arrow2bib-watch-parent", daemon=True).start()
+
+
+class _PoolHandle(Generic[R]):
+    def __init__(self, future: Any, label: str, jobs: int):
+        self.future, self.label, self.jobs = future, label, jobs
+
+    def result(self) -> R:
+        try:
+            return self.future.result()
+        except BrokenProcessPool as exc:
+            raise WorkerError(
+                f"{self.label}: a worker process died while working on it (killed, out of "
+                f"memory, or a crash in a compiled library); nothing was written. Try "
+                f"--jobs 1 to see the error in this process.", source=self.label) from exc
+
+
+class ProcessPool:
+    """Tasks in ``jobs`` worker processes (``--jobs N``)."""
+
+    local = False
+
+    def __init__(self, jobs: int):
+        if jobs < 1:
+            raise ValueError(f"jobs must be 1 or more, not {jobs}")
+        self.jobs = jobs
+        self.depth = 2 * jobs
+        self.parts = jobs
+        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent,
+                                         initargs=(os.getpid(),))
+
+    def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
+        try:
+            future = self._pool.submit(fn, arg)
+        except BrokenProcessPool as exc:
+            raise WorkerError(f"{label}: the worker processes are gone (one died earlier); "
+                              "nothing was written.", source=label) from exc
+        return _PoolHandle(future, label, self.jobs)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _DaskHandle(Generic[R]):
+    def __init__(self, future: Any, label: str):
+        self.future, self.label = future, label
+
+    def result(self) -> R:
+        from distributed import KilledWorker
+
+        try:
+            return self.future.result()
+        except KilledWorker as exc:
+            raise WorkerError(f"{self.label}: the Dask workers died while working on it "
+                              f"({exc}); nothing was written.", source=self.label) from exc
+        finally:
+            self.future.release()
+
+
+class DaskBackend:
+    """Tasks on the workers of a Dask cluster (``distributed.Client``). The workers must read
+    the inputs by the same paths (a shared file system) or URLs, and have the plugins."""
+
+    local = False
+
+    def __init__(self, client: Client | None = None):
+        import distributed
+
+        if client is None:
+            try:
+                client = distributed.default_client()
+            except ValueError:
+                raise ValueError("No Dask client: pass client=distributed.Client(...) (a "
+                                 "LocalCluster or a scheduler address).") from None
+        self.client = client
+        threads = sum(client.nthreads().values()) or 1
+        self.depth = 2 * threads
+        self.parts = threads
+
+    def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
+        return _DaskHandle(self.client.submit(fn, arg, pure=False), label)
+
+    def close(self) -> None:
+        pass
+
+
+def backend_for(jobs: int) -> Backend:
+    """The backend ``--jobs N`` asks for."""
+    return InProcess() if jobs == 1 else ProcessPool(jobs)

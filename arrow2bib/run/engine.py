@@ -1,0 +1,461 @@
+"""The one engine: pages -> keys -> checks -> de-duplication -> format -> write, in batches.
+
+Every run (``arrow2bib convert`` and ``check``, ``--jobs N``, a Dask cluster, the library's
+:func:`arrow2bib.convert`) is this sequence of stages; a backend
+(:mod:`arrow2bib.run.backends`) only decides where the per-batch work runs. The order of the
+output and of the problems is decided here, once, so it is the same on every backend.
+
+1. read (:func:`~arrow2bib.run.stages.read`): each input, or each part of a large text page,
+   is read and each paper given its base key; papers are filed in input order in a
+   :class:`~arrow2bib.run._spool.PaperSpool` and the base keys in a
+   :class:`~arrow2bib.keys._table.KeyTable`, both on disk.
+2. key: once every input is read, the table knows which keys collide and gives their
+   suffixes (:func:`arrow2bib.keys.suffix`, the one suffix rule).
+3. check: the papers are replayed in order, :data:`SLICE` at a time. The checks that look
+   across papers (:class:`~arrow2bib.checks.Check`, :class:`~arrow2bib.checks.CopyCheck`) see
+   each paper here, in this process and in order; the paper checks
+   (:class:`~arrow2bib.checks.PaperCheck`) run with the formatting, on the backend.
+4. dedupe: a :class:`~arrow2bib.checks.Copy` that a copy check found removes the later paper
+   (``--dedupe first``) or merges it into the earlier one (``--dedupe merge``).
+5. format: a batch's papers are formatted by the exporter's
+   :meth:`~arrow2bib.exporters.base.Exporter.format_entries` on the backend (formats with a
+   :meth:`~arrow2bib.exporters.base.Exporter.layout`); other formats get the entries, in
+   order, in this process.
+6. write: batches are written in input order as they complete; at most
+   :attr:`~arrow2bib.run.backends.Backend.depth` batches are in flight.
+
+Problems are reported in one order on every backend: per page, its reading problems, then per
+paper its checks' problems in the order the checks were registered (then its ``dedupe`` note),
+then the page's own (the counts); at the end the run's, and last what the exporter reported.
+
+Failure policy, the same on every backend: a run writes all of its output or none. An input
+that cannot be read, an illegal key, or a worker that dies stops the run with one error naming
+the input; nothing is written (outputs are staged and renamed at the end), and the error says
+which input to fix or leave out. A paper that can be read but is damaged is never an error of
+the run: it is a problem in the report, and the other papers are written.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, TextIO, Union
+
+import pluggy
+
+from ..checks import CheckContext, CheckRun, Copy
+from ..errors import FormatError
+from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout
+from ..keys import base_key
+from ..keys._table import KeyTable, order_digest
+from ..model import AuthorStatus, Page, Paper, Problem, Severity
+from ..read._parts import page_parts
+from ..read.pages import open_page
+from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from .backends import Backend, Handle, InProcess
+from .stages import (
+    Batch,
+    BatchDone,
+    FiledPage,
+    ReadTask,
+    check_and_format,
+    describe,
+    header,
+    join_headers,
+    part_cluster,
+    read,
+)
+
+__all__ = ["DEDUPE_MODES", "SLICE", "Engine", "Input", "Outcome", "export_options"]
+
+#: What a run reads: a page already parsed, or a path, URL or ``-`` to parse as it goes.
+Input = Union[Page, str, "os.PathLike[str]"]
+
+Dedupe = Literal["keep", "first", "merge"]
+DEDUPE_MODES: tuple[str, ...] = ("keep", "first", "merge")
+
+#: The most papers in one batch of the second pass.
+SLICE = 1000
+
+
+@dataclass
+class Outcome:
+    """What a run did: every paper is written, merged into another, or skipped with a reason."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    read: int = 0
+    merged: int = 0
+    skipped: int = 0
+
+    @property
+    def written(self) -> int:
+        return len(self.entries)
+
+
+def merge_papers(first: Paper, later: Paper) -> Paper:
+    """Complete ``first`` from ``later`` (the README documents these rules)."""
+    def rank(p: Paper) -> tuple[int, int]:
+        return (len(p.authors), p.authors_status is AuthorStatus.COMPLETE)
+
+    better = later if rank(later) > rank(first) else first
+    return dataclasses.replace(
+        first,
+        authors=better.authors,
+        authors_status=better.authors_status,
+        abstract=first.abstract or later.abstract,
+        raw_abstract=first.raw_abstract or later.raw_abstract,
+        urls=tuple(dict.fromkeys(first.urls + later.urls)),
+    )
+
+
+def export_options(exporter: Exporter, extra: Mapping[str, str] | None, report,
+                   pages: Mapping[str, Page]) -> ExportOptions:
+    """Validated options for ``exporter`` (unknown option names are a :class:`FormatError`)."""
+    extra = dict(extra or {})
+    unknown = sorted(set(extra) - set(exporter.options))
+    if unknown:
+        known = ", ".join(sorted(exporter.options)) or "none"
+        raise FormatError(
+            f"The {exporter.name} format has no option {unknown[0]!r} (its options: {known})."
+        )
+    return ExportOptions(extra=extra, report=report, pages=pages)
+
+
+class _Pending(NamedTuple):
+    """A batch of the second pass, waiting for its backend."""
+
+    page: Page
+    first: bool
+    keys: list[str]
+    papers: list[Paper]
+    write: list[bool]
+    ours: list[list[tuple[int, Problem]]]  # the in-order checks' problems, per paper
+    notes: list[Problem | None]  # the dedupe note, per paper
+    page_level: list[tuple[int, Problem]]
+    handle: Handle[BatchDone] | None
+
+
+class Engine:
+    """One run over ``inputs`` (see the module's description); a context manager that removes
+    its temporary files and stops its backend.
+
+    :meth:`read` is the first pass (it raises :class:`~arrow2bib.errors.InputError` for an
+    unreadable input, :class:`~arrow2bib.errors.ExportError` for an illegal key and
+    :class:`~arrow2bib.errors.WorkerError` for a worker that died); then one of
+    :meth:`write` (formats with a layout), :meth:`entries` (what to export) or :meth:`check`
+    (no output) runs the second pass. :attr:`problems` holds, in report order, what reading,
+    checking and exporting found.
+    """
+
+    def __init__(self, inputs: Iterable[Input], *, pm: pluggy.PluginManager,
+                 exporter: Exporter | None = None, key_pattern: str | None = None,
+                 options: Mapping[str, str] | None = None, dedupe: Dedupe = "keep",
+                 checks: bool = True, encoding: str | None = None,
+                 skip: Iterable[str] = (), backend: Backend | None = None,
+                 on_page: Callable[[], None] | None = None) -> None:
+        if dedupe not in DEDUPE_MODES:
+            raise ValueError(f"dedupe must be one of {DEDUPE_MODES}, not {dedupe!r}")
+        self.inputs, self.pm, self.exporter = list(inputs), pm, exporter
+        self.key_pattern, self.options, self.dedupe = key_pattern, options, dedupe
+        self.checks, self.encoding, self.skip = checks, encoding, tuple(skip)
+        self.backend: Backend = backend or InProcess()
+        self.on_page = on_page or (lambda: None)
+        #: The pages read, without their papers (header and reading problems), in order.
+        self.pages: list[Page] = []
+        self._headers: dict[str, Page] = {}  # by source, for the exporters
+        self._sizes: list[int] = []
+        self.problems = ProblemLog()
+        self.read_count = self.merged = self.skipped = self.written = 0
+        self._spool = PaperSpool()
+        self._keys = KeyTable()
+        self._plugins = describe(pm)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the backend's workers and remove the temporary files."""
+        try:
+            self.backend.close()
+        finally:
+            self._spool.close()
+            self._keys.close()
+            self.problems.close()
+
+    # -- stage 1: read ---------------------------------------------------------------------
+    def read(self) -> None:
+        """Read every input, filing papers and base keys, in input order."""
+        window: collections.deque[tuple[Handle[FiledPage], bool]] = collections.deque()
+        headers: list[Page] = []  # of the page being read, one per part
+        filed = 0  # its papers filed so far
+
+        def file_next() -> None:
+            nonlocal filed
+            handle, last = window.popleft()
+            page, rows = handle.result()
+            self.add_rows(rows, filed)  # part by part: a page's rows are never all in memory
+            headers.append(page)
+            filed += len(rows)
+            if last:
+                self.add_header(join_headers(headers), filed)
+                headers.clear()
+                filed = 0
+                self.on_page()
+
+        for item in self.inputs:
+            if self.backend.local or isinstance(item, Page) or os.fspath(item) == "-":
+                while window:  # in input order
+                    file_next()
+                self.add_page(*self.open(item))  # streamed, a paper at a time
+                self.on_page()
+                continue
+            for task, last in self._read_tasks(os.fspath(item)):
+                window.append((self.backend.submit(read, task, task.label), last))
+                if len(window) >= self.backend.depth:
+                    file_next()
+        while window:
+            file_next()
+
+    def _read_tasks(self, spec: str) -> Iterator[tuple[ReadTask, bool]]:
+        """The reading of ``spec``: one task, or one per part of a large text page."""
+        parts = page_parts(spec, self.backend.parts, encoding=self.encoding)
+        if parts is None:
+            yield ReadTask(spec, self._plugins, self.encoding, self.key_pattern), True
+            return
+        cluster = part_cluster(parts[0])
+        for number, part in enumerate(parts):
+            yield (ReadTask(part, self._plugins, key_pattern=self.key_pattern, cluster=cluster),
+                   number == len(parts) - 1)
+
+    def open(self, item: Input) -> tuple[object, Iterable[Paper]]:
+        """A page's header (or reader) and its papers, for :meth:`add_page`."""
+        if isinstance(item, Page):
+            return item, item.papers
+        reader = open_page(item, encoding=self.encoding)
+        return reader, reader
+
+    def add_page(self, page: object, papers: Iterable[Paper]) -> None:
+        """File the papers of one page (``page`` is its :class:`Page` or the reader whose
+        header and problems are complete once ``papers`` is exhausted)."""
+        count = 0
+        pm, pattern = self.pm, self.key_pattern
+        for paper in papers:
+            self._file(count, base_key(paper, pm, pattern), order_digest(paper),
+                       paper_tuple(paper))
+            count += 1
+        self.add_header(header(page), count)
+
+    def add_read(self, page: FiledPage) -> None:
+        """File a page read by :func:`~arrow2bib.run.stages.read` (in another process, say)."""
+        page_header, rows = page
+        self.add_rows(rows)
+        self.add_header(page_header, len(rows))
+
+    def add_rows(self, rows: Iterable[tuple[str, int, tuple]], start: int = 0) -> None:
+        """File papers of the page being read, the first being its ``start``-th; then
+        :meth:`add_header` when the page is done."""
+        for count, row in enumerate(rows, start):
+            self._file(count, *row)
+
+    def _file(self, count: int, key: str, digest: int, fields: tuple) -> None:
+        self._keys.add(self.read_count + count, key, digest)
+        self._spool.append((key, fields))
+
+    def add_header(self, page: Page, count: int) -> None:
+        """End the page being read: its header, after its ``count`` papers were filed."""
+        self.pages.append(page)
+        self._headers[page.source] = page
+        self._sizes.append(count)
+        self.read_count += count
+
+    # -- stage 2: keys ---------------------------------------------------------------------
+    def page_sizes(self) -> Iterator[tuple[Page, int]]:
+        """Each page read, with its number of papers, in order."""
+        return zip(self.pages, self._sizes)
+
+    def keyed_rows(self) -> Iterator[tuple[str, tuple]]:
+        """Every paper filed, as ``(final key, paper fields)``, in order."""
+        changed = self._keys.changed()
+        next_change = next(changed, None)
+        for position, (key, fields) in enumerate(self._spool.replay()):
+            if next_change is not None and next_change[0] == position:
+                key = next_change[1]
+                next_change = next(changed, None)
+            yield key, fields
+
+    # -- stages 3 to 6 ---------------------------------------------------------------------
+    def export_options(self) -> ExportOptions:
+        """The exporter's options, reporting into :attr:`problems`."""
+        assert self.exporter is not None
+        return export_options(self.exporter, self.options,
+                              lambda problem: self.problems.add(problem, export=True),
+                              self._headers)
+
+    def layout(self) -> Layout | None:
+        """The exporter's layout (None: the format needs the entries in one place)."""
+        if self.exporter is None:
+            return None
+        return self.exporter.layout(self.export_options())
+
+    def write(self, out: TextIO) -> None:
+        """The second pass for a format with a :meth:`layout`: its text written to ``out``."""
+        assert self.exporter is not None
+        options = self.export_options()
+        layout = self.exporter.layout(options)
+        if layout is None:
+            raise TypeError(f"The {self.exporter.name} format states no layout; use entries().")
+        started = False
+        kept: list[Entry] = []
+        for done in self._second_pass(texts=True):
+            if isinstance(done, str):
+                out.write(layout.opening(started))
+                out.write(done)
+                started = True
+            else:  # --dedupe merge: the merged entries, formatted here at the end
+                kept.append(done)
+                if len(kept) >= SLICE:
+                    out.write(layout.opening(started))
+                    out.write(self.exporter.format_entries(kept, options))
+                    started = True
+                    kept.clear()
+        if kept:
+            out.write(layout.opening(started))
+            out.write(self.exporter.format_entries(kept, options))
+            started = True
+        out.write(layout.closing(started))
+
+    def entries(self) -> Iterator[Entry]:
+        """The second pass: the entries to export, in order, after checks and dedupe."""
+        for done in self._second_pass(texts=False):
+            assert isinstance(done, Entry)
+            yield done
+
+    def check(self) -> None:
+        """The second pass without output: every check's problems, in :attr:`problems`."""
+        for _done in self._second_pass(texts=False, keep=False):
+            pass
+
+    def _second_pass(self, *, texts: bool, keep: bool = True) -> Iterator[Entry | str]:
+        """Stages 3-6: per batch, the text written (``texts``) or the entries kept (``keep``),
+        in order; with ``--dedupe merge`` the merged entries come last."""
+        ordered = (CheckRun(self.pm, CheckContext(exporter=self.exporter), skip=self.skip,
+                            scope="run") if self.checks else None)
+        self._merged: dict[str, Paper] = {}
+        self._dropped: set[str] = set()
+        window: collections.deque[_Pending] = collections.deque()
+        rows = self.keyed_rows()
+        for page, size in self.page_sizes():
+            starts = range(0, size, SLICE) or range(1)
+            for start in starts:
+                share = [next(rows) for _ in range(min(SLICE, size - start))]
+                window.append(self._submit(page, share, start == 0, start == starts[-1],
+                                           ordered, texts))
+                if len(window) >= self.backend.depth:
+                    yield from self._finish(window.popleft(), texts, keep)
+        while window:
+            yield from self._finish(window.popleft(), texts, keep)
+        if ordered is not None:
+            self.problems.extend(ordered.finish())
+        for key, paper in self._merged.items():
+            self.written += 1
+            yield Entry(key=key, paper=paper)
+
+    def _submit(self, page: Page, share: list[tuple[str, tuple]], first: bool, last: bool,
+                ordered: CheckRun | None, texts: bool) -> _Pending:
+        """Stages 3 and 4 for one batch here, in order; stages 3 and 5 sent to the backend."""
+        keys: list[str] = []
+        papers: list[Paper] = []
+        write: list[bool] = []
+        ours: list[list[tuple[int, Problem]]] = []
+        notes: list[Problem | None] = []
+        for key, fields in share:
+            paper = paper_from_tuple(fields)
+            found, copy = ordered.verdict_numbered(paper, key) if ordered else ([], None)
+            target = self._copy_target(copy)
+            note = None
+            if target is not None:
+                note = self._dedupe_note(paper, key, target)
+                if self.dedupe == "merge":
+                    self._merged[target] = merge_papers(self._merged[target], paper)
+                    self.merged += 1
+                else:
+                    self._dropped.add(key)
+                    self.skipped += 1
+            elif self.dedupe == "merge":
+                self._merged[key] = paper
+            keys.append(key)
+            papers.append(paper)
+            write.append(target is None and self.dedupe != "merge")
+            ours.append(found)
+            notes.append(note)
+        page_level = ordered.page_numbered(page) if (ordered and last) else []
+        handle = None
+        layout = texts and any(write)
+        if self.checks or layout:
+            assert self.exporter is not None or not layout
+            sent = papers if self.backend.local else [fields for _key, fields in share]
+            batch = Batch(page=page, keys=keys, papers=sent, write=write,
+                          plugins=self._plugins,
+                          fmt=(self.exporter if self.backend.local or self.exporter is None
+                               else self.exporter.name),
+                          extra=dict(self.options or {}), skip=self.skip, checks=self.checks,
+                          layout=layout)
+            handle = self.backend.submit(check_and_format, batch, batch.label)
+        return _Pending(page, first, keys, papers, write, ours, notes, page_level, handle)
+
+    def _finish(self, pending: _Pending, texts: bool, keep: bool) -> Iterator[Entry | str]:
+        """Stage 6 for one batch: its problems logged in report order, its output given."""
+        done = pending.handle.result() if pending.handle is not None else None
+        if pending.first:
+            self.problems.extend(pending.page.problems)
+        theirs = done.problems if done is not None else [[] for _paper in pending.papers]
+        for mine, other, note in zip(pending.ours, theirs, pending.notes):
+            if other:
+                self.problems.extend(p for _n, p in sorted(mine + other, key=_number))
+            else:
+                self.problems.extend(p for _n, p in mine)
+            if note is not None:
+                self.problems.add(note)
+        self.problems.extend(p for _n, p in pending.page_level)
+        if done is not None:
+            for problem in done.reported:
+                self.problems.add(problem, export=True)
+        written = sum(pending.write)
+        self.written += written
+        if texts:
+            if done is not None and done.text is not None:
+                yield done.text
+        elif keep:
+            for key, paper, write in zip(pending.keys, pending.papers, pending.write):
+                if write:
+                    yield Entry(key=key, paper=paper)
+
+    def _copy_target(self, copy: Copy | None) -> str | None:
+        """The key of the kept paper that a paper copies, when de-duplication removes it."""
+        if self.dedupe == "keep" or copy is None or not copy.removable:
+            return None
+        target = copy.key
+        assert target is not None
+        if self.dedupe == "merge":
+            return target if target in self._merged else None
+        return target if target not in self._dropped else None
+
+    def _dedupe_note(self, paper: Paper, key: str, target: str) -> Problem:
+        verb = (f"merged into {target}" if self.dedupe == "merge"
+                else f"skipped as a copy of {target}")
+        return Problem(
+            code="dedupe", severity=Severity.INFO,
+            message=f"Not exported on its own: {verb} (--dedupe {self.dedupe}).",
+            source=paper.source, line=paper.line, title=paper.title, key=key,
+            details={"mode": self.dedupe, "into": target})
+
+
+def _number(item: tuple[int, Problem]) -> int:
+    return item[0]

@@ -1,0 +1,237 @@
+"""The work a backend maps: reading a page (or a part of one) and checking and formatting a
+batch of papers. Plain functions of plain data, so that any backend can run them anywhere: in
+this process, in a ``--jobs`` worker process, on a Dask worker.
+
+Each task carries :class:`Plugins`, the run's plugin manager described so that another process
+rebuilds it (modules by name, other plugin objects by value); in the process that made the
+description, the manager itself is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import threading
+import types
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence, Union
+
+import pluggy
+
+from .. import hookspecs
+from ..checks import CheckContext, CheckRun
+from ..errors import PluginError
+from ..exporters.base import Entry, Exporter, ExportOptions
+from ..exporters.registry import Formats
+from ..keys import base_key
+from ..keys._table import order_digest
+from ..model import Page, Paper, Problem
+from ..read._parts import Part, part_lines
+from ..read.grammar import PageReader
+from ..read.pages import open_page
+from ._spool import paper_from_tuple, paper_tuple
+
+__all__ = ["Batch", "BatchDone", "FiledPage", "Plugins", "ReadTask", "check_and_format",
+           "describe", "manager", "read"]
+
+#: A page read: its header (without papers), and per paper its base key, its order digest and
+#: its fields (:func:`~arrow2bib.run._spool.paper_tuple`).
+FiledPage = tuple[Page, list[tuple[str, int, tuple]]]
+
+
+# -- the plugin manager, shared with the tasks --------------------------------------------
+
+@dataclass(frozen=True)
+class Plugins:
+    """How to rebuild a plugin manager: modules by name, other objects by value."""
+
+    token: str
+    project: str
+    items: tuple[tuple[str, str | None, Any], ...]
+
+
+_MANAGERS: OrderedDict[str, tuple[pluggy.PluginManager, Formats]] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def describe(pm: pluggy.PluginManager) -> Plugins:
+    """``pm`` described for the tasks; in this process they use ``pm`` itself."""
+    items: list[tuple[str, str | None, Any]] = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked
+            continue
+        if isinstance(plugin, types.ModuleType):
+            items.append((name, plugin.__name__, None))
+        else:  # a class or instance registered by hand travels pickled
+            items.append((name, None, plugin))
+    plugins = Plugins(uuid.uuid4().hex, pm.project_name, tuple(items))
+    _remember(plugins.token, pm)
+    return plugins
+
+
+def _remember(token: str, pm: pluggy.PluginManager) -> tuple[pluggy.PluginManager, Formats]:
+    with _LOCK:
+        _MANAGERS[token] = (pm, Formats(pm))
+        while len(_MANAGERS) > 8:  # a long-lived worker serves many runs
+            _MANAGERS.popitem(last=False)
+        return _MANAGERS[token]
+
+
+def manager(plugins: Plugins) -> tuple[pluggy.PluginManager, Formats]:
+    """The plugin manager ``plugins`` describes: the original in its own process, else rebuilt
+    once per process."""
+    with _LOCK:
+        if plugins.token in _MANAGERS:
+            return _MANAGERS[plugins.token]
+    pm = pluggy.PluginManager(plugins.project)
+    pm.add_hookspecs(hookspecs)
+    for name, module, obj in plugins.items:
+        if module == "__main__":
+            raise PluginError(f"The plugin {name!r} is the __main__ module, which a worker "
+                              "process cannot import; move it into an importable module.")
+        try:
+            plugin = importlib.import_module(module) if module else obj
+        except ImportError as exc:
+            raise PluginError(f"The plugin {name!r} ({module}) cannot be imported in this "
+                              f"worker ({exc}); install it where the workers run.") from exc
+        pm.register(plugin, name=name)
+    pm.check_pending()
+    return _remember(plugins.token, pm)
+
+
+# -- stage 1: read and key ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReadTask:
+    """Read one input (a path, a URL, ``-``) or one part of a large text page, and make each
+    paper's base key. A part after a page's first needs the page's ``cluster`` name."""
+
+    item: Union[str, Part]
+    plugins: Plugins
+    encoding: str | None = None
+    key_pattern: str | None = None
+    cluster: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The input, as an error names it."""
+        if isinstance(self.item, Part):
+            return f"{self.item.source} (from byte {self.item.start})"
+        return str(self.item)
+
+
+def read(task: ReadTask) -> FiledPage:
+    """Stage 1 for one task."""
+    pm, _formats = manager(task.plugins)
+    item = task.item
+    if isinstance(item, Part):
+        reader = PageReader(part_lines(item, item.source), source=item.source)
+        if item.start > 0:
+            reader.cluster = task.cluster
+    else:
+        reader = open_page(item, encoding=task.encoding)
+    return filed(reader, pm, task.key_pattern)
+
+
+def filed(reader: Any, pm: pluggy.PluginManager, key_pattern: str | None) -> FiledPage:
+    """The papers of ``reader`` (a page reader, or a :class:`Page`) filed, and its header."""
+    papers = reader.papers if isinstance(reader, Page) else reader
+    rows = [(base_key(paper, pm, key_pattern), order_digest(paper), paper_tuple(paper))
+            for paper in papers]
+    return header(reader), rows
+
+
+def header(page: Any) -> Page:
+    """A page without its papers (a :class:`Page`, or a reader once read)."""
+    return Page(source=page.source, cluster=page.cluster,
+                declared_papers=page.declared_papers, author_rows=page.author_rows,
+                problems=tuple(page.problems))
+
+
+def part_cluster(part: Part) -> str | None:
+    """The cluster name in the header of a page's first part."""
+    lines = part_lines(part, part.source)
+    try:
+        return PageReader(lines, source=part.source).cluster
+    finally:
+        lines.close()
+
+
+def join_headers(headers: Sequence[Page]) -> Page:
+    """The headers of one page's parts, read apart, as the page's header read whole (the
+    first part's, with every part's problems in order)."""
+    return dataclasses.replace(headers[0], problems=tuple(
+        problem for item in headers for problem in item.problems))
+
+
+# -- stages 3 and 5: the paper checks, and formatting -------------------------------------
+
+@dataclass(frozen=True)
+class Batch:
+    """Consecutive papers of one page, with their final keys: run the paper checks over all of
+    them and, when ``fmt`` states a layout, format those marked to write.
+
+    ``papers`` holds :class:`~arrow2bib.model.Paper` objects, or their
+    :func:`~arrow2bib.run._spool.paper_tuple` fields (cheaper to send to another process)."""
+
+    page: Page
+    keys: Sequence[str]
+    papers: Sequence[Union[Paper, tuple]]
+    write: Sequence[bool]
+    plugins: Plugins
+    fmt: str | Exporter | None  # the exporter itself when the batch stays in this process
+    extra: Mapping[str, str]
+    skip: tuple[str, ...]
+    checks: bool = True
+    layout: bool = False
+
+    @property
+    def label(self) -> str:
+        """The papers, as an error names them."""
+        first = self.papers[0] if self.papers else None
+        line = (first.line if isinstance(first, Paper) else first[-1]) if first else 0
+        return f"{self.page.source}:{line} ({len(self.papers)} papers from there)"
+
+
+@dataclass(frozen=True)
+class BatchDone:
+    """What a :class:`Batch` gave: per paper its paper checks' numbered problems; the text of the
+    papers to write (None without a layout), and what the exporter reported meanwhile."""
+
+    problems: list[list[tuple[int, Problem]]]
+    text: str | None
+    reported: list[Problem]
+
+
+_RUNS: dict[tuple[str, object, tuple[str, ...]], CheckRun] = {}
+
+
+def check_and_format(batch: Batch) -> BatchDone:
+    """Stages 3 (paper checks) and 5 (format) for one batch."""
+    pm, formats = manager(batch.plugins)
+    fmt = batch.fmt
+    exporter = formats.get(fmt) if isinstance(fmt, str) else fmt
+    papers = [item if isinstance(item, Paper) else paper_from_tuple(item)
+              for item in batch.papers]
+    problems: list[list[tuple[int, Problem]]] = [[] for _paper in papers]
+    if batch.checks:
+        cache = (batch.plugins.token, fmt if isinstance(fmt, str) else id(fmt), batch.skip)
+        run = _RUNS.get(cache)
+        if run is None:  # paper checks keep no state: one instance serves every batch
+            run = _RUNS[cache] = CheckRun(pm, CheckContext(exporter=exporter),
+                                          skip=batch.skip, scope="paper")
+            while len(_RUNS) > 16:
+                del _RUNS[next(iter(_RUNS))]
+        problems = run.batch_numbered(list(zip(papers, batch.keys)))
+    text = None
+    reported: list[Problem] = []
+    if batch.layout and exporter is not None:
+        options = ExportOptions(extra=batch.extra, report=reported.append,
+                                pages={batch.page.source: batch.page})
+        entries = [Entry(key=key, paper=paper)
+                   for key, paper, write in zip(batch.keys, papers, batch.write) if write]
+        if entries:
+            text = exporter.format_entries(entries, options)
+    return BatchDone(problems, text, reported)
