@@ -39,10 +39,11 @@ MOVED: dict[str, str] = {
     "arrow2bib.merge": "arrow2bib.write.merge_into",
     "arrow2bib.report": "arrow2bib.write.report",
     "arrow2bib.cluster": "arrow2bib.distributed",
-    "arrow2bib.cluster.workers": "arrow2bib.distributed._workers",
-    "arrow2bib.cluster.keys": "arrow2bib.distributed._keys",
-    "arrow2bib.cluster.duplicates": "arrow2bib.distributed._duplicates",
-    "arrow2bib.cluster.export": "arrow2bib.distributed._export",
+    # the Dask engine's stages are the one engine's now
+    "arrow2bib.cluster.workers": "arrow2bib.run.stages",
+    "arrow2bib.cluster.keys": "arrow2bib.keys._table",
+    "arrow2bib.cluster.duplicates": "arrow2bib.checks.duplicates",
+    "arrow2bib.cluster.export": "arrow2bib.run.engine",
 }
 
 

@@ -299,7 +299,7 @@ def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: Tex
     result = convert(inputs.pages, exporter, None, skip=_skipped(args, pm),
                      encoding=args.encoding, jobs=args.jobs, pm=pm, on_page=progress.step,
                      problems=inputs.skipped,
-                     report=None if as_json else (lambda problem: out.write(f"{problem}\n")))
+                     report=None if as_json else (lambda problem: print(problem, file=out)))
     progress.done()
     if as_json:
         write_json(out, result.problems, papers=result.read, counts=counts(result.counts))

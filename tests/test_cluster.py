@@ -1,4 +1,5 @@
-"""arrow2bib.distributed on a real two-worker LocalCluster: shards and report equal the serial run."""
+"""arrow2bib.distributed on a real two-worker LocalCluster: the output and the report are the
+serial run's, byte for byte."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from arrow2bib.write.report import render_json
 
 from .conftest import ROOT, SAMPLE
 
-PARTITIONS = 4
 
 
 def _page(papers: list[tuple[str, str, list[str]]]) -> str:
@@ -149,40 +149,48 @@ def _read_back(fmt: str, texts: list[str]) -> list:
 
 
 @pytest.mark.parametrize("fmt,dedupe", [
-    ("bibtex", "keep"), ("bibtex", "first"), ("biblatex", "keep"), ("csljson", "keep"),
-    ("csljson", "first"), ("ris", "keep"), ("ris", "first"), ("json", "keep"), ("json", "first"),
+    ("bibtex", "keep"), ("bibtex", "first"), ("bibtex", "merge"), ("biblatex", "keep"),
+    ("csljson", "keep"), ("csljson", "first"), ("ris", "keep"), ("ris", "first"),
+    ("json", "keep"), ("json", "first"),
 ])
-def test_shards_and_report_equal_the_serial_run(client, inputs, tmp_path, fmt, dedupe):
+def test_output_and_report_equal_the_serial_run(client, inputs, tmp_path, fmt, dedupe):
     pm = get_plugin_manager(load_installed=False)
     output = tmp_path / f"refs{arrow2bib.formats(pm).get(fmt).extension}"
-    result = convert(inputs, output, to=fmt, client=client, dedupe=dedupe,
-                     partitions=PARTITIONS, pm=pm)
+    result = convert(inputs, output, to=fmt, client=client, dedupe=dedupe, pm=pm)
     serial = _serial(inputs, fmt, dedupe)
-    assert result.partitions == len(result.shards) == PARTITIONS
-    assert [p.name for p in result.shards] == [
-        shard_path(output, output.suffix, n).name for n in range(result.partitions)]
-    assert sorted(tmp_path.iterdir()) == sorted([*result.shards, result.report])
-    shards = [p.read_text(encoding="utf-8") for p in result.shards]
-    assert _read_back(fmt, shards) == _read_back(fmt, [d.text for d in serial.documents])
+    assert result.files == [output]
+    assert sorted(tmp_path.iterdir()) == sorted([output, result.report])
+    (document,) = serial.documents
+    assert output.read_bytes().decode("utf-8") == document.text
+    assert _read_back(fmt, [output.read_text(encoding="utf-8")])  # its consumer reads it
     assert result.report.read_text(encoding="utf-8") == render_json(serial.problems,
                                                                     papers=serial.read)
     assert result.problems == serial.problems
-    assert (result.read, result.written, result.skipped) == (
-        serial.read, serial.written, serial.skipped)
+    assert (result.read, result.written, result.skipped, result.merged) == (
+        serial.read, serial.written, serial.skipped, serial.merged)
+
+
+def test_partitions_is_deprecated_and_ignored(client, inputs, tmp_path):
+    with pytest.warns(DeprecationWarning, match="partitions"):
+        result = convert(inputs[:2], tmp_path / "refs.bib", client=client, partitions=4)
+    assert result.files == [tmp_path / "refs.bib"]
+    with pytest.warns(DeprecationWarning, match="files"):
+        assert result.shards == result.files
+    with pytest.warns(DeprecationWarning, match="one output file"):
+        assert shard_path(tmp_path / "refs.bib", ".bib", 3) == tmp_path / "refs-00003.bib"
 
 
 def test_the_inputs_exercise_what_they_claim(client, inputs, tmp_path):
     """The cases the equality above is meant to cover are really in the inputs."""
     pm = get_plugin_manager(load_installed=False)
-    kept = convert(inputs, tmp_path / "all.bib", client=client, partitions=PARTITIONS, pm=pm)
+    kept = convert(inputs, tmp_path / "all.bib", client=client, pm=pm)
     kinds = {p.details["kind"] for p in kept.problems if p.code == "duplicate"}
     assert kinds == {"identical", "near-identical", "version"}
-    keys = {key for key, _t, _f in _read_back("bibtex", [p.read_text() for p in kept.shards])}
+    keys = {key for key, _t, _f in _read_back("bibtex", [p.read_text() for p in kept.files])}
     # li2025deepa is a paper's own base key, so the li2025deep group skips that suffix
     assert {"li2025deep", "li2025deepa", "li2025deepb", "li2025deepc", "li2025deepd",
             "li2025higher", "li2025highera"} <= keys
-    first = convert(inputs, tmp_path / "first.bib", client=client, dedupe="first",
-                    partitions=PARTITIONS, pm=pm)
+    first = convert(inputs, tmp_path / "first.bib", client=client, dedupe="first", pm=pm)
     into = {(p.source.rsplit("/", 1)[-1], p.line): p.details["into"] for p in first.problems
             if p.code == "dedupe"}
     # the chain: c.txt's 'Graph' copies b.txt's 'Graph', itself skipped as a copy of a.txt's
@@ -229,9 +237,9 @@ def test_workers_use_the_clients_plugins(client, inputs, tmp_path):
     pm = get_plugin_manager(load_installed=False)
     pm.register(ClumpedKeys(), name="clumped-keys")
     pm.register(ShortTitlePlugin(), name="short-title")
-    result = convert(inputs, tmp_path / "refs.bib", client=client, partitions=PARTITIONS, pm=pm)
+    result = convert(inputs, tmp_path / "refs.bib", client=client, pm=pm)
     serial = _serial(inputs, "bibtex", "keep", pm=pm)
-    got = _read_back("bibtex", [p.read_text() for p in result.shards])
+    got = _read_back("bibtex", [p.read_text() for p in result.files])
     assert got == _read_back("bibtex", [d.text for d in serial.documents])
     assert result.report.read_text() == render_json(serial.problems, papers=serial.read)
     codes = [p.code for p in result.problems]
@@ -242,24 +250,24 @@ def test_workers_use_the_clients_plugins(client, inputs, tmp_path):
 def test_key_pattern_and_options_reach_the_workers(client, inputs, tmp_path):
     options = {"abstracts": "no"} if "abstracts" in arrow2bib.formats().get("bibtex").options \
         else {}
-    result = convert(inputs, tmp_path / "refs.bib", client=client, partitions=2,
+    result = convert(inputs, tmp_path / "refs.bib", client=client,
                      key_pattern="{Auth}:{shortyear}", options=options)
     pm = get_plugin_manager()
     pages = [arrow2bib.parse_file(spec) for spec in inputs]
     serial = process(pages, pm=pm, exporter=arrow2bib.formats(pm).get("bibtex"),
                      key_pattern="{Auth}:{shortyear}", options=options)
-    got = _read_back("bibtex", [p.read_text() for p in result.shards])
+    got = _read_back("bibtex", [p.read_text() for p in result.files])
     assert got == _read_back("bibtex", [d.text for d in serial.documents])
     assert got[0][0].split(":")[0].istitle()
 
 
-def test_the_work_runs_on_both_workers_with_a_shuffle(client, inputs, tmp_path):
+def test_the_work_runs_on_both_workers(client, inputs, tmp_path):
     with distributed.get_task_stream(client) as stream:
-        convert(inputs, tmp_path / "refs.bib", client=client, partitions=PARTITIONS)
+        convert(inputs, tmp_path / "refs.bib", client=client)
     workers = {task["worker"] for task in stream.data}
     assert workers == set(client.scheduler_info()["workers"])
     names = " ".join(str(task["key"]) for task in stream.data)
-    assert "_read" in names and "shuffle" in names and "_export" in names
+    assert "read-" in names and "check_and_format-" in names
 
 
 def test_a_bad_input_raises_the_serial_error_and_writes_nothing(client, inputs, tmp_path):
@@ -274,7 +282,7 @@ def test_a_bad_input_raises_the_serial_error_and_writes_nothing(client, inputs, 
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(InputError) as raised:
-        convert(specs, out / "refs.bib", client=client, partitions=PARTITIONS)
+        convert(specs, out / "refs.bib", client=client)
     assert str(raised.value) == str(expected.value)
     assert list(out.iterdir()) == []
 
@@ -289,10 +297,8 @@ def test_an_illegal_key_raises_the_serial_error(client, inputs, tmp_path):
 
 
 @pytest.mark.parametrize("kwargs,error,words", [
-    ({"dedupe": "merge"}, ValueError, "single-process run"),
     ({"inputs": ["-"]}, ValueError, "standard input"),
     ({"inputs": []}, ValueError, "at least one input"),
-    ({"partitions": 0}, ValueError, "1 or more"),
     ({"options": {"nosuch": "1"}}, FormatError, "no option 'nosuch'"),
     ({"output": "missing-dir/refs.bib"}, OutputError, "does not exist"),
 ])
@@ -312,7 +318,8 @@ def test_unusable_arguments_are_refused_before_any_work(client, tmp_path, kwargs
     ("out.txt", ".bib", 2, "out.txt-00002.bib", "out.txt.report.json"),
 ])
 def test_shard_and_report_names(tmp_path, output, extension, number, shard, report):
-    assert shard_path(tmp_path / output, extension, number) == tmp_path / shard
+    with pytest.warns(DeprecationWarning):
+        assert shard_path(tmp_path / output, extension, number) == tmp_path / shard
     assert report_path(tmp_path / output, extension) == tmp_path / report
 
 
@@ -327,31 +334,29 @@ def test_import_without_dask_names_the_extra():
 
 
 def test_sample_page_alone_equals_the_library_export(client, tmp_path):
-    """One input, two partitions asked for, the current client: one shard, the very text of
-    arrow2bib.export."""
+    """One input, the current client: the very text of arrow2bib.export."""
     assert distributed.default_client() is client  # so convert() finds it by itself
-    result = convert([SAMPLE], tmp_path / "refs.bib", partitions=2)
-    assert [p.name for p in result.shards] == ["refs-00000.bib"]
-    assert result.shards[0].read_text(encoding="utf-8") == arrow2bib.export(
+    result = convert([SAMPLE], tmp_path / "refs.bib")
+    assert result.files == [tmp_path / "refs.bib"]
+    assert result.files[0].read_text(encoding="utf-8") == arrow2bib.export(
         arrow2bib.parse_file(SAMPLE), "bibtex")
     assert json.loads(result.report.read_text())["summary"]["papers"] == 13
 
 
 
-def test_a_format_with_several_documents_per_shard(client, inputs, tmp_path):
-    """ORCID's one-work-per-file layout: each shard writes a file per paper, named after the
-    shard and the key, with the very documents of the serial run, in order."""
+def test_a_format_with_several_documents(client, inputs, tmp_path):
+    """ORCID's one-work-per-file layout: a file per paper, named after the output and the key,
+    with the very documents of the serial run."""
     from lxml import etree
 
     pm = get_plugin_manager(load_installed=False)
     options = {"layout": "work"}
     result = convert(inputs, tmp_path / "works.xml", to="orcid", client=client,
-                     partitions=PARTITIONS, options=options, pm=pm)
+                     options=options, pm=pm)
     pages = [arrow2bib.parse_file(spec) for spec in inputs]
     serial = process(pages, pm=pm, exporter=arrow2bib.formats(pm).get("orcid"), options=options)
-    assert len(result.shards) == len(serial.documents) == serial.written > PARTITIONS
-    assert [p.read_text(encoding="utf-8") for p in result.shards] == [
+    assert len(result.files) == len(serial.documents) == serial.written > 4
+    assert [p.read_text(encoding="utf-8") for p in result.files] == [
         d.text for d in serial.documents]
-    assert result.shards[0].name == f"works-00000{serial.documents[0].suffix}.xml"
-    assert {p.name[:11] for p in result.shards} == {f"works-{n:05d}" for n in range(4)}
-    assert all(etree.fromstring(p.read_bytes()).tag.endswith("}work") for p in result.shards)
+    assert [p.name for p in result.files] == [f"works{d.suffix}.xml" for d in serial.documents]
+    assert all(etree.fromstring(p.read_bytes()).tag.endswith("}work") for p in result.files)

@@ -53,6 +53,10 @@ class ExportOptions:
     pages: Mapping[str, Page] = field(default_factory=dict, compare=False)
 
 
+#: Entries formatted at a time by :meth:`Exporter.write_layout`.
+WRITE_BATCH = 256
+
+
 @dataclass(frozen=True)
 class Layout:
     """How a format lays its entries out, when its whole output is ``head``, then the entries'
@@ -188,11 +192,12 @@ class Exporter(abc.ABC):
                                   "implement format_entries()")
 
     def write_layout(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions, *,
-                     batch: int = 256) -> None:
+                     batch: int = 0) -> None:
         """:meth:`export` for a format with a :meth:`layout`: the head, the entries' texts
         (formatted ``batch`` at a time) with the separator, the tail."""
         layout = self.layout(options)
         assert layout is not None, f"{type(self).__name__} states no layout"
+        batch = batch or WRITE_BATCH
         started = False
         chunk: list[Entry] = []
 

@@ -27,12 +27,13 @@ __all__ = ["Backend", "DaskBackend", "InProcess", "ProcessPool", "backend_for"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 
-class Handle(Protocol[R]):
+class Handle(Protocol[R_co]):
     """A submitted task's result, to come."""
 
-    def result(self) -> R: ...
+    def result(self) -> R_co: ...
 
 
 class Backend(Protocol):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Collection, Iterable, Iterator, Mapping, Union
+from typing import Callable, Collection, Iterable, Iterator, Mapping, TextIO, Union
 
 import pluggy
 
@@ -33,7 +33,7 @@ __all__ = ["Output", "Result", "convert"]
 #: numbers them beside it), a resolved :class:`~arrow2bib.write.files.Target`, an open text
 #: stream, a function that takes the entries and the export options (and returns what to call
 #: the place it wrote them), or None (check only).
-Output = Union[str, "os.PathLike[str]", Target, IO[str],
+Output = Union[str, "os.PathLike[str]", Target, TextIO,
                Callable[[Iterator[Entry], ExportOptions], str], None]
 
 
@@ -158,7 +158,7 @@ def _write(run: Engine, exporter: Exporter, opts: ExportOptions, out: Output,
         if len(files) == 1 and (not isinstance(target, Target) or target.kind == "file"):
             return shown, files
         return (", ".join(str(path) for path in files) or "stdout"), files
-    stream: IO[str] = out  # type: ignore[assignment]
+    stream: TextIO = out  # type: ignore[assignment]
     if layout is not None:
         run.write(stream)
     elif writes_one_document(exporter):
