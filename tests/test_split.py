@@ -11,7 +11,7 @@ import pytest
 from arrow2bib.read import _parts as split
 from arrow2bib.read._parts import page_parts, part_lines, starts_paper
 from arrow2bib.read.sources import open_input
-from arrow2bib.run import parallel
+from arrow2bib.run import engine
 
 from .test_cli import run
 
@@ -22,7 +22,7 @@ def small_parts(monkeypatch):
     hundred papers is cut many times (the workers are forked: they see the same values)."""
     monkeypatch.setattr(split, "MIN_PART_BYTES", 4096)
     monkeypatch.setattr(split, "PART_BYTES", 8192)
-    monkeypatch.setattr(parallel, "SLICE", 7)
+    monkeypatch.setattr(engine, "SLICE", 7)
 
 
 def _generated(papers: int, seed: int = 3) -> str:

@@ -51,7 +51,7 @@ def is_paper_check(check: type[Check]) -> bool:
         return True
     if check.scope == "paper":
         warnings.warn(f"{check.__name__}: Check.scope is deprecated and removed in arrow2bib "
-                      "0.3.0; subclass arrow2bib.checks.PaperCheck instead of stating "
+                      "0.4.0; subclass arrow2bib.checks.PaperCheck instead of stating "
                       "scope = 'paper' (see CHANGELOG.md).", DeprecationWarning, stacklevel=2)
         return True
     return False

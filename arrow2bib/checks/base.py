@@ -46,7 +46,7 @@ class Check(abc.ABC):
     codes: ClassVar[tuple[str, ...]] = ()
     #: One line for listings.
     description: ClassVar[str] = ""
-    #: Deprecated (0.2; removed in 0.3.0): subclass :class:`PaperCheck` instead of stating
+    #: Deprecated (0.2; removed in 0.4.0): subclass :class:`PaperCheck` instead of stating
     #: ``scope = "paper"``. A 0.2 check that states it is still run as a paper check.
     scope: ClassVar[Literal["paper", "run"]] = "run"
 

@@ -72,7 +72,7 @@ class ClusterResult:
     def shards(self) -> list[Path]:
         """Deprecated (0.2 wrote shards): :attr:`files`."""
         warnings.warn("ClusterResult.shards is deprecated (the output is no longer sharded); "
-                      "use ClusterResult.files. Removed in 0.3.0.", DeprecationWarning,
+                      "use ClusterResult.files. Removed in 0.4.0.", DeprecationWarning,
                       stacklevel=2)
         return self.files
 
@@ -112,7 +112,7 @@ def convert(
     """
     if partitions is not None:
         warnings.warn("convert(partitions=...) is deprecated and ignored: the output is one "
-                      "file, and the engine sizes the work to the workers. Removed in 0.3.0.",
+                      "file, and the engine sizes the work to the workers. Removed in 0.4.0.",
                       DeprecationWarning, stacklevel=2)
     specs = [os.fspath(spec) for spec in inputs]
     if not specs:
@@ -136,9 +136,9 @@ def convert(
 
 def shard_path(output: str | os.PathLike[str], extension: str, number: int) -> Path:
     """Deprecated (0.2 wrote shards; the output is now one file): ``refs.bib`` ->
-    ``refs-00003.bib``. Removed in 0.3.0."""
+    ``refs-00003.bib``. Removed in 0.4.0."""
     warnings.warn("shard_path() is deprecated: arrow2bib.distributed writes one output file. "
-                  "Removed in 0.3.0.", DeprecationWarning, stacklevel=2)
+                  "Removed in 0.4.0.", DeprecationWarning, stacklevel=2)
     output = Path(output)
     return output.with_name(f"{_stem(output, extension)}-{number:05d}{extension}")
 

@@ -83,7 +83,7 @@ class Layout:
         return self.head + self.tail if self.empty is None else self.empty
 
 
-#: The 0.2 name of :class:`Layout` (deprecated; removed in 0.3.0).
+#: The 0.2 name of :class:`Layout` (deprecated; removed in 0.4.0).
 Framing = Layout
 
 
@@ -129,9 +129,11 @@ def missing(
 class Exporter(abc.ABC):
     """An output format.
 
-    Subclasses set the class attributes and implement :meth:`export`. A format that must
-    split its output over several files (ORCID's bulk limit, say) overrides
-    :meth:`documents` instead.
+    Subclasses set the class attributes and implement one of: :meth:`layout` with
+    :meth:`format_entries` (a sequence of entry texts between a head and a tail: the run formats
+    batches of entries wherever its backend runs them), :meth:`export` (one document written as
+    a whole), or :meth:`documents` (a format that must split its output over several files,
+    ORCID's bulk limit, say). None of them needs to know how a run is scheduled.
     """
 
     #: The name used with ``--to``.
@@ -152,9 +154,13 @@ class Exporter(abc.ABC):
     #: (``convert --merge-into``).
     bibtex_syntax: ClassVar[bool] = False
 
-    @abc.abstractmethod
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        """Write ``entries`` to ``out`` in this format. Must not print or exit."""
+        """Write ``entries`` to ``out`` in this format. Must not print or exit. A format
+        with a :meth:`layout` need not override it (it is :meth:`write_layout` then)."""
+        if self.layout(options) is None:
+            raise NotImplementedError(f"{type(self).__name__} implements neither export() nor "
+                                      "layout() with format_entries()")
+        self.write_layout(entries, out, options)
 
     def option(self, options: ExportOptions, name: str, default: str) -> str:
         """The value of format option ``name`` (declared in :attr:`options`), or ``default``."""
@@ -216,7 +222,7 @@ class Exporter(abc.ABC):
             flush()
         out.write(layout.closing(started))
 
-    # -- the 0.2 contract, deprecated (removed in 0.3.0) ---------------------------------
+    # -- the 0.2 contract, deprecated (removed in 0.4.0) ---------------------------------
     def framing(self, options: ExportOptions) -> Layout | None:
         """Deprecated: override :meth:`layout`."""
         return self.layout(options) if type(self).layout is not Exporter.layout else None
@@ -239,8 +245,15 @@ class Exporter(abc.ABC):
         return f"<{type(self).__name__} {self.name!r}>"
 
 
+def warn_old_contract(exporter: Exporter) -> None:
+    """Warn, in the process that runs the run, when ``exporter`` implements the 0.2 contract
+    (its batches may be formatted in worker processes, whose warnings nobody sees)."""
+    if type(exporter).format_entry is not Exporter.format_entry:
+        _deprecated(exporter, "format_entry()", "format_entries()")
+
+
 def _deprecated(exporter: Exporter, old: str, new: str) -> None:
     """A DeprecationWarning naming the replacement of ``old``."""
     warnings.warn(f"{type(exporter).__name__}.{old} is the arrow2bib 0.2 exporter contract, "
-                  f"deprecated and removed in 0.3.0: implement {new} instead (see CHANGELOG.md).",
+                  f"deprecated and removed in 0.4.0: implement {new} instead (see CHANGELOG.md).",
                   DeprecationWarning, stacklevel=3)

@@ -12,6 +12,7 @@ input it was working on, never a raw traceback of the pool.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -48,7 +49,9 @@ class Backend(Protocol):
 
     def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]: ...
 
-    def close(self) -> None: ...
+    def close(self, abort: bool = False) -> None:
+        """Stop; with ``abort`` (the run failed or was interrupted), without waiting for the
+        tasks in flight."""
 
 
 class _Later(Generic[R]):
@@ -71,12 +74,16 @@ class InProcess:
     def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
         return _Later(fn, arg)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
 def _watch_parent(parent: int) -> None:
-    """In a worker: exit at once when the process that started the pool is gone."""
+    """In a worker: exit at once when the process that started the pool is gone. Ctrl-C and
+    SIGTERM are the main process's to handle (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.2)
@@ -86,21 +93,29 @@ def _watch_parent(parent: int) -> None:
 
 
 class _PoolHandle(Generic[R]):
-    def __init__(self, future: Any, label: str, jobs: int):
-        self.future, self.label, self.jobs = future, label, jobs
+    def __init__(self, pool: ProcessPool, future: Any, fn: Callable[[Any], R], arg: Any,
+                 label: str):
+        self.pool, self.future, self.fn, self.arg, self.label = pool, future, fn, arg, label
 
     def result(self) -> R:
         try:
             return self.future.result()
-        except BrokenProcessPool as exc:
-            raise WorkerError(
-                f"{self.label}: a worker process died while working on it (killed, out of "
-                f"memory, or a crash in a compiled library); nothing was written. Try "
-                f"--jobs 1 to see the error in this process.", source=self.label) from exc
+        except BrokenProcessPool:
+            # a worker died, and with it every task in flight: which one killed it is not
+            # known, so each is run again alone, in order; the one that kills its worker
+            # again is the culprit, named in the error
+            return self.pool.alone(self.fn, self.arg, self.label)
+        finally:
+            self.arg = None
 
 
 class ProcessPool:
-    """Tasks in ``jobs`` worker processes (``--jobs N``)."""
+    """Tasks in ``jobs`` worker processes (``--jobs N``).
+
+    When a worker dies, the tasks that were in flight are run again one at a time, each in a
+    worker of its own: the task that kills its worker again is a
+    :class:`~arrow2bib.errors.WorkerError` naming its input; the others complete (a worker
+    killed by chance, by the OOM killer say, costs time, not the run)."""
 
     local = False
 
@@ -110,18 +125,42 @@ class ProcessPool:
         self.jobs = jobs
         self.depth = 2 * jobs
         self.parts = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent,
-                                         initargs=(os.getpid(),))
+        self._pool = self._start(jobs)
+
+    @staticmethod
+    def _start(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent,
+                                   initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
+        if getattr(self._pool, "_broken", False):  # a worker died: a new pool for what follows
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start(self.jobs)
         try:
             future = self._pool.submit(fn, arg)
-        except BrokenProcessPool as exc:
-            raise WorkerError(f"{label}: the worker processes are gone (one died earlier); "
-                              "nothing was written.", source=label) from exc
-        return _PoolHandle(future, label, self.jobs)
+        except BrokenProcessPool:
+            self._pool = self._start(self.jobs)
+            future = self._pool.submit(fn, arg)
+        return _PoolHandle(self, future, fn, arg, label)
 
-    def close(self) -> None:
+    def alone(self, fn: Callable[[T], R], arg: T, label: str) -> R:
+        """Run one task in a worker of its own; its death is a WorkerError naming ``label``."""
+        solo = self._start(1)
+        try:
+            return solo.submit(fn, arg).result()
+        except BrokenProcessPool as exc:
+            raise WorkerError(
+                f"{label}: a worker process died while working on it (killed, out of memory, "
+                "or a crash in a compiled library), twice; nothing was written. Leave this "
+                "input out, or try --jobs 1 to see the error in this process.",
+                source=label) from exc
+        finally:
+            solo.shutdown(wait=True, cancel_futures=True)
+
+    def close(self, abort: bool = False) -> None:
+        if abort:  # the tasks in flight are of no use: stop the workers now
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -164,8 +203,8 @@ class DaskBackend:
     def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
         return _DaskHandle(self.client.submit(fn, arg, pure=False), label)
 
-    def close(self) -> None:
-        pass
+    def close(self, abort: bool = False) -> None:
+        pass  # the cluster is the caller's; the futures are released as they are read
 
 
 def backend_for(jobs: int) -> Backend:

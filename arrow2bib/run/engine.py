@@ -47,7 +47,7 @@ import pluggy
 
 from ..checks import CheckContext, CheckRun, Copy
 from ..errors import FormatError
-from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout
+from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout, warn_old_contract
 from ..keys import base_key
 from ..keys._table import KeyTable, order_digest
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
@@ -177,13 +177,14 @@ class Engine:
     def __enter__(self) -> Engine:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(abort=kind is not None)
 
-    def close(self) -> None:
-        """Stop the backend's workers and remove the temporary files."""
+    def close(self, abort: bool = False) -> None:
+        """Stop the backend's workers (at once with ``abort``: the run failed) and remove the
+        temporary files."""
         try:
-            self.backend.close()
+            self.backend.close(abort)
         finally:
             self._spool.close()
             self._keys.close()
@@ -311,6 +312,8 @@ class Engine:
         layout = self.exporter.layout(options)
         if layout is None:
             raise TypeError(f"The {self.exporter.name} format states no layout; use entries().")
+        if not self.backend.local:
+            warn_old_contract(self.exporter)
         started = False
         kept: list[Entry] = []
         for done in self._second_pass(texts=True):
@@ -364,8 +367,9 @@ class Engine:
         if ordered is not None:
             self.problems.extend(ordered.finish())
         for key, paper in self._merged.items():
-            self.written += 1
-            yield Entry(key=key, paper=paper)
+            if texts or keep:
+                self.written += 1
+                yield Entry(key=key, paper=paper)
 
     def _submit(self, page: Page, share: list[tuple[str, tuple]], first: bool, last: bool,
                 ordered: CheckRun | None, texts: bool) -> _Pending:
@@ -427,8 +431,8 @@ class Engine:
         if done is not None:
             for problem in done.reported:
                 self.problems.add(problem, export=True)
-        written = sum(pending.write)
-        self.written += written
+        if texts or keep:  # a check writes nothing
+            self.written += sum(pending.write)
         if texts:
             if done is not None and done.text is not None:
                 yield done.text

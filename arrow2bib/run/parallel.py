@@ -1,7 +1,7 @@
 """``--jobs N`` as 0.2 ran it, kept for one release: :class:`ParallelRun` now only gives a run
 (:class:`~arrow2bib.run.engine.Engine`) a :class:`~arrow2bib.run.backends.ProcessPool`
 backend. New code passes ``backend=ProcessPool(n)`` to the engine, or ``jobs=n`` to
-:func:`arrow2bib.convert`. Removed in 0.3.0.
+:func:`arrow2bib.convert`. Removed in 0.4.0.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ class ParallelRun:
     """Deprecated: drive ``run`` with ``jobs`` worker processes."""
 
     def __init__(self, run: Engine, jobs: int) -> None:
-        warnings.warn("arrow2bib.run.parallel.ParallelRun is deprecated and removed in 0.3.0: "
+        warnings.warn("arrow2bib.run.parallel.ParallelRun is deprecated and removed in 0.4.0: "
                       "pass backend=ProcessPool(jobs) to the engine, or jobs=... to "
                       "arrow2bib.convert().", DeprecationWarning, stacklevel=2)
         self.run, self.jobs = run, jobs
@@ -29,8 +29,8 @@ class ParallelRun:
     def __enter__(self) -> ParallelRun:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.run.backend.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.run.backend.close(abort=kind is not None)
 
     def read(self, specs: Sequence[str], step: Callable[[], None] = lambda: None) -> None:
         """The first pass over ``specs``."""

@@ -14,12 +14,12 @@ Hayagriva's own string syntax (:func:`~arrow2bib_hayagriva.text.formattable`).
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Sequence
 
-from arrow2bib import Entry, Exporter, ExportOptions, hookimpl
+from arrow2bib import Entry, Exporter, ExportOptions, Layout, hookimpl
 
 from .entries import FIELDS, hayagriva_entry
-from .yamltext import Node, dump
+from .yamltext import dump
 
 __all__ = ["HayagrivaExporter", "register_exporters"]
 __version__ = "0.1.0"
@@ -35,12 +35,15 @@ class HayagrivaExporter(Exporter):
     aliases = ("typst",)
     description = "Hayagriva YAML, Typst's bibliography format (#bibliography(\"refs.yml\"))"
 
-    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        """Write one YAML document: a mapping from citation keys to entries."""
-        document: dict[str, dict[str, Node]] = {}
-        for entry in entries:
-            document[entry.key] = hayagriva_entry(entry, options.report)
-        out.write(dump(document, FIELDS))
+    def layout(self, options: ExportOptions) -> Layout:
+        """One YAML mapping from citation keys to entries, a blank line between entries
+        (``{}`` when there are none): the run may format the entries in batches."""
+        return Layout(separator="\n", empty="{}\n")
+
+    def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
+        """The entries' part of the mapping."""
+        return dump({entry.key: hayagriva_entry(entry, options.report) for entry in entries},
+                    FIELDS)
 
 
 @hookimpl

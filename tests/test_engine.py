@@ -1,0 +1,339 @@
+"""The one engine on its three backends (this process, a process pool, a Dask cluster): the same
+bytes and the same problems; a plugin written against the documented contracts runs on each;
+no worker outlives the main process; a dead worker is one error naming its input."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import os
+import signal
+import socketserver
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+import arrow2bib
+from arrow2bib import Layout, Problem, Severity
+from arrow2bib.checks import Check
+from arrow2bib.errors import WorkerError
+from arrow2bib.exporters.base import Exporter
+from arrow2bib.plugins import get_plugin_manager
+from arrow2bib.run.backends import InProcess, ProcessPool
+
+from . import contract_plugin, crash_plugin
+from .conftest import ROOT, SAMPLE
+
+distributed = pytest.importorskip(
+    "distributed", reason="the Dask extra is not installed (pip install 'arrow2bib[dask]')")
+
+from arrow2bib.run.backends import DaskBackend  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    os.environ["ARROW2BIB_TEST_MAIN_PID"] = str(os.getpid())  # for crash_plugin's workers
+    import dask
+
+    with warnings.catch_warnings(), dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+        with cluster, distributed.Client(cluster) as dask_client:
+            yield dask_client
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> list[str]:
+    """A page of 2,500 generated papers (several batches, cut in parts for the workers), the
+    sample page as text and as HTML (every paper a copy, every key a collision), and a page
+    with copies across pages."""
+    from benchmarks.generate import write
+
+    folder = tmp_path_factory.mktemp("pages")
+    with open(folder / "big.txt", "w", encoding="utf-8") as out:
+        write(2500, out, seed=5)
+    (folder / "sample.html").write_bytes(
+        (ROOT / "tests" / "data" / "xiuqiang-he.clean.html").read_bytes())
+    return [str(folder / "big.txt"), str(SAMPLE), str(folder / "sample.html")]
+
+
+BACKENDS = ["in-process", "pool", "dask"]
+
+
+def _backend(name: str, client):
+    return {"in-process": InProcess, "pool": lambda: ProcessPool(2),
+            "dask": lambda: DaskBackend(client)}[name]()
+
+
+def _convert_everywhere(client, pages, tmp_path, fmt, **kwargs):
+    """The output bytes and the problems of each backend."""
+    got = {}
+    for name in BACKENDS:
+        folder = tmp_path / name
+        folder.mkdir()
+        ext = arrow2bib.formats(kwargs.get("pm")).get(fmt).extension
+        result = arrow2bib.convert(pages, fmt, folder / f"refs{ext}",
+                                   backend=_backend(name, client), **kwargs)
+        files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+        got[name] = (files, result.problems,
+                     (result.read, result.written, result.merged, result.skipped))
+    return got
+
+
+@pytest.mark.parametrize("fmt,dedupe", [
+    ("bibtex", "keep"), ("bibtex", "first"), ("bibtex", "merge"), ("csljson", "first"),
+    ("ris", "keep"), ("json", "first"), ("orcid", "keep"),
+])
+def test_three_backends_give_identical_bytes_and_problems(client, pages, tmp_path, fmt, dedupe):
+    pm = get_plugin_manager(load_installed=False)
+    got = _convert_everywhere(client, pages, tmp_path, fmt, dedupe=dedupe, pm=pm)
+    assert got["in-process"] == got["pool"] == got["dask"]
+    files, problems, (read, written, merged, skipped) = got["in-process"]
+    assert read == 2500 + 13 + 13
+    assert written + merged + skipped == read
+    codes = {p.code for p in problems}
+    assert {"duplicate", "truncated-authors"} <= codes
+    if dedupe != "keep":
+        assert "dedupe" in codes and written < read
+    assert sum(len(data) for data in files.values()) > 100_000
+
+
+def test_a_plugin_written_to_the_contract_runs_on_every_backend(client, pages, tmp_path):
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(contract_plugin, name="contract")
+    with distributed.get_task_stream(client) as stream:
+        got = _convert_everywhere(client, pages, tmp_path, "tsv", pm=pm)
+    assert got["in-process"] == got["pool"] == got["dask"]
+    files, problems, (read, written, _merged, _skipped) = got["in-process"]
+    lines = files["refs.tsv"].decode("utf-8").splitlines()
+    assert lines[0] == "key\tyear\ttitle" and len(lines) == 1 + written == 1 + read
+    long = [p for p in problems if p.code == "long-title"]
+    assert long and all(len(p.title) > 60 for p in long)
+    per_page = [p for p in problems if p.code == "authors-per-page"]
+    assert [p.source for p in per_page] == pages
+    # on Dask the paper checks and the formatting ran on the workers
+    assert any("check_and_format" in str(task["key"]) for task in stream.data)
+    # one paper's problems in the order of registration: the built-in checks, then the
+    # plugin's paper check (run on the backend) after the duplicate check (run here)
+    codes = [p.code for p in problems]
+    assert any(a == "duplicate" and b == "long-title" for a, b in zip(codes, codes[1:]))
+
+
+class OldFraming(Exporter):
+    """An exporter written to the 0.2 contract (framing and format_entry)."""
+
+    name = "old-lines"
+    extension = ".lines"
+
+    def framing(self, options):
+        return Layout(head="# titles\n", separator="")
+
+    def format_entry(self, entry, options):
+        return entry.paper.title + "\n"
+
+    def export(self, entries, out, options):
+        self.write_framed(entries, out, options)
+
+
+class OldScope(Check):
+    """A check written to the 0.2 contract (scope = "paper")."""
+
+    name = "old-scope"
+    codes = ("old-scope",)
+    scope = "paper"
+
+    def paper(self, paper, key):
+        if paper.year and paper.year < 2018:
+            yield Problem(code=self.name, severity=Severity.INFO, message="Before 2018.",
+                          source=paper.source, line=paper.line, key=key)
+
+
+class OldPlugin:
+    @arrow2bib.hookimpl
+    def register_exporters(self, register):
+        register(OldFraming())
+
+    @arrow2bib.hookimpl
+    def register_checks(self, register):
+        register(OldScope)
+
+
+def test_the_02_contracts_still_work_with_a_deprecation_warning(pages, tmp_path):
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(OldPlugin(), name="old")
+    outputs = []
+    for jobs in (1, 2):
+        with pytest.warns(DeprecationWarning) as caught:
+            result = arrow2bib.convert(pages, "old-lines", tmp_path / f"{jobs}.lines", jobs=jobs,
+                                       pm=pm)
+        said = " ".join(str(w.message) for w in caught)
+        assert "framing()" in said and "format_entry()" in said and "scope" in said
+        assert any(p.code == "old-scope" for p in result.problems)
+        outputs.append((tmp_path / f"{jobs}.lines").read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith("# titles\n") and outputs[0].count("\n") == 1 + result.written
+
+
+def test_convert_writes_to_a_stream_a_function_or_nowhere(pm):
+    stream = io.StringIO()
+    result = arrow2bib.convert([SAMPLE], "bibtex", stream, pm=pm)
+    assert stream.getvalue() == arrow2bib.export(arrow2bib.parse_file(SAMPLE), "bibtex")
+    assert (result.read, result.written, result.where) == (13, 13, "stdout")
+    seen = []
+
+    def collect(entries, options):
+        seen.extend(entry.key for entry in entries)
+        return "a list"
+
+    result = arrow2bib.convert([SAMPLE], "bibtex", collect, dedupe="first", pm=pm)
+    assert result.where == "a list" and len(seen) == result.written == 13
+    checked = arrow2bib.convert([SAMPLE], "ris", None, pm=pm)
+    assert checked.written == 0 and checked.read == 13
+    assert [p.code for p in checked.problems] == [
+        p.code for p in arrow2bib.check(arrow2bib.parse_file(SAMPLE), "ris", pm=pm)]
+    reported = []
+    quiet = arrow2bib.convert([SAMPLE], out=None, report=reported.append, pm=pm)
+    assert quiet.problems == [] and reported == arrow2bib.check(arrow2bib.parse_file(SAMPLE),
+                                                                pm=pm)
+
+
+def test_convert_picks_the_format_from_the_extension_and_protects_its_inputs(pm, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE.read_bytes())
+    result = arrow2bib.convert([page], out=tmp_path / "refs.ris", pm=pm)
+    assert result.files == [tmp_path / "refs.ris"]
+    assert (tmp_path / "refs.ris").read_text(encoding="utf-8").startswith("TY  - ")
+    with pytest.raises(arrow2bib.OutputPathError, match="overwrite the input"):
+        arrow2bib.convert([page], "bibtex", page, pm=pm)
+    assert page.read_bytes() == SAMPLE.read_bytes()
+
+
+# -- process hygiene -----------------------------------------------------------------------
+
+def _crashing_page(tmp_path: Path) -> Path:
+    text = SAMPLE.read_text(encoding="utf-8")
+    title = "DeepFM: A Factorization-Machine based Neural Network for CTR Prediction"
+    assert title in text
+    page = tmp_path / "crash.txt"
+    page.write_text(text.replace(title, "Crash here"), encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("backend", ["pool", "dask"])
+def test_a_dead_worker_is_one_error_naming_its_page(client, tmp_path, monkeypatch, backend):
+    monkeypatch.setenv("ARROW2BIB_TEST_MAIN_PID", str(os.getpid()))
+    page = _crashing_page(tmp_path)
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(crash_plugin, name="crash")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(WorkerError) as raised:
+        arrow2bib.convert([SAMPLE, page], "bibtex", out / "refs.bib",
+                          backend=_backend(backend, client), pm=pm)
+    assert str(page) in str(raised.value) and raised.value.source.startswith(str(page))
+    assert list(out.iterdir()) == []
+    # in one process the plugin does nothing: the same pages convert
+    arrow2bib.convert([SAMPLE, page], "bibtex", out / "refs.bib", pm=pm)
+    assert (out / "refs.bib").exists()
+
+
+CLI = """
+import os, sys
+os.environ["ARROW2BIB_TEST_MAIN_PID"] = str(os.getpid())
+import arrow2bib.cli
+from arrow2bib.plugins import get_plugin_manager
+from tests import crash_plugin
+
+def plugins(**kwargs):
+    pm = get_plugin_manager(**kwargs)
+    pm.register(crash_plugin, name="crash")
+    return pm
+
+arrow2bib.cli.get_plugin_manager = plugins
+sys.exit(arrow2bib.cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_dead_worker_under_the_cli_exits_1_and_writes_nothing(tmp_path):
+    page = _crashing_page(tmp_path)
+    out = tmp_path / "refs.bib"
+    run = subprocess.run([sys.executable, "-c", CLI, "convert", str(SAMPLE), str(page),
+                          "--jobs", "2", "-o", str(out)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr and "BrokenProcessPool" not in run.stderr
+    assert f"arrow2bib: error: {page}" in run.stderr and "worker process died" in run.stderr
+    assert not out.exists() and sorted(os.listdir(tmp_path)) == ["crash.txt"]
+
+
+class _Silent(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+class _NeverAnswers(http.server.BaseHTTPRequestHandler):
+    """Takes the request and holds it: the worker that fetches the page waits."""
+
+    def do_GET(self):  # noqa: N802
+        self.server.asked.set()
+        self.server.release.wait(60)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stalled_url():
+    server = _Silent(("127.0.0.1", 0), _NeverAnswers)
+    server.asked, server.release = threading.Event(), threading.Event()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, f"http://127.0.0.1:{server.server_address[1]}/page.txt"
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_until_gone(pgid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _group_alive(pgid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_the_main_process_leaves_no_worker(stalled_url, tmp_path, how):
+    server, url = stalled_url
+    out = tmp_path / "refs.bib"
+    main = subprocess.Popen([sys.executable, "-m", "arrow2bib", "convert", str(SAMPLE), url,
+                             "--jobs", "2", "-o", str(out)], cwd=tmp_path,
+                            start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        assert server.asked.wait(60), "no worker fetched the page"
+        os.kill(main.pid, how)
+        main.wait(timeout=30)
+        # the main process is reaped; its workers were in its process group
+        assert _wait_until_gone(main.pid, 10), "a worker outlived the main process"
+    finally:
+        if _group_alive(main.pid):
+            os.killpg(main.pid, signal.SIGKILL)
+        main.stderr.close()
+    assert main.returncode == (-signal.SIGKILL if how == signal.SIGKILL else 143)
+    assert sorted(os.listdir(tmp_path)) == []  # no output, no temporary file left
