@@ -44,3 +44,24 @@ def schemas():
         pytest.skip(f"the schema folder {SCHEMAS} (CSL and ORCID schemas) is absent: "
                     "put shared/schemas beside the checkout or name a copy in ARROW2BIB_SCHEMAS")
     return SCHEMAS
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A two-worker Dask LocalCluster (processes, one thread each) and its client, for the
+    tests of the Dask backend. Tasks that kill their worker fail at once (no retries), and
+    ``ARROW2BIB_TEST_MAIN_PID`` tells the test plugins which process is the test's."""
+    distributed = pytest.importorskip(
+        "distributed", reason="the Dask extra is not installed (pip install 'arrow2bib[dask]')")
+    import warnings
+
+    import dask
+
+    os.environ["ARROW2BIB_TEST_MAIN_PID"] = str(os.getpid())
+    with warnings.catch_warnings(), dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        # the scheduler's HTTP port may be taken: it picks another
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+        with cluster, distributed.Client(cluster) as client:
+            yield client

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import warnings
 from itertools import pairwise
 from pathlib import Path
 
@@ -90,14 +89,9 @@ CROWD = [(SIGIR22, "Scalable Recommendation Systems at Web Scale", LI),
          (SIGIR22, "Scalable Recommendation Systems at Web Scales", LI)]
 
 
-@pytest.fixture(scope="module")
-def client():
-    with warnings.catch_warnings():  # the scheduler's HTTP port may be taken: it picks another
-        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None)
-    with cluster, distributed.Client(cluster) as dask_client:
-        yield dask_client
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,8 @@ import signal
 import socketserver
 import subprocess
 import sys
-import textwrap
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -36,17 +34,9 @@ distributed = pytest.importorskip(
 from arrow2bib.run.backends import DaskBackend  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def client():
-    os.environ["ARROW2BIB_TEST_MAIN_PID"] = str(os.getpid())  # for crash_plugin's workers
-    import dask
-
-    with warnings.catch_warnings(), dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None)
-        with cluster, distributed.Client(cluster) as dask_client:
-            yield dask_client
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 @pytest.fixture(scope="module")
