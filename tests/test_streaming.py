@@ -9,7 +9,7 @@ import re
 
 from arrow2bib.model import Paper
 from arrow2bib.exporters.base import WRITE_BATCH
-from arrow2bib.run.engine import SLICE
+from arrow2bib.run.engine import LOCAL_SLICE
 from arrow2bib.run.pipeline import Run
 
 
@@ -41,7 +41,7 @@ def test_papers_are_not_kept_while_converting(tmp_path, pm):
         exporter.export(entries(), out, run.export_options())
         assert run.read_count == run.written == 3000
         assert len(re.findall(r"^@\w+\{", out.getvalue(), re.MULTILINE)) == 3000
-    # one batch in flight (the engine's SLICE papers, checked together) and the exporter's
+    # one batch in flight (the engine's LOCAL_SLICE papers, checked together) and the exporter's
     # batch being formatted, never the page's thousands
     assert after_reading <= 2
-    assert all(count <= SLICE + WRITE_BATCH + 10 for count in seen), seen
+    assert all(count <= LOCAL_SLICE + WRITE_BATCH + 10 for count in seen), seen

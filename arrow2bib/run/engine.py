@@ -76,8 +76,10 @@ Input = Union[Page, str, "os.PathLike[str]"]
 Dedupe = Literal["keep", "first", "merge"]
 DEDUPE_MODES: tuple[str, ...] = ("keep", "first", "merge")
 
-#: The most papers in one batch of the second pass.
+#: The most papers in one batch of the second pass, sent to a worker.
 SLICE = 1000
+#: The same in this process (no sending to pay for: smaller batches hold less in memory).
+LOCAL_SLICE = 256
 
 
 @dataclass
@@ -323,7 +325,7 @@ class Engine:
                 started = True
             else:  # --dedupe merge: the merged entries, formatted here at the end
                 kept.append(done)
-                if len(kept) >= SLICE:
+                if len(kept) >= LOCAL_SLICE:
                     out.write(layout.opening(started))
                     out.write(self.exporter.format_entries(kept, options))
                     started = True
@@ -354,10 +356,11 @@ class Engine:
         self._dropped: set[str] = set()
         window: collections.deque[_Pending] = collections.deque()
         rows = self.keyed_rows()
+        step = min(SLICE, LOCAL_SLICE) if self.backend.local else SLICE
         for page, size in self.page_sizes():
-            starts = range(0, size, SLICE) or range(1)
+            starts = range(0, size, step) or range(1)
             for start in starts:
-                share = [next(rows) for _ in range(min(SLICE, size - start))]
+                share = [next(rows) for _ in range(min(step, size - start))]
                 window.append(self._submit(page, share, start == 0, start == starts[-1],
                                            ordered, texts))
                 if len(window) >= self.backend.depth:
