@@ -6,6 +6,7 @@ Problem codes (stable; documented in the README): ``truncated-authors``, ``count
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable, Iterable
 
 from ..hookspecs import hookimpl
@@ -14,7 +15,8 @@ from ..venues import resolve
 from .base import Check
 from .duplicates import DuplicateIndex, Match, record_for
 
-__all__ = ["CountMismatch", "Duplicates", "MissingFields", "TruncatedAuthors", "UnknownVenue"]
+__all__ = ["CountMismatch", "Duplicates", "MissingFields", "TruncatedAuthors", "UnknownVenue",
+           "removed_copy"]
 
 #: The fields every paper should have, whatever the format (the check without ``--to``).
 CORE_FIELDS = ("title", "authors", "year", "venue")
@@ -27,7 +29,11 @@ def _problem(paper: Paper, key: str | None, code: str, severity: Severity, messa
 
 
 class TruncatedAuthors(Check):
-    """Author lists the site cut (8 shown, the page's own author missing) or may have cut."""
+    """Author lists the site cut (8 shown, the page's own author missing) or may have cut.
+
+    Notes, not warnings: the site causes them on every page with a long author list (nothing
+    in the input is wrong, and the exports already end such lists with 'et al.'), so a
+    ``--strict`` run does not fail on them."""
 
     name = "truncated-authors"
     codes = ("truncated-authors",)
@@ -37,14 +43,14 @@ class TruncatedAuthors(Check):
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.authors_status is AuthorStatus.TRUNCATED:
             yield _problem(
-                paper, key, self.name, Severity.WARNING,
+                paper, key, self.name, Severity.INFO,
                 f"The author list was cut: the site shows {len(paper.authors)} authors and the "
                 "page's own author is not among them; exports end the list with 'et al.' "
                 "where the format allows.",
                 status=paper.authors_status.value, shown=len(paper.authors), certain=True)
         elif paper.authors_status is AuthorStatus.MAY_BE_TRUNCATED:
             yield _problem(
-                paper, key, self.name, Severity.WARNING,
+                paper, key, self.name, Severity.INFO,
                 f"The author list may have been cut: the site shows at most "
                 f"{len(paper.authors)} authors; check the paper for the rest.",
                 status=paper.authors_status.value, shown=len(paper.authors), certain=False)
@@ -174,6 +180,17 @@ def duplicate_problem(paper: Paper, key: str | None, match: Match) -> Problem:
         common_authors=match.common_authors, authors=list(match.authors),
         other={"source": other.source, "line": other.line, "title": other.title,
                "key": other.key})
+
+
+def removed_copy(duplicate: Problem, *, mode: str, into: str) -> Problem:
+    """The one note for a copy that ``--dedupe first|merge`` removed, in place of its
+    ``duplicate`` warning: the copy is no longer in the output, so nothing is left to act
+    on (``--strict`` passes); the duplicate's details stay in the note's."""
+    verb = f"merged into {into}" if mode == "merge" else f"skipped as a copy of {into}"
+    return dataclasses.replace(
+        duplicate, code="dedupe", severity=Severity.INFO,
+        message=f"Not exported on its own: {verb} (--dedupe {mode}). {duplicate.message}",
+        details={"mode": mode, "into": into, "duplicate": dict(duplicate.details)})
 
 
 BUILTIN_CHECKS: tuple[type[Check], ...] = (

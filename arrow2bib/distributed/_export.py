@@ -11,10 +11,10 @@ from typing import Iterable
 import pluggy
 
 from ..checks import CheckContext, CheckRun, registered_checks
-from ..checks.builtin import duplicate_problem
+from ..checks.builtin import duplicate_problem, removed_copy
 from ..checks.duplicates import Match
 from ..exporters.base import Document, Entry, Exporter
-from ..model import Page, Problem, Severity
+from ..model import Page, Problem
 from ..write.files import write_documents
 from ..run.pipeline import export_options
 from ._workers import Pos, _manager, _only, _Plan, _Read
@@ -91,20 +91,15 @@ def _export(items: Iterable[_Read], extra_part: Iterable[_Extra], plan: _Plan) -
             pos = (item.index, j)
             key = extra.keys.get(pos, item.bases[j])
             problems.extend(before.paper(paper, key))
-            if pos in extra.matches:
-                problems.append(duplicate_problem(paper, key, extra.matches[pos]))
-            problems.extend(after.paper(paper, key))
             into = extra.dropped.get(pos)
+            if pos in extra.matches:
+                duplicate = duplicate_problem(paper, key, extra.matches[pos])
+                # a removed copy: one note (as in arrow2bib.run.pipeline), not a warning
+                problems.append(duplicate if into is None else
+                                removed_copy(duplicate, mode=plan.dedupe, into=into))
+            problems.extend(after.paper(paper, key))
             if into is None:
                 entries.append(Entry(key=key, paper=paper))
-                continue
-            # the same problem as the single-process run's (arrow2bib.run.pipeline.process)
-            problems.append(Problem(
-                code="dedupe", severity=Severity.INFO,
-                message=f"Not exported on its own: skipped as a copy of {into} "
-                        f"(--dedupe {plan.dedupe}).",
-                source=paper.source, line=paper.line, title=paper.title, key=key,
-                details={"mode": plan.dedupe, "into": into}))
         problems.extend(before.page(page))
         problems.extend(after.page(page))
     finish = before.finish() + after.finish()

@@ -22,11 +22,12 @@ from typing import Iterable, Iterator, Literal, Mapping, Sequence, Union
 import pluggy
 
 from ..checks import CheckContext, CheckRun
+from ..checks.builtin import removed_copy
 from ..errors import FormatError
 from ..exporters.base import Document, Entry, Exporter, ExportOptions
 from ..keys import base_key
 from ..keys._table import KeyTable, order_digest
-from ..model import AuthorStatus, Page, Paper, Problem, Severity
+from ..model import AuthorStatus, Page, Paper, Problem
 from ..plugins import get_plugin_manager
 from ..read._parts import Part, part_lines
 from ..read.grammar import PageReader
@@ -211,10 +212,12 @@ class Run:
             for key, fields in (next(rows) for _ in range(size)):
                 paper = paper_from_tuple(fields)
                 found = run.paper(paper, key) if run else []
-                self.problems.extend(found)
                 target = self._copy_of(found, skipped_keys, kept)
+                if target is not None:  # one note for the removed copy, not a warning
+                    found = [removed_copy(p, mode=self.dedupe, into=target)
+                             if p.code == "duplicate" else p for p in found]
+                self.problems.extend(found)
                 if target is not None:
-                    self._dedupe_problem(paper, key, target)
                     if self.dedupe == "merge":
                         kept[target] = _merge(kept[target], paper)
                         self.merged += 1
@@ -247,15 +250,6 @@ class Run:
         if self.dedupe == "merge":
             return target if target in kept else None
         return target if target not in skipped else None
-
-    def _dedupe_problem(self, paper: Paper, key: str, target: str) -> None:
-        verb = (f"merged into {target}" if self.dedupe == "merge"
-                else f"skipped as a copy of {target}")
-        self.problems.add(Problem(
-            code="dedupe", severity=Severity.INFO,
-            message=f"Not exported on its own: {verb} (--dedupe {self.dedupe}).",
-            source=paper.source, line=paper.line, title=paper.title, key=key,
-            details={"mode": self.dedupe, "into": target}))
 
 
 #: A page read by :func:`read_page`: its header, and per paper its base key, order digest
