@@ -18,7 +18,7 @@ import sys
 import warnings
 from typing import Any, Iterator, Sequence, TextIO
 
-from . import __version__
+from . import __version__, config, venues
 from .checks import registered_checks
 from .errors import (
     Arrow2BibError,
@@ -38,7 +38,7 @@ from .run.parallel import ParallelRun
 from .run.pipeline import DEDUPE_MODES, Run
 from .write.files import Target, resolve_target, write_export, write_stream, writes_one_document
 from .write.merge_into import merge_into
-from .write.report import counts, exit_status, write_json
+from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_json
 
 __all__ = ["main"]
 
@@ -73,6 +73,9 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         "missing-field, truncated-authors, unknown-venue, or a plugin's); "
                         "'duplicate' is the one that compares papers with each other; "
                         "repeatable")
+    parser.add_argument("--report", metavar="FILE",
+                        help="also write every problem to FILE as the JSON report (written "
+                        "whole or not at all, as the other outputs)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,6 +119,10 @@ def _parser() -> argparse.ArgumentParser:
                          "first, or merge them into the first")
     convert.add_argument("-q", "--quiet", action="store_true",
                          help="print only errors on stderr")
+    convert.add_argument("-v", "--verbose", action="store_true",
+                         help="print every problem on stderr, one a line (by default a run "
+                         f"with more than {LIST_ALL_UP_TO} prints a table of problem codes "
+                         "with counts and the first examples)")
 
     check = sub.add_parser(
         "check", help="check pages and report problems",
@@ -129,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
 
     formats = sub.add_parser("formats", help="list the output formats")
     formats.add_argument("--json", action="store_true", help="as JSON")
+
+    settings = sub.add_parser(
+        "config", help="show the effective settings and where each came from",
+        description="Show the settings from the command line's defaults: arrow2bib.toml and "
+        "pyproject.toml's [tool.arrow2bib] (the nearest upward from here), the user file, and "
+        "ARROW2BIB_* variables; ARROW2BIB_NO_CONFIG=1 ignores every file.")
+    settings.add_argument("--json", action="store_true", help="as JSON")
 
     plugins = sub.add_parser("plugins", help="list the installed plugins, as JSON")
     plugins.add_argument("--all", action="store_true", help="include the built-in plugins")
@@ -201,6 +215,44 @@ class _Progress:
             self.err.write("\n")
 
 
+def _configured_format(args: argparse.Namespace, formats: Formats) -> None:
+    """The configured format, when ``-t`` is not given and ``-o`` (or ``--merge-into``) does
+    not name a file of another format's extension."""
+    setting = args.settings.get("format")
+    if args.to or setting is None:
+        return
+    try:
+        exporter = formats.get(setting.value)
+    except FormatError as exc:
+        raise _UsageError(f"{setting.origin}: {exc}") from None
+    path = args.output or args.merge_into
+    if path is None or os.path.splitext(path)[1].lower() == exporter.extension:
+        args.to = setting.value
+
+
+def _configured_options(args: argparse.Namespace, exporter) -> dict[str, str]:
+    """The format options the settings give ``exporter`` (``-O`` beats each)."""
+    return {name: setting.value for name, setting in
+            args.settings.options(exporter.name, exporter.options).items()}
+
+
+def _configure(args: argparse.Namespace, pm) -> None:
+    """Fill what the command line left unset from the settings (the key pattern, the checks
+    to skip), and merge the user's venues over the built-in table."""
+    pattern = args.settings.get("key-pattern")
+    if getattr(args, "key_pattern", "") is None and pattern is not None:
+        args.key_pattern = pattern.value
+    skip = args.settings.get("skip-checks")
+    if not args.skip_check and skip is not None:
+        names = {check.name for check in registered_checks(pm)}
+        unknown = [name for name in skip.value if name not in names]
+        if unknown:
+            raise _UsageError(f"{skip.origin}: there is no check {unknown[0]!r} (the checks: "
+                              f"{', '.join(sorted(names))}).")
+        args.skip_check = list(skip.value)
+    venues.use_user_entries([setting.value for setting in args.settings.venues()])
+
+
 def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
     names = {check.name for check in registered_checks(pm)}
     unknown = [name for name in args.skip_check if name not in names]
@@ -231,6 +283,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             raise _UsageError(f"--bib-encoding: {exc.message}") from None
     if args.output == "-":
         args.output = None  # stdout, as for any other tool
+    _configured_format(args, formats)
     if args.to:
         exporter = formats.get(args.to)
     elif args.output or args.merge_into:
@@ -245,7 +298,8 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     inputs = _inputs(args)
     # decided before any reading: a path that cannot take the output fails at once
     target = resolve_target(args.output, protect=inputs.files) if args.output else None
-    options = _parse_options(args.option)
+    report = _report_target(args, inputs)
+    options = _configured_options(args, exporter) | _parse_options(args.option)
     if args.style is not None:
         if "style" not in exporter.options:
             raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
@@ -274,14 +328,49 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             else:
                 _stdout_guarded(lambda: _to_stdout(exporter, run, opts, out))
                 where = "stdout"
-        for problem in run.problems:
-            if not args.quiet or problem.severity is Severity.ERROR:
-                err.write(f"{problem}\n")
+        _write_report(report, run, inputs)
+        _show_problems(args, run, err)
         if not args.quiet:
             print(f"arrow2bib: read {run.read_count} paper(s) from {len(run.pages)} page(s); "
                   f"wrote {run.written} as {exporter.name} to {where}; merged {run.merged}; "
                   f"skipped {run.skipped}; {_tally(run)}.", file=err)
         return exit_status(run.problems.counts, strict=args.strict)
+
+
+def _report_target(args: argparse.Namespace, inputs: Inputs) -> Target | None:
+    """Where ``--report`` goes, decided before any reading (as ``-o``'s target)."""
+    if not args.report:
+        return None
+    try:
+        return resolve_target(args.report, protect=inputs.files)
+    except OutputPathError as exc:
+        raise _UsageError(f"--report: {exc}") from None
+
+
+def _write_report(target: Target | None, run: Run, inputs: Inputs) -> None:
+    """``--report FILE``: every problem as the JSON report, written atomically."""
+    if target is None:
+        return
+    write_stream(target, lambda out: write_json(out, run.problems, papers=run.read_count,
+                                                counts=counts(run.problems.counts)),
+                 protect=inputs.files)
+
+
+def _show_problems(args: argparse.Namespace, run: Run, err: TextIO) -> None:
+    """The problems on stderr: every one under ``-v`` or when there are few, else a table
+    of codes with counts and examples (:class:`~arrow2bib.write.report.Summary`); only
+    errors under ``-q``."""
+    quiet = args.quiet and not args.verbose
+    shown = (problem for problem in run.problems
+             if not quiet or problem.severity is Severity.ERROR)
+    total = run.problems.counts[Severity.ERROR] if quiet else len(run.problems)
+    if args.verbose or total <= LIST_ALL_UP_TO:
+        for problem in shown:
+            err.write(f"{problem}\n")
+        return
+    full = args.report or "-v, or --report FILE"
+    for line in Summary().extend(shown).lines(full=full):
+        err.write(f"{line}\n")
 
 
 def _shown(target: Target, written: Sequence[os.PathLike[str]]) -> str:
@@ -344,6 +433,7 @@ def _merge(args: argparse.Namespace, run: Run, exporter, opts, inputs: Inputs,
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
     inputs = _inputs(args)
+    report = _report_target(args, inputs)
     specs = inputs.pages
     with Run(specs, pm=pm, exporter=exporter, encoding=args.encoding,
              skip=_skipped(args, pm)) as run:
@@ -355,6 +445,7 @@ def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: Tex
             else:
                 for _entry in run.entries():
                     pass
+        _write_report(report, run, inputs)
         if args.format == "json":
             write_json(out, run.problems, papers=run.read_count,
                        counts=counts(run.problems.counts))
@@ -389,6 +480,42 @@ def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
               f"  [{row['plugin']}]", file=out)
         for name, help_text in row["options"].items():
             print(f"{'':<{width}}  {'':<{ext_width}}    -O {name}=...: {help_text}", file=out)
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace, out: TextIO) -> int:
+    """``arrow2bib config``: each effective setting and where it came from."""
+    settings: config.Settings = args.settings
+    rows: list[dict[str, Any]] = []
+    for key in ("key-pattern", "format", "skip-checks"):
+        setting = settings.get(key)
+        if setting is not None:
+            value = list(setting.value) if key == "skip-checks" else setting.value
+            rows.append({"key": key, "value": value, "from": setting.origin})
+    for fmt, options in sorted(settings.all_options().items()):
+        for name, setting in sorted(options.items()):
+            rows.append({"key": f"options.{fmt}.{name}" if fmt else f"options.{name}",
+                         "value": setting.value, "from": setting.origin})
+    for setting in settings.venues():
+        rows.append({"key": f"venues.{setting.value['id']}", "value": setting.value,
+                     "from": setting.origin})
+    files = [{"kind": kind, "path": str(path) if path else None}
+             for kind, path in reversed(settings.searched)]
+    if args.json:
+        json.dump({"settings": rows, "files": files}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    if not rows:
+        print("# no settings: every default is the built-in one", file=out)
+    for row in rows:
+        value = row["value"]
+        shown = (f"{{id = {json.dumps(value['id'])}, ...}}" if row["key"].startswith("venues.")
+                 else json.dumps(value, ensure_ascii=False))
+        print(f"{row['key']} = {shown}  # from {row['from']}", file=out)
+    if not settings.searched:
+        print(f"# files ignored ({config.ENV_NO_CONFIG} is set)", file=out)
+    for item in files:
+        print(f"# {item['kind']}: {item['path'] or 'none found'}", file=out)
     return EXIT_OK
 
 
@@ -438,8 +565,15 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
 def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     commands = {"convert": _convert, "check": _check}
     try:
+        args.settings = config.load()
+        if args.command == "config":
+            return _config(args, out)
         if args.command in commands:
-            return commands[args.command](args, formats, pm, out, err)
+            _configure(args, pm)
+            try:
+                return commands[args.command](args, formats, pm, out, err)
+            finally:
+                venues.use_user_entries(None)
         if args.command == "plugins":
             return _plugins(args, pm, out)
         return _formats(args, formats, out)

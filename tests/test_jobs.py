@@ -38,7 +38,7 @@ def pages_with_copies(pages):
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "ris", "csljson", "json"])
 @pytest.mark.parametrize("dedupe", ["keep", "first"])
 def test_jobs_output_and_report_identical_to_serial(pages_with_copies, fmt, dedupe):
-    args = ("convert", str(pages_with_copies), "--to", fmt, "--dedupe", dedupe)
+    args = ("convert", str(pages_with_copies), "--to", fmt, "--dedupe", dedupe, "-v")
     serial = run(*args)
     parallel = run(*args, "--jobs", "2")
     assert serial[0] == parallel[0] == 0, serial[2] + parallel[2]

@@ -54,7 +54,7 @@ def _copies(tmp_path: Path) -> Path:
 def test_removed_copies_are_one_note_each(mode, tmp_path):
     pages = _copies(tmp_path)
     code, _, err = _run("convert", str(pages), "--to", "bibtex", "-o",
-                        str(tmp_path / "out.bib"), "--dedupe", mode, "--strict")
+                        str(tmp_path / "out.bib"), "--dedupe", mode, "--strict", "-v")
     assert code == 0, err
     assert "[duplicate]" not in err
     notes = [line for line in err.splitlines() if line.endswith("[dedupe]")]
@@ -66,6 +66,6 @@ def test_removed_copies_are_one_note_each(mode, tmp_path):
 def test_kept_copies_are_still_warnings(tmp_path):
     pages = _copies(tmp_path)
     code, _, err = _run("convert", str(pages), "--to", "bibtex", "-o",
-                        str(tmp_path / "out.bib"), "--strict")
+                        str(tmp_path / "out.bib"), "--strict", "-v")
     assert code == 1
     assert sum(line.endswith("[duplicate]") for line in err.splitlines()) == 13

@@ -99,7 +99,8 @@ class UnknownVenue(Check):
             yield _problem(
                 paper, key, self.name, Severity.WARNING,
                 f"The venue {paper.venue!r} ({paper.venue_kind}) is not in the venue table; it "
-                "is exported as written. Add it to arrow2bib/data/venues.json.",
+                "is exported as written. Add it to a [[venues]] table of your arrow2bib.toml "
+                "(docs/config.md).",
                 venue=paper.venue, kind=paper.venue_kind)
 
 
