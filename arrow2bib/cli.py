@@ -32,7 +32,9 @@ from .errors import (
 from .exporters.registry import Formats
 from .model import Severity
 from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
+from .progress import progress_for
 from .read.inputs import Inputs, expand_inputs
+from .read.pages import open_page
 from .read.sources import check_encoding
 from .run.parallel import ParallelRun
 from .run.pipeline import DEDUPE_MODES, Run
@@ -186,33 +188,25 @@ def _parallel(args: argparse.Namespace, run: Run, specs: Sequence[str]
 
 
 def _read(run: Run, parallel: ParallelRun | None, specs: Sequence[str], err: TextIO) -> None:
-    """The first pass over every input (pages in input order, however many processes)."""
-    progress = _Progress(err, len(specs))
-    if parallel is not None:
-        parallel.read(specs, progress.step)
-    else:
+    """The first pass over every input (pages in input order, however many processes), with
+    a progress bar when stderr is a terminal (:mod:`arrow2bib.progress`)."""
+    bar = progress_for(err, specs)
+    try:
+        if parallel is not None:
+            parallel.read(specs, (lambda: bar.update(pages=1)) if bar else (lambda: None))
+            return
         for spec in specs:
-            run.add_page(*run.open(spec))
-            progress.step()
-    progress.done()
-
-
-class _Progress:
-    """A one-line progress count on stderr, only when stderr is a terminal."""
-
-    def __init__(self, err: TextIO, total: int):
-        self.err, self.total, self.count = err, total, 0
-        self.shown = total > 1 and getattr(err, "isatty", lambda: False)()
-
-    def step(self) -> None:
-        self.count += 1
-        if self.shown:
-            self.err.write(f"\rarrow2bib: read {self.count}/{self.total} pages")
-            self.err.flush()
-
-    def done(self) -> None:
-        if self.shown:
-            self.err.write("\n")
+            if bar is None:
+                run.add_page(*run.open(spec))
+                continue
+            # what Run.open does for a path, URL or -, with the bytes and papers counted
+            reader = open_page(spec, encoding=run.encoding,
+                               read=lambda size: bar.update(bytes=size))
+            run.add_page(reader, bar.count_papers(reader))
+            bar.update(pages=1)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _configured_format(args: argparse.Namespace, formats: Formats) -> None:
