@@ -18,6 +18,8 @@ import sys
 import warnings
 from typing import Any, Iterator, Sequence, TextIO
 
+import shtab
+
 from . import __version__, config, venues
 from .checks import registered_checks
 from .errors import (
@@ -62,7 +64,8 @@ class _Terminated(BaseException):
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -")
+                        help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -"
+                        ).complete = shtab.FILE  # type: ignore[attr-defined]
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                         help="work on the pages in N processes (default 1); the output and "
                         "the report are the same")
@@ -77,7 +80,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         "repeatable")
     parser.add_argument("--report", metavar="FILE",
                         help="also write every problem to FILE as the JSON report (written "
-                        "whole or not at all, as the other outputs)")
+                        "whole or not at all, as the other outputs)"
+                        ).complete = shtab.FILE  # type: ignore[attr-defined]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -148,6 +152,15 @@ def _parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="list the installed plugins, as JSON")
     plugins.add_argument("--all", action="store_true", help="include the built-in plugins")
+
+    completion = sub.add_parser(
+        "completion", help="print a shell completion script",
+        description="Print a completion script for SHELL, made from this parser by shtab. "
+        "bash: 'arrow2bib completion bash > ~/.local/share/bash-completion/completions/"
+        "arrow2bib'; zsh: into a folder on $fpath as _arrow2bib; fish: into "
+        "~/.config/fish/completions/arrow2bib.fish.")
+    completion.add_argument("shell", choices=shtab.SUPPORTED_SHELLS, metavar="SHELL",
+                            help=f"one of {', '.join(shtab.SUPPORTED_SHELLS)}")
     return parser
 
 
@@ -570,6 +583,9 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
                 venues.use_user_entries(None)
         if args.command == "plugins":
             return _plugins(args, pm, out)
+        if args.command == "completion":
+            out.write(shtab.complete(_parser(), shell=args.shell))
+            return EXIT_OK
         return _formats(args, formats, out)
     except (_UsageError, FormatError, SettingError, OutputPathError) as exc:
         print(f"arrow2bib: error: {exc}", file=err)
