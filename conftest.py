@@ -14,6 +14,12 @@ import os
 
 import pytest
 
+# Settings files (arrow2bib.toml, pyproject.toml's [tool.arrow2bib], the user file) must not
+# change what the tests see: a developer's own ~/.config/arrow2bib/arrow2bib.toml, or this
+# checkout's pyproject.toml. tests/test_config.py removes it where settings are tested; the
+# command-line tests that start a subprocess inherit it.
+os.environ["ARROW2BIB_NO_CONFIG"] = "1"
+
 #: ``CI`` values that do not mean "running in CI".
 _NOT_CI = frozenset(["", "0", "false", "no", "off"])
 

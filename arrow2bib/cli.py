@@ -18,7 +18,9 @@ import sys
 import warnings
 from typing import Any, Callable, Iterator, Sequence, TextIO
 
-from . import __version__
+import shtab
+
+from . import __version__, config, venues
 from .checks import registered_checks
 from .errors import (
     Arrow2BibError,
@@ -32,13 +34,15 @@ from .errors import (
 from .exporters.registry import Formats
 from .model import Severity
 from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
+from .progress import progress_for
 from .read.inputs import Inputs, expand_inputs
 from .read.sources import check_encoding
+from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
 from .run.engine import DEDUPE_MODES
-from .write.files import resolve_target
+from .write.files import Target, resolve_target, write_stream
 from .write.merge_into import merge_into
-from .write.report import counts, exit_status, write_json
+from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_json
 
 __all__ = ["main"]
 
@@ -60,7 +64,8 @@ class _Terminated(BaseException):
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -")
+                        help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -"
+                        ).complete = shtab.FILE  # type: ignore[attr-defined]
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                         help="work on the pages in N processes (default 1); the output and "
                         "the report are the same")
@@ -73,6 +78,10 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         "missing-field, truncated-authors, unknown-venue, or a plugin's); "
                         "'duplicate' is the one that compares papers with each other; "
                         "repeatable")
+    parser.add_argument("--report", metavar="FILE",
+                        help="also write every problem to FILE as the JSON report (written "
+                        "whole or not at all, as the other outputs)"
+                        ).complete = shtab.FILE  # type: ignore[attr-defined]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
                          "first, or merge them into the first")
     convert.add_argument("-q", "--quiet", action="store_true",
                          help="print only errors on stderr")
+    convert.add_argument("-v", "--verbose", action="store_true",
+                         help="print every problem on stderr, one a line (by default a run "
+                         f"with more than {LIST_ALL_UP_TO} prints a table of problem codes "
+                         "with counts and the first examples)")
 
     check = sub.add_parser(
         "check", help="check pages and report problems",
@@ -130,8 +143,24 @@ def _parser() -> argparse.ArgumentParser:
     formats = sub.add_parser("formats", help="list the output formats")
     formats.add_argument("--json", action="store_true", help="as JSON")
 
+    settings = sub.add_parser(
+        "config", help="show the effective settings and where each came from",
+        description="Show the settings from the command line's defaults: arrow2bib.toml and "
+        "pyproject.toml's [tool.arrow2bib] (the nearest upward from here), the user file, and "
+        "ARROW2BIB_* variables; ARROW2BIB_NO_CONFIG=1 ignores every file.")
+    settings.add_argument("--json", action="store_true", help="as JSON")
+
     plugins = sub.add_parser("plugins", help="list the installed plugins, as JSON")
     plugins.add_argument("--all", action="store_true", help="include the built-in plugins")
+
+    completion = sub.add_parser(
+        "completion", help="print a shell completion script",
+        description="Print a completion script for SHELL, made from this parser by shtab. "
+        "bash: 'arrow2bib completion bash > ~/.local/share/bash-completion/completions/"
+        "arrow2bib'; zsh: into a folder on $fpath as _arrow2bib; fish: into "
+        "~/.config/fish/completions/arrow2bib.fish.")
+    completion.add_argument("shell", choices=shtab.SUPPORTED_SHELLS, metavar="SHELL",
+                            help=f"one of {', '.join(shtab.SUPPORTED_SHELLS)}")
     return parser
 
 
@@ -158,22 +187,42 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     return expand_inputs(args.inputs, encoding=args.encoding)
 
 
-class _Progress:
-    """A one-line progress count on stderr, only when stderr is a terminal."""
+def _configured_format(args: argparse.Namespace, formats: Formats) -> None:
+    """The configured format, when ``-t`` is not given and ``-o`` (or ``--merge-into``) does
+    not name a file of another format's extension."""
+    setting = args.settings.get("format")
+    if args.to or setting is None:
+        return
+    try:
+        exporter = formats.get(setting.value)
+    except FormatError as exc:
+        raise _UsageError(f"{setting.origin}: {exc}") from None
+    path = args.output or args.merge_into
+    if path is None or os.path.splitext(path)[1].lower() == exporter.extension:
+        args.to = setting.value
 
-    def __init__(self, err: TextIO, total: int):
-        self.err, self.total, self.count = err, total, 0
-        self.shown = total > 1 and getattr(err, "isatty", lambda: False)()
 
-    def step(self) -> None:
-        self.count += 1
-        if self.shown:
-            self.err.write(f"\rarrow2bib: read {self.count}/{self.total} pages")
-            self.err.flush()
+def _configured_options(args: argparse.Namespace, exporter) -> dict[str, str]:
+    """The format options the settings give ``exporter`` (``-O`` beats each)."""
+    return {name: setting.value for name, setting in
+            args.settings.options(exporter.name, exporter.options).items()}
 
-    def done(self) -> None:
-        if self.shown:
-            self.err.write("\n")
+
+def _configure(args: argparse.Namespace, pm) -> None:
+    """Fill what the command line left unset from the settings (the key pattern, the checks
+    to skip), and merge the user's venues over the built-in table."""
+    pattern = args.settings.get("key-pattern")
+    if getattr(args, "key_pattern", "") is None and pattern is not None:
+        args.key_pattern = pattern.value
+    skip = args.settings.get("skip-checks")
+    if not args.skip_check and skip is not None:
+        names = {check.name for check in registered_checks(pm)}
+        unknown = [name for name in skip.value if name not in names]
+        if unknown:
+            raise _UsageError(f"{skip.origin}: there is no check {unknown[0]!r} (the checks: "
+                              f"{', '.join(sorted(names))}).")
+        args.skip_check = list(skip.value)
+    venues.use_user_entries([setting.value for setting in args.settings.venues()])
 
 
 def _skipped(args: argparse.Namespace, pm) -> tuple[str, ...]:
@@ -205,6 +254,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             raise _UsageError(f"--bib-encoding: {exc.message}") from None
     if args.output == "-":
         args.output = None  # stdout, as for any other tool
+    _configured_format(args, formats)
     if args.to:
         exporter = formats.get(args.to)
     elif args.output or args.merge_into:
@@ -219,7 +269,8 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     inputs = _inputs(args)
     # decided before any reading: a path that cannot take the output fails at once
     target = resolve_target(args.output, protect=inputs.files) if args.output else None
-    options = _parse_options(args.option)
+    report = _report_target(args, inputs)
+    options = _configured_options(args, exporter) | _parse_options(args.option)
     if args.style is not None:
         if "style" not in exporter.options:
             raise _UsageError(f"The {exporter.name} format takes no --style; formats with "
@@ -233,28 +284,74 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
         destination = target
     else:
         destination = out
-    progress = _Progress(err, len(inputs.pages))
+    with ProblemLog() as log:
+        def run() -> Result:
+            return _run(args, inputs, exporter, destination, pm, err, log,
+                        dedupe=args.dedupe, key_pattern=args.key_pattern, options=options)
 
-    def report(problem) -> None:
-        if not args.quiet or problem.severity is Severity.ERROR:
-            err.write(f"{problem}\n")
+        result = _stdout_guarded(run) if destination is out else run()
+        if merged:  # --merge-into: the entries already in the file are not written again
+            result.skipped += len(merged[0].skipped)
+            result.written = len(merged[0].added)
+        _write_report(report, log, result, inputs)
+        _show_problems(args, log, err)
+        if not args.quiet:
+            print(f"arrow2bib: read {result.read} paper(s) from {len(result.pages)} page(s); "
+                  f"wrote {result.written} as {exporter.name} to {result.where}; merged "
+                  f"{result.merged}; skipped {result.skipped}; {_tally(log.counts)}.",
+                  file=err)
+        return exit_status(log.counts, strict=args.strict)
 
-    def run() -> Result:
+
+def _run(args: argparse.Namespace, inputs: Inputs, exporter, destination: Output, pm,
+         err: TextIO, log: ProblemLog, **settings: Any) -> Result:
+    """The run itself (:func:`arrow2bib.convert`), with a progress bar on stderr when it is a
+    terminal (:mod:`arrow2bib.progress`), its problems into ``log``."""
+    bar = progress_for(err, inputs.pages)
+    try:
         return convert(inputs.pages, exporter, destination, skip=_skipped(args, pm),
-                       dedupe=args.dedupe, key_pattern=args.key_pattern, options=options,
                        encoding=args.encoding, jobs=args.jobs, pm=pm, protect=inputs.files,
-                       on_page=progress.step, problems=inputs.skipped, report=report)
+                       progress=bar, problems=inputs.skipped, report=log.add, **settings)
+    finally:
+        if bar is not None:
+            bar.close()
 
-    result = _stdout_guarded(run) if destination is out else run()
-    progress.done()
-    if merged:  # --merge-into: the entries already in the file are not written again
-        result.skipped += len(merged[0].skipped)
-        result.written = len(merged[0].added)
-    if not args.quiet:
-        print(f"arrow2bib: read {result.read} paper(s) from {len(result.pages)} page(s); "
-              f"wrote {result.written} as {exporter.name} to {result.where}; merged "
-              f"{result.merged}; skipped {result.skipped}; {_tally(result.counts)}.", file=err)
-    return exit_status(result.counts, strict=args.strict)
+
+def _report_target(args: argparse.Namespace, inputs: Inputs) -> Target | None:
+    """Where ``--report`` goes, decided before any reading (as ``-o``'s target)."""
+    if not args.report:
+        return None
+    try:
+        return resolve_target(args.report, protect=inputs.files)
+    except OutputPathError as exc:
+        raise _UsageError(f"--report: {exc}") from None
+
+
+def _write_report(target: Target | None, log: ProblemLog, result: Result,
+                  inputs: Inputs) -> None:
+    """``--report FILE``: every problem as the JSON report, written atomically."""
+    if target is None:
+        return
+    write_stream(target, lambda out: write_json(out, log, papers=result.read,
+                                                counts=counts(log.counts)),
+                 protect=inputs.files)
+
+
+def _show_problems(args: argparse.Namespace, log: ProblemLog, err: TextIO) -> None:
+    """The problems on stderr: every one under ``-v`` or when there are few, else a table
+    of codes with counts and examples (:class:`~arrow2bib.write.report.Summary`); only
+    errors under ``-q``."""
+    quiet = args.quiet and not args.verbose
+    shown = (problem for problem in log
+             if not quiet or problem.severity is Severity.ERROR)
+    total = log.counts[Severity.ERROR] if quiet else len(log)
+    if args.verbose or total <= LIST_ALL_UP_TO:
+        for problem in shown:
+            err.write(f"{problem}\n")
+        return
+    full = args.report or "-v, or --report FILE"
+    for line in Summary().extend(shown).lines(full=full):
+        err.write(f"{line}\n")
 
 
 def _stdout_guarded(action: Callable[[], Result]) -> Result:
@@ -294,19 +391,18 @@ def _merge_sink(args: argparse.Namespace, exporter, inputs: Inputs, err: TextIO,
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
     inputs = _inputs(args)
-    as_json = args.format == "json"
-    progress = _Progress(err, len(inputs.pages))
-    result = convert(inputs.pages, exporter, None, skip=_skipped(args, pm),
-                     encoding=args.encoding, jobs=args.jobs, pm=pm, on_page=progress.step,
-                     problems=inputs.skipped,
-                     report=None if as_json else (lambda problem: print(problem, file=out)))
-    progress.done()
-    if as_json:
-        write_json(out, result.problems, papers=result.read, counts=counts(result.counts))
-    else:
-        print(f"arrow2bib: checked {result.read} paper(s) from {len(result.pages)} "
-              f"page(s): {_tally(result.counts)}.", file=err)
-    return exit_status(result.counts, strict=args.strict)
+    report = _report_target(args, inputs)
+    with ProblemLog() as log:
+        result = _run(args, inputs, exporter, None, pm, err, log)
+        _write_report(report, log, result, inputs)
+        if args.format == "json":
+            write_json(out, log, papers=result.read, counts=counts(log.counts))
+        else:
+            for problem in log:
+                out.write(f"{problem}\n")
+            print(f"arrow2bib: checked {result.read} paper(s) from {len(result.pages)} "
+                  f"page(s): {_tally(log.counts)}.", file=err)
+        return exit_status(log.counts, strict=args.strict)
 
 
 def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
@@ -332,6 +428,42 @@ def _formats(args: argparse.Namespace, formats: Formats, out: TextIO) -> int:
               f"  [{row['plugin']}]", file=out)
         for name, help_text in row["options"].items():
             print(f"{'':<{width}}  {'':<{ext_width}}    -O {name}=...: {help_text}", file=out)
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace, out: TextIO) -> int:
+    """``arrow2bib config``: each effective setting and where it came from."""
+    settings: config.Settings = args.settings
+    rows: list[dict[str, Any]] = []
+    for key in ("key-pattern", "format", "skip-checks"):
+        setting = settings.get(key)
+        if setting is not None:
+            value = list(setting.value) if key == "skip-checks" else setting.value
+            rows.append({"key": key, "value": value, "from": setting.origin})
+    for fmt, options in sorted(settings.all_options().items()):
+        for name, setting in sorted(options.items()):
+            rows.append({"key": f"options.{fmt}.{name}" if fmt else f"options.{name}",
+                         "value": setting.value, "from": setting.origin})
+    for setting in settings.venues():
+        rows.append({"key": f"venues.{setting.value['id']}", "value": setting.value,
+                     "from": setting.origin})
+    files = [{"kind": kind, "path": str(path) if path else None}
+             for kind, path in reversed(settings.searched)]
+    if args.json:
+        json.dump({"settings": rows, "files": files}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    if not rows:
+        print("# no settings: every default is the built-in one", file=out)
+    for row in rows:
+        value = row["value"]
+        shown = (f"{{id = {json.dumps(value['id'])}, ...}}" if row["key"].startswith("venues.")
+                 else json.dumps(value, ensure_ascii=False))
+        print(f"{row['key']} = {shown}  # from {row['from']}", file=out)
+    if not settings.searched:
+        print(f"# files ignored ({config.ENV_NO_CONFIG} is set)", file=out)
+    for item in files:
+        print(f"# {item['kind']}: {item['path'] or 'none found'}", file=out)
     return EXIT_OK
 
 
@@ -381,10 +513,20 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
 def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     commands = {"convert": _convert, "check": _check}
     try:
+        args.settings = config.load()
+        if args.command == "config":
+            return _config(args, out)
         if args.command in commands:
-            return commands[args.command](args, formats, pm, out, err)
+            _configure(args, pm)
+            try:
+                return commands[args.command](args, formats, pm, out, err)
+            finally:
+                venues.use_user_entries(None)
         if args.command == "plugins":
             return _plugins(args, pm, out)
+        if args.command == "completion":
+            out.write(shtab.complete(_parser(), shell=args.shell))
+            return EXIT_OK
         return _formats(args, formats, out)
     except (_UsageError, FormatError, SettingError, OutputPathError) as exc:
         print(f"arrow2bib: error: {exc}", file=err)

@@ -20,7 +20,8 @@ from typing import Any, Literal
 from .errors import Arrow2BibError
 from .text.fold import fold_ascii
 
-__all__ = ["Venue", "VenueTable", "VenueTableError", "load_table", "normalise", "resolve"]
+__all__ = ["Venue", "VenueTable", "VenueTableError", "check_user_entry", "load_table",
+           "normalise", "resolve", "use_user_entries"]
 
 #: Keys an entry, an era or a variant may set; the rest of the layer keys are structure.
 FIELDS = frozenset({"short", "event", "container", "kind", "publisher", "series", "issn",
@@ -152,7 +153,7 @@ def _build(fields: Mapping[str, Any], year: int | None, context: Mapping[str, st
 class VenueTable:
     """A validated venue table: entries by id and by every normalised name."""
 
-    def __init__(self, data: Mapping[str, Any]):
+    def __init__(self, data: Mapping[str, Any], user: frozenset[str] = frozenset()):
         _validate(data)
         self.defaults: Mapping[str, Any] = data.get("defaults", {})
         self.entries: dict[str, Mapping[str, Any]] = {e["id"]: e for e in data["venues"]}
@@ -160,7 +161,9 @@ class VenueTable:
         for entry in data["venues"]:
             for name in _names(entry):
                 owner = self.names.setdefault(normalise(name), entry["id"])
-                if owner != entry["id"]:
+                if owner != entry["id"] and entry["id"] in user and owner not in user:
+                    self.names[normalise(name)] = entry["id"]  # the user's entry wins
+                elif owner != entry["id"]:
                     raise VenueTableError(
                         f"venue entries {owner!r} and {entry['id']!r} both claim the name "
                         f"{name!r}; remove it from one of them.")
@@ -286,7 +289,39 @@ def load_table(data: Mapping[str, Any] | None = None) -> VenueTable:
     return VenueTable(data)
 
 
-_table = functools.cache(load_table)  # read and validated once, on first use
+_packaged = functools.cache(load_table)  # read and validated once, on first use
+_user: VenueTable | None = None
+
+
+def _table() -> VenueTable:
+    return _user if _user is not None else _packaged()
+
+
+def check_user_entry(entry: Mapping[str, Any]) -> None:
+    """Raise :class:`VenueTableError` when ``entry`` (one entry of a user's venue table, in
+    the packaged table's form) is malformed; its ``use`` may name a built-in entry."""
+    builtin = list(_packaged().entries.values())
+    try:
+        _validate({"venues": [*(e for e in builtin if e["id"] != entry.get("id")), entry]})
+    except VenueTableError as exc:
+        raise VenueTableError(str(exc).replace(
+            "fix these entries in arrow2bib/data/venues.json: ", "")) from None
+
+
+def use_user_entries(entries: list[Mapping[str, Any]] | None) -> None:
+    """Merge ``entries`` over the packaged table for :func:`resolve` (an entry with a
+    built-in id replaces it; a name both claim is the user entry's); None or ``[]`` goes back
+    to the packaged table alone."""
+    global _user
+    if entries:
+        packaged = _packaged()
+        ids = {entry["id"] for entry in entries}
+        data = {"defaults": packaged.defaults, "venues": [
+            *(e for e in packaged.entries.values() if e["id"] not in ids), *entries]}
+        _user = VenueTable(data, user=frozenset(ids))
+    else:
+        _user = None
+    resolve.cache_clear()
 
 
 @functools.lru_cache(maxsize=65536)  # a page repeats few (venue, year, kind) triples

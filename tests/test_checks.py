@@ -33,7 +33,8 @@ def test_sample_page_report(sample_page, pm):
     assert [(p.line, p.details["status"]) for p in truncated] == [
         (16, "may-be-truncated"), (31, "truncated"), (46, "may-be-truncated"),
         (61, "may-be-truncated"), (88, "may-be-truncated")]
-    assert all(p.severity is Severity.WARNING for p in truncated)
+    # notes: the site causes them (issue 18), so --strict does not fail on them
+    assert all(p.severity is Severity.INFO for p in truncated)
     assert truncated[1].details["certain"] is True and truncated[0].details["certain"] is False
     assert not [p for p in problems if p.code in ("duplicate", "count-mismatch", "unknown-venue",
                                                   "missing-field", "parse-error")]

@@ -87,8 +87,8 @@ def test_pages_not_cut(small_parts, tmp_path):
 def test_page_in_parts_converts_as_whole(small_parts, tmp_path, fmt, newline):
     path = _write(tmp_path / "page.txt", _damaged(_generated(300)), newline=newline)
     assert len(page_parts(path, 2)) > 10
-    serial = run("convert", path, "--to", fmt)
-    parts = run("convert", path, "--to", fmt, "--jobs", "2")
+    serial = run("convert", path, "--to", fmt, "-v")
+    parts = run("convert", path, "--to", fmt, "--jobs", "2", "-v")
     assert serial == parts
     code, _out, err = serial
     assert code == 1  # the titleless papers are errors

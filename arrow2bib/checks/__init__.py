@@ -104,18 +104,21 @@ class CheckRun:
         return found
 
     def verdict_numbered(self, paper: Paper, key: str | None
-                         ) -> tuple[list[tuple[int, Problem]], Copy | None]:
-        """:meth:`paper_numbered`, with the first copy a :class:`CopyCheck` found."""
+                         ) -> tuple[list[tuple[int, Problem]], Copy | None, int]:
+        """:meth:`paper_numbered`, with the first copy a :class:`CopyCheck` found and that
+        check's place in the registration order (-1 without a copy)."""
         found: list[tuple[int, Problem]] = []
         copy: Copy | None = None
+        by = -1
         for number, check in self.numbered:
             if isinstance(check, CopyCheck):
                 verdict: Verdict = check.compare(paper, key)
                 found.extend((number, problem) for problem in verdict.problems)
-                copy = copy or verdict.copy
+                if copy is None and verdict.copy is not None:
+                    copy, by = verdict.copy, number
             else:
                 found.extend((number, problem) for problem in check.paper(paper, key))
-        return found, copy
+        return found, copy, by
 
     def finish(self) -> list[Problem]:
         """Problems of the whole run."""

@@ -17,15 +17,17 @@ A check *returns* problems; it never raises for bad data, prints or exits.
 from __future__ import annotations
 
 import abc
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Sequence
 
-from ..model import Page, Paper, Problem
+from ..model import Page, Paper, Problem, Severity
 
 if TYPE_CHECKING:
     from ..exporters.base import Exporter
 
-__all__ = ["COPY_KINDS", "Check", "CheckContext", "Copy", "CopyCheck", "PaperCheck", "Verdict"]
+__all__ = ["COPY_KINDS", "Check", "CheckContext", "Copy", "CopyCheck", "PaperCheck", "Verdict",
+           "removed_copy"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,3 +118,14 @@ class CopyCheck(Check):
 
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         return self.compare(paper, key).problems
+
+
+def removed_copy(duplicate: Problem, *, mode: str, into: str) -> Problem:
+    """The one note for a copy that ``--dedupe first|merge`` removed, in place of its
+    ``duplicate`` warning: the copy is no longer in the output, so nothing is left to act
+    on (``--strict`` passes); the duplicate's details stay in the note's."""
+    verb = f"merged into {into}" if mode == "merge" else f"skipped as a copy of {into}"
+    return dataclasses.replace(
+        duplicate, code="dedupe", severity=Severity.INFO,
+        message=f"Not exported on its own: {verb} (--dedupe {mode}). {duplicate.message}",
+        details={"mode": mode, "into": into, "duplicate": dict(duplicate.details)})

@@ -11,10 +11,11 @@ from typing import Callable, Iterable
 from ..hookspecs import hookimpl
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
 from ..venues import resolve
-from .base import Check, Copy, CopyCheck, PaperCheck, Verdict
+from .base import Check, Copy, CopyCheck, PaperCheck, Verdict, removed_copy
 from .duplicates import DuplicateIndex, Match, record_for
 
-__all__ = ["CountMismatch", "Duplicates", "MissingFields", "TruncatedAuthors", "UnknownVenue"]
+__all__ = ["CountMismatch", "Duplicates", "MissingFields", "TruncatedAuthors", "UnknownVenue",
+           "removed_copy"]
 
 #: The fields every paper should have, whatever the format (the check without ``--to``).
 CORE_FIELDS = ("title", "authors", "year", "venue")
@@ -27,7 +28,11 @@ def _problem(paper: Paper, key: str | None, code: str, severity: Severity, messa
 
 
 class TruncatedAuthors(PaperCheck):
-    """Author lists the site cut (8 shown, the page's own author missing) or may have cut."""
+    """Author lists the site cut (8 shown, the page's own author missing) or may have cut.
+
+    Notes, not warnings: the site causes them on every page with a long author list (nothing
+    in the input is wrong, and the exports already end such lists with 'et al.'), so a
+    ``--strict`` run does not fail on them."""
 
     name = "truncated-authors"
     codes = ("truncated-authors",)
@@ -36,14 +41,14 @@ class TruncatedAuthors(PaperCheck):
     def paper(self, paper: Paper, key: str | None) -> Iterable[Problem]:
         if paper.authors_status is AuthorStatus.TRUNCATED:
             yield _problem(
-                paper, key, self.name, Severity.WARNING,
+                paper, key, self.name, Severity.INFO,
                 f"The author list was cut: the site shows {len(paper.authors)} authors and the "
                 "page's own author is not among them; exports end the list with 'et al.' "
                 "where the format allows.",
                 status=paper.authors_status.value, shown=len(paper.authors), certain=True)
         elif paper.authors_status is AuthorStatus.MAY_BE_TRUNCATED:
             yield _problem(
-                paper, key, self.name, Severity.WARNING,
+                paper, key, self.name, Severity.INFO,
                 f"The author list may have been cut: the site shows at most "
                 f"{len(paper.authors)} authors; check the paper for the rest.",
                 status=paper.authors_status.value, shown=len(paper.authors), certain=False)
@@ -91,7 +96,8 @@ class UnknownVenue(PaperCheck):
             yield _problem(
                 paper, key, self.name, Severity.WARNING,
                 f"The venue {paper.venue!r} ({paper.venue_kind}) is not in the venue table; it "
-                "is exported as written. Add it to arrow2bib/data/venues.json.",
+                "is exported as written. Add it to a [[venues]] table of your arrow2bib.toml "
+                "(docs/config.md).",
                 venue=paper.venue, kind=paper.venue_kind)
 
 

@@ -24,6 +24,7 @@ from ..text.latex import (
 )
 from ..text.links import note
 from ..model import Paper, Person, Severity
+from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, field_options, shape, write_sorted
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 from .bibtex import (
     Placement, Report, asked_fields, field_present, lossy, placement, report_changes, write_entry,
@@ -195,9 +196,12 @@ def _field_present(name: str, paper: Paper, place: Placement, venue_field: str) 
     return field_present(name, paper, place, venue_field)
 
 
-def format_entry(entry: Entry, *, report: Report | None = None, links: str = "note") -> str:
-    """The complete biblatex entry of ``entry``."""
+def format_entry(entry: Entry, *, report: Report | None = None, links: str = "note",
+                 wanted: FieldOptions = AS_IS) -> str:
+    """The complete biblatex entry of ``entry`` (``wanted`` may omit fields, and order
+    them)."""
     entry_type, fields = biblatex_fields(entry, links=links)
+    fields = {name: value for name, value in fields.items() if name not in wanted.omit}
     allowed = ALLOWED_FIELDS[entry_type]
     if report is not None:
         report_changes(entry, fields, report, fmt="biblatex", ascii=False)
@@ -209,7 +213,7 @@ def format_entry(entry: Entry, *, report: Report | None = None, links: str = "no
                 format="biblatex", field=name,
             ))
     ordered = [(n, fields[n].text) for n in FIELD_ORDER if n in fields and n in allowed]
-    return write_entry(entry_type, entry.key, ordered)
+    return write_entry(entry_type, entry.key, shape(ordered, wanted))
 
 
 class BibLaTeXExporter(Exporter):
@@ -220,7 +224,7 @@ class BibLaTeXExporter(Exporter):
     description = "biblatex/biber .bib: UTF-8, date, journaltitle, eventtitle"
     default_for_extension = False
     bibtex_syntax = True
-    options = {"links": links.HELP}
+    options = {"links": links.HELP, **FIELD_OPTIONS}
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""
@@ -233,19 +237,31 @@ class BibLaTeXExporter(Exporter):
                    if n in allowed and _field_present(n, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    def layout(self, options: ExportOptions) -> Layout:
-        """One entry per paper, separated by blank lines."""
-        return Layout(separator="\n")
+    def fields(self, options: ExportOptions) -> FieldOptions:
+        """The ``omit``, ``order`` and ``sort`` options."""
+        return field_options(options, self.name, FIELD_ORDER)
+
+    def layout(self, options: ExportOptions) -> Layout | None:
+        """One entry per paper, separated by blank lines; None when sorted (the entries are
+        then not written in the order they come)."""
+        return None if self.fields(options).sort else Layout(separator="\n")
 
     def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
         """The entries' texts, separated by blank lines."""
         report, mode = options.report, links.mode(self.option(options, "links", "note"))
-        return "\n".join([format_entry(entry, report=report, links=mode) for entry in entries])
+        wanted = self.fields(options)
+        return "\n".join([format_entry(entry, report=report, links=mode, wanted=wanted)
+                          for entry in entries])
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
-        self.write_layout(entries, out, options)
+        wanted = self.fields(options)
+        if wanted.sort:
+            write_sorted(entries, out, Layout(separator="\n"), wanted.sort,
+                         lambda entry: self.format_entries([entry], options))
+        else:
+            self.write_layout(entries, out, options)
 
 
 @hookimpl

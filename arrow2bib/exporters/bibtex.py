@@ -23,6 +23,7 @@ from ..text.latex import (
 from ..text.links import note
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
+from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, field_options, shape, write_sorted
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 
 __all__ = ["BibTeXExporter", "Placement", "asked_fields", "field_present", "format_entry", "lossy",
@@ -207,16 +208,18 @@ def asked_fields(entry_type: str, *tables: Mapping[str, tuple[str, ...]]) -> lis
 
 
 def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None,
-                 links: str = "note") -> str:
+                 links: str = "note", wanted: FieldOptions = AS_IS) -> str:
     """The complete BibTeX entry of ``entry``: ASCII LaTeX unless ``ascii`` is False.
 
-    ``report`` receives an ``export-lossy`` problem for each field the conversion changed.
+    ``report`` receives an ``export-lossy`` problem for each field the conversion changed
+    (of the fields written: ``wanted`` may omit some, and order them).
     """
     entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links)
+    fields = {name: value for name, value in fields.items() if name not in wanted.omit}
     if report is not None:
         report_changes(entry, fields, report, fmt="bibtex", ascii=ascii)
     ordered = [(name, fields[name].text) for name in FIELD_ORDER if name in fields]
-    return write_entry(entry_type, entry.key, ordered)
+    return write_entry(entry_type, entry.key, shape(ordered, wanted))
 
 
 class BibTeXExporter(Exporter):
@@ -226,7 +229,7 @@ class BibTeXExporter(Exporter):
     extension = ".bib"
     description = "BibTeX for bibtex and any .bst style; ASCII LaTeX escapes by default"
     options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8",
-               "links": links.HELP}
+               "links": links.HELP, **FIELD_OPTIONS}
     default_for_extension = True
     bibtex_syntax = True
 
@@ -250,22 +253,33 @@ class BibTeXExporter(Exporter):
                    if field_present(name, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    def layout(self, options: ExportOptions) -> Layout:
-        """One entry per paper, separated by blank lines."""
-        return Layout(separator="\n")
+    def fields(self, options: ExportOptions) -> FieldOptions:
+        """The ``omit``, ``order`` and ``sort`` options."""
+        return field_options(options, self.name, FIELD_ORDER)
+
+    def layout(self, options: ExportOptions) -> Layout | None:
+        """One entry per paper, separated by blank lines; None when sorted (the entries are
+        then not written in the order they come)."""
+        return None if self.fields(options).sort else Layout(separator="\n")
 
     def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
         """The entries' texts, separated by blank lines."""
         ascii, report = self.ascii(options), options.report
         mode = links.mode(self.option(options, "links", "note"))
-        return "\n".join([format_entry(entry, ascii=ascii, report=report, links=mode)
-                          for entry in entries])
+        wanted = self.fields(options)
+        return "\n".join([format_entry(entry, ascii=ascii, report=report, links=mode,
+                                       wanted=wanted) for entry in entries])
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         self.ascii(options)  # an unknown encoding or links value fails with no entries too
         links.mode(self.option(options, "links", "note"))
-        self.write_layout(entries, out, options)
+        wanted = self.fields(options)
+        if wanted.sort:
+            write_sorted(entries, out, Layout(separator="\n"), wanted.sort,
+                         lambda entry: self.format_entries([entry], options))
+        else:
+            self.write_layout(entries, out, options)
 
 
 @hookimpl

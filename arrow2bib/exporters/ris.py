@@ -33,7 +33,7 @@ from ..text import links
 from ..hookspecs import hookimpl
 from ..text.links import note
 from ..text.unimath import plain
-from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
+from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
 from ..venues import Venue, resolve
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 
@@ -198,6 +198,8 @@ def ris_record(entry: Entry, report: Report = lambda problem: None, links: str =
             paper,
             f"RIS has no place for nicknames; written without them: {', '.join(nicknames)}.",
             authors=nicknames,
+            # a note, as in bibtex: the site's display form, nothing the user must act on
+            severity=Severity.INFO,
         ))
     pairs.append(("ER", ""))
     return pairs

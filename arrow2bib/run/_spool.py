@@ -139,6 +139,12 @@ class ProblemLog:
         self._streams = (_PickledBatches(), _PickledBatches())
         self.counts = {severity: 0 for severity in Severity}
 
+    def __enter__(self) -> ProblemLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def add(self, problem: Problem, *, export: bool = False) -> None:
         """Log one problem (``export`` for those the exporter reported)."""
         self._streams[export].append(problem_tuple(problem))

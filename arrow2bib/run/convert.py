@@ -25,7 +25,7 @@ from ..model import Page, Problem, Severity
 from ..plugins import get_plugin_manager
 from ..write.files import Target, write_export, write_stream, writes_one_document
 from .backends import Backend, backend_for
-from .engine import Dedupe, Engine, Input
+from .engine import Dedupe, Engine, Input, Progress
 
 __all__ = ["Output", "Result", "convert"]
 
@@ -72,6 +72,7 @@ def convert(
     pm: pluggy.PluginManager | None = None,
     protect: Collection[FileIdentity] = (),
     on_page: Callable[[], None] | None = None,
+    progress: Progress | None = None,
     problems: Iterable[Problem] = (),
     report: Callable[[Problem], None] | None = None,
 ) -> Result:
@@ -86,6 +87,7 @@ def convert(
     (or give a ``backend``: :class:`~arrow2bib.run.backends.DaskBackend` for a Dask cluster).
     ``protect``: files that must not be overwritten (the inputs are always protected).
     ``problems``: problems found before the run (inputs skipped, say), reported first.
+    ``progress``: told of the pages, papers and bytes read (:mod:`arrow2bib.progress`).
     ``report``: called with every problem, in report order, at the end of the run, instead
     of collecting them in :attr:`Result.problems` (which then stays empty: the run keeps its
     problems on disk, so a large run's report need not fit in memory).
@@ -105,7 +107,7 @@ def convert(
     backend = backend if backend is not None else backend_for(jobs)
     with Engine(items, pm=pm, exporter=exporter, key_pattern=key_pattern, options=options,
                 dedupe=dedupe, checks=checks, encoding=encoding, skip=skip,
-                backend=backend, on_page=on_page) as run:
+                backend=backend, on_page=on_page, progress=progress) as run:
         run.problems.extend(problems)
         opts = run.export_options() if exporter is not None else None  # bad options: fail now
         run.read()

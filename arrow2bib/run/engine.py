@@ -41,11 +41,22 @@ import collections
 import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, TextIO, Union
+from typing import (
+    Callable,
+    Iterable,
+    Iterator,
+    Literal,
+    Mapping,
+    NamedTuple,
+    Protocol,
+    TextIO,
+    Union,
+)
 
 import pluggy
 
 from ..checks import CheckContext, CheckRun, Copy
+from ..checks.base import removed_copy
 from ..errors import FormatError
 from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout, warn_old_contract
 from ..keys import base_key
@@ -68,7 +79,7 @@ from .stages import (
     read,
 )
 
-__all__ = ["DEDUPE_MODES", "SLICE", "Engine", "Input", "Outcome", "export_options"]
+__all__ = ["DEDUPE_MODES", "SLICE", "Engine", "Input", "Outcome", "Progress", "export_options"]
 
 #: What a run reads: a page already parsed, or a path, URL or ``-`` to parse as it goes.
 Input = Union[Page, str, "os.PathLike[str]"]
@@ -80,6 +91,14 @@ DEDUPE_MODES: tuple[str, ...] = ("keep", "first", "merge")
 SLICE = 1000
 #: The same in this process (no sending to pay for: smaller batches hold less in memory).
 LOCAL_SLICE = 256
+
+
+class Progress(Protocol):
+    """What the engine tells of its reading (a progress bar: :mod:`arrow2bib.progress`)."""
+
+    def update(self, *, papers: int = 0, bytes: int = 0, pages: int = 0) -> None: ...
+
+    def count_papers(self, papers: Iterable[Paper]) -> Iterator[Paper]: ...
 
 
 @dataclass
@@ -158,7 +177,8 @@ class Engine:
                  options: Mapping[str, str] | None = None, dedupe: Dedupe = "keep",
                  checks: bool = True, encoding: str | None = None,
                  skip: Iterable[str] = (), backend: Backend | None = None,
-                 on_page: Callable[[], None] | None = None) -> None:
+                 on_page: Callable[[], None] | None = None,
+                 progress: Progress | None = None) -> None:
         if dedupe not in DEDUPE_MODES:
             raise ValueError(f"dedupe must be one of {DEDUPE_MODES}, not {dedupe!r}")
         self.inputs, self.pm, self.exporter = list(inputs), pm, exporter
@@ -166,6 +186,7 @@ class Engine:
         self.checks, self.encoding, self.skip = checks, encoding, tuple(skip)
         self.backend: Backend = backend or InProcess()
         self.on_page = on_page or (lambda: None)
+        self.progress = progress
         #: The pages read, without their papers (header and reading problems), in order.
         self.pages: list[Page] = []
         self._headers: dict[str, Page] = {}  # by source, for the exporters
@@ -204,20 +225,22 @@ class Engine:
             handle, last = window.popleft()
             page, rows = handle.result()
             self.add_rows(rows, filed)  # part by part: a page's rows are never all in memory
+            if self.progress is not None:
+                self.progress.update(papers=len(rows))
             headers.append(page)
             filed += len(rows)
             if last:
                 self.add_header(join_headers(headers), filed)
                 headers.clear()
                 filed = 0
-                self.on_page()
+                self._page_done()
 
         for item in self.inputs:
             if self.backend.local or isinstance(item, Page) or os.fspath(item) == "-":
                 while window:  # in input order
                     file_next()
                 self.add_page(*self.open(item))  # streamed, a paper at a time
-                self.on_page()
+                self._page_done()
                 continue
             for task, last in self._read_tasks(os.fspath(item)):
                 window.append((self.backend.submit(read, task, task.label), last))
@@ -225,6 +248,11 @@ class Engine:
                     file_next()
         while window:
             file_next()
+
+    def _page_done(self) -> None:
+        self.on_page()
+        if self.progress is not None:
+            self.progress.update(pages=1)
 
     def _read_tasks(self, spec: str) -> Iterator[tuple[ReadTask, bool]]:
         """The reading of ``spec``: one task, or one per part of a large text page."""
@@ -241,8 +269,12 @@ class Engine:
         """A page's header (or reader) and its papers, for :meth:`add_page`."""
         if isinstance(item, Page):
             return item, item.papers
-        reader = open_page(item, encoding=self.encoding)
-        return reader, reader
+        bar = self.progress
+        if bar is None:
+            reader = open_page(item, encoding=self.encoding)
+            return reader, reader
+        reader = open_page(item, encoding=self.encoding, read=lambda size: bar.update(bytes=size))
+        return reader, bar.count_papers(reader)
 
     def add_page(self, page: object, papers: Iterable[Paper]) -> None:
         """File the papers of one page (``page`` is its :class:`Page` or the reader whose
@@ -384,11 +416,11 @@ class Engine:
         notes: list[Problem | None] = []
         for key, fields in share:
             paper = paper_from_tuple(fields)
-            found, copy = ordered.verdict_numbered(paper, key) if ordered else ([], None)
+            found, copy, by = ordered.verdict_numbered(paper, key) if ordered else ([], None, -1)
             target = self._copy_target(copy)
             note = None
             if target is not None:
-                note = self._dedupe_note(paper, key, target)
+                found, note = self._removed(found, by, paper, key, target)
                 if self.dedupe == "merge":
                     self._merged[target] = merge_papers(self._merged[target], paper)
                     self.merged += 1
@@ -454,10 +486,19 @@ class Engine:
             return target if target in self._merged else None
         return target if target not in self._dropped else None
 
-    def _dedupe_note(self, paper: Paper, key: str, target: str) -> Problem:
+    def _removed(self, found: list[tuple[int, Problem]], by: int, paper: Paper, key: str,
+                 target: str) -> tuple[list[tuple[int, Problem]], Problem | None]:
+        """A copy that ``--dedupe`` removes is reported once, as removed (a note): the copy
+        check's problem becomes the ``dedupe`` note, in its place; a copy check that reported
+        no problem gets a note after the paper's problems."""
+        for place, (number, problem) in enumerate(found):
+            if number == by:
+                found = list(found)
+                found[place] = (number, removed_copy(problem, mode=self.dedupe, into=target))
+                return found, None
         verb = (f"merged into {target}" if self.dedupe == "merge"
                 else f"skipped as a copy of {target}")
-        return Problem(
+        return found, Problem(
             code="dedupe", severity=Severity.INFO,
             message=f"Not exported on its own: {verb} (--dedupe {self.dedupe}).",
             source=paper.source, line=paper.line, title=paper.title, key=key,

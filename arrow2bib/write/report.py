@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any, Iterable, Mapping, TextIO
 
 from ..model import Problem, Severity
 
-__all__ = ["REPORT_SCHEMA", "counts", "exit_status", "problem_to_dict", "render_json",
-           "render_text", "tally", "write_json"]
+__all__ = ["REPORT_SCHEMA", "CodeSummary", "Summary", "counts", "exit_status",
+           "problem_to_dict", "render_json", "render_text", "tally", "write_json"]
 
 REPORT_VERSION = 1
 
@@ -119,3 +120,114 @@ def exit_status(problems: Iterable[Problem] | Mapping[Severity, int], *, strict:
     made = problems if isinstance(problems, Mapping) else tally(problems)
     failing = made.get(Severity.ERROR, 0) + (made.get(Severity.WARNING, 0) if strict else 0)
     return 1 if failing else 0
+
+
+# -- the closing report that fits a screen -----------------------------------------------------
+
+#: At most this many distinct messages are shown per problem code.
+EXAMPLES = 3
+#: Runs with at most this many problems list every one (a small run reads like a compiler's).
+LIST_ALL_UP_TO = 20
+
+
+class CodeSummary:
+    """One problem code's count and its first few distinct messages, each with where it came
+    first and how many times it came (identical messages are one example)."""
+
+    def __init__(self, code: str, examples: int = EXAMPLES) -> None:
+        self.code = code
+        self.count = 0
+        self.severities = {severity: 0 for severity in Severity}
+        self.limit = examples
+        #: message shape -> [first problem, how many times]; at most ``limit`` shapes
+        self.examples: dict[str, list[Any]] = {}
+
+    def add(self, problem: Problem) -> None:
+        self.count += 1
+        self.severities[problem.severity] += 1
+        shape = _shape(problem.message)
+        seen = self.examples.get(shape)
+        if seen is not None:
+            seen[1] += 1
+        elif len(self.examples) < self.limit:
+            self.examples[shape] = [problem, 1]
+
+    @property
+    def severity(self) -> Severity:
+        """The gravest severity among this code's problems."""
+        return next(s for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                    if self.severities[s]) if self.count else Severity.INFO
+
+
+class Summary:
+    """Problems counted per code as they stream past, in bounded memory (a count and at most
+    :data:`EXAMPLES` messages per code), rendered as a table that fits a screen."""
+
+    def __init__(self, examples: int = EXAMPLES) -> None:
+        self.codes: dict[str, CodeSummary] = {}
+        self.examples = examples
+        self.total = 0
+
+    def add(self, problem: Problem) -> None:
+        """Count one problem."""
+        self.total += 1
+        summary = self.codes.get(problem.code)
+        if summary is None:
+            summary = self.codes[problem.code] = CodeSummary(problem.code, self.examples)
+        summary.add(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> Summary:
+        for problem in problems:
+            self.add(problem)
+        return self
+
+    def lines(self, *, full: str | None = None) -> list[str]:
+        """The table: a line per code (gravest first, then by count), each followed by its
+        examples as ``file:line: severity: message``, ``(and N more like this)`` when the
+        same message came again, and how many other messages the code had. ``full`` says
+        where the full list is."""
+        if not self.codes:
+            return []
+        order = sorted(self.codes.values(), key=lambda c: (_GRAVITY[c.severity], -c.count,
+                                                           c.code))
+        width = max(len(c.code) for c in order)
+        lines = [f"arrow2bib: {self.total:,} problem(s) by code"
+                 + (f" (every one: {full})" if full else "") + ":"]
+        for code in order:
+            by = ", ".join(f"{n:,} {s.value}" for s, n in code.severities.items() if n)
+            lines.append(f"  {code.code:<{width}}  {code.count:>9,}  ({by})")
+            shown = 0
+            for first, times in code.examples.values():
+                more = f" (and {times - 1:,} more like this)" if times > 1 else ""
+                lines.append(f"      {_clip(_line(first))}{more}")
+                shown += times
+            if code.count > shown:
+                others = code.count - shown
+                lines.append(f"      ... and {others:,} more with other messages")
+        return lines
+
+
+#: What differs between messages that say the same thing of different papers: quoted names,
+#: titles and keys, and numbers ("the nickname 'Steve' of 'Xue (Steve) Liu' in liu2023x").
+_VARYING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\b[a-z]+\d{4}[a-z]*\b|\d+(?:\.\d+)?")
+
+
+def _shape(message: str) -> str:
+    """``message`` with what varies from paper to paper masked: identical messages, and
+    messages alike but for names, titles, keys and numbers, collapse into one example."""
+    return _VARYING.sub("\u2026", message)
+
+
+_GRAVITY = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _line(problem: Problem) -> str:
+    """``file:line: severity: message`` (the code heads the table's group)."""
+    where = problem.source or "<input>"
+    if problem.line is not None:
+        where = f"{where}:{problem.line}"
+    return f"{where}: {problem.severity.value}: {problem.message}"
+
+
+def _clip(text: str, width: int = 200) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -129,10 +129,11 @@ def hayagriva_url(url: str) -> str | None:
     return url if _URL.fullmatch(url) else None
 
 
-def _problem(entry: Entry, message: str, **details: Any) -> Problem:
+def _problem(entry: Entry, message: str, severity: Severity = Severity.WARNING,
+             **details: Any) -> Problem:
     paper = entry.paper
     return Problem(
-        code="export-lossy", severity=Severity.WARNING, message=message, source=paper.source,
+        code="export-lossy", severity=severity, message=message, source=paper.source,
         line=paper.line or None, title=paper.title, key=entry.key,
         details={"format": "hayagriva", **details},
     )
@@ -202,7 +203,8 @@ def hayagriva_entry(entry: Entry, report: Report = lambda problem: None) -> dict
     if nicknames:
         report(_problem(entry, "Hayagriva has no field for a nickname (its alias is a pen name "
                         f"that replaces the name); written without it: {', '.join(nicknames)}.",
-                        authors=nicknames))
+                        # a note, as in bibtex: the site's display form, nothing to act on
+                        severity=Severity.INFO, authors=nicknames))
     if paper.year is not None:
         if 0 <= paper.year <= 9999:
             fields["date"] = f"{paper.year:04d}"

@@ -1,0 +1,108 @@
+"""The closing report fits a screen (issue 18): a table of problem codes with counts and
+the first examples, identical messages collapsed; every problem with ``-v`` or in the JSON
+``--report FILE``."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from arrow2bib.cli import main
+from arrow2bib.model import Problem, Severity
+from arrow2bib.write.report import REPORT_SCHEMA, Summary
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "xiuqiang-he.txt"
+ROW = re.compile(r"^  (?P<code>[a-z][a-z0-9-]*) +(?P<count>[\d,]+)  \(")
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def big_page(tmp_path_factory) -> Path:
+    from benchmarks.generate import write
+    path = tmp_path_factory.mktemp("big") / "page-20k.txt"
+    with path.open("w", encoding="utf-8") as out:
+        write(20_000, out)
+    return path
+
+
+def test_a_20000_paper_run_ends_in_a_screen(big_page, tmp_path):
+    report = tmp_path / "report.json"
+    code, _, err = _run("convert", str(big_page), "-o", str(tmp_path / "refs.bib"),
+                        "--report", str(report))
+    lines = err.splitlines()
+    assert code == 0 and "; 0 error(s), " in lines[-1]
+    assert len(lines) <= 60, err
+    full = json.loads(report.read_text("utf-8"))
+    jsonschema.Draft7Validator(REPORT_SCHEMA).validate(full)
+    by_code: dict[str, int] = {}
+    for problem in full["problems"]:
+        by_code[problem["code"]] = by_code.get(problem["code"], 0) + 1
+    assert len(full["problems"]) > 10_000  # the flood the table replaces
+    shown = {m["code"]: int(m["count"].replace(",", "")) for m in map(ROW.match, lines) if m}
+    assert shown == by_code  # a count per problem code, every code
+    assert f"{len(full['problems']):,} problem(s) by code (every one: {report})" in lines[0]
+    # the thousands of nickname notes collapse into one example
+    assert re.search(r"the nickname 'Steve' .* \(and [\d,]{5,} more like this\)$", err, re.M)
+    assert str(big_page) + ":" in err  # examples say file:line
+
+
+def test_verbose_prints_every_problem(big_page, tmp_path):
+    report = tmp_path / "report.json"
+    _, _, err = _run("convert", str(big_page), "-o", str(tmp_path / "refs.bib"), "-v",
+                     "--report", str(report))
+    problems = json.loads(report.read_text("utf-8"))["problems"]
+    lines = err.splitlines()
+    assert len(lines) == len(problems) + 1  # and the closing summary line
+    assert lines[0].endswith(f"[{problems[0]['code']}]")
+
+
+def test_a_small_run_lists_each_problem():
+    code, _, err = _run("convert", str(EXAMPLE), "--to", "bibtex")
+    assert code == 0
+    assert err.count("[truncated-authors]") == 5 and "by code" not in err
+
+
+def test_check_json_is_the_full_list(tmp_path):
+    report = tmp_path / "r.json"
+    code, out, _ = _run("check", str(EXAMPLE), "--format", "json", "--report", str(report))
+    assert code == 0 and json.loads(out) == json.loads(report.read_text("utf-8"))
+
+
+def test_report_never_replaces_an_input(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(EXAMPLE.read_bytes())
+    code, _, err = _run("convert", str(page), "-o", str(tmp_path / "x.bib"),
+                        "--report", str(page))
+    assert code == 2 and page.read_bytes() == EXAMPLE.read_bytes()
+    assert "--report" in err
+    assert not (tmp_path / "x.bib").exists()  # refused before anything was written
+
+
+def _problem(message: str, line: int, code: str = "c", severity=Severity.WARNING) -> Problem:
+    return Problem(code=code, severity=severity, message=message, source="p.txt", line=line)
+
+
+def test_summary_collapses_alike_messages_and_keeps_memory_bounded():
+    summary = Summary(examples=2)
+    for n in range(5_002):
+        summary.add(_problem(f"The nickname 'N{n}' of 'A{n}' in key{2000 + n % 20} was left out.",
+                             line=n + 1))
+    for n in range(50):
+        summary.add(_problem(f"Distinct sentence number {'x' * (n % 7)}{chr(65 + n % 26)}.",
+                             line=n, code="d", severity=Severity.ERROR))
+    lines = summary.lines()
+    assert lines[1].startswith("  d ") and "(50 error)" in lines[1]  # errors first
+    assert "p.txt:1: warning: The nickname 'N0' of 'A0'" in "\n".join(lines)
+    assert any(line.endswith("(and 5,001 more like this)") for line in lines)
+    assert any("more with other messages" in line for line in lines)
+    assert all(len(c.examples) <= 2 for c in summary.codes.values())

@@ -1,0 +1,52 @@
+"""Shell completion generated from the parser (shtab): bash completes the commands and the
+options of the real parser; zsh, fish and tcsh scripts name them too."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+
+from arrow2bib.cli import main
+
+
+def _script(shell: str) -> str:
+    out = io.StringIO()
+    assert main(["completion", shell], out=out, err=io.StringIO()) == 0
+    return out.getvalue()
+
+
+def _bash_complete(script: str, tmp_path, *words: str) -> list[str]:
+    path = tmp_path / "arrow2bib.bash"
+    path.write_text(script, "utf-8")
+    line = " ".join(words)
+    command = (f"source {path}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+               f"COMP_LINE='{line}'; COMP_POINT={len(line)}; _shtab_arrow2bib; "
+               'printf "%s\\n" "${COMPREPLY[@]}"')
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True,
+                          cwd=tmp_path)
+    return done.stdout.split()
+
+
+def test_bash_completes_commands_and_options(tmp_path):
+    assert shutil.which("bash")
+    script = _script("bash")
+    assert _bash_complete(script, tmp_path, "arrow2bib", "con") == ["convert", "config"]
+    assert _bash_complete(script, tmp_path, "arrow2bib", "convert", "--ded") == ["--dedupe"]
+    assert "--report" in _bash_complete(script, tmp_path, "arrow2bib", "check", "--re")
+    assert _bash_complete(script, tmp_path, "arrow2bib", "completion", "fi") == ["fish"]
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish", "tcsh"])
+def test_other_shells_name_every_command_and_option(shell):
+    script = _script(shell)
+    for word in ("convert", "check", "formats", "config", "completion", "dedupe",
+                 "key-pattern", "report", "verbose"):
+        assert word in script, word
+
+
+def test_unknown_shell_is_a_usage_error(capsys):
+    assert main(["completion", "csh"], out=io.StringIO(), err=io.StringIO()) == 2
+    assert "invalid choice: 'csh'" in capsys.readouterr().err  # argparse's own message

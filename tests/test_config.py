@@ -1,0 +1,182 @@
+"""Settings files (issue 18): arrow2bib.toml, pyproject.toml's [tool.arrow2bib] and the user
+file change the key pattern, the format, its options, the checks and the venues through the
+command line; their precedence; errors with file and line. Every test works in a temporary
+project folder with its own HOME and XDG_CONFIG_HOME."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from arrow2bib import venues
+from arrow2bib.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "xiuqiang-he.txt"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A project folder (the working directory is a folder inside it), a home of its own."""
+    monkeypatch.delenv("ARROW2BIB_NO_CONFIG", raising=False)
+    for name in ("ARROW2BIB_KEY_PATTERN", "ARROW2BIB_FORMAT", "ARROW2BIB_SKIP_CHECKS",
+                 "ARROW2BIB_OPTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    root = tmp_path / "proj"
+    (root / "work").mkdir(parents=True)
+    (root / "page.txt").write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.chdir(root / "work")
+    return root
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _keys(bib: str) -> list[str]:
+    return [entry.key for entry in bibtexparser.parse_string(bib).entries]
+
+
+def _user_file(project: Path) -> Path:
+    path = project.parent / "home" / ".config" / "arrow2bib" / "arrow2bib.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def test_no_settings_means_the_defaults(project):
+    code, out, _ = _run("convert", "../page.txt", "--to", "bibtex")
+    assert code == 0 and "li2025higher" in _keys(out)
+    code, out, _ = _run("config")
+    assert code == 0 and "no settings" in out
+
+
+def test_project_file_sets_key_pattern_format_options_and_checks(project):
+    (project / "arrow2bib.toml").write_text(
+        'key-pattern = "{auth}{year}"\n'
+        'format = "bibtex"\n'
+        'skip-checks = ["truncated-authors"]\n'
+        "[options.bibtex]\n"
+        'encoding = "utf8"\n', "utf-8")
+    code, out, err = _run("convert", "../page.txt")
+    assert code == 0, err
+    keys = _keys(out)
+    assert "li2025" in keys and "li2025higher" not in keys  # the pattern, in BibTeX (the format)
+    assert "Müller" in out or any(ord(c) > 127 for c in out)  # utf8, not LaTeX escapes
+    assert "[truncated-authors]" not in err
+    # the command line beats the file
+    code, out, err = _run("convert", "../page.txt", "-k", "{auth}{year}{title}",
+                          "-O", "encoding=ascii", "--skip-check", "duplicate")
+    assert "li2025higher" in _keys(out) and all(ord(c) < 128 for c in out)
+    assert "[truncated-authors]" in err
+
+
+def test_configured_format_yields_to_an_output_of_another_extension(project):
+    (project / "arrow2bib.toml").write_text('format = "biblatex"\n', "utf-8")
+    assert _run("convert", "../page.txt", "-o", "refs.ris")[0] == 0
+    assert (project / "work" / "refs.ris").read_text("utf-8").startswith("TY  - ")
+    assert _run("convert", "../page.txt", "-o", "refs.bib")[0] == 0
+    assert "  date = {" in (project / "work" / "refs.bib").read_text("utf-8")  # biblatex
+
+
+def test_user_venue_table_is_merged_over_the_builtin_one(project):
+    page = project / "page.txt"
+    page.write_text(EXAMPLE.read_text("utf-8").replace(
+        "NeurIPS Conference 2025", "MyConf Conference 2025", 1), "utf-8")
+    code, out, err = _run("convert", "../page.txt", "--to", "bibtex", "--strict")
+    assert code == 1 and "'MyConf' (Conference) is not in the venue table" in err
+    (project / "arrow2bib.toml").write_text(
+        "[[venues]]\n"
+        'id = "myconf"\n'
+        'aliases = ["MyConf"]\n'
+        'short = "MyConf"\n'
+        'event = "My Conference on Things"\n'
+        'container = "Proceedings of the {nth} My Conference on Things"\n'
+        'kind = "proceedings"\n'
+        "edition = {year = 2020, number = 3}\n", "utf-8")
+    code, out, err = _run("convert", "../page.txt", "--to", "bibtex", "--strict")
+    assert code == 0, err
+    assert "Proceedings of the 8th My Conference on Things" in out
+    # the built-in venues still resolve, and the table is the packaged one after the run
+    assert "Advances in Neural Information Processing Systems" in out
+    assert venues.resolve("MyConf", 2025, "Conference") is None
+    assert venues.resolve("NeurIPS", 2025, "Conference") is not None
+
+
+def test_precedence(project, monkeypatch):
+    user = _user_file(project)
+    user.write_text('key-pattern = "{auth}"\n', "utf-8")
+
+    def effective() -> dict:
+        code, out, err = _run("config", "--json")
+        assert code == 0, err
+        return {row["key"]: row for row in json.loads(out)["settings"]}
+
+    assert effective()["key-pattern"]["from"] == f"{user}:1"
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.arrow2bib]\nkey-pattern = "{auth}{year}"\n', "utf-8")
+    assert effective()["key-pattern"] == {
+        "key": "key-pattern", "value": "{auth}{year}", "from": f"{project}/pyproject.toml:5"}
+    (project / "arrow2bib.toml").write_text('\nkey-pattern = "{year}{auth}"\n', "utf-8")
+    assert effective()["key-pattern"]["from"] == f"{project}/arrow2bib.toml:2"
+    monkeypatch.setenv("ARROW2BIB_KEY_PATTERN", "{auth}{title}")
+    assert effective()["key-pattern"]["from"] == "environment ARROW2BIB_KEY_PATTERN"
+    # and through a real conversion: environment over files, the command line over all
+    assert "lihigher" in _keys(_run("convert", "../page.txt", "--to", "bibtex")[1])
+    assert "2025li" in _keys(_run("convert", "../page.txt", "--to", "bibtex",
+                                  "-k", "{year}{auth}")[1])
+    monkeypatch.setenv("ARROW2BIB_NO_CONFIG", "1")
+    rows = effective()
+    assert rows["key-pattern"]["from"] == "environment ARROW2BIB_KEY_PATTERN"
+    monkeypatch.delenv("ARROW2BIB_KEY_PATTERN")
+    assert effective() == {}
+
+
+def test_options_merge_per_name_across_layers(project, monkeypatch):
+    _user_file(project).write_text('[options]\nlinks = "url"\n', "utf-8")
+    (project / "arrow2bib.toml").write_text('[options.ris]\neol = "lf"\n', "utf-8")
+    code, out, _ = _run("convert", "../page.txt", "--to", "ris")
+    assert code == 0 and "\r\n" not in out  # eol from the project file
+    assert "N1  - Linked in the abstract" not in out  # links=url from the user file
+    monkeypatch.setenv("ARROW2BIB_OPTIONS", "eol=crlf")
+    assert "\r\n" in _run("convert", "../page.txt", "--to", "ris")[1]
+
+
+def test_nearest_pyproject_with_a_table_is_used(project):
+    (project / "pyproject.toml").write_text('[tool.arrow2bib]\nformat = "ris"\n', "utf-8")
+    (project / "work" / "pyproject.toml").write_text('[project]\nname = "inner"\n', "utf-8")
+    code, out, _ = _run("config")
+    assert f'format = "ris"  # from {project}/pyproject.toml:2' in out
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ('format = "bibtex"\nkey-patern = "{auth}"\n', 2, "unknown setting 'key-patern'"),
+    ('format = "bibtex"\n\nkey-pattern = \n', 3, "not valid TOML"),
+    ('skip-checks = "duplicate"\n', 1, "skip-checks must be a list"),
+    ('[options.bibtex]\n\nencodng = "utf8"\n', 3, "has no option 'encodng'"),
+    ('skip-checks = ["nosuch"]\n', 1, "there is no check 'nosuch'"),
+    ('format = "nosuch"\n', 1, "nosuch"),
+    ('[[venues]]\nid = "a"\nshort = "A"\nevent = "E"\ncontainer = "C"\nkind = "x"\n\n'
+     '[[venues]]\nid = "b"\n', 1, "'kind' must be 'proceedings' or 'journal'"),
+    ('[[venues]]\nid = "a"\nshort = "A"\nevent = "E"\ncontainer = "C"\nkind = "journal"\n\n'
+     '[[venues]]\nid = "b"\n', 8, "missing 'short'"),
+])
+def test_errors_name_file_and_line(project, text, line, words):
+    (project / "arrow2bib.toml").write_text(text, "utf-8")
+    code, out, err = _run("convert", "../page.txt", "-o", "out.bib")
+    assert code == 2, err
+    assert f"{project}/arrow2bib.toml:{line}: " in err and words in err
+    assert not (project / "work" / "out.bib").exists()
+
+
+def test_the_suite_ignores_settings_files_by_default():
+    import os
+    assert os.environ.get("ARROW2BIB_NO_CONFIG") == "1"
