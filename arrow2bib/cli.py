@@ -203,7 +203,7 @@ def _parallel(args: argparse.Namespace, run: Run, specs: Sequence[str]
 def _read(run: Run, parallel: ParallelRun | None, specs: Sequence[str], err: TextIO) -> None:
     """The first pass over every input (pages in input order, however many processes), with
     a progress bar when stderr is a terminal (:mod:`arrow2bib.progress`)."""
-    bar = progress_for(err, specs)
+    bar = progress_for(err, specs, pages=parallel is not None)
     try:
         if parallel is not None:
             parallel.read(specs, (lambda: bar.update(pages=1)) if bar else (lambda: None))
