@@ -307,7 +307,7 @@ def _run(args: argparse.Namespace, inputs: Inputs, exporter, destination: Output
          err: TextIO, log: ProblemLog, **settings: Any) -> Result:
     """The run itself (:func:`arrow2bib.convert`), with a progress bar on stderr when it is a
     terminal (:mod:`arrow2bib.progress`), its problems into ``log``."""
-    bar = progress_for(err, inputs.pages)
+    bar = progress_for(err, inputs.pages, pages=args.jobs > 1)
     try:
         return convert(inputs.pages, exporter, destination, skip=_skipped(args, pm),
                        encoding=args.encoding, jobs=args.jobs, pm=pm, protect=inputs.files,

@@ -25,9 +25,10 @@ class Progress:
     """Counts of what was read, shown on ``err`` by a tqdm bar: bytes of one page (when
     ``total_bytes`` is known) or pages of several."""
 
-    def __init__(self, err: TextIO, *, pages: int, total_bytes: int | None = None) -> None:
+    def __init__(self, err: TextIO, *, pages: int, total_bytes: int | None = None,
+                 by_pages: bool = False) -> None:
         self.pages, self.papers = pages, 0
-        self.by_bytes = pages == 1
+        self.by_bytes = pages == 1 and not by_pages
         self._pending = 0
         # a terminal that reports no width (0 columns: a bare pseudo-terminal) gets 100,
         # where tqdm would draw nothing
@@ -85,14 +86,18 @@ def _columns(err: TextIO) -> int:
         return 0
 
 
-def progress_for(err: TextIO, specs: Sequence[str]) -> Progress | None:
-    """A :class:`Progress` for reading ``specs`` when ``err`` is a terminal, else None."""
+def progress_for(err: TextIO, specs: Sequence[str], *, pages: bool = False
+                 ) -> Progress | None:
+    """A :class:`Progress` for reading ``specs`` when ``err`` is a terminal, else None; by
+    pages (not bytes) for several pages, or when ``pages`` (other processes read them)."""
     try:
         if not err.isatty():
             return None
     except (AttributeError, ValueError):  # no isatty, or closed
         return None
     total = None
+    if pages:
+        return Progress(err, pages=len(specs), by_pages=True)
     if len(specs) == 1:
         try:
             info = os.stat(specs[0]) if specs[0] != "-" else None

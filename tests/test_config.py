@@ -111,6 +111,20 @@ def test_user_venue_table_is_merged_over_the_builtin_one(project):
     assert venues.resolve("NeurIPS", 2025, "Conference") is not None
 
 
+def test_user_venues_reach_the_worker_processes(project):
+    for name in ("a.txt", "b.txt"):
+        (project / name).write_text(EXAMPLE.read_text("utf-8").replace(
+            "NeurIPS Conference 2025", "MyConf Conference 2025", 1).replace(
+            "Xiuqiang He", f"Xiuqiang He {name}"), "utf-8")
+    (project / "arrow2bib.toml").write_text(
+        '[[venues]]\nid = "myconf"\naliases = ["MyConf"]\nshort = "MyConf"\n'
+        'event = "My Conference"\ncontainer = "Proceedings of My Conference"\n'
+        'kind = "proceedings"\n', "utf-8")
+    serial = _run("convert", "../a.txt", "../b.txt", "--to", "bibtex")
+    parallel = _run("convert", "../a.txt", "../b.txt", "--to", "bibtex", "--jobs", "2")
+    assert serial[1] == parallel[1] and serial[1].count("Proceedings of My Conference") == 2
+
+
 def test_precedence(project, monkeypatch):
     user = _user_file(project)
     user.write_text('key-pattern = "{auth}"\n', "utf-8")

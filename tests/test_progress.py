@@ -91,3 +91,11 @@ def test_no_progress_when_stderr_is_not_a_terminal(big_page, tmp_path):
     assert done.returncode == 0
     assert "\r" not in done.stderr and "reading" not in done.stderr
     assert done.stderr.splitlines()[0].startswith("arrow2bib: ")
+
+
+def test_jobs_show_pages(big_page, tmp_path):
+    # other processes read the pages: the bar counts pages, even for one page
+    code, drawn = _under_pty("convert", str(big_page), "-o", str(tmp_path / "refs.bib"),
+                             "--jobs", "2", cwd=tmp_path)
+    assert code == 0, drawn
+    assert re.search(r"arrow2bib: reading: +\d+%.*\| [01]/1 \[", drawn), drawn[:500]
