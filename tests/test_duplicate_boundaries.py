@@ -15,9 +15,9 @@ Titles are made of letters whose score is simple arithmetic (2 * common characte
 lengths): ``abcdefghijklmnopqrst`` against ``abcdefghijklmnopqXsY`` is 2 * 18 / 40 = 0.90.
 The score was difflib's ratio before (the same formula, with L what its greedy longest-block
 search finds, never more than the true L): the ``lcs-`` cases are pairs it scored lower.
-Each pair is checked twice: next to each other, and with 300 unrelated papers between them,
-so the earlier one has been written to the index's database (whose query applies the vetoes
-and the title lengths a ratio of 0.90 allows itself).
+Each pair is checked twice: with the index in memory, and with its memory budget at 0 and 300
+unrelated papers between them, so the earlier one has been written to the index's database
+(whose query applies the vetoes and the title lengths a score of 0.90 allows itself).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pytest
 
 import arrow2bib
 from arrow2bib import Person
-from arrow2bib.checks import run_checks
+from arrow2bib.checks import duplicates, run_checks
 from arrow2bib.read.names import parse_name
 
 from .test_duplicate_oracle import lcs_score
@@ -175,17 +175,26 @@ def _found(pm, papers):
             for p in run_checks(page, pm=pm) if p.code == "duplicate"]
 
 
-@pytest.mark.parametrize("between", [0, len(FILLERS)], ids=["in-memory", "from-database"])
+@pytest.fixture(params=["in-memory", "from-database"])
+def where(request, monkeypatch):
+    """Where the index keeps the earlier papers: in memory (the default budget), or in its
+    database (a budget of 0 bytes: it moves there at the first paper)."""
+    if request.param == "from-database":
+        monkeypatch.setattr(duplicates, "MEMORY_BUDGET", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("name, first, second, expected", CASES, ids=[c[0] for c in CASES])
-def test_duplicate_rule_boundaries(pm, name, first, second, expected, between):
+def test_duplicate_rule_boundaries(pm, name, first, second, expected, where):
+    between = len(FILLERS) if where == "from-database" else 0
     first = dataclasses.replace(first, line=1)
     second = dataclasses.replace(second, line=999)
     found = _found(pm, [first, *FILLERS[:between], second])
     assert found == ([] if expected is None else [(999, *expected, 1)])
 
 
-@pytest.mark.parametrize("between", [0, len(FILLERS)], ids=["in-memory", "from-database"])
-def test_a_match_names_the_earlier_paper(pm, between):
+def test_a_match_names_the_earlier_paper(pm, where):
+    between = len(FILLERS) if where == "from-database" else 0
     first = dataclasses.replace(A, line=1, source="first.txt", title="Abcdefghij!")
     later = dataclasses.replace(A, line=999)
     page = arrow2bib.Page(source="p.txt", papers=(first, *FILLERS[:between], later))
@@ -229,6 +238,7 @@ class _WritesFail:
 
 
 def test_a_full_scratch_disk_is_an_output_error(pm, monkeypatch):
+    monkeypatch.setattr(duplicates, "MEMORY_BUDGET", 0)
     connect = sqlite3.connect
     monkeypatch.setattr(sqlite3, "connect", lambda *args, **kw: _WritesFail(connect(*args, **kw)))
     page = arrow2bib.Page(source="p.txt", papers=tuple(FILLERS))
@@ -238,11 +248,15 @@ def test_a_full_scratch_disk_is_an_output_error(pm, monkeypatch):
 
 @pytest.mark.parametrize("fails", ["connect", "execute"])
 def test_a_failing_scratch_database_is_an_output_error(pm, monkeypatch, fails):
+    monkeypatch.setattr(duplicates, "MEMORY_BUDGET", 0)
     connect = sqlite3.connect
 
     class Failing(_WritesFail):
         def execute(self, *args):
             raise sqlite3.OperationalError("disk I/O error")
+
+        def executemany(self, *args):  # the writes work: the candidates' query fails
+            return self._db.executemany(*args)
 
     if fails == "connect":
         def broken(*args, **kw):
@@ -251,7 +265,7 @@ def test_a_failing_scratch_database_is_an_output_error(pm, monkeypatch, fails):
         def broken(*args, **kw):
             return Failing(connect(*args, **kw))
     monkeypatch.setattr(sqlite3, "connect", broken)
-    page = arrow2bib.Page(source="p.txt", papers=(A,))
+    page = arrow2bib.Page(source="p.txt", papers=(A, A))  # the second looks A up
     with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*disk I/O error"):
         run_checks(page, pm=pm)
 
@@ -259,7 +273,7 @@ def test_a_failing_scratch_database_is_an_output_error(pm, monkeypatch, fails):
 # ---- the index's own edges: what it keeps of a block (at most the last 64 papers of a block,
 # every paper with the same normal title), in memory and from its database ----------------------
 @pytest.mark.parametrize("title", ["Abcdefghijklmnopqrst", "?!"], ids=["title", "no-letters"])
-def test_every_earlier_copy_of_a_title_is_a_candidate(pm, title):
+def test_every_earlier_copy_of_a_title_is_a_candidate(pm, title, where):
     """70 identical copies: each is reported against the first (the earliest of equals),
     although the first is more than 64 papers back: the exact title has no cap."""
     copies = [paper(title, line=i) for i in range(1, 71)]
@@ -267,10 +281,11 @@ def test_every_earlier_copy_of_a_title_is_a_candidate(pm, title):
     assert found == [(i, "identical", 1.0, 1) for i in range(2, 71)]
 
 
-def test_a_block_gives_its_latest_64_papers(pm):
+def test_a_block_gives_its_latest_64_papers(pm, where):
     """The earlier paper shares only the block of the first 16 letters with the later one;
-    64 papers of that block (vetoed: other authors) came after it, the last 64 are in
-    memory, the earlier paper in the database: it is past the block's 64, not scored."""
+    64 papers of that block (vetoed: other authors) came after it: it is past the block's 64,
+    not scored. From the database: the last 64 are in memory (not yet written), the earlier
+    paper in the database."""
     first = paper(T20 + " alpha", line=1)
     fillers = [dataclasses.replace(f, line=1000 + i) for i, f in enumerate(FILLERS[:255])]
     crowd = [paper(T20 + f" crowd{chr(97 + i // 26)}{chr(97 + i % 26)}", authors=("Zed Roe",),
@@ -282,7 +297,7 @@ def test_a_block_gives_its_latest_64_papers(pm):
     assert _found(pm, [first, *fillers, *crowd, later])[-1][0] != 9999
 
 
-def test_one_family_name_in_common_is_enough_whatever_the_others(pm):
+def test_one_family_name_in_common_is_enough_whatever_the_others(pm, where):
     """The database looks papers up by a bit mask of their family names; every pair of
     papers sharing a name must still meet, whichever bits the other names take."""
     others = [f"Xo{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(200)]

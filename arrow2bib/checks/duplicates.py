@@ -27,7 +27,8 @@ Not quadratic: papers are indexed by their normal title (exact matches) and by t
 keys (the first and last :data:`BLOCK_CHARS` characters of the compact title with the numbers
 in it, and its sorted word set); only papers sharing a key are scored, at most
 :data:`MAX_BLOCK` per key. The index
-keeps a compact record per paper, not the paper, on disk (:class:`DuplicateIndex`).
+keeps a compact record per paper, not the paper: in memory up to :data:`MEMORY_BUDGET`, on
+disk past it (:class:`DuplicateIndex`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import math
 import re
 import sqlite3
 from dataclasses import dataclass, replace
+from sys import getsizeof
 from typing import Iterable, Iterator, Literal
 
 from rapidfuzz.distance.Indel import distance as _indel_distance
@@ -44,7 +46,8 @@ from .._scratch import scratch_error
 from ..model import Paper
 from ..text.fold import normalise_name, title_tokens
 
-__all__ = ["PREPRINT", "DuplicateIndex", "Match", "Record", "THRESHOLD", "best_match",
+__all__ = ["MEMORY_BUDGET", "PREPRINT", "DuplicateIndex", "Match", "Record", "THRESHOLD",
+           "best_match",
            "blocking_keys", "compare_entry", "record_for"]
 
 #: Minimum similarity of two normalised titles to count as near-identical.
@@ -168,79 +171,212 @@ def compare(new: Record, old: Record) -> Match | None:
 class DuplicateIndex:
     """Papers seen so far, for matching each new paper against them.
 
-    The index lives in a temporary SQLite database (a table of records and one of blocking
-    keys, hashed), so its memory stays flat however many papers go through; each new paper
-    costs one query for its candidates; the latest papers are matched in memory and written
-    to the database :data:`_FLUSH` at a time.
+    While the papers fit in :data:`MEMORY_BUDGET` bytes (an estimate of what the index holds:
+    the records and, per blocking key hashed to an integer, the papers filed under it), the
+    index is a dictionary in memory and each new paper costs a few lookups: its candidates
+    are the records themselves, never rebuilt. Past the budget it moves into a temporary
+    SQLite database (a table of records and one of blocking keys), so its memory stays flat
+    however many papers go through: from then on each new paper costs one query for its
+    candidates (skipped when none of its keys can be in the database: a filter of
+    :data:`_FILTER_BITS` bits remembers which keys were written), and the latest papers are
+    matched in memory and written to the database :data:`_FLUSH` at a time. Both ways find
+    the same matches.
 
     The best match wins: identical over near-identical over version, then the higher score;
     between equals the earliest paper (in input order) wins, so the result does not depend
     on how the candidates were found (the Dask run relies on that)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_budget: int | None = None) -> None:
+        #: bytes the in-memory index may take (estimated) before it moves into the database
+        self.memory_budget = MEMORY_BUDGET if memory_budget is None else memory_budget
+        #: the estimated bytes the in-memory index holds
+        self.size = 0
+        self._db: sqlite3.Connection | None = None
+        self._count = 0
+        # the papers in memory (every paper while the index is in memory; once it is in the
+        # database, the latest, not yet written): the paper numbered seq is
+        # _papers[seq - _base]; per hashed key, the numbers of its papers in input order (one
+        # number alone, a list from the second)
+        self._papers: list[Record] = []
+        self._base = 0
+        self._index: dict[int, int | list[int]] = {}
+        # once in the database: the rows for its two tables, written _FLUSH papers at a time,
+        # and which keys were written (two bits of each key's hash)
+        self._records: list[tuple] = []
+        self._blocks: list[tuple] = []
+        self._written = bytearray(_FILTER_BITS // 8)
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the index is still all in memory (not moved into its database)."""
+        return self._db is None
+
+    def add(self, record: Record) -> Match | None:
+        """Match ``record`` against the papers seen so far (the best match), then index it."""
+        numbers = _join(record.numbers)
+        keys = list(dict.fromkeys(
+            [hash("e:" + record.normal), *map(hash, blocking_keys(record, numbers))]))
+        index = self._index
+        # a block's latest papers may be in memory: they take their place among its
+        # MAX_BLOCK, the database gives the rest (the exact title, keys[0], has no cap)
+        seqs: set[int] = set()
+        limits = []
+        for number, key in enumerate(keys):
+            found = index.get(key)
+            if found is None:
+                held = 0
+            elif isinstance(found, int):
+                seqs.add(found)
+                held = 1
+            else:
+                seqs.update(found if number == 0 else found[-MAX_BLOCK:])
+                held = len(found)
+            if number:
+                limits.append(max(0, MAX_BLOCK - held))
+        papers, base, year = self._papers, self._base, record.year
+        # in input order (the database's papers all came before the ones in memory); the
+        # years veto first, as compare() would, only to be quick
+        candidates = [old for old in (papers[seq - base] for seq in sorted(seqs))
+                      if year is None or old.year is None
+                      or -MAX_YEARS_APART <= old.year - year <= MAX_YEARS_APART]
+        if self._db is not None:
+            candidates[:0] = self._stored(record, keys, numbers, limits)
+        best = best_match(record, candidates)
+        seq = self._count
+        self._count += 1
+        papers.append(record)
+        size = 0
+        for key in keys:
+            found = index.get(key)
+            if found is None:
+                index[key] = seq
+                size += _PER_NEW_KEY
+            elif isinstance(found, int):
+                index[key] = [found, seq]
+                size += _PER_SECOND_KEY
+            else:
+                found.append(seq)
+                size += _PER_KEY
+        if self._db is None:
+            self.size += size + _footprint(record)
+            if self.size > self.memory_budget:
+                self._spill()
+        else:
+            self._rows(seq, record, keys, numbers)
+            if len(self._records) >= _FLUSH:
+                self._flush()
+        return best
+
+    def _stored(self, record: Record, keys: list[int], numbers: str,
+                limits: list[int]) -> list[Record]:
+        """The candidates of ``record`` in the database."""
+        blocks: list[int | None] = [key if self._maybe_written(key) else None for key in keys]
+        if not any(key is not None for key in blocks):
+            return []
+        length = len(record.normal)
+        # lengths outside these bounds make a score below THRESHOLD (2 * shorter / both)
+        shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
+        longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
+        parameters: list[object] = [*(blocks + [None] * 3)[:4], record.year, numbers,
+                                    _mask(record.families), shortest, longest,
+                                    *(limits + [0] * 3)[:3]]
+        assert self._db is not None
+        try:
+            rows = self._db.execute(_CANDIDATES, parameters).fetchall()
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
+        return [*map(_record, rows)]
+
+    def _maybe_written(self, key: int) -> bool:
+        """False when ``key`` was never written to the database (True may be wrong)."""
+        first, second = _filter_bits(key)
+        written = self._written
+        return bool(written[first >> 3] & (1 << (first & 7))
+                    and written[second >> 3] & (1 << (second & 7)))
+
+    def _rows(self, seq: int, record: Record, keys: list[int], numbers: str) -> None:
+        """Queue ``record``'s rows for the database."""
+        mask, length = _mask(record.families), len(record.normal)
+        for key in dict.fromkeys(keys):
+            self._blocks.append((key, seq, record.year, mask, numbers, length))
+        self._records.append((seq, record.title, record.normal, numbers, record.year,
+                              record.venue, record.paper_type, _join(record.families),
+                              record.source, record.line, record.key))
+
+    def _spill(self) -> None:
+        """Move the index into its database: past the memory budget."""
         try:
             self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
-        self._count = 0
-        # the latest papers, not yet written to the database (written _FLUSH at a time):
-        # per hashed key, (seq, record) in input order; and their rows for the two tables
-        self._recent: dict[int, list[tuple[int, Record]]] = {}
-        self._records: list[tuple] = []
-        self._blocks: list[tuple] = []
-
-    def add(self, record: Record) -> Match | None:
-        """Match ``record`` against the papers seen so far (the best match), then index it."""
-        numbers, mask, length = _join(record.numbers), _mask(record.families), len(record.normal)
-        keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record, numbers)]
-        # lengths outside these bounds make a ratio below THRESHOLD (2 * shorter / both)
-        shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
-        longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
-        # a block's latest papers may still be in memory: they take their place among its
-        # MAX_BLOCK, the database gives the rest (the exact title has no cap)
-        recent: dict[int, Record] = {}
-        limits = []
-        for number, key in enumerate(keys):
-            found = self._recent.get(key, [])
-            recent.update(found if number == 0 else found[-MAX_BLOCK:])
-            if number:
-                limits.append(max(0, MAX_BLOCK - len(found)))
-        try:
-            blocks: list[int | None] = [*keys, None, None, None, None][:4]
-            parameters: list[object] = [*blocks, record.year, numbers, mask, shortest, longest,
-                                        *(limits + [0] * 3)[:3]]
-            rows = self._db.execute(_CANDIDATES, parameters).fetchall()
-        except sqlite3.Error as exc:
-            raise scratch_error(exc) from exc
-        # in input order: the database's papers all came before the ones in memory
-        candidates = [*map(_record, rows), *(recent[seq] for seq in sorted(recent))]
-        seq = self._count
-        self._count += 1
-        for key in dict.fromkeys(keys):
-            self._recent.setdefault(key, []).append((seq, record))
-            self._blocks.append((key, seq, record.year, mask, numbers, length))
-        self._records.append((seq, record.title, record.normal, numbers, record.year,
-                              record.venue, record.paper_type, _join(record.families),
-                              record.source, record.line, record.key))
-        if len(self._records) >= _FLUSH:
-            self._flush()
-        return best_match(record, candidates)
+        keys: list[list[int]] = [[] for _ in self._papers]
+        for key, found in self._index.items():
+            for seq in (found,) if isinstance(found, int) else found:
+                keys[seq - self._base].append(key)
+        for seq, record in enumerate(self._papers, self._base):
+            self._rows(seq, record, keys[seq - self._base], _join(record.numbers))
+        self.size = 0
+        self._flush()
 
     def _flush(self) -> None:
         """Write the papers held in memory to the database."""
+        assert self._db is not None
         try:
             self._db.executemany(_INSERT_RECORD, self._records)
             self._db.executemany("INSERT INTO b VALUES (?, ?, ?, ?, ?, ?)", self._blocks)
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
-        self._recent.clear()
+        written = self._written
+        for key in dict.fromkeys(row[0] for row in self._blocks):
+            for bit in _filter_bits(key):
+                written[bit >> 3] |= 1 << (bit & 7)
+        self._papers.clear()
+        self._index.clear()
+        self._base = self._count
         self._records.clear()
         self._blocks.clear()
 
     def close(self) -> None:
-        """Remove the temporary database."""
-        self._db.close()
+        """Remove the temporary database, if there is one."""
+        if self._db is not None:
+            self._db.close()
+        self._papers.clear()
+        self._index.clear()
+
+
+#: The bytes the in-memory index may take before it moves into a temporary database.
+MEMORY_BUDGET = 32 * 1024 * 1024
+#: The size of the filter of the keys written to the database (1 MiB).
+_FILTER_BITS = 1 << 23
+_FILTER_MASK = _FILTER_BITS - 1
+
+
+def _filter_bits(key: int) -> tuple[int, int]:
+    """The two bits of the written-keys filter that stand for ``key`` (a hash)."""
+    return key & _FILTER_MASK, (key >> 32) & _FILTER_MASK
+
+
+# what the in-memory index holds (tests/test_duplicate_index.py measures it with tracemalloc):
+# per paper, its Record, its number and a slot in the list of papers; per key, a dictionary
+# slot and the hashed key, a list of two numbers when it gets its second paper, a slot
+_PER_PAPER = getsizeof(Record("", "", frozenset(), None, "", "", frozenset(), "", 0, None)) \
+    + getsizeof(1 << 40) + 8
+_PER_NEW_KEY = 48 + getsizeof(1 << 62)
+_PER_SECOND_KEY = getsizeof([0, 0]) + 16
+_PER_KEY = 9  # amortised: a list grows by about 1/8 when it is full
+
+
+def _footprint(record: Record) -> int:
+    """Estimated bytes the in-memory index takes for ``record`` besides its keys (the
+    source's name is shared by a page's papers and not counted)."""
+    size = (_PER_PAPER + getsizeof(record.title) + getsizeof(record.normal)
+            + getsizeof(record.families) + sum(map(getsizeof, record.families)))
+    if record.numbers:
+        size += getsizeof(record.numbers) + sum(map(getsizeof, record.numbers))
+    if record.key is not None:
+        size += getsizeof(record.key)
+    return size
 
 
 _SEP = "\x1f"
