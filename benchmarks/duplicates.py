@@ -13,14 +13,16 @@ Two tables:
    in the database from the first paper (budget 0: the path of pages past the budget), and
    with difflib's ``SequenceMatcher`` ratio in place of the score (how the check scored
    titles before rapidfuzz; it finds a few matches fewer, see the module's docstring).
-   Ratios are to the default row; "matches" counts the papers matched to an earlier one.
+   "CPU s" is the process's CPU time over the same span; ratios are to the default row's
+   CPU time; "matches" counts the papers matched to an earlier one.
 2. **Whole processes** (``benchmarks/run.py``'s harness: spawn to exit, peak ``ru_maxrss``):
    ``arrow2bib check``, ``convert --to bibtex`` with and without the duplicate check, and
    the baselines: bibtexparser writing the same entries, pandoc (CSL-JSON -> BibTeX, when on
    ``PATH``), citation-js (CSL-JSON -> BibTeX) and ``bibtex-tidy --duplicates`` (BibTeX ->
    BibTeX) from the npm registry, pinned by ``benchmarks/peers/package-lock.json`` and
    installed with ``npm ci --prefix benchmarks/peers``. "peer / arrow2bib" is a baseline's
-   time over ``convert --to bibtex``'s (above 1: arrow2bib is faster). A command past 10
+   time over ``convert --to bibtex``'s (above 1: arrow2bib is faster); "CPU s" is the
+   child's user + system time (steadier than the wall clock on a shared machine). A command past 10
    minutes is stopped and shown as "> 10 min".
 
 The machine is shared and noisy: compare the ratios, not the seconds.
@@ -92,12 +94,12 @@ if how == "difflib":
     duplicates.compare = compare  # best_match() calls it by this name
 budget = {"default": None, "memory": 1 << 62, "database": 0, "difflib": None}[how]
 index = DuplicateIndex(memory_budget=budget)
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 matches = sum(index.add(record) is not None for record in records)
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 in_memory = index.in_memory
 index.close()
-print(json.dumps({"seconds": seconds, "matches": matches, "in_memory": in_memory,
+print(json.dumps({"seconds": seconds, "cpu": cpu, "matches": matches, "in_memory": in_memory,
                   "papers": len(records)}))
 """
 CHECK_ROWS = [("default", "DuplicateIndex, default budget (MEMORY_BUDGET)"),
@@ -125,6 +127,7 @@ def check_alone(page: Path, n: int, mode: str, repeat: int, work: Path) -> list[
         else:
             rows.append({"mode": mode, "papers": n, "name": name, "how": how,
                          "seconds": statistics.median(r["seconds"] for r in runs),
+                         "cpu": statistics.median(r["cpu"] for r in runs),
                          "matches": runs[0]["matches"], "in_memory": runs[0]["in_memory"],
                          "peak_kib": max(r["peak_kib"] for r in runs)})
     return rows
@@ -132,18 +135,19 @@ def check_alone(page: Path, n: int, mode: str, repeat: int, work: Path) -> list[
 
 def alone_table(rows: list[dict[str, Any]]) -> str:
     """The check-alone rows as a Markdown table, ratios to the default row of the page."""
-    lines = ["| mode | papers | index | seconds | papers/s | x default | matches | in memory "
-             "at the end | process peak MiB |", "|" + " --- |" * 9]
+    lines = ["| mode | papers | index | seconds | CPU s | papers/s | x default (CPU) | matches "
+             "| in memory at the end | process peak MiB |", "|" + " --- |" * 10]
     for row in rows:
         base = next((r for r in rows if r["mode"] == row["mode"] and r["papers"] == row["papers"]
                      and r["how"] == "default" and "seconds" in r), None)
         if "error" in row:
             lines.append(f"| {row['mode']} | {row['papers']:,} | {row['name']} | failed "
-                         f"({row['error'][:60]}) | | | | | |")
+                         f"({row['error'][:60]}) | | | | | | |")
             continue
-        ratio = f"{row['seconds'] / base['seconds']:.1f}x" if base and base is not row else ""
+        ratio = f"{row['cpu'] / base['cpu']:.1f}x" if base and base is not row else ""
         lines.append(f"| {row['mode']} | {row['papers']:,} | {row['name']} | "
-                     f"{row['seconds']:.2f} | {row['papers'] / row['seconds']:,.0f} | {ratio} | "
+                     f"{row['seconds']:.2f} | {row['cpu']:.2f} | "
+                     f"{row['papers'] / row['seconds']:,.0f} | {ratio} | "
                      f"{row['matches']:,} | {'yes' if row['in_memory'] else 'no'} | "
                      f"{row['peak_kib'] / 1024:.0f} |")
     return "\n".join(lines)
