@@ -37,7 +37,7 @@ import math
 import re
 import sqlite3
 from dataclasses import dataclass, replace
-from sys import getsizeof
+from sys import getsizeof, intern
 from typing import Iterable, Iterator, Literal
 
 from rapidfuzz.distance.Indel import distance as _indel_distance
@@ -61,6 +61,7 @@ MAX_BLOCK = 64
 _FLUSH = 256
 
 Kind = Literal["identical", "near-identical", "version"]
+_NONE: frozenset[str] = frozenset()
 _DIGIT = re.compile(r"\d")
 
 
@@ -93,19 +94,23 @@ class Match:
 
 
 def record_for(paper: Paper, key: str | None = None) -> Record:
-    """The compact record of ``paper``."""
+    """The compact record of ``paper``. Its names (families, venue, paper type) are
+    interned: the papers of a page share them, and the index holds each once."""
     tokens = title_tokens(paper.title)
     families = frozenset(
-        normalise_name(a.family or a.literal) for a in paper.authors if (a.family or a.literal)
+        intern(normalise_name(a.family or a.literal))
+        for a in paper.authors if (a.family or a.literal)
     )
     return Record(
         title=paper.title,
         normal=" ".join(tokens),
-        numbers=frozenset(t for t in tokens if _DIGIT.search(t)),
+        # the same empty set for every title without numbers (Python makes a new one each
+        # time, 216 bytes)
+        numbers=frozenset(t for t in tokens if _DIGIT.search(t)) or _NONE,
         year=paper.year,
-        venue=normalise_name(paper.venue),
-        paper_type=normalise_name(paper.paper_type),
-        families=families,
+        venue=intern(normalise_name(paper.venue)),
+        paper_type=intern(normalise_name(paper.paper_type)),
+        families=families or _NONE,
         source=paper.source,
         line=paper.line,
         key=key,
@@ -200,6 +205,7 @@ class DuplicateIndex:
         self._papers: list[Record] = []
         self._base = 0
         self._index: dict[int, int | list[int]] = {}
+        self._names: set[str] = set()  # the names counted in size
         # once in the database: the rows for its two tables, written _FLUSH papers at a time,
         # and which keys were written (two bits of each key's hash)
         self._records: list[tuple] = []
@@ -258,7 +264,13 @@ class DuplicateIndex:
                 found.append(seq)
                 size += _PER_KEY
         if self._db is None:
-            self.size += size + _footprint(record)
+            size += _footprint(record)
+            names = self._names
+            for name in (record.venue, record.paper_type, *record.families):
+                if name not in names:  # interned by record_for: held once however often
+                    names.add(name)
+                    size += getsizeof(name) + _PER_NAME
+            self.size += size
             if self.size > self.memory_budget:
                 self._spill()
         else:
@@ -317,6 +329,7 @@ class DuplicateIndex:
         for seq, record in enumerate(self._papers, self._base):
             self._rows(seq, record, keys[seq - self._base], _join(record.numbers))
         self.size = 0
+        self._names.clear()
         self._flush()
 
     def _flush(self) -> None:
@@ -343,6 +356,7 @@ class DuplicateIndex:
             self._db.close()
         self._papers.clear()
         self._index.clear()
+        self._names.clear()
 
 
 #: The bytes the in-memory index may take before it moves into a temporary database.
@@ -365,13 +379,14 @@ _PER_PAPER = getsizeof(Record("", "", frozenset(), None, "", "", frozenset(), ""
 _PER_NEW_KEY = 48 + getsizeof(1 << 62)
 _PER_SECOND_KEY = getsizeof([0, 0]) + 16
 _PER_KEY = 9  # amortised: a list grows by about 1/8 when it is full
+_PER_NAME = 40  # a slot in the set of names counted
 
 
 def _footprint(record: Record) -> int:
-    """Estimated bytes the in-memory index takes for ``record`` besides its keys (the
-    source's name is shared by a page's papers and not counted)."""
+    """Estimated bytes the in-memory index takes for ``record`` besides its keys and names
+    (the source's name is shared by a page's papers and not counted)."""
     size = (_PER_PAPER + getsizeof(record.title) + getsizeof(record.normal)
-            + getsizeof(record.families) + sum(map(getsizeof, record.families)))
+            + getsizeof(record.families))
     if record.numbers:
         size += getsizeof(record.numbers) + sum(map(getsizeof, record.numbers))
     if record.key is not None:
