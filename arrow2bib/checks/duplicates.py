@@ -319,7 +319,11 @@ class DuplicateIndex:
         """Move the index into its database: past the memory budget."""
         try:
             self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
-            self._db.executescript(_SCHEMA)
+            # the database's page cache gets what the in-memory index leaves of
+            # DATABASE_CACHE: Python keeps most of the memory the index freed, so the two
+            # add up in the process's peak
+            cache = max(_MIN_CACHE, DATABASE_CACHE - self.memory_budget) // 1024
+            self._db.executescript(f"PRAGMA cache_size = -{cache};" + _SCHEMA)
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
         keys: list[list[int]] = [[] for _ in self._papers]
@@ -361,6 +365,9 @@ class DuplicateIndex:
 
 #: The bytes the in-memory index may take before it moves into a temporary database.
 MEMORY_BUDGET = 32 * 1024 * 1024
+#: The bytes of the index in memory and the database's page cache together.
+DATABASE_CACHE = 64 * 1024 * 1024
+_MIN_CACHE = 8 * 1024 * 1024
 #: The size of the filter of the keys written to the database (1 MiB).
 _FILTER_BITS = 1 << 23
 _FILTER_MASK = _FILTER_BITS - 1
@@ -398,7 +405,6 @@ _SEP = "\x1f"
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
-PRAGMA cache_size = -65536;
 CREATE TABLE r (seq INTEGER PRIMARY KEY, title TEXT, normal TEXT, numbers TEXT, year INTEGER,
                 venue TEXT, ptype TEXT, families TEXT, source TEXT, line INTEGER, key TEXT);
 CREATE TABLE b (k INTEGER, seq INTEGER, year INTEGER, fmask INTEGER, numbers TEXT,
