@@ -10,14 +10,16 @@ Two modes. ``diverse`` (the default, and the pages every earlier benchmark used)
 random word draws, numbered, so they rarely resemble each other. ``overlap``: as real author
 pages are, a third of the titles differ from an earlier one by one to three words (a word
 replaced, added or dropped: versions and follow-ups, with the earlier paper's authors),
-numbered series (``Part 1``, ``Part 2``...), and titles sharing a long prefix ("Towards
-Robust ...: X"): the case that makes a duplicate check score many close pairs.
+numbered series (``Part 1``, ``Part 2``...), numbered versions of an earlier title (``... v2``,
+``... v3``, same authors), and titles sharing a long prefix ("Towards Robust ...: X"): the
+case that makes a duplicate check score many close pairs.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 from typing import Iterator, TextIO
 
 GIVEN = ["Xiuqiang", "Shao-Lun", "Jürgen", "Maarten", "Rupesh K.", "Xue (Steve)", "Ann",
@@ -95,8 +97,10 @@ Prompt Tuning Parameter-Efficient Fine-Tuning Token-wise Projection""".split()
 PREFIXES = ["Towards Robust and Efficient", "A Unified Framework for", "Rethinking",
             "On the Generalization of", "Scalable"]
 #: Shares of the ``overlap`` mode's titles: a near copy of an earlier title, a numbered
-#: series, a shared prefix; the rest are drawn as in ``diverse``.
-NEAR, SERIES, PREFIX = 0.34, 0.08, 0.16
+#: series, a numbered version of an earlier title (``v2``), a shared prefix; the rest are
+#: drawn as in ``diverse``.
+NEAR, SERIES, VERSION, PREFIX = 0.34, 0.08, 0.04, 0.16
+_VERSIONED = re.compile(r"v(\d+)$")
 
 
 def overlap_page(n: int, seed: int = 0) -> Iterator[str]:
@@ -128,7 +132,12 @@ def overlap_page(n: int, seed: int = 0) -> Iterator[str]:
             name = " ".join(rng.sample(VOCABULARY, 4))
             series[name] = series.get(name, 0) + 1
             words = [*name.split(), "Part", str(series[name])]
-        elif draw < NEAR + SERIES + PREFIX:
+        elif earlier and draw < NEAR + SERIES + VERSION:
+            words, authors = rng.choice(earlier[-5000:])
+            number = _VERSIONED.fullmatch(words[-1])
+            words = [*words[:-1], f"v{int(number[1]) + 1}"] if number else [*words, "v2"]
+            authors = list(authors)
+        elif draw < NEAR + SERIES + VERSION + PREFIX:
             words = [*rng.choice(PREFIXES).split(),
                      *rng.sample(VOCABULARY, rng.randint(3, 6))]
         else:

@@ -59,7 +59,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as handle:
 print(seconds)
 """
 PANDOC_FORMATS = ("bibtex", "biblatex")
-HEADER = ("mode", "papers", "command", "median s", "papers/s", "peak MiB", "x floor",
+HEADER = ("mode", "papers", "command", "median s", "CPU s", "papers/s", "peak MiB", "x floor",
           "x bibtex", "x bibtexparser", "x pandoc", "peer / arrow2bib")
 #: The converters from the npm registry, pinned by benchmarks/peers/package-lock.json.
 PEERS = ROOT / "benchmarks" / "peers"
@@ -79,6 +79,7 @@ class Row:
     ok_codes: tuple[int, ...] = (0,)
     seconds: list[float] = field(default_factory=list)
     peak_kib: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the child's user + system seconds
     exit_codes: list[int] = field(default_factory=list)
     stdout: str = ""
     error: str | None = None
@@ -102,6 +103,13 @@ class Row:
 def run_once(argv: Sequence[str], out: Path) -> tuple[float, int, int, str]:
     """Run ``argv`` once, stdout to ``out``: seconds, peak KiB, exit code (-1000 for an
     uncaught Python exception, -1002 when stopped at :data:`TIME_LIMIT`), stderr's tail."""
+    seconds, kib, code, tail, _cpu = run_timed(argv, out)
+    return seconds, kib, code, tail
+
+
+def run_timed(argv: Sequence[str], out: Path) -> tuple[float, int, int, str, float]:
+    """:func:`run_once`, and the child's CPU seconds (user + system: on a shared machine
+    they vary less than the wall-clock time)."""
     with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=stdout,
@@ -120,11 +128,12 @@ def run_once(argv: Sequence[str], out: Path) -> tuple[float, int, int, str]:
         stderr.seek(0)
         text = stderr.read().decode("utf-8", "replace")
     code = proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
     if timed_out:
-        return seconds, usage.ru_maxrss, -1002, f"> {TIME_LIMIT / 60:.0f} min"
+        return seconds, usage.ru_maxrss, -1002, f"> {TIME_LIMIT / 60:.0f} min", cpu
     if code == 1 and "Traceback (most recent call last)" in text:
         code = -1000  # a crash, not arrow2bib's "problems found" exit 1
-    return seconds, usage.ru_maxrss, code, text[-1500:]  # ru_maxrss: KiB on Linux
+    return seconds, usage.ru_maxrss, code, text[-1500:], cpu  # ru_maxrss: KiB on Linux
 
 
 def measure(row: Row, repeat: int, work: Path) -> Row:
@@ -133,11 +142,12 @@ def measure(row: Row, repeat: int, work: Path) -> Row:
     for i in range(repeat):
         for old in row.outputs():
             old.unlink()  # so that a run which writes nothing cannot pass
-        seconds, kib, code, tail = run_once(row.argv, out)
+        seconds, kib, code, tail, cpu = run_timed(row.argv, out)
         if code in row.ok_codes and row.expect and not row.outputs():
             code, tail = -1001, f"no {row.expect} written; {tail}"
         row.seconds.append(seconds)
         row.peak_kib.append(kib)
+        row.cpu.append(cpu)
         row.exit_codes.append(code)
         print(f"  [{row.papers}] {row.name}: run {i + 1}/{repeat} {seconds:.2f} s, "
               f"{kib / 1024:.0f} MiB, exit {code}", file=sys.stderr, flush=True)
@@ -362,11 +372,12 @@ def table(rows: list[Row]) -> str:
         mine = row.kind == "arrow2bib"
         peer = row.kind in ("peer", "pandoc", "bibtexparser")
         if row.timed_out:
-            cells = [f"> {TIME_LIMIT / 60:.0f} min"] + [""] * 7
+            cells = [f"> {TIME_LIMIT / 60:.0f} min"] + [""] * 8
         elif row.median is None:
-            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 7
+            cells = [f"failed ({(row.error or 'no runs').split(':')[0]}, see below)"] + [""] * 8
         else:
-            cells = [f"{row.median:.2f}", f"{row.papers / row.median:,.0f}",
+            cells = [f"{row.median:.2f}", f"{statistics.median(row.cpu):.2f}",
+                     f"{row.papers / row.median:,.0f}",
                      f"{max(row.peak_kib) / 1024:.0f}", _ratio(row, floor),
                      _ratio(row, bibtex) if mine else "",
                      _ratio(row, writer) if mine and fmt == "bibtex" else "",

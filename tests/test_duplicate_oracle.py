@@ -3,8 +3,9 @@
 own matching code: every later paper is compared with every earlier one.
 
 - identical: the same normal title, year, venue and paper type, a family name in common;
-- near-identical: normal titles with a ``difflib`` ratio of at least 0.90, the same year
-  and venue, a family name in common;
+- near-identical: normal titles scoring at least 0.90, the same year and venue, a family
+  name in common; the score is 2 * L / (both lengths), L the length of the titles' longest
+  common subsequence of characters (:func:`lcs_length`, the textbook dynamic programme);
 - version: the same or a near-identical title, a family name in common, another venue or
   year;
 - vetoes: no family name in common (unless neither paper has authors), years more than 3
@@ -24,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
-from difflib import SequenceMatcher
+from collections import Counter
 
 import pytest
 
@@ -36,6 +37,30 @@ from arrow2bib.text.fold import normalise_title
 THRESHOLD = 0.90
 MAX_YEARS_APART = 3
 RANK = {"identical": 3, "near-identical": 2, "version": 1}
+
+
+def lcs_length(a: str, b: str) -> int:
+    """The length of the longest common subsequence of ``a`` and ``b`` (one row of the
+    textbook table at a time)."""
+    row = [0] * (len(b) + 1)
+    for x in a:
+        previous_diagonal = 0
+        for j, y in enumerate(b, 1):
+            above = row[j]
+            row[j] = previous_diagonal + 1 if x == y else max(row[j - 1], above)
+            previous_diagonal = above
+    return row[-1]
+
+
+def lcs_score(a: str, b: str) -> float:
+    """The documented similarity: 2 * L / (len(a) + len(b))."""
+    return 2.0 * lcs_length(a, b) / (len(a) + len(b)) if a or b else 1.0
+
+
+def _at_most(a: str, b: str) -> float:
+    """An upper bound of :func:`lcs_score` (common characters, ignoring order), only to be
+    quick."""
+    return 2.0 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,11 +98,9 @@ def oracle_compare(new: Seen, old: Seen):
     if new.normal == old.normal:
         score = 1.0
     else:
-        matcher = SequenceMatcher(None, new.normal, old.normal, autojunk=False)
-        # difflib's own upper bounds of the ratio first, only to be quick
-        if matcher.real_quick_ratio() < THRESHOLD or matcher.quick_ratio() < THRESHOLD:
+        if _at_most(new.normal, old.normal) < THRESHOLD:
             return None
-        score = matcher.ratio()
+        score = lcs_score(new.normal, old.normal)
         if score < THRESHOLD:
             return None
     same = tuple(name for name, a, b in (("year", new.year, old.year),
@@ -187,7 +210,7 @@ def test_the_check_finds_what_comparing_all_pairs_finds(seed, pm):
         groups.setdefault(_blocks(record)[0], []).append(record)
     near_misses = [(a.line, b.line) for group in groups.values() for a in group for b in group
                    if a.line < b.line and a.families & b.families
-                   and 0.8 <= SequenceMatcher(None, a.normal, b.normal).ratio() < THRESHOLD]
+                   and 0.8 <= lcs_score(a.normal, b.normal) < THRESHOLD]
     assert len(near_misses) >= 5, near_misses
 
 

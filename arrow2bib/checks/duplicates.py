@@ -5,8 +5,17 @@ braces, LaTeX accents, diacritics and Markdown removed). Two papers match when:
 
 - **identical**: the same normalised title, year, venue and paper type, with at least one
   family name in common (or no authors on either side);
-- **near-identical**: titles whose similarity score (:func:`difflib.SequenceMatcher` ratio on
-  the normal forms) is at least :data:`THRESHOLD`, same year and venue, a family name in common;
+- **near-identical**: titles whose similarity score on the normal forms is at least
+  :data:`THRESHOLD`, same year and venue, a family name in common. The score is
+  ``2 * L / (len(a) + len(b))`` where ``L`` is the length of the two normal titles' longest
+  common subsequence of characters (1.0: the same title), computed by rapidfuzz's Indel
+  distance (``len(a) + len(b) - 2 * L``); it does not depend on which paper is first. Up to
+  arrow2bib 0.2 the score was difflib's ``SequenceMatcher`` ratio, the same formula with
+  ``L`` the characters of the blocks its greedy longest-block search finds: never more than
+  the true ``L``, less where the longest block misaligns the rest (``for deep deep deep``
+  against ``for deep for deep deep`` scored 0.65 and is 0.90: a word added), and depending
+  on the order of the titles. On most pairs both scores are the same (tests/
+  test_duplicate_boundaries.py has the pairs where they are not);
 - **version**: the same or near-identical title and a family name in common, but a different
   venue or year (a workshop and a conference paper, a conference and a journal paper).
 
@@ -18,23 +27,27 @@ Not quadratic: papers are indexed by their normal title (exact matches) and by t
 keys (the first and last :data:`BLOCK_CHARS` characters of the compact title with the numbers
 in it, and its sorted word set); only papers sharing a key are scored, at most
 :data:`MAX_BLOCK` per key. The index
-keeps a compact record per paper, not the paper, on disk (:class:`DuplicateIndex`).
+keeps a compact record per paper, not the paper: in memory up to :data:`MEMORY_BUDGET`, on
+disk past it (:class:`DuplicateIndex`).
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import sqlite3
 from dataclasses import dataclass, replace
+from sys import getsizeof, intern
 from typing import Iterable, Iterator, Literal
+
+from rapidfuzz.distance.Indel import distance as _indel_distance
 
 from .._scratch import scratch_error
 from ..model import Paper
 from ..text.fold import normalise_name, title_tokens
 
-__all__ = ["PREPRINT", "DuplicateIndex", "Match", "Record", "THRESHOLD", "best_match",
+__all__ = ["MEMORY_BUDGET", "PREPRINT", "DuplicateIndex", "Match", "Record", "THRESHOLD",
+           "best_match",
            "blocking_keys", "compare_entry", "record_for"]
 
 #: Minimum similarity of two normalised titles to count as near-identical.
@@ -48,6 +61,7 @@ MAX_BLOCK = 64
 _FLUSH = 256
 
 Kind = Literal["identical", "near-identical", "version"]
+_NONE: frozenset[str] = frozenset()
 _DIGIT = re.compile(r"\d")
 
 
@@ -80,19 +94,23 @@ class Match:
 
 
 def record_for(paper: Paper, key: str | None = None) -> Record:
-    """The compact record of ``paper``."""
+    """The compact record of ``paper``. Its names (families, venue, paper type) are
+    interned: the papers of a page share them, and the index holds each once."""
     tokens = title_tokens(paper.title)
     families = frozenset(
-        normalise_name(a.family or a.literal) for a in paper.authors if (a.family or a.literal)
+        intern(normalise_name(a.family or a.literal))
+        for a in paper.authors if (a.family or a.literal)
     )
     return Record(
         title=paper.title,
         normal=" ".join(tokens),
-        numbers=frozenset(t for t in tokens if _DIGIT.search(t)),
+        # the same empty set for every title without numbers (Python makes a new one each
+        # time, 216 bytes)
+        numbers=frozenset(t for t in tokens if _DIGIT.search(t)) or _NONE,
         year=paper.year,
-        venue=normalise_name(paper.venue),
-        paper_type=normalise_name(paper.paper_type),
-        families=families,
+        venue=intern(normalise_name(paper.venue)),
+        paper_type=intern(normalise_name(paper.paper_type)),
+        families=families or _NONE,
         source=paper.source,
         line=paper.line,
         key=key,
@@ -129,16 +147,19 @@ def compare(new: Record, old: Record) -> Match | None:
     if new.normal == old.normal:
         score = 1.0
     else:
-        # the ratio's upper bounds first (the lengths, then the characters): a title they
-        # rule out is never close enough, and they cost far less than the ratio
+        # the score's upper bound first (the lengths): a title it rules out is never close
+        # enough, and it costs far less than the score
         shorter = min(len(new.normal), len(old.normal))
         total = len(new.normal) + len(old.normal)
         if 2.0 * shorter / total < THRESHOLD:
             return None
-        matcher = difflib.SequenceMatcher(None, new.normal, old.normal, autojunk=False)
-        if matcher.quick_ratio() < THRESHOLD:
-            return None
-        score = matcher.ratio()
+        # the Indel distance is total - 2 * L; past the cut-off (a little above the largest
+        # distance a score of THRESHOLD allows) rapidfuzz stops early and returns cut-off + 1
+        distance = _indel_distance(new.normal, old.normal,
+                                   score_cutoff=int(total * (1 - THRESHOLD)) + 1)
+        # the score as difflib wrote it (2.0 * matches / total), so equal common lengths give
+        # equal floats, and the comparison with THRESHOLD is the documented one
+        score = 2.0 * ((total - distance) // 2) / total
         if score < THRESHOLD:
             return None
     same = [name for name, a, b in (("year", new.year, old.year), ("venue", new.venue, old.venue),
@@ -155,86 +176,235 @@ def compare(new: Record, old: Record) -> Match | None:
 class DuplicateIndex:
     """Papers seen so far, for matching each new paper against them.
 
-    The index lives in a temporary SQLite database (a table of records and one of blocking
-    keys, hashed), so its memory stays flat however many papers go through; each new paper
-    costs one query for its candidates; the latest papers are matched in memory and written
-    to the database :data:`_FLUSH` at a time.
+    While the papers fit in :data:`MEMORY_BUDGET` bytes (an estimate of what the index holds:
+    the records and, per blocking key hashed to an integer, the papers filed under it), the
+    index is a dictionary in memory and each new paper costs a few lookups: its candidates
+    are the records themselves, never rebuilt. Past the budget it moves into a temporary
+    SQLite database (a table of records and one of blocking keys), so its memory stays flat
+    however many papers go through: from then on each new paper costs one query for its
+    candidates (skipped when none of its keys can be in the database: a filter of
+    :data:`_FILTER_BITS` bits remembers which keys were written), and the latest papers are
+    matched in memory and written to the database :data:`_FLUSH` at a time. Both ways find
+    the same matches.
 
     The best match wins: identical over near-identical over version, then the higher score;
     between equals the earliest paper (in input order) wins, so the result does not depend
     on how the candidates were found (the Dask run relies on that)."""
 
-    def __init__(self) -> None:
-        try:
-            self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
-            self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise scratch_error(exc) from exc
+    def __init__(self, memory_budget: int | None = None) -> None:
+        #: bytes the in-memory index may take (estimated) before it moves into the database
+        self.memory_budget = MEMORY_BUDGET if memory_budget is None else memory_budget
+        #: the estimated bytes the in-memory index holds
+        self.size = 0
+        self._db: sqlite3.Connection | None = None
         self._count = 0
-        # the latest papers, not yet written to the database (written _FLUSH at a time):
-        # per hashed key, (seq, record) in input order; and their rows for the two tables
-        self._recent: dict[int, list[tuple[int, Record]]] = {}
+        # the papers in memory (every paper while the index is in memory; once it is in the
+        # database, the latest, not yet written): the paper numbered seq is
+        # _papers[seq - _base]; per hashed key, the numbers of its papers in input order (one
+        # number alone, a list from the second)
+        self._papers: list[Record] = []
+        self._base = 0
+        self._index: dict[int, int | list[int]] = {}
+        self._names: set[str] = set()  # the names counted in size
+        # once in the database: the rows for its two tables, written _FLUSH papers at a time,
+        # and which keys were written (two bits of each key's hash)
         self._records: list[tuple] = []
         self._blocks: list[tuple] = []
+        self._written = bytearray(_FILTER_BITS // 8)
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the index is still all in memory (not moved into its database)."""
+        return self._db is None
 
     def add(self, record: Record) -> Match | None:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
-        numbers, mask, length = _join(record.numbers), _mask(record.families), len(record.normal)
-        keys = [hash("e:" + record.normal)] + [hash(k) for k in blocking_keys(record, numbers)]
-        # lengths outside these bounds make a ratio below THRESHOLD (2 * shorter / both)
-        shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
-        longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
-        # a block's latest papers may still be in memory: they take their place among its
-        # MAX_BLOCK, the database gives the rest (the exact title has no cap)
-        recent: dict[int, Record] = {}
+        numbers = _join(record.numbers)
+        keys = list(dict.fromkeys(
+            [hash("e:" + record.normal), *map(hash, blocking_keys(record, numbers))]))
+        index = self._index
+        # a block's latest papers may be in memory: they take their place among its
+        # MAX_BLOCK, the database gives the rest (the exact title, keys[0], has no cap)
+        seqs: set[int] = set()
         limits = []
         for number, key in enumerate(keys):
-            found = self._recent.get(key, [])
-            recent.update(found if number == 0 else found[-MAX_BLOCK:])
+            found = index.get(key)
+            if found is None:
+                held = 0
+            elif isinstance(found, int):
+                seqs.add(found)
+                held = 1
+            else:
+                seqs.update(found if number == 0 else found[-MAX_BLOCK:])
+                held = len(found)
             if number:
-                limits.append(max(0, MAX_BLOCK - len(found)))
+                limits.append(max(0, MAX_BLOCK - held))
+        papers, base, year = self._papers, self._base, record.year
+        # in input order (the database's papers all came before the ones in memory); the
+        # years veto first, as compare() would, only to be quick
+        candidates = [old for old in (papers[seq - base] for seq in sorted(seqs))
+                      if year is None or old.year is None
+                      or -MAX_YEARS_APART <= old.year - year <= MAX_YEARS_APART]
+        if self._db is not None:
+            candidates[:0] = self._stored(record, keys, numbers, limits)
+        best = best_match(record, candidates)
+        seq = self._count
+        self._count += 1
+        papers.append(record)
+        size = 0
+        for key in keys:
+            found = index.get(key)
+            if found is None:
+                index[key] = seq
+                size += _PER_NEW_KEY
+            elif isinstance(found, int):
+                index[key] = [found, seq]
+                size += _PER_SECOND_KEY
+            else:
+                found.append(seq)
+                size += _PER_KEY
+        if self._db is None:
+            size += _footprint(record)
+            names = self._names
+            for name in (record.venue, record.paper_type, *record.families):
+                if name not in names:  # interned by record_for: held once however often
+                    names.add(name)
+                    size += getsizeof(name) + _PER_NAME
+            self.size += size
+            if self.size > self.memory_budget:
+                self._spill()
+        else:
+            self._rows(seq, record, keys, numbers)
+            if len(self._records) >= _FLUSH:
+                self._flush()
+        return best
+
+    def _stored(self, record: Record, keys: list[int], numbers: str,
+                limits: list[int]) -> list[Record]:
+        """The candidates of ``record`` in the database."""
+        blocks: list[int | None] = [key if self._maybe_written(key) else None for key in keys]
+        if not any(key is not None for key in blocks):
+            return []
+        length = len(record.normal)
+        # lengths outside these bounds make a score below THRESHOLD (2 * shorter / both)
+        shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
+        longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
+        parameters: list[object] = [*(blocks + [None] * 3)[:4], record.year, numbers,
+                                    _mask(record.families), shortest, longest,
+                                    *(limits + [0] * 3)[:3]]
+        assert self._db is not None
         try:
-            blocks: list[int | None] = [*keys, None, None, None, None][:4]
-            parameters: list[object] = [*blocks, record.year, numbers, mask, shortest, longest,
-                                        *(limits + [0] * 3)[:3]]
             rows = self._db.execute(_CANDIDATES, parameters).fetchall()
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
-        # in input order: the database's papers all came before the ones in memory
-        candidates = [*map(_record, rows), *(recent[seq] for seq in sorted(recent))]
-        seq = self._count
-        self._count += 1
+        return [*map(_record, rows)]
+
+    def _maybe_written(self, key: int) -> bool:
+        """False when ``key`` was never written to the database (True may be wrong)."""
+        first, second = _filter_bits(key)
+        written = self._written
+        return bool(written[first >> 3] & (1 << (first & 7))
+                    and written[second >> 3] & (1 << (second & 7)))
+
+    def _rows(self, seq: int, record: Record, keys: list[int], numbers: str) -> None:
+        """Queue ``record``'s rows for the database."""
+        mask, length = _mask(record.families), len(record.normal)
         for key in dict.fromkeys(keys):
-            self._recent.setdefault(key, []).append((seq, record))
             self._blocks.append((key, seq, record.year, mask, numbers, length))
         self._records.append((seq, record.title, record.normal, numbers, record.year,
                               record.venue, record.paper_type, _join(record.families),
                               record.source, record.line, record.key))
-        if len(self._records) >= _FLUSH:
-            self._flush()
-        return best_match(record, candidates)
+
+    def _spill(self) -> None:
+        """Move the index into its database: past the memory budget."""
+        try:
+            self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
+            # the database's page cache gets what the in-memory index leaves of
+            # DATABASE_CACHE: Python keeps most of the memory the index freed, so the two
+            # add up in the process's peak
+            cache = max(_MIN_CACHE, DATABASE_CACHE - self.memory_budget) // 1024
+            self._db.executescript(f"PRAGMA cache_size = -{cache};" + _SCHEMA)
+        except sqlite3.Error as exc:
+            raise scratch_error(exc) from exc
+        keys: list[list[int]] = [[] for _ in self._papers]
+        for key, found in self._index.items():
+            for seq in (found,) if isinstance(found, int) else found:
+                keys[seq - self._base].append(key)
+        for seq, record in enumerate(self._papers, self._base):
+            self._rows(seq, record, keys[seq - self._base], _join(record.numbers))
+        self.size = 0
+        self._names.clear()
+        self._flush()
 
     def _flush(self) -> None:
         """Write the papers held in memory to the database."""
+        assert self._db is not None
         try:
             self._db.executemany(_INSERT_RECORD, self._records)
             self._db.executemany("INSERT INTO b VALUES (?, ?, ?, ?, ?, ?)", self._blocks)
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
-        self._recent.clear()
+        written = self._written
+        for key in dict.fromkeys(row[0] for row in self._blocks):
+            for bit in _filter_bits(key):
+                written[bit >> 3] |= 1 << (bit & 7)
+        self._papers.clear()
+        self._index.clear()
+        self._base = self._count
         self._records.clear()
         self._blocks.clear()
 
     def close(self) -> None:
-        """Remove the temporary database."""
-        self._db.close()
+        """Remove the temporary database, if there is one."""
+        if self._db is not None:
+            self._db.close()
+        self._papers.clear()
+        self._index.clear()
+        self._names.clear()
+
+
+#: The bytes the in-memory index may take before it moves into a temporary database.
+MEMORY_BUDGET = 32 * 1024 * 1024
+#: The bytes of the index in memory and the database's page cache together.
+DATABASE_CACHE = 64 * 1024 * 1024
+_MIN_CACHE = 8 * 1024 * 1024
+#: The size of the filter of the keys written to the database (1 MiB).
+_FILTER_BITS = 1 << 23
+_FILTER_MASK = _FILTER_BITS - 1
+
+
+def _filter_bits(key: int) -> tuple[int, int]:
+    """The two bits of the written-keys filter that stand for ``key`` (a hash)."""
+    return key & _FILTER_MASK, (key >> 32) & _FILTER_MASK
+
+
+# what the in-memory index holds (tests/test_duplicate_index.py measures it with tracemalloc):
+# per paper, its Record, its number and a slot in the list of papers; per key, a dictionary
+# slot and the hashed key, a list of two numbers when it gets its second paper, a slot
+_PER_PAPER = getsizeof(Record("", "", frozenset(), None, "", "", frozenset(), "", 0, None)) \
+    + getsizeof(1 << 40) + 8
+_PER_NEW_KEY = 48 + getsizeof(1 << 62)
+_PER_SECOND_KEY = getsizeof([0, 0]) + 16
+_PER_KEY = 9  # amortised: a list grows by about 1/8 when it is full
+_PER_NAME = 40  # a slot in the set of names counted
+
+
+def _footprint(record: Record) -> int:
+    """Estimated bytes the in-memory index takes for ``record`` besides its keys and names
+    (the source's name is shared by a page's papers and not counted)."""
+    size = (_PER_PAPER + getsizeof(record.title) + getsizeof(record.normal)
+            + getsizeof(record.families))
+    if record.numbers:
+        size += getsizeof(record.numbers) + sum(map(getsizeof, record.numbers))
+    if record.key is not None:
+        size += getsizeof(record.key)
+    return size
 
 
 _SEP = "\x1f"
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
-PRAGMA cache_size = -65536;
 CREATE TABLE r (seq INTEGER PRIMARY KEY, title TEXT, normal TEXT, numbers TEXT, year INTEGER,
                 venue TEXT, ptype TEXT, families TEXT, source TEXT, line INTEGER, key TEXT);
 CREATE TABLE b (k INTEGER, seq INTEGER, year INTEGER, fmask INTEGER, numbers TEXT,

@@ -1,0 +1,115 @@
+"""The duplicate index in memory and in its database: the same findings either way, and a
+memory budget that means what it says.
+
+The pages are the benchmark's generated ones (``overlap``: a third of the titles an earlier
+one with a few words changed, numbered series and versions, shared prefixes; ``diverse``),
+read by the library, so every verdict and crowded blocks occur.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import tracemalloc
+
+import pytest
+
+import arrow2bib
+from arrow2bib.checks import duplicates, run_checks
+from arrow2bib.checks.duplicates import DuplicateIndex, record_for
+from benchmarks.generate import write
+
+
+def _page(tmp_path, mode: str, papers: int) -> arrow2bib.Page:
+    text = io.StringIO()
+    write(papers, text, seed=3, mode=mode)
+    path = tmp_path / f"{mode}.txt"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    return arrow2bib.parse_file(path)
+
+
+def _matches(records, budget: int) -> tuple[list, bool]:
+    index = DuplicateIndex(memory_budget=budget)
+    try:
+        found = [(m.kind, m.score, m.other.line, m.fields, m.common_authors, m.authors)
+                 if m else None for m in map(index.add, records)]
+        return found, index.in_memory
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("mode", ["overlap", "diverse"])
+def test_the_database_finds_what_memory_finds(tmp_path, mode):
+    """All in memory, in the database from the first paper, and moved there midway (a
+    budget that a third of the page fills): the same matches, against the same papers."""
+    page = _page(tmp_path, mode, 3000)
+    records = [record_for(p, f"key{i}") for i, p in enumerate(page.papers)]
+    in_memory, stayed = _matches(records, 1 << 40)
+    assert stayed
+    midway = DuplicateIndex(memory_budget=1 << 40)
+    for record in records[:1000]:
+        midway.add(record)
+    third = midway.size
+    midway.close()
+    for budget in (0, third):
+        found, stayed = _matches(records, budget)
+        assert not stayed
+        assert found == in_memory
+    # the overlap page's near copies are versions (another venue or year drawn), the diverse
+    # page repeats 1% of its papers whole
+    kinds = [m[0] for m in in_memory if m]
+    most = "version" if mode == "overlap" else "identical"
+    assert kinds.count(most) >= 25, kinds
+
+
+def test_the_check_reports_the_same_past_its_budget(tmp_path, pm, monkeypatch):
+    """The same through the check itself (run_checks, as the commands run it)."""
+    page = _page(tmp_path, "overlap", 1500)
+
+    def report():
+        return [(p.line, p.message, p.details) for p in run_checks(page, pm=pm)
+                if p.code == "duplicate"]
+
+    in_memory = report()
+    monkeypatch.setattr(duplicates, "MEMORY_BUDGET", 64 * 1024)
+    assert report() == in_memory
+    assert len(in_memory) > 30
+
+
+def test_the_index_moves_into_its_database_at_the_budget(tmp_path):
+    page = _page(tmp_path, "diverse", 400)
+    index = DuplicateIndex(memory_budget=100_000)
+    moved = None
+    for i, paper in enumerate(page.papers):
+        before = index.size
+        index.add(record_for(paper))
+        if not index.in_memory:
+            moved = i
+            break
+    index.close()
+    assert moved is not None and 20 < moved < 200
+    assert before <= 100_000
+
+
+@pytest.mark.parametrize("mode", ["overlap", "diverse"])
+def test_the_memory_estimate_is_near_what_python_allocates(tmp_path, mode):
+    """The budget is compared with an estimate; tracemalloc measures what the index really
+    holds (the records and its dictionary). The estimate may be high (names shared by many
+    papers are counted every time), not much low."""
+    page = _page(tmp_path, mode, 4000)
+    papers = list(page.papers)
+    del page
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        index = DuplicateIndex(memory_budget=1 << 40)
+        for i, paper in enumerate(papers):
+            index.add(record_for(paper, f"key{i}"))
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert index.in_memory
+    assert 0.8 * index.size <= held <= 1.1 * index.size, (held, index.size)
+    index.close()
