@@ -24,6 +24,7 @@ from ..text.latex import (
 )
 from ..text.links import note
 from ..model import Paper, Person, Severity
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 from .bibtex import (
     Placement, Report, asked_fields, field_present, lossy, placement, report_changes, write_entry,
@@ -201,6 +202,7 @@ def format_entry(entry: Entry, *, report: Report | None = None, links: str = "no
     allowed = ALLOWED_FIELDS[entry_type]
     if report is not None:
         report_changes(entry, fields, report, fmt="biblatex", ascii=False)
+        report_notes(report, entry.paper, "biblatex", entry.key, math=False)  # math stays TeX
         for name in sorted(n for n in set(fields) - allowed if fields[n].text):
             report(lossy(
                 entry, Severity.INFO,

@@ -23,6 +23,7 @@ from ..text.latex import (
 from ..text.links import note
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 
 __all__ = ["BibTeXExporter", "Placement", "asked_fields", "field_present", "format_entry", "lossy",
@@ -215,6 +216,7 @@ def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = No
     entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links)
     if report is not None:
         report_changes(entry, fields, report, fmt="bibtex", ascii=ascii)
+        report_notes(report, entry.paper, "bibtex", entry.key, math=False)  # math stays TeX
     ordered = [(name, fields[name].text) for name in FIELD_ORDER if name in fields]
     return write_entry(entry_type, entry.key, ordered)
 

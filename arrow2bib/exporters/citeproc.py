@@ -64,6 +64,7 @@ from ..model import AuthorStatus, Problem, Severity
 from ..text.propernouns import PROPER_NOUNS
 from ..text.unimath import script
 from ._punctuation import punctuation_in_quote, tidy
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
 from .orcid import xml_text
@@ -391,6 +392,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
                 "reference cannot show.", source=entry.paper.source,
                 line=entry.paper.line or None, title=entry.paper.title, key=entry.key,
                 details={**details, "removed": [f"U+{ord(c):04X}" for c in "".join(removed)]}))
+        report_notes(report, entry.paper, str(details.get("format", "csljson")), entry.key)
         shown = len(item.get("author", ()))
         if entry.paper.authors_status in ET_AL[et_al] and shown > 1:
             cut.setdefault(shown, []).append(entry.key.lower())

@@ -43,6 +43,7 @@ from ..text.unimath import csl_math
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, lossy, missing
 
 __all__ = [
@@ -326,6 +327,7 @@ class CslJsonExporter(Exporter):
         """One item, at its place in the array."""
         mode = links.mode(self.option(options, "links", "note"))
         item = csl_item(entry, options.report, mode)
+        report_notes(options.report, entry.paper, self.name, entry.key)
         if self._version(options) == "1.0.1":
             item = for_legacy_processors([item])[0]
         return _dumps(item, 1)
