@@ -83,7 +83,8 @@ def test_registered_through_the_hook(cpm):
         assert isinstance(exporter, cls) and exporter.extension == extension
         assert formats.get(alias) is exporter
         assert formats.for_path(f"refs{extension}") is exporter
-        assert set(exporter.options) == {"style", "locale", "et-al", "titles", "links"}
+        assert set(exporter.options) == {"style", "locale", "et-al", "titles", "links",
+                                         "propernouns", "builtin-propernouns"}
 
 
 # ---------------------------------------------------------------------------- APA on the page

@@ -16,18 +16,21 @@ import re
 import unicodedata
 from typing import Callable, Iterable, TextIO
 
-from ..text import links
+from ..text import links, propernouns
 from ..hookspecs import hookimpl
 from ..text.latex import (
     SPECIALS, Latex, brace, escape, format_names, format_person, render, sketch_text, tidy,
     url_list, verbatim_url,
 )
 from ..text.links import note
+from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
+from ..text.propernouns import ProperNouns
 from ..model import Paper, Person, Severity
 from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Framing, Requirements, missing
 from .bibtex import (
-    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, write_entry,
+    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, title,
+    write_entry,
 )
 
 __all__ = ["BibLaTeXExporter", "biber_safe_name", "format_entry"]
@@ -141,8 +144,8 @@ def _list_literal(text: str) -> Latex:
     return Latex(brace(latex.text), latex.changed) if _AND.search(text) else latex
 
 
-def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note"
-                    ) -> tuple[str, dict[str, Latex]]:
+def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note",
+                    nouns: ProperNouns = DEFAULT_NOUNS) -> tuple[str, dict[str, Latex]]:
     """The entry type and every field the paper has a value for, allowed or not (a
     ``sketch`` only cleans the text fields, enough to tell which are empty)."""
     render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
@@ -154,7 +157,8 @@ def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note"
     dropped = tuple((char, "") for _, chars in safe for run in chars for char in run)
     fields = {
         "author": Latex(authors.text, authors.changed + dropped),
-        "title": render_(paper.title, ascii=False, protect=True),
+        "title": (sketch_text(paper.title) if sketch
+                  else title(paper, ascii=False, nouns=nouns)),
         venue_field: escape_(place.container, ascii=False),
     }
     if place.venue is not None:
@@ -196,9 +200,10 @@ def _field_present(name: str, paper: Paper, place: Placement, venue_field: str) 
     return field_present(name, paper, place, venue_field)
 
 
-def format_entry(entry: Entry, *, report: Report | None = None, links: str = "note") -> str:
-    """The complete biblatex entry of ``entry``."""
-    entry_type, fields = biblatex_fields(entry, links=links)
+def format_entry(entry: Entry, *, report: Report | None = None, links: str = "note",
+                 nouns: ProperNouns = DEFAULT_NOUNS) -> str:
+    """The complete biblatex entry of ``entry``; ``nouns`` the title's proper nouns."""
+    entry_type, fields = biblatex_fields(entry, links=links, nouns=nouns)
     allowed = ALLOWED_FIELDS[entry_type]
     if report is not None:
         report_changes(entry, fields, report, fmt="biblatex", ascii=False)
@@ -222,7 +227,8 @@ class BibLaTeXExporter(Exporter):
     description = "biblatex/biber .bib: UTF-8, date, journaltitle, eventtitle"
     default_for_extension = False
     bibtex_syntax = True
-    options = {"links": links.HELP}
+    options = {"links": links.HELP, "propernouns": propernouns.FILE_HELP,
+               "builtin-propernouns": propernouns.BUILTIN_HELP}
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""
@@ -242,11 +248,13 @@ class BibLaTeXExporter(Exporter):
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """The entry's text."""
         return format_entry(entry, report=options.report,
-                            links=links.mode(self.option(options, "links", "note")))
+                            links=links.mode(self.option(options, "links", "note")),
+                            nouns=propernouns.settings(options.extra))
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
+        propernouns.settings(options.extra)
         self.write_framed(entries, out, options)
 
 

@@ -15,12 +15,14 @@ import unicodedata
 from typing import Callable, Iterable, Mapping, NamedTuple, TextIO
 
 from ..errors import SettingError
-from ..text import links
+from ..text import links, propernouns
 from ..hookspecs import hookimpl
 from ..text.latex import (
     Latex, escape, format_names, format_person, render, sketch_text, url_list, verbatim_url,
 )
 from ..text.links import note
+from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
+from ..text.propernouns import ProperNouns
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
 from ._notes import report_notes
@@ -140,17 +142,26 @@ def report_changes(
             ))
 
 
-def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False, links: str = "note"
-                  ) -> tuple[str, dict[str, Latex]]:
+def title(paper: Paper, *, ascii: bool, nouns: ProperNouns = DEFAULT_NOUNS) -> Latex:
+    """The title as LaTeX, its words case-protected: acronyms by their shape, proper nouns
+    by ``nouns`` (:mod:`arrow2bib.text.propernouns`: a list and the authors' surnames)."""
+    return render(paper.title, ascii=ascii, protect=True, nouns=nouns.words,
+                  names=nouns.names_of(paper.authors))
+
+
+def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False, links: str = "note",
+                  nouns: ProperNouns = DEFAULT_NOUNS) -> tuple[str, dict[str, Latex]]:
     """The entry type and the LaTeX fields of a paper, before ordering. A ``sketch`` only
     cleans the text fields instead of converting them (for telling which are empty: in UTF-8
-    the conversion never empties a cleaned text): the reference for :func:`field_present`."""
+    the conversion never empties a cleaned text): the reference for :func:`field_present`.
+    ``nouns`` are the proper nouns the title keeps capitalised."""
     render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
     place = placement(paper)
     entry_type, venue_field = ENTRY_TYPES[place.role]
     fields = {
         "author": format_names(paper.authors, cut=paper.authors_status.is_cut, ascii=ascii),
-        "title": render_(paper.title, ascii=ascii, protect=True),
+        "title": (sketch_text(paper.title, ascii=ascii) if sketch
+                  else title(paper, ascii=ascii, nouns=nouns)),
         venue_field: escape_(place.container, ascii=ascii),
     }
     if paper.year is not None:
@@ -208,12 +219,12 @@ def asked_fields(entry_type: str, *tables: Mapping[str, tuple[str, ...]]) -> lis
 
 
 def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None,
-                 links: str = "note") -> str:
+                 links: str = "note", nouns: ProperNouns = DEFAULT_NOUNS) -> str:
     """The complete BibTeX entry of ``entry``: ASCII LaTeX unless ``ascii`` is False.
 
     ``report`` receives an ``export-lossy`` problem for each field the conversion changed.
     """
-    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links)
+    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links, nouns=nouns)
     if report is not None:
         report_changes(entry, fields, report, fmt="bibtex", ascii=ascii)
         report_notes(report, entry.paper, "bibtex", entry.key, math=False)  # math stays TeX
@@ -228,7 +239,9 @@ class BibTeXExporter(Exporter):
     extension = ".bib"
     description = "BibTeX for bibtex and any .bst style; ASCII LaTeX escapes by default"
     options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8",
-               "links": links.HELP}
+               "links": links.HELP,
+               "propernouns": propernouns.FILE_HELP,
+               "builtin-propernouns": propernouns.BUILTIN_HELP}
     default_for_extension = True
     bibtex_syntax = True
 
@@ -259,12 +272,14 @@ class BibTeXExporter(Exporter):
     def format_entry(self, entry: Entry, options: ExportOptions) -> str:
         """The entry's text."""
         return format_entry(entry, ascii=self.ascii(options), report=options.report,
-                            links=links.mode(self.option(options, "links", "note")))
+                            links=links.mode(self.option(options, "links", "note")),
+                            nouns=propernouns.settings(options.extra))
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         self.ascii(options)  # an unknown encoding or links value fails with no entries too
         links.mode(self.option(options, "links", "note"))
+        propernouns.settings(options.extra)  # a bad list fails before any output
         self.write_framed(entries, out, options)
 
 
