@@ -163,10 +163,18 @@ def sketch_text(text: str, *, ascii: bool = False, protect: bool = False) -> Lat
     return tidy(text)
 
 
+#: Accents LaTeX itself puts on an ``i`` through the dotless one (``\\'i`` is ``\\'\\i`` in
+#: OT1, the glyph í in T1: composites of ot1enc.def and t1enc.def). Written on the dotted
+#: ``i``, since biber reads ``{\\'\\i}`` as a dotless i and a combining acute (ı́), which
+#: pdflatex cannot set ("Unicode character U+0301 not set up"), and ``{\\'i}`` as í.
+_I_COMPOSITES = frozenset("`'^\"")
+
+
 def _accented(base: str, marks: str) -> str:
     r"""``{\'{\^e}}`` for a base letter and the marks (all in :data:`ACCENTS`) on it."""
-    if base in "ij" and any(ACCENTS[m] not in ("c", "k", "d", "b") for m in marks):
-        base = "\\" + base  # dotless i/j under an accent above
+    if base in "ij" and any(ACCENTS[m] not in ("c", "k", "d", "b") for m in marks) and not (
+            base == "i" and ACCENTS[marks[0]] in _I_COMPOSITES):
+        base = "\\" + base  # dotless i/j under an accent above, where LaTeX does not do it
     inner = LETTERS.get(base, base)
     for mark in marks:
         cmd = ACCENTS[mark]
