@@ -60,10 +60,28 @@ def math_notes(paper: Paper, fmt: str, key: str | None = None) -> list[Problem]:
 
 def _as_written(url: str, raw: str) -> str | None:
     """The text of ``raw`` that ``url`` was rebuilt from: its characters in order with white
-    space between any two (the splits text extraction makes), or None when not found."""
-    pattern = r"\s*".join(re.escape(c) for c in url)
-    match = re.search(pattern, raw, re.IGNORECASE)
-    return " ".join(match.group().split()) if match else None
+    space between any two (the splits text extraction makes; the scheme in any case), or
+    None when not found. Only the text from each place the scheme starts is looked at."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not rest:
+        return None
+    want = (scheme.lower() + sep, rest)
+    for start in re.finditer(re.escape(scheme) + r"\s*:", raw, re.IGNORECASE):
+        count, pos = 0, start.start()
+        head, body = [], []
+        for pos in range(start.start(), len(raw)):  # the URL's characters, spaces skipped
+            char = raw[pos]
+            if char.isspace():
+                continue
+            (head if count < len(want[0]) else body).append(char)
+            count += 1
+            if count == len(want[0]) and "".join(head).lower() != want[0]:
+                break
+            if count == len(url):
+                break
+        if "".join(head).lower() == want[0] and "".join(body) == rest:
+            return " ".join(raw[start.start():pos + 1].split())
+    return None
 
 
 def url_notes(paper: Paper, fmt: str, key: str | None = None) -> list[Problem]:
