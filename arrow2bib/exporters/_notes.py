@@ -68,7 +68,8 @@ def _as_written(url: str, raw: str) -> str | None:
     want = (scheme.lower() + sep, rest)
     for start in re.finditer(re.escape(scheme) + r"\s*:", raw, re.IGNORECASE):
         count, pos = 0, start.start()
-        head, body = [], []
+        head: list[str] = []
+        body: list[str] = []
         for pos in range(start.start(), len(raw)):  # the URL's characters, spaces skipped
             char = raw[pos]
             if char.isspace():
