@@ -91,3 +91,16 @@ def test_strict_passes_and_the_notes_are_shown(tmp_path):
     assert any(line.startswith(f"{page}:10: info: ris: the link https://github.com/ada/ell1")
                and line.endswith("[url-repaired]") for line in lines), lines
     assert "0 error(s), 0 warning(s), 3 note(s)" in err.getvalue()
+
+
+@pytest.mark.parametrize(("url", "raw", "written"), [
+    ("https://github.com/a/b", "Code: https: //github. com/a/b.", "https: //github. com/a/b"),
+    ("https://github.com/a/b", "Code: HTTPS :\n//github.\ncom/a/b", "HTTPS : //github. com/a/b"),
+    ("https://x.org/a", "see https://y.org and https: //x. org/a", "https: //x. org/a"),
+    ("https://x.org/a", "https: //x. org/b", None),  # changed, not only split
+    ("https://x.org/a", "no link here", None),
+])
+def test_the_pages_text_of_a_rebuilt_link(url, raw, written):
+    from arrow2bib.exporters._notes import _as_written
+
+    assert _as_written(url, raw) == written
