@@ -145,6 +145,33 @@ def test_one_title_and_abstract_in_every_format(page):
         assert title in markdown, (key, title)
 
 
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_bibtex_and_biblatex_read_as_the_other_formats(fmt, page):
+    """The cross-format test for the TeX formats: each title and abstract, read by
+    bibtexparser and decoded from LaTeX (the BibTeX tests' decoder), its math then as Unicode
+    (what the other formats write), is the CSL-JSON's. ASCII BibTeX's ``'`` is TeX's right
+    quote, so ``’`` counts as ``'`` there."""
+    import bibtexparser
+
+    from .test_bibtex import decode
+
+    def same(text: str) -> str:
+        return _nfkc(text).replace("’", "'") if fmt == "bibtex" else _nfkc(text)
+
+    parsed = arrow2bib.parse(PAGES[page])
+    expected = {k: tuple(map(same, v)) for k, v in _titles_and_abstracts(
+        "csljson", arrow2bib.export(parsed, "csljson")).items()}
+    library = bibtexparser.parse_string(arrow2bib.export(parsed, fmt))
+    assert not library.failed_blocks
+    got = {}
+    for entry in library.entries:
+        abstract = entry.fields_dict.get("abstract")
+        got[entry.key] = (same(unimath.plain(decode(entry["title"]))),
+                          same(unimath.plain(decode(abstract.value))) if abstract else "")
+    assert got == expected
+
+
 # ------------------------------------------------------------------ any input
 
 from hypothesis import given, settings  # noqa: E402
