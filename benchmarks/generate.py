@@ -2,6 +2,7 @@
 
     python -m benchmarks.generate 100000 > page-100k.txt
     python -m benchmarks.generate 100000 --mode overlap > page-100k-overlap.txt
+    python -m benchmarks.generate 1000 --mode math > page-1k-math.txt
 
 Varied names (accents, particles, nicknames, hyphens), venues, years, author-list lengths
 (including cut lists of 8), abstracts with the site's damage, and about 1% repeated papers.
@@ -13,6 +14,10 @@ replaced, added or dropped: versions and follow-ups, with the earlier paper's au
 numbered series (``Part 1``, ``Part 2``...), numbered versions of an earlier title (``... v2``,
 ``... v3``, same authors), and titles sharing a long prefix ("Towards Robust ...: X"): the
 case that makes a duplicate check score many close pairs.
+
+A third mode, ``math``, is ``diverse`` with TeX math in every title and abstract
+(:data:`MATH`: scripts, Greek, fonts, fractions, sizing, sets; a few spans TeX would not
+compile, :data:`BAD_MATH`), for the tests that no TeX reaches the formats that do not read it.
 """
 
 from __future__ import annotations
@@ -148,11 +153,38 @@ def overlap_page(n: int, seed: int = 0) -> Iterator[str]:
         yield from _block(rng, venue, " ".join(words), authors, i)
 
 
-MODES = {"diverse": page, "overlap": overlap_page}
+#: Math the ``math`` mode puts in titles and abstracts: valid LaTeX with kernel commands...
+MATH = [r"\ell_1", r"\ell_2", r"\mu", r"B\Sigma_X A", r"\mathcal{O}(n^{2})",
+        r"\frac{1}{\sqrt{n}}", r"x_{ij}^{2}", r"\alpha \leq \beta", r"\|x\|_1",
+        r"\big(\alpha\big)", r"\lambda", r"x~y", r"\hat{\theta}", r"k \in \{1, \dots, K\}",
+        r"\log k", r"\mathbf{W}_t", r"\sum_{i=1}^n x_i", r"\left(a+b\right)"]
+#: ...and spans TeX would not compile (BibTeX writes them as text).
+BAD_MATH = [r"x^1^2", r"\frac a", r"\mathbb{R}^d", r"x_1_2"]
+
+
+def math_page(n: int, seed: int = 0) -> Iterator[str]:
+    """Yield the lines of a page with ``n`` papers with math in every title and abstract."""
+    rng = random.Random(seed)
+    yield "Arrow Research search\n\nAuthor name cluster\n\nXiuqiang He\n\n"
+    yield f"{n} papers\n1 author row\n\nPossible papers\n\n{n}\n\n"
+    for i in range(n):
+        words = rng.sample(WORDS, rng.randint(3, 7))
+        words.insert(rng.randrange(len(words) + 1), f"${rng.choice(MATH)}$")
+        block = _block(rng, rng.choice(VENUES), " ".join(words) + f" {i}", _authors(rng), i)
+        spans = [rng.choice(MATH if rng.random() < 0.85 else BAD_MATH) for _ in range(3)]
+        math = " ".join(f"We bound ${m}$." for m in spans)
+        for at, line in enumerate(block):  # the abstract, when the paper has one
+            if line.startswith("\nWe study"):
+                block[at] = "\n" + math + " " + line[1:]
+        yield from block
+
+
+MODES = {"diverse": page, "overlap": overlap_page, "math": math_page}
 
 
 def write(n: int, out: TextIO, seed: int = 0, mode: str = "diverse") -> None:
-    """Write a page with ``n`` papers to ``out`` (``mode``: ``diverse`` or ``overlap``)."""
+    """Write a page with ``n`` papers to ``out`` (``mode``: ``diverse``, ``overlap`` or
+    ``math``)."""
     for chunk in MODES[mode](n, seed):
         out.write(chunk)
 

@@ -25,6 +25,7 @@ from arrow2bib.exporters import citeproc as cp
 from arrow2bib.exporters.csljson import csl_item, csl_title, for_legacy_processors
 from arrow2bib.keys import entries_for
 from arrow2bib.plugins import get_plugin_manager
+from arrow2bib.text.propernouns import surnames
 
 JS = Path(__file__).resolve().parent / "js"
 NODE = shutil.which("node")
@@ -53,7 +54,8 @@ def citeproc_js(page, style: str) -> dict[str, str]:
         kept = {k: item[k] for k in cp.KEPT_102_KEYS if k in item}
         item = {**for_legacy_processors([item])[0], **kept}
         if item["type"] in sentence:
-            item["title"] = csl_title(cp.sentence_case(entry.paper.title))
+            item["title"] = csl_title(cp.sentence_case(
+                entry.paper.title, cp.PROPER_WORDS, surnames(entry.paper.authors)))
         ready.append(item)
         shown = len(item.get("author", ()))
         if entry.paper.authors_status in cp.ET_AL["cut"] and shown > 1:

@@ -155,7 +155,8 @@ def test_sample_page_is_valid_csl_json(sample_items, csl_validator, sample_page)
 
 def test_sample_page_fields(sample_items, sample_entries):
     _text, items, problems = sample_items
-    assert problems == []
+    # nothing lost; notes only of the math and the links converted (tests/test_notes.py)
+    assert {p.code for p in problems} == {"math-converted", "url-repaired"}
     for entry, item in zip(sample_entries, items):
         paper = entry.paper
         assert item["id"] == entry.key
@@ -417,7 +418,7 @@ def test_no_author_named_others_and_report():
                                                 authors_status=AuthorStatus.TRUNCATED)])
     assert items[0]["author"] == [{"family": "Lee", "given": "Ann"}]
     assert "truncated" in items[0]["note"]
-    (problem,) = problems
+    (problem,) = [p for p in problems if p.severity is not Severity.INFO]
     assert problem.code == "export-lossy" and problem.severity is Severity.WARNING
     assert (problem.source, problem.line) == ("page.txt", 12)
 

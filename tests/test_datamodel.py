@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import arrow2bib
+from benchmarks import generate
 
 from .test_biblatex import compile_with_biber
 
@@ -52,13 +53,32 @@ Abstract.
 @pytest.mark.skipif(not (shutil.which("biber") and shutil.which("pdflatex")),
                     reason="pdflatex and biber are not on PATH")
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
-@pytest.mark.parametrize("page", ["sample", "journals"])
+@pytest.mark.parametrize("page", ["sample", "journals", "generated-math"])
 def test_biber_validates_the_datamodel_with_no_warning(tmp_path, fmt, page):
-    text = (ROOT / "examples" / "xiuqiang-he.txt").read_text("utf-8") if page == "sample" \
-        else JOURNALS
+    text = {"sample": lambda: (ROOT / "examples" / "xiuqiang-he.txt").read_text("utf-8"),
+            "journals": lambda: JOURNALS, "generated-math": generated_math}[page]()
     bib = arrow2bib.export(arrow2bib.parse(text), fmt)
     files = compile_with_biber(tmp_path, bib)
     assert not re.search(r"\b(WARN|ERROR)\b", files["blg"]), files["blg"]
+
+
+def generated_math() -> str:
+    """A generated page with math in every title and abstract (valid, and spans TeX would
+    not compile), every venue kind and names with accents, particles, nicknames."""
+    return "".join(generate.math_page(40, seed=7))
+
+
+@pytest.mark.skipif(not (shutil.which("bibtex") and shutil.which("pdflatex")),
+                    reason="bibtex and pdflatex are not on PATH")
+@pytest.mark.parametrize("style", ["plain", "plainnat"])
+def test_generated_math_page_compiles_with_bibtex(tmp_path, style):
+    from .test_bibtex import compile_with_bibtex
+
+    bib = arrow2bib.export(arrow2bib.parse(generated_math()), "bibtex")
+    files = compile_with_bibtex(tmp_path, bib, style)
+    assert "error message" not in files["blg"] and "Warning--" not in files["blg"], files["blg"]
+    assert "{$\\ell_1$}" in bib or "{$\\mu$}" in bib  # valid math stays math
+    assert r"\$x{\textasciicircum}1" in bib or r"\$x\_1\_2\$" in bib or "mathbb" in bib
 
 
 def test_no_publisher_on_article():

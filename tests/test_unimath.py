@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 import arrow2bib
 from arrow2bib.exporters.citeproc import _scripts_as_text
 from arrow2bib.text import unimath
+from benchmarks import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "xiuqiang-he.txt"
@@ -57,23 +58,10 @@ def test_math_as_unicode(tex, plain, csl):
 
 # ------------------------------------------------------------------ pages with math
 
-FRAGMENTS = [r"\ell_1", r"\ell_2", r"\mu", r"B\Sigma_X A", r"\mathcal{O}(n^{2})",
-             r"\frac{1}{\sqrt{n}}", r"x_{ij}^{2}", r"\alpha \leq \beta", r"\mathbb{R}^d",
-             r"\|x\|_1", r"\big(\alpha\big)", r"\lambda", r"x~y", r"\hat{\theta}",
-             r"k \in \{1, \dots, K\}", r"\log k", r"\mathbf{W}_t", r"\sum_{i=1}^n x_i"]
-
-
-def math_page(seed: int, papers: int = 6) -> str:
-    """An Arrow page whose titles and abstracts hold math from :data:`FRAGMENTS`."""
-    rnd = random.Random(seed)
-    blocks = []
-    for n in range(papers):
-        title = f"On ${rnd.choice(FRAGMENTS)}$ methods number {n} for ${rnd.choice(FRAGMENTS)}$"
-        abstract = " ".join(f"We study ${rnd.choice(FRAGMENTS)}$ bounds." for _ in range(3))
-        blocks.append(f"ICML Conference 2023 Conference Paper\n\n{title}\n\n  • Ada Lovelace\n"
-                      f"  • Alan Turing\n\n{abstract}\n")
-    return ("Arrow Research search\n\nAuthor name cluster\n\nAda Lovelace\n\n"
-            f"{papers} papers\n1 author row\n\n" + "\n".join(blocks))
+def math_page(seed: int, papers: int = 12) -> str:
+    """A generated page with math in every title and abstract (``benchmarks.generate``'s
+    ``math`` mode: valid math with kernel commands, and spans TeX would not compile)."""
+    return "".join(generate.math_page(papers, seed))
 
 
 PAGES = {"sample": SAMPLE.read_text("utf-8"), "math": MATH.read_text("utf-8"),
@@ -155,6 +143,33 @@ def test_one_title_and_abstract_in_every_format(page):
         assert title in text, (key, title)
         assert title in html_text, (key, title)
         assert title in markdown, (key, title)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_bibtex_and_biblatex_read_as_the_other_formats(fmt, page):
+    """The cross-format test for the TeX formats: each title and abstract, read by
+    bibtexparser and decoded from LaTeX (the BibTeX tests' decoder), its math then as Unicode
+    (what the other formats write), is the CSL-JSON's. ASCII BibTeX's ``'`` is TeX's right
+    quote, so ``’`` counts as ``'`` there."""
+    import bibtexparser
+
+    from .test_bibtex import decode
+
+    def same(text: str) -> str:
+        return _nfkc(text).replace("’", "'") if fmt == "bibtex" else _nfkc(text)
+
+    parsed = arrow2bib.parse(PAGES[page])
+    expected = {k: tuple(map(same, v)) for k, v in _titles_and_abstracts(
+        "csljson", arrow2bib.export(parsed, "csljson")).items()}
+    library = bibtexparser.parse_string(arrow2bib.export(parsed, fmt))
+    assert not library.failed_blocks
+    got = {}
+    for entry in library.entries:
+        abstract = entry.fields_dict.get("abstract")
+        got[entry.key] = (same(unimath.plain(decode(entry["title"]))),
+                          same(unimath.plain(decode(abstract.value))) if abstract else "")
+    assert got == expected
 
 
 # ------------------------------------------------------------------ any input

@@ -16,18 +16,22 @@ import re
 import unicodedata
 from typing import Callable, Iterable, Sequence, TextIO
 
-from ..text import links
+from ..text import links, propernouns
 from ..hookspecs import hookimpl
 from ..text.latex import (
     SPECIALS, Latex, brace, escape, format_names, format_person, render, sketch_text, tidy,
     url_list, verbatim_url,
 )
 from ..text.links import note
+from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
+from ..text.propernouns import ProperNouns
 from ..model import Paper, Person, Severity
 from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, field_options, shape, write_sorted
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 from .bibtex import (
-    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, write_entry,
+    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, title,
+    write_entry,
 )
 
 __all__ = ["BibLaTeXExporter", "biber_safe_name", "format_entry"]
@@ -141,8 +145,8 @@ def _list_literal(text: str) -> Latex:
     return Latex(brace(latex.text), latex.changed) if _AND.search(text) else latex
 
 
-def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note"
-                    ) -> tuple[str, dict[str, Latex]]:
+def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note",
+                    nouns: ProperNouns = DEFAULT_NOUNS) -> tuple[str, dict[str, Latex]]:
     """The entry type and every field the paper has a value for, allowed or not (a
     ``sketch`` only cleans the text fields, enough to tell which are empty)."""
     render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
@@ -154,7 +158,8 @@ def biblatex_fields(entry: Entry, *, sketch: bool = False, links: str = "note"
     dropped = tuple((char, "") for _, chars in safe for run in chars for char in run)
     fields = {
         "author": Latex(authors.text, authors.changed + dropped),
-        "title": render_(paper.title, ascii=False, protect=True),
+        "title": (sketch_text(paper.title) if sketch
+                  else title(paper, ascii=False, nouns=nouns)),
         venue_field: escape_(place.container, ascii=False),
     }
     if place.venue is not None:
@@ -197,14 +202,15 @@ def _field_present(name: str, paper: Paper, place: Placement, venue_field: str) 
 
 
 def format_entry(entry: Entry, *, report: Report | None = None, links: str = "note",
-                 wanted: FieldOptions = AS_IS) -> str:
-    """The complete biblatex entry of ``entry`` (``wanted`` may omit fields, and order
-    them)."""
-    entry_type, fields = biblatex_fields(entry, links=links)
+                 wanted: FieldOptions = AS_IS, nouns: ProperNouns = DEFAULT_NOUNS) -> str:
+    """The complete biblatex entry of ``entry``; ``nouns`` the title's proper nouns
+    (``wanted`` may omit fields, and order them)."""
+    entry_type, fields = biblatex_fields(entry, links=links, nouns=nouns)
     fields = {name: value for name, value in fields.items() if name not in wanted.omit}
     allowed = ALLOWED_FIELDS[entry_type]
     if report is not None:
         report_changes(entry, fields, report, fmt="biblatex", ascii=False)
+        report_notes(report, entry.paper, "biblatex", entry.key, math=False)  # math stays TeX
         for name in sorted(n for n in set(fields) - allowed if fields[n].text):
             report(lossy(
                 entry, Severity.INFO,
@@ -224,7 +230,8 @@ class BibLaTeXExporter(Exporter):
     description = "biblatex/biber .bib: UTF-8, date, journaltitle, eventtitle"
     default_for_extension = False
     bibtex_syntax = True
-    options = {"links": links.HELP, **FIELD_OPTIONS}
+    options = {"links": links.HELP, "propernouns": propernouns.FILE_HELP,
+               "builtin-propernouns": propernouns.BUILTIN_HELP, **FIELD_OPTIONS}
 
     def requirements(self, paper: Paper) -> Requirements:
         """The fields biblatex requires for this paper's entry type that it lacks."""
@@ -249,13 +256,14 @@ class BibLaTeXExporter(Exporter):
     def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
         """The entries' texts, separated by blank lines."""
         report, mode = options.report, links.mode(self.option(options, "links", "note"))
-        wanted = self.fields(options)
-        return "\n".join([format_entry(entry, report=report, links=mode, wanted=wanted)
-                          for entry in entries])
+        wanted, nouns = self.fields(options), propernouns.settings(options.extra)
+        return "\n".join([format_entry(entry, report=report, links=mode, wanted=wanted,
+                                       nouns=nouns) for entry in entries])
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
+        propernouns.settings(options.extra)  # a bad list fails before any output
         wanted = self.fields(options)
         if wanted.sort:
             write_sorted(entries, out, Layout(separator="\n"), wanted.sort,

@@ -15,15 +15,18 @@ import unicodedata
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TextIO
 
 from ..errors import SettingError
-from ..text import links
+from ..text import links, propernouns
 from ..hookspecs import hookimpl
 from ..text.latex import (
     Latex, escape, format_names, format_person, render, sketch_text, url_list, verbatim_url,
 )
 from ..text.links import note
+from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
+from ..text.propernouns import ProperNouns
 from ..model import Paper, Problem, Severity
 from ..venues import Venue, resolve
 from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, field_options, shape, write_sorted
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 
 __all__ = ["BibTeXExporter", "Placement", "asked_fields", "field_present", "format_entry", "lossy",
@@ -140,17 +143,26 @@ def report_changes(
             ))
 
 
-def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False, links: str = "note"
-                  ) -> tuple[str, dict[str, Latex]]:
+def title(paper: Paper, *, ascii: bool, nouns: ProperNouns = DEFAULT_NOUNS) -> Latex:
+    """The title as LaTeX, its words case-protected: acronyms by their shape, proper nouns
+    by ``nouns`` (:mod:`arrow2bib.text.propernouns`: a list and the authors' surnames)."""
+    return render(paper.title, ascii=ascii, protect=True, nouns=nouns.words,
+                  names=nouns.names_of(paper.authors))
+
+
+def bibtex_fields(paper: Paper, *, ascii: bool, sketch: bool = False, links: str = "note",
+                  nouns: ProperNouns = DEFAULT_NOUNS) -> tuple[str, dict[str, Latex]]:
     """The entry type and the LaTeX fields of a paper, before ordering. A ``sketch`` only
     cleans the text fields instead of converting them (for telling which are empty: in UTF-8
-    the conversion never empties a cleaned text): the reference for :func:`field_present`."""
+    the conversion never empties a cleaned text): the reference for :func:`field_present`.
+    ``nouns`` are the proper nouns the title keeps capitalised."""
     render_, escape_ = (sketch_text, sketch_text) if sketch else (render, escape)
     place = placement(paper)
     entry_type, venue_field = ENTRY_TYPES[place.role]
     fields = {
         "author": format_names(paper.authors, cut=paper.authors_status.is_cut, ascii=ascii),
-        "title": render_(paper.title, ascii=ascii, protect=True),
+        "title": (sketch_text(paper.title, ascii=ascii) if sketch
+                  else title(paper, ascii=ascii, nouns=nouns)),
         venue_field: escape_(place.container, ascii=ascii),
     }
     if paper.year is not None:
@@ -208,16 +220,18 @@ def asked_fields(entry_type: str, *tables: Mapping[str, tuple[str, ...]]) -> lis
 
 
 def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = None,
-                 links: str = "note", wanted: FieldOptions = AS_IS) -> str:
+                 links: str = "note", wanted: FieldOptions = AS_IS,
+                 nouns: ProperNouns = DEFAULT_NOUNS) -> str:
     """The complete BibTeX entry of ``entry``: ASCII LaTeX unless ``ascii`` is False.
 
     ``report`` receives an ``export-lossy`` problem for each field the conversion changed
     (of the fields written: ``wanted`` may omit some, and order them).
     """
-    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links)
+    entry_type, fields = bibtex_fields(entry.paper, ascii=ascii, links=links, nouns=nouns)
     fields = {name: value for name, value in fields.items() if name not in wanted.omit}
     if report is not None:
         report_changes(entry, fields, report, fmt="bibtex", ascii=ascii)
+        report_notes(report, entry.paper, "bibtex", entry.key, math=False)  # math stays TeX
     ordered = [(name, fields[name].text) for name in FIELD_ORDER if name in fields]
     return write_entry(entry_type, entry.key, shape(ordered, wanted))
 
@@ -229,7 +243,9 @@ class BibTeXExporter(Exporter):
     extension = ".bib"
     description = "BibTeX for bibtex and any .bst style; ASCII LaTeX escapes by default"
     options = {"encoding": "ascii (default: LaTeX escapes, safe for 8-bit bibtex) or utf8",
-               "links": links.HELP, **FIELD_OPTIONS}
+               "links": links.HELP,
+               "propernouns": propernouns.FILE_HELP,
+               "builtin-propernouns": propernouns.BUILTIN_HELP, **FIELD_OPTIONS}
     default_for_extension = True
     bibtex_syntax = True
 
@@ -266,14 +282,15 @@ class BibTeXExporter(Exporter):
         """The entries' texts, separated by blank lines."""
         ascii, report = self.ascii(options), options.report
         mode = links.mode(self.option(options, "links", "note"))
-        wanted = self.fields(options)
+        wanted, nouns = self.fields(options), propernouns.settings(options.extra)
         return "\n".join([format_entry(entry, ascii=ascii, report=report, links=mode,
-                                       wanted=wanted) for entry in entries])
+                                       wanted=wanted, nouns=nouns) for entry in entries])
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
         self.ascii(options)  # an unknown encoding or links value fails with no entries too
         links.mode(self.option(options, "links", "note"))
+        propernouns.settings(options.extra)  # a bad list fails before any output
         wanted = self.fields(options)
         if wanted.sort:
             write_sorted(entries, out, Layout(separator="\n"), wanted.sort,

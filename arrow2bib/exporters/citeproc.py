@@ -56,14 +56,16 @@ from lxml import html as lxml_html
 from lxml.html import builder as E
 
 from ..errors import ExportError, SettingError
-from ..text import links
+from ..text import links, propernouns
 from ..hookspecs import hookimpl
 from ..text.latex import needs_protection
 from ..text.markup import spans
 from ..model import AuthorStatus, Problem, Severity
-from ..text.propernouns import PROPER_NOUNS
+from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
+from ..text.propernouns import PROPER_NOUNS, ProperNouns, is_proper_noun
 from ..text.unimath import script
 from ._punctuation import punctuation_in_quote, tidy
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
 from .orcid import xml_text
@@ -79,6 +81,8 @@ OPTIONS = {
     "titles": "auto (default: sentence case unless the style title-cases), sentence, "
               "as-written",
     "links": links.HELP,
+    "propernouns": propernouns.FILE_HELP,
+    "builtin-propernouns": propernouns.BUILTIN_HELP,
 }
 #: The author lists that end with "et al.", per value of the ``et-al`` option.
 ET_AL = {"cut": (AuthorStatus.TRUNCATED, AuthorStatus.MAY_BE_TRUNCATED),
@@ -109,11 +113,14 @@ _NOCASE_TAGS = ('<span class="nocase">', "</span>", "<sub>", "</sub>", "<sup>", 
                 "<i>", "</i>")
 
 
-def sentence_case(title: str) -> str:
+def sentence_case(title: str, nouns: frozenset[str] = PROPER_WORDS,
+                  names: frozenset[str] = frozenset()) -> str:
     """``title`` in sentence case: words lower-cased except the first of the title and of a
     subtitle (after ``:``, ``?``, ``!`` or a lone dash), words that must keep their case
-    (:func:`arrow2bib.text.latex.needs_protection`: ``DeepFM``, ``CTR``, ``3D``) and
-    :data:`PROPER_WORDS`. ``$math$`` is kept, ``**`` markers dropped."""
+    (:func:`arrow2bib.text.latex.needs_protection`: ``DeepFM``, ``CTR``, ``3D``), the words
+    of ``nouns`` (default :data:`PROPER_WORDS`) and the capitalised ``names`` (the authors'
+    surnames: :mod:`arrow2bib.text.propernouns`). ``$math$`` is kept, ``**`` markers
+    dropped."""
     out: list[str] = []
     start = True
     for span in spans(title):
@@ -124,7 +131,8 @@ def sentence_case(title: str) -> str:
         for token in re.split(r"(\s+)", span.text):
             core = _WORD.search(token)
             word = core.group() if core else ""
-            if word and not needs_protection(word) and word.lower() not in PROPER_WORDS:
+            if (word and not needs_protection(word) and word.lower() not in nouns
+                    and not is_proper_noun(word, names)):
                 word = word.lower()
                 if start:
                     word = word[:1].upper() + word[1:]
@@ -359,8 +367,10 @@ class Reference:
 def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None = None,
            et_al: str = "cut", titles: str = "auto", links: str = "note",
            report: Callable[[Problem], None] = lambda problem: None,
-           details: dict[str, Any] | None = None) -> list[Reference]:
-    """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order."""
+           details: dict[str, Any] | None = None,
+           nouns: ProperNouns = DEFAULT_NOUNS) -> list[Reference]:
+    """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order;
+    sentence case keeps ``nouns`` capitalised."""
     if locale:
         _check_locale(locale)
     root = _spaced(copy.deepcopy(root))
@@ -380,7 +390,8 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         kept = {k: item[k] for k in KEPT_102_KEYS if k in item}
         item = {**for_legacy_processors([item])[0], **kept}
         if "title" in item and titles != "as-written" and item["type"] in sentence:
-            item["title"] = csl_title(sentence_case(entry.paper.title))
+            item["title"] = csl_title(sentence_case(
+                entry.paper.title, nouns.words, nouns.names_of(entry.paper.authors)))
         removed: list[str] = []
         with _lossy(report, details, entry):
             source.update(CiteProcJSON([_shielded(item, removed)]))  # warns of unknown keys
@@ -391,6 +402,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
                 "reference cannot show.", source=entry.paper.source,
                 line=entry.paper.line or None, title=entry.paper.title, key=entry.key,
                 details={**details, "removed": [f"U+{ord(c):04X}" for c in "".join(removed)]}))
+        report_notes(report, entry.paper, str(details.get("format", "csljson")), entry.key)
         shown = len(item.get("author", ()))
         if entry.paper.authors_status in ET_AL[et_al] and shown > 1:
             cut.setdefault(shown, []).append(entry.key.lower())
@@ -429,7 +441,8 @@ class CiteprocExporter(Exporter):
                       locale=self.option(options, "locale", "") or None,
                       et_al=choices["et-al"], titles=choices["titles"], report=options.report,
                       links=links.mode(self.option(options, "links", "note")),
-                      details={"format": self.name, "style": spec})
+                      details={"format": self.name, "style": spec},
+                      nouns=propernouns.settings(options.extra))
 
 
 def _one_line(text: str) -> str:

@@ -43,6 +43,7 @@ from ..text.unimath import csl_math
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 
 __all__ = [
@@ -329,6 +330,7 @@ class CslJsonExporter(Exporter):
         texts = []
         for entry in entries:
             item = csl_item(entry, options.report, mode)
+            report_notes(options.report, entry.paper, self.name, entry.key)
             if legacy:
                 item = for_legacy_processors([item])[0]
             texts.append(_dumps(item, 1))

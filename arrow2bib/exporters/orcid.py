@@ -30,6 +30,7 @@ from ..hookspecs import hookimpl
 from ..text.unimath import plain
 from ..model import Paper, Problem, Severity
 from ..venues import resolve
+from ._notes import report_notes
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
 from .bibtex import format_entry
 
@@ -180,6 +181,7 @@ class _Work:
         if lost:
             self.report("URLs lost with the end of the abstract", field="urls", urls=lost)
         _leaf(work, WORK_NS, "short-description", description)
+        report_notes(self.options.report, paper, "orcid", self.entry.key)
         if self.citation:
             value = self.text("citation", format_entry(self.entry, ascii=False,
                                                        links=self.links), None, False)

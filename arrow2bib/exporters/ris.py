@@ -35,6 +35,7 @@ from ..text.links import note
 from ..text.unimath import plain
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem, Severity
 from ..venues import Venue, resolve
+from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 
 __all__ = ["RIS_TYPES", "RisExporter", "ris_name", "ris_record", "ris_value"]
@@ -244,8 +245,12 @@ class RisExporter(Exporter):
         eol = EOLS[self._choice(options, "eol", EOLS)]
         # "ER  - " keeps its trailing space: the pattern is "XX  - value"
         mode = links.mode(self.option(options, "links", "note"))
-        return "".join(f"{tag}  - {value}{eol}" for entry in entries
-                       for tag, value in ris_record(entry, options.report, mode))
+        records = []
+        for entry in entries:
+            report_notes(options.report, entry.paper, self.name, entry.key)
+            records.append("".join(f"{tag}  - {value}{eol}"
+                                   for tag, value in ris_record(entry, options.report, mode)))
+        return "".join(records)
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one record per entry."""

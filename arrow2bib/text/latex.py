@@ -28,7 +28,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 from ..model import Person
 from .markup import spans
-from .propernouns import is_proper_noun
+from .propernouns import PROPER_NOUNS, is_proper_noun
 from .texmath import GREEK, MATH_COMMANDS, math_error
 
 __all__ = ["Latex", "brace", "escape", "format_names", "format_person", "needs_protection",
@@ -163,10 +163,18 @@ def sketch_text(text: str, *, ascii: bool = False, protect: bool = False) -> Lat
     return tidy(text)
 
 
+#: Accents LaTeX itself puts on an ``i`` through the dotless one (``\\'i`` is ``\\'\\i`` in
+#: OT1, the glyph í in T1: composites of ot1enc.def and t1enc.def). Written on the dotted
+#: ``i``, since biber reads ``{\\'\\i}`` as a dotless i and a combining acute (ı́), which
+#: pdflatex cannot set ("Unicode character U+0301 not set up"), and ``{\\'i}`` as í.
+_I_COMPOSITES = frozenset("`'^\"")
+
+
 def _accented(base: str, marks: str) -> str:
     r"""``{\'{\^e}}`` for a base letter and the marks (all in :data:`ACCENTS`) on it."""
-    if base in "ij" and any(ACCENTS[m] not in ("c", "k", "d", "b") for m in marks):
-        base = "\\" + base  # dotless i/j under an accent above
+    if base in "ij" and any(ACCENTS[m] not in ("c", "k", "d", "b") for m in marks) and not (
+            base == "i" and ACCENTS[marks[0]] in _I_COMPOSITES):
+        base = "\\" + base  # dotless i/j under an accent above, where LaTeX does not do it
     inner = LETTERS.get(base, base)
     for mark in marks:
         cmd = ACCENTS[mark]
@@ -319,34 +327,58 @@ def needs_protection(word: str) -> bool:
     return False
 
 
-def _text(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
+_NO_NAMES: frozenset[str] = frozenset()
+_CORE = re.compile(r"[^\W_].*[^\W_]|[^\W_]")  # a token's word, first to last letter or digit
+
+
+def _is_name(token: str, names: frozenset[str]) -> bool:
+    """Whether ``token``'s word is capitalised and one of ``names`` (lower-case)."""
+    core = _CORE.search(token)
+    return core is not None and is_proper_noun(core.group(), names)
+
+
+def _text(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]],
+          nouns: frozenset[str] = PROPER_NOUNS, names: frozenset[str] = _NO_NAMES) -> str:
     """Plain text as LaTeX, with the words that need it braced (per word, never the whole)
-    when ``protect``: each title word is converted once per run
-    (:func:`_title_word`) and the words joined with spaces (no ligature holds a space, so
-    :func:`_join` adds nothing there); text that is not a title goes to :func:`_latex`."""
+    when ``protect``: shapes (:func:`needs_protection`), ``nouns`` and ``names`` (both
+    lower-case; ``names`` are the paper's own, so never cached). Each title word is converted
+    once per run (:func:`_title_word`) and the words joined with spaces (no ligature holds a
+    space, so :func:`_join` adds nothing there); text that is not a title goes to
+    :func:`_latex`."""
     if not protect:
         return _latex(text, ascii, changed)
+    if names:  # most titles name none of their authors: one look for them all
+        lowered = text.lower()
+        if not any(name in lowered for name in names):
+            names = _NO_NAMES
     if text.isascii():  # no changes possible; ASCII words convert the same in both modes
-        return " ".join([_title_word(token, True).text for token in text.split(" ")])
+        return " ".join([_title_word(token, True, nouns,
+                                     bool(names) and _is_name(token, names)).text
+                         for token in text.split(" ")])
     out = []
     for token in text.split(" "):
-        word = _title_word(token, ascii or token.isascii())
+        word = _title_word(token, ascii or token.isascii(), nouns,
+                           bool(names) and _is_name(token, names))
         changed += word.changed
         out.append(word.text)
     return " ".join(out)
 
 
 @functools.lru_cache(maxsize=32768)  # title words repeat from paper to paper
-def _title_word(token: str, ascii: bool) -> Latex:
+def _title_word(token: str, ascii: bool, nouns: frozenset[str] = PROPER_NOUNS,
+                force: bool = False) -> Latex:
     """:func:`_word` joined, with the changes it made."""
     changed: list[tuple[str, str]] = []
-    return Latex(_join(_word(token, ascii, changed)), tuple(changed))
+    return Latex(_join(_word(token, ascii, changed, nouns, force)), tuple(changed))
 
 
-def _word(token: str, ascii: bool, changed: list[tuple[str, str]]) -> list[str]:
-    """The units of one space-free ``token`` of a title, its core braced if it needs it."""
-    core = re.search(r"[^\W_].*[^\W_]|[^\W_]", token)
-    if core is None or not (needs_protection(core.group()) or is_proper_noun(core.group())):
+def _word(token: str, ascii: bool, changed: list[tuple[str, str]],
+          nouns: frozenset[str] = PROPER_NOUNS, force: bool = False) -> list[str]:
+    """The units of one space-free ``token`` of a title, its core braced if it needs it
+    (its shape, ``nouns``, or ``force``: a name of the paper's authors)."""
+    core = _CORE.search(token)
+    if core is None or not (force or needs_protection(core.group())
+                            or is_proper_noun(core.group(), nouns)):
         return _units(token, ascii, changed)
     start, end = core.span()
     while end < len(token) and unicodedata.combining(token[end]):
@@ -380,28 +412,32 @@ def _math_ok(math: str) -> bool:
     return all(cmd in MATH_COMMANDS for cmd in commands) and math_error(math) is None
 
 
-def render(text: str, *, ascii: bool = True, protect: bool = False) -> Latex:
+def render(text: str, *, ascii: bool = True, protect: bool = False,
+           nouns: frozenset[str] = PROPER_NOUNS, names: frozenset[str] = _NO_NAMES) -> Latex:
     """Text with the page's markup: ``$math$`` passes through (braced when ``protect``, so a
     style cannot lower-case it), ``**bold**`` becomes ``\\textbf{}``; with ``protect`` the
-    words of :func:`needs_protection` are braced, for titles."""
+    words of :func:`needs_protection` are braced, for titles, and the capitalised words of
+    ``nouns`` and ``names`` (lower-case: :mod:`arrow2bib.text.propernouns`)."""
     changed: list[tuple[str, str]] = []
-    return Latex(_markup(_clean(text, changed, ascii), ascii, protect, changed), tuple(changed))
+    return Latex(_markup(_clean(text, changed, ascii), ascii, protect, changed, nouns, names),
+                 tuple(changed))
 
 
-def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> str:
+def _markup(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]],
+            nouns: frozenset[str] = PROPER_NOUNS, names: frozenset[str] = _NO_NAMES) -> str:
     """Cleaned ``text`` with its markup as LaTeX."""
     if "$" not in text and "**" not in text:  # nothing the splitter could find
-        return _text(text, ascii, protect, changed)
+        return _text(text, ascii, protect, changed, nouns, names)
     pieces: list[str] = []
     for span in spans(text):
         if span.kind == "math" and _math_ok(span.text):
             pieces.append(f"{{${span.text}$}}" if protect else f"${span.text}$")
         elif span.kind == "math":
-            pieces.append(_text(f"${span.text}$", ascii, protect, changed))
+            pieces.append(_text(f"${span.text}$", ascii, protect, changed, nouns, names))
         elif span.kind == "bold":  # its content is protected by \textbf's own braces
             pieces.append(r"\textbf" + brace(_markup(span.text, ascii, False, changed)))
         else:
-            pieces.append(_text(span.text, ascii, protect, changed))
+            pieces.append(_text(span.text, ascii, protect, changed, nouns, names))
     return _join(pieces)
 
 
