@@ -135,7 +135,10 @@ page_lines = st.lists(
         st.sampled_from(["NeurIPS Conference 2025 Conference Paper", "", " ", "\ufeff",
                          "  • Xiuqiang He", "  • JÃ¼rgen He", "- Ann Lee", "Author name cluster",
                          "Xiuqiang He", "3 papers", "A Title", "An abstract: https: //a. b/c.",
-                         "- ACL Workshop 2024 Workshop Paper"]),
+                         "- ACL Workshop 2024 Workshop Paper",
+                         # blocks the reader cannot read (issue 16)
+                         "NeurIPS Conference Conference Paper", "aaai conference 2020 short paper",
+                         "A list:", "Second Title", "An abstract."]),
         texts,
     ),
     max_size=40,
@@ -165,14 +168,26 @@ class _ReferenceReader(parser.PageReader):
                 continue
             if block.title is None:
                 if bullet:
-                    block.stray_bullets += 1
+                    block.stray_bullets = block.stray_bullets or number
                     block.authors.append(bullet.group("name"))
                     continue
                 block.title, block.title_line = text, number
             elif bullet and not block.abstract:
                 block.authors.append(bullet.group("name"))
+            elif bullet and (split := parser._split_off(
+                    block, bullet.group("name"), number)) is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = split
+            elif not bullet and (why := parser.unreadable_venue_line(text)) is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = parser._Block(number, None, unread=(text, why))
             else:
                 block.abstract.append(text)
+                block.abstract_lines.append(number)
         paper = self._finish(block)
         if paper is not None:
             yield paper
