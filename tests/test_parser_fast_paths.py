@@ -25,6 +25,7 @@ PIECES = [
     "Paper", "Short", "(Applied)", "NeurIPS", "Ã", "Â", "¼", "©", "€", "ô", "Ã ",
     "http", "https", "HTTPS", "ftp", "ſ", "www", "github", "com", ". ", " ://", ": //", "://",
     "html", "pdf", "_", "i", "e", "g", "I", "E", "G", "ı", "İ", "e. g. ,", "i. e. ", "I .E .",
+    "i. i. d. ", "U. S. ", "J. R. Smith", " X. ", "w. r. t.", "Ab",
     "\\footnote{", "}", "{", "**", "$",
 ]
 texts = st.one_of(
