@@ -28,10 +28,11 @@ from ..errors import NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
-from .names import fold, name_key, parse_name
+from .names import fold, name_key, name_like, parse_name
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["PageReader", "parse_lines", "starts_paper", "VENUE_KINDS", "PAPER_TYPES"]
+__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "VENUE_KINDS",
+           "PAPER_TYPES", "unreadable_venue_line"]
 
 #: The words the site puts before the year to say what kind of venue it is.
 VENUE_KINDS = frozenset(
@@ -204,6 +205,36 @@ def _split_off(block: _Block, name: str, number: int) -> _Block | None:
     return new
 
 
+_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+
+
+def _name_list(text: str) -> list[str] | None:
+    """The names of a line that lists two or more, separated by commas, semicolons or "and"
+    (``Ann Lee, Bo Chen and Cy Dee``); ``None`` when it is not such a line."""
+    parts = _NAME_SEPARATORS.split(text)
+    if len(parts) < 2 or not all(name_like(part) for part in parts):
+        return None
+    return parts
+
+
+def _names_without_bullets(block: _Block) -> None:
+    """Move the authors of a block without author bullets out of the lines after its title,
+    as text copied from a browser writes them: one line listing them all
+    (``Ann Lee, Bo Chen and Cy Dee``), or one name a line. A line that is not a name ends
+    them; a block whose lines after the title are not names keeps them all (and has no
+    authors, which :meth:`PageReader._finish` reports)."""
+    lines, numbers = block.abstract, block.abstract_lines
+    names = _name_list(lines[0])
+    if names is not None:
+        block.authors, taken = names, 1
+    else:
+        taken = 0
+        while taken < len(lines) and name_like(lines[taken]):
+            taken += 1
+        block.authors = lines[:taken]
+    del lines[:taken], numbers[:taken]
+
+
 def _quote(text: str | None, limit: int = 80) -> str:
     """``text`` quoted for a message, cut at ``limit`` characters."""
     text = text or ""
@@ -253,6 +284,19 @@ def _remember(raw: str, line: _Line) -> None:
         if len(_recurring) >= _RECURRING_LINES:
             _recurring.clear()
         _recurring[raw] = line
+
+
+def is_cluster_mark(text: str) -> bool:
+    """Whether ``text`` is the page header's "Author name cluster" line."""
+    return _CLUSTER_MARK.match(text) is not None
+
+
+def _figure(pattern: re.Pattern[str], text: str) -> int | None:
+    """The number of a header figure ("13 papers"), also as a list item ("• 13 papers")."""
+    match = pattern.match(text)
+    if match is None and (bullet := _BULLET.match(text)) is not None:
+        match = pattern.match(bullet.group("name"))
+    return None if match is None else int(match.group("n").replace(",", ""))
 
 
 @functools.lru_cache(maxsize=64)  # one page's own name, asked for by many of its papers
@@ -367,11 +411,11 @@ class PageReader:
                 expect_cluster = False
             elif _CLUSTER_MARK.match(text):
                 expect_cluster = header_seen = True
-            elif match := _PAPERS.match(text):
-                self.declared_papers = int(match.group("n").replace(",", ""))
+            elif (papers := _figure(_PAPERS, text)) is not None:
+                self.declared_papers = papers
                 header_seen = True
-            elif match := _ROWS.match(text):
-                self.author_rows = int(match.group("n").replace(",", ""))
+            elif (rows := _figure(_ROWS, text)) is not None:
+                self.author_rows = rows
                 header_seen = True
             else:
                 strays += 1
@@ -475,6 +519,8 @@ class PageReader:
                 details={"authors": block.authors, "skipped": True},
             )
             return None
+        if not block.authors and block.abstract:
+            _names_without_bullets(block)
         authors = tuple(map(parse_name, block.authors))
         raw_abstract = " ".join(block.abstract) or None
         if not authors:
