@@ -177,16 +177,24 @@ def _author_items(root: etree._Element) -> set[etree._Element]:
             continue
         if parent.tag.lower() in ("li", "ul", "ol", "tr", "head", "dl"):
             continue
-        run: list[etree._Element] = []
-        for child in (*parent, None):
-            if child is not None and _one_name(child) and (
-                    not run or _like(child, run[0])):
-                run.append(child)
-                continue
-            if len(run) >= 2:
-                items.update(run)
-            run = [child] if child is not None and _one_name(child) else []
+        # every visible child one name, all alike, with nothing but separators between:
+        # a name among other text (a venue line's spans) is not a list of authors
+        children = [c for c in parent
+                    if not (isinstance(c.tag, str) and _hidden(c, c.tag.lower()))]
+        if (len(children) >= 2 and _separators(parent.text)
+                and all(_like(c, children[0]) and _separators(c.tail) and _one_name(c)
+                        for c in children)):
+            items.update(children)
     return items
+
+
+#: Text between author items that is only a separator: ``, `` ``; `` ``and`` ``·``.
+_SEPARATOR = re.compile(r"[\s,;·|&/]*(?:\band\b)?[\s,;·|&/]*")
+
+
+def _separators(text: str | None) -> bool:
+    """Whether ``text`` (between author items) holds nothing but separators."""
+    return not text or _SEPARATOR.fullmatch(text) is not None
 
 
 def _like(one: etree._Element, other: etree._Element) -> bool:
@@ -470,7 +478,8 @@ class _Renderer:
                 self._flush()
             if flags & self._IS_LI:
                 self._bullet_pending = False
-        if tail:
+        if tail and not (flags > 0 and flags & self._IS_LI and el in self._items
+                         and _separators(el.tail)):  # ", " between author chips
             self._text(el.tail)
 
     def _dropped(self, el: etree._Element, tag: str) -> bool:

@@ -1,0 +1,89 @@
+"""The bundled page written eight ways as HTML and ten ways as copied text: each reads back
+into exactly the text page's papers, header and statuses (issue 16)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import arrow2bib
+
+from .templates import AUTHORS, CARDS, COPIED, HEADERS, TEMPLATES, Template, copied_text, render
+
+
+def _neutral(page):
+    """What must match: the header and every paper, without where each came from."""
+    return (page.cluster, page.declared_papers, page.author_rows,
+            [dataclasses.replace(p, source="", line=0) for p in page.papers])
+
+
+def _assert_same_page(page, sample_page):
+    assert [p.code for p in page.problems] == []
+    got, expected = _neutral(page), _neutral(sample_page)
+    assert got[:3] == expected[:3]
+    assert [p.title for p in got[3]] == [p.title for p in expected[3]]
+    for paper, want in zip(got[3], expected[3]):
+        assert paper == want, paper.title
+    assert [p.authors_status for p in got[3]] == [p.authors_status for p in expected[3]]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_html_template_reads_as_the_text_page(name, sample_page, tmp_path):
+    path = tmp_path / f"{name}.html"
+    path.write_text(render(sample_page, TEMPLATES[name]), encoding="utf-8")
+    _assert_same_page(arrow2bib.parse_file(path), sample_page)
+
+
+@pytest.mark.parametrize("name", COPIED)
+def test_copied_text_reads_as_the_text_page(name, sample_page, tmp_path):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(copied_text(sample_page, **COPIED[name]), encoding="utf-8")
+    _assert_same_page(arrow2bib.parse_file(path), sample_page)
+
+
+def test_the_templates_differ(sample_page):
+    """Eight renderings, not one: no two templates write the same HTML."""
+    rendered = {render(sample_page, template) for template in TEMPLATES.values()}
+    assert len(rendered) == len(TEMPLATES) >= 8
+
+
+def test_the_structure_is_read_not_a_flattened_rendering(sample_page):
+    """The chips template has no list markup and no line breaks between the names: before
+    issue 16 every paper came out without authors and the names went into the abstract."""
+    html = render(sample_page, TEMPLATES["link-chips"])
+    assert "<li>" not in html.split("<main>")[1] and "<br" not in html
+    page = arrow2bib.parse(html.encode("utf-8"), source="chips.html")
+    assert [len(p.authors) for p in page.papers] == [len(p.authors) for p in sample_page.papers]
+
+
+# -- hypothesis: further templates from the same parts --------------------------------------
+templates = st.builds(
+    Template,
+    header=st.sampled_from(sorted(HEADERS)),
+    card=st.sampled_from(sorted(CARDS)),
+    authors=st.sampled_from(sorted(AUTHORS)),
+    chrome=st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(template=templates, keep=st.lists(st.integers(0, 12), min_size=1, max_size=13,
+                                         unique=True))
+def test_generated_templates_never_move_a_name_into_a_title_or_abstract(
+        template, keep, sample_page):
+    papers = tuple(sample_page.papers[i] for i in sorted(keep))
+    page = dataclasses.replace(sample_page, papers=papers, declared_papers=len(papers))
+    read = arrow2bib.parse(render(page, template).encode("utf-8"), source="gen.html")
+    assert [p.code for p in read.problems] == []
+    names = {a.literal for p in papers for a in p.authors} - {p.title for p in papers}
+    for paper in read.papers:
+        for name in names:
+            assert name not in paper.title
+        # a name in an abstract only where the text page has it there too
+        original = next(p for p in papers if p.title == paper.title)
+        for name in names:
+            assert (name in (paper.abstract or "")) == (name in (original.abstract or ""))
+    assert _neutral(read) == _neutral(page)
