@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import arrow2bib
 
+from .test_split import small_parts  # noqa: F401 (a fixture)
 from .templates import AUTHORS, CARDS, COPIED, HEADERS, TEMPLATES, Template, copied_text, render
 
 
@@ -87,3 +88,43 @@ def test_generated_templates_never_move_a_name_into_a_title_or_abstract(
         for name in names:
             assert (name in (paper.abstract or "")) == (name in (original.abstract or ""))
     assert _neutral(read) == _neutral(page)
+
+
+# -- --jobs 2 reads every rendering as --jobs 1 ----------------------------------------------
+def _large(sample_page, copies: int = 24):
+    """The sample page's papers many times over: a text rendering of it is cut into parts."""
+    papers = sample_page.papers * copies
+    return dataclasses.replace(sample_page, papers=papers, declared_papers=len(papers))
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("name", [*TEMPLATES, *COPIED])
+def test_jobs_2_reads_every_rendering_as_jobs_1(name, sample_page, tmp_path):
+    from arrow2bib.read._parts import page_parts
+
+    from .test_cli import run
+
+    page = _large(sample_page)
+    if name in TEMPLATES:
+        path = tmp_path / f"{name}.html"
+        path.write_text(render(page, TEMPLATES[name]), encoding="utf-8")
+    else:
+        path = tmp_path / f"{name}.txt"
+        text = copied_text(page, **COPIED[name])
+        # an unreadable block in the middle: the cut must not move its text into a neighbour
+        venue = _venue_of(page.papers[100])
+        venue = venue.replace(" ", "\t") if COPIED[name].get("tabs") else venue
+        at = text.index(f"\n{venue}\n", len(text) // 2)
+        text = (text[:at] + "\nNeurIPS Conference Conference Paper\n"
+                + text[at + len(venue) + 2:])
+        path.write_text(text, encoding="utf-8")
+        assert len(page_parts(str(path), 2) or ()) > 3, "the text is read in parts"
+    serial = run("convert", str(path), "--to", "json")
+    assert serial == run("convert", str(path), "--to", "json", "--jobs", "2")
+    if name in COPIED:
+        assert serial[0] == 1 and "NeurIPS Conference Conference Paper" in serial[2]
+
+
+def _venue_of(paper) -> str:
+    return " ".join(p for p in (paper.venue, paper.venue_kind, str(paper.year),
+                                paper.paper_type) if p)
