@@ -128,11 +128,10 @@ def _card_div(paper: Paper, authors: str) -> str:
 
 
 def _card_nested(paper: Paper, authors: str) -> str:
-    words = _venue(paper).split()
-    venue = (f"<span class=\"badge\">{_e(' '.join(words[:-3]))}</span> "
-             f"<span class=\"kind\">{_e(words[-3])}</span> <time>{_e(words[-2])}</time> "
-             f"<span class=\"type\">{_e(words[-1])}</span>") if len(words) >= 4 else _e(
-                 " ".join(words))
+    venue = (f"<span class=\"badge\">{_e(paper.venue)}</span> "
+             f"<span class=\"kind\">{_e(paper.venue_kind)}</span> <time>{paper.year}</time> "
+             f"<span class=\"type\">{_e(paper.paper_type)}</span>") if paper.venue else _e(
+                 _venue(paper))
     abstract = (f"<div class=\"abstract\"><p>{_e(paper.raw_abstract)}</p>"
                 "<button class=\"more\">Show more</button></div>") if paper.raw_abstract else ""
     return (
