@@ -167,7 +167,7 @@ def _author_items(root: etree._Element) -> set[etree._Element]:
         parent = item.getparent()
         while (parent is not None and isinstance(parent.tag, str)
                and parent.tag.lower() not in ("li", "ul", "ol", "body", "html")
-               and _visible_text(parent) == text):
+               and _wraps_only(parent, item)):
             item, parent = parent, parent.getparent()
         if not any(isinstance(a.tag, str) and a.tag.lower() in ("li", "h1", "h2", "h3", "title")
                    for a in (item, *item.iterancestors())):
@@ -179,13 +179,35 @@ def _author_items(root: etree._Element) -> set[etree._Element]:
             continue
         # every visible child one name, all alike, with nothing but separators between:
         # a name among other text (a venue line's spans) is not a list of authors
-        children = [c for c in parent
-                    if not (isinstance(c.tag, str) and _hidden(c, c.tag.lower()))]
-        if (len(children) >= 2 and _separators(parent.text)
-                and all(_like(c, children[0]) and _separators(c.tail) and _one_name(c)
-                        for c in children)):
-            items.update(children)
+        if not _separators(parent.text):
+            continue
+        children: list[etree._Element] = []
+        for child in parent:
+            if not _separators(child.tail):
+                break
+            if isinstance(child.tag, str) and _hidden(child, child.tag.lower()):
+                continue
+            if children and not _like(child, children[0]):
+                break
+            children.append(child)
+        else:
+            if len(children) >= 2 and all(map(_one_name, children)):
+                items.update(children)
     return items
+
+
+def _wraps_only(parent: etree._Element, child: etree._Element) -> bool:
+    """Whether ``parent`` holds nothing visible but ``child`` (and bullets or spaces, bare or
+    in elements of their own)."""
+    if (parent.text or "").strip(_BULLET_CHARS + " \t\n\r\u00a0"):
+        return False
+    for other in parent:
+        if (other.tail or "").strip(_BULLET_CHARS + " \t\n\r\u00a0"):
+            return False
+        if other is not child and isinstance(other.tag, str) and not _hidden(
+                other, other.tag.lower()) and _visible_text(other):  # a bullet's span is empty
+            return False
+    return True
 
 
 #: Text between author items that is only a separator: ``, `` ``; `` ``and`` ``·``.
