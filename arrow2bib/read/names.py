@@ -122,11 +122,13 @@ _NAME_WORDS = 6
 def name_like(text: str) -> bool:
     """Whether ``text`` reads as one person's name: one to six words, each starting with a
     capital (or a letter without case) or a particle, no digits, no clause punctuation, not
-    ending in a full stop unless it ends in an initial."""
+    ending in a full stop unless it ends in an initial or a suffix (``Jr.``)."""
     words = text.split()
     if not 1 <= len(words) <= _NAME_WORDS or _NOT_IN_NAMES.search(text):
         return False
-    if text.endswith(".") and not (len(words[-1]) == 2 and words[-1][0].isupper()):
+    last = words[-1]
+    if text.endswith(".") and not (len(last) == 2 and last[0].isupper()) and (
+            last.rstrip(".").lower() not in SUFFIXES):
         return False
     for word in words:
         core = word.strip("()\"'“”‘’")
