@@ -161,3 +161,18 @@ def test_count_check_without_parse_errors_does_not_point_at_them(pm):
 
 def test_the_sample_page_reads_as_before(sample_page):
     assert len(sample_page.papers) == 13 and sample_page.problems == ()
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_the_first_papers_unreadable_venue_line_is_not_taken_for_the_header(header):
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("NeurIPS Conference 2025 Conference Paper\n\nBeyond",
+                        "NeurIPS Conference Conference Paper\n\nBeyond", 1)
+    if not header:
+        text = text[text.index("NeurIPS Conference Conference Paper"):]
+    page = arrow2bib.parse(text, source="p.txt")
+    assert len(page.papers) == 12
+    (problem,) = page.problems
+    assert problem.line == _line_of(text, "NeurIPS Conference Conference Paper")
+    assert problem.details["title"].startswith("Beyond Higher Rank")
+    assert page.cluster == ("Xiuqiang He" if header else None)

@@ -151,10 +151,14 @@ class _ReferenceReader(parser.PageReader):
     reported), then tried as a bullet, then as a venue line."""
 
     def _papers(self):
-        if self._pending is None:
+        if self._pending_unread is not None:
+            number, text, why = self._pending_unread
+            block = parser._Block(number, None, unread=(text, why))
+        elif self._pending is not None:
+            number, _text, venue = self._pending
+            block = parser._Block(number, venue)
+        else:
             return
-        number, _text, venue = self._pending
-        block = parser._Block(number, venue)
         for number, raw in self._lines:
             text = self._text(number, raw)
             if not text:

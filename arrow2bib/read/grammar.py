@@ -340,6 +340,7 @@ class PageReader:
         self.papers_read = 0
         self._lines = iter(lines)
         self._pending: tuple[int, str, VenueLine] | None = None
+        self._pending_unread: tuple[int, str, str] | None = None
         self._consumed = False
         self._read_header()
 
@@ -406,6 +407,9 @@ class PageReader:
             if venue is not None:
                 self._pending = (number, text, venue)
                 break
+            if not expect_cluster and (why := unreadable_venue_line(text)) is not None:
+                self._pending_unread = (number, text, why)  # the first paper's, unreadable
+                break
             if expect_cluster:
                 self.cluster = text
                 expect_cluster = False
@@ -421,7 +425,7 @@ class PageReader:
                 strays += 1
                 if len(stray) < _STRAY_SHOWN:
                     stray.append(number)
-        if self._pending is None and not header_seen:
+        if self._pending is None and self._pending_unread is None and not header_seen:
             raise NotAPageError(
                 "This is not an Arrow author page: it has neither the page header "
                 "('Author name cluster', 'N papers') nor any venue line such as "
@@ -448,10 +452,14 @@ class PageReader:
         yield from self._papers()
 
     def _papers(self) -> Iterator[Paper]:
-        if self._pending is None:
+        if self._pending_unread is not None:
+            number, text, why = self._pending_unread
+            block = _Block(number, None, unread=(text, why))
+        elif self._pending is not None:
+            number, _text, first = self._pending
+            block = _Block(number, first)
+        else:
             return
-        number, _text, first = self._pending
-        block = _Block(number, first)
         recurring = _recurring
         for number, raw in self._lines:
             if not raw:  # a third of a page's lines

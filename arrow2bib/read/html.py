@@ -187,8 +187,9 @@ def _author_items(root: etree._Element) -> set[etree._Element]:
                 break
             if isinstance(child.tag, str) and _hidden(child, child.tag.lower()):
                 continue
-            if children and not _like(child, children[0]):
-                break
+            if not isinstance(child.tag, str) or child.tag.lower() not in _RUN_TAGS or (
+                    children and not _like(child, children[0])):
+                break  # (paragraphs, cells, list items: never a run of authors)
             children.append(child)
         else:
             if len(children) >= 2 and all(map(_one_name, children)):
