@@ -453,8 +453,8 @@ class PageReader:
 
     def _papers(self) -> Iterator[Paper]:
         if self._pending_unread is not None:
-            number, text, why = self._pending_unread
-            block = _Block(number, None, unread=(text, why))
+            number, first_line, reason = self._pending_unread
+            block = _Block(number, None, unread=(first_line, reason))
         elif self._pending is not None:
             number, _text, first = self._pending
             block = _Block(number, first)
