@@ -45,7 +45,7 @@ def test_count_mismatch(pm):
     page = arrow2bib.parse(text, source="p.txt")
     (problem,) = [p for p in run_checks(page, pm=pm) if p.code == "count-mismatch"]
     assert problem.severity is Severity.ERROR
-    assert problem.details == {"declared": 14, "parsed": 13}
+    assert problem.details == {"declared": 14, "parsed": 13, "unread_lines": []}
     text = SAMPLE.read_text(encoding="utf-8").replace("13 papers", "12 papers")
     page = arrow2bib.parse(text, source="p.txt")
     (problem,) = [p for p in run_checks(page, pm=pm) if p.code == "count-mismatch"]

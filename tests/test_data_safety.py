@@ -298,7 +298,7 @@ def test_directory_skips_files_that_are_not_pages_naming_each(tmp_path):
     skipped = [line for line in err.splitlines() if "[skipped-file]" in line]
     assert skipped == [
         f"{pages / 'paper.pdf'}: warning: Skipped this file of the directory: its name does "
-        "not end in .txt, .html or .htm. [skipped-file]",
+        "not end in .txt, .html, .htm, .mht or .mhtml. [skipped-file]",
         f"{pages / 'readme.txt'}: warning: Skipped this file of the directory: This is not "
         "an Arrow author page: it has neither the page header ('Author name cluster', "
         "'N papers') nor any venue line such as 'NeurIPS Conference 2025 Conference Paper'. "

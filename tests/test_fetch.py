@@ -116,6 +116,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         return
                     self.wfile.write(b"x")
                     self.wfile.flush()
+            elif path == "/drip-headers":
+                # a status line, then header lines one byte at a time, for ever (a per-read
+                # timeout never fires: every read gets a byte)
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                self.wfile.flush()
+                for byte in b"X-Slow: " + b"y" * 10_000:
+                    if self.wake.wait(0.05):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            elif path == "/drip-status":
+                for byte in b"HTTP/1.1 200 OK" + b" " * 10_000:
+                    if self.wake.wait(0.05):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            elif path == "/short-body":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(CLEAN)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(CLEAN[: len(CLEAN) // 2])  # then the connection closes
+            elif path == "/short-gzip-body":
+                body = gzip.compress(CLEAN)
+                self.send_response(200)
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body) + 10))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+            elif path in ("/two-lengths", "/two-lengths-one-field", "/same-two-lengths"):
+                second = len(CLEAN) if path == "/same-two-lengths" else len(CLEAN) - 7
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                if path == "/two-lengths-one-field":
+                    self.send_header("Content-Length", f"{len(CLEAN)}, {second}")
+                else:
+                    self.send_header("Content-Length", str(len(CLEAN)))
+                    self.send_header("Content-Length", str(second))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(CLEAN)
             elif path == "/odd-charset":
                 self.send(body=CLEAN, ctype="text/html; charset=klingon")
             elif path == "/no-type":
@@ -234,12 +277,22 @@ LIMITS = [
     ("/damaged-gzip", {}, ["damaged"]),
     ("/slow", {"timeout": 0.5}, ["0.5 s", "timeout"]),
     ("/drip", {"timeout": 1.0}, ["1 s", "timeout"]),
+    # the deadline covers the status line and the headers, not only the body (issue 16)
+    ("/drip-headers", {"timeout": 1.0}, ["1 s", "timeout"]),
+    ("/drip-status", {"timeout": 1.0}, ["1 s", "timeout"]),
+    # a body shorter than announced, or two lengths, is not a page
+    ("/short-body", {}, [f"ended after {len(CLEAN) // 2:,} of the {len(CLEAN):,} bytes"]),
+    ("/short-gzip-body", {}, ["ended after", "Content-Length"]),
+    ("/two-lengths", {}, ["2 different Content-Length values", str(len(CLEAN) - 7)]),
+    ("/two-lengths-one-field", {}, ["2 different Content-Length values"]),
 ]
 
 
 @pytest.mark.parametrize("path, kwargs, words", LIMITS,
                          ids=[f"{c[0]}-{'-'.join(c[1])}" for c in LIMITS])
 def test_limits(server, path, kwargs, words):
+    """Each limit is an error naming the URL and what to do, raised promptly (the deadline
+    tests: within a few seconds of a 1 s limit, where the server would go on for minutes)."""
     url = server + path
     start = time.monotonic()
     if not words:
@@ -302,3 +355,25 @@ def test_connection_refused_is_a_fetch_error():
         port = probe.getsockname()[1]
     with pytest.raises(FetchError, match="Cannot reach the server"):
         fetch(f"http://127.0.0.1:{port}/page.html", timeout=2)
+
+
+def test_the_same_content_length_twice_is_one_length(server):
+    assert fetch(server + "/same-two-lengths").content == CLEAN
+
+
+def test_the_deadline_is_checked_on_every_read(server, monkeypatch):
+    """A server sending a byte a read is cut off by the deadline even when the socket's own
+    per-read timeout would never fire: the time left shrinks on every read."""
+    import arrow2bib.read.fetch as fetching
+
+    waits: list[float] = []
+    real = fetching._left
+
+    def left(deadline):
+        waits.append(real(deadline))
+        return waits[-1]
+
+    monkeypatch.setattr(fetching, "_left", left)
+    with pytest.raises(FetchError, match="timeout"):
+        fetch(server + "/drip-headers", timeout=0.6)
+    assert len(waits) > 5 and waits == sorted(waits, reverse=True)

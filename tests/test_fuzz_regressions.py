@@ -140,7 +140,7 @@ def test_line_without_end_is_refused_with_its_line(tmp_path):
 
 def test_endless_stray_lines_keep_only_the_first_numbers():
     junk = "junk\n" * 50_000
-    page = arrow2bib.parse(f"{junk}{VENUE}\nT\n", source="p")
+    page = arrow2bib.parse(f"{junk}{VENUE}\nT\n• A B\n", source="p")
     (problem,) = page.problems
     assert problem.message.startswith("50000 line(s)") and problem.details["lines"] == list(
         range(1, 21))

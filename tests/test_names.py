@@ -79,3 +79,19 @@ def test_title_tokens_word_by_word_as_whole(text):
     from arrow2bib.text.fold import title_tokens
 
     assert title_tokens(text) == _title_tokens_reference(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Shiwei Li", True), ("Xue (Steve) Liu", True), ("Maarten de Rijke", True),
+    ("Ludwig van Beethoven", True), ("J. R. Quinlan", True), ("Martin Luther King Jr.", True),
+    ("Li Z.", True), ("李明", True), ("O'Neil", True), ("Jean-Luc Picard", True),
+    ("13 papers", False), ("Author name cluster", False), ("Possible papers", False),
+    ("Deep Learning for Click-Through Rate Estimation", False), ("UNBERT: User-News", False),
+    ("We study graphs.", False), ("A, B", False), ("", False),
+    ("One Two Three Four Five Six Seven", False),
+])
+def test_name_like(text, expected):
+    """What the readers take for one person's name where no bullet says so."""
+    from arrow2bib.read.names import name_like
+
+    assert name_like(text) is expected

@@ -188,7 +188,8 @@ def test_block_without_title_is_a_problem_and_others_survive():
     assert [p.title for p in page.papers] == ["Good Title"]
     (problem,) = page.problems
     assert (problem.code, problem.severity, problem.line) == ("parse-error", Severity.ERROR, 2)
-    assert "has no title" in problem.message and problem.details == {"authors": ["Ann Lee"]}
+    assert "has no title" in problem.message and problem.details == {
+        "authors": ["Ann Lee"], "skipped": True}
 
 
 @pytest.mark.parametrize(

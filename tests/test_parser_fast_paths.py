@@ -25,6 +25,7 @@ PIECES = [
     "Paper", "Short", "(Applied)", "NeurIPS", "Ã", "Â", "¼", "©", "€", "ô", "Ã ",
     "http", "https", "HTTPS", "ftp", "ſ", "www", "github", "com", ". ", " ://", ": //", "://",
     "html", "pdf", "_", "i", "e", "g", "I", "E", "G", "ı", "İ", "e. g. ,", "i. e. ", "I .E .",
+    "i. i. d. ", "U. S. ", "J. R. Smith", " X. ", "w. r. t.", "Ab",
     "\\footnote{", "}", "{", "**", "$",
 ]
 texts = st.one_of(
@@ -135,7 +136,10 @@ page_lines = st.lists(
         st.sampled_from(["NeurIPS Conference 2025 Conference Paper", "", " ", "\ufeff",
                          "  • Xiuqiang He", "  • JÃ¼rgen He", "- Ann Lee", "Author name cluster",
                          "Xiuqiang He", "3 papers", "A Title", "An abstract: https: //a. b/c.",
-                         "- ACL Workshop 2024 Workshop Paper"]),
+                         "- ACL Workshop 2024 Workshop Paper",
+                         # blocks the reader cannot read (issue 16)
+                         "NeurIPS Conference Conference Paper", "aaai conference 2020 short paper",
+                         "A list:", "Second Title", "An abstract."]),
         texts,
     ),
     max_size=40,
@@ -147,10 +151,14 @@ class _ReferenceReader(parser.PageReader):
     reported), then tried as a bullet, then as a venue line."""
 
     def _papers(self):
-        if self._pending is None:
+        if self._pending_unread is not None:
+            number, text, why = self._pending_unread
+            block = parser._Block(number, None, unread=(text, why))
+        elif self._pending is not None:
+            number, _text, venue = self._pending
+            block = parser._Block(number, venue)
+        else:
             return
-        number, _text, venue = self._pending
-        block = parser._Block(number, venue)
         for number, raw in self._lines:
             text = self._text(number, raw)
             if not text:
@@ -165,14 +173,26 @@ class _ReferenceReader(parser.PageReader):
                 continue
             if block.title is None:
                 if bullet:
-                    block.stray_bullets += 1
+                    block.stray_bullets = block.stray_bullets or number
                     block.authors.append(bullet.group("name"))
                     continue
                 block.title, block.title_line = text, number
             elif bullet and not block.abstract:
                 block.authors.append(bullet.group("name"))
+            elif bullet and (split := parser._split_off(
+                    block, bullet.group("name"), number)) is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = split
+            elif not bullet and (why := parser.unreadable_venue_line(text)) is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = parser._Block(number, None, unread=(text, why))
             else:
                 block.abstract.append(text)
+                block.abstract_lines.append(number)
         paper = self._finish(block)
         if paper is not None:
             yield paper

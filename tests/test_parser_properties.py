@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 import arrow2bib
 from arrow2bib import InputError
-from arrow2bib.read.grammar import _BULLET, _normalise, read_venue_line
+from arrow2bib.read.grammar import _BULLET, _normalise, read_venue_line, unreadable_venue_line
+from arrow2bib.read.names import name_like
 from arrow2bib.text.hygiene import BIDI
 
 SETTINGS = settings(max_examples=200, deadline=None,
@@ -63,7 +64,8 @@ def _title_ok(text: str) -> bool:
 
 
 def _abstract_ok(text: str) -> bool:
-    return _title_ok(text)
+    # a line that looks like a venue line the reader cannot read starts a block it reports
+    return _title_ok(text) and unreadable_venue_line(_normalise(text)) is None
 
 
 paper_strategy = st.tuples(
@@ -72,6 +74,10 @@ paper_strategy = st.tuples(
     LINE_TEXT.filter(_title_ok),
     st.lists(LINE_TEXT.filter(lambda t: bool(_normalise(t))), max_size=10),
     st.one_of(st.none(), LINE_TEXT.filter(_abstract_ok)),
+).filter(
+    # without author bullets, a line after the title that reads as a name is read as the
+    # author (text copied from a browser writes names so); such a page is not this round trip
+    lambda p: p[3] or p[4] is None or not name_like(_normalise(p[4]))
 )
 
 
@@ -92,8 +98,13 @@ def test_rendered_pages_round_trip(papers):
     page = arrow2bib.parse(_render(papers), source="gen.txt")
     # random text can look like mojibake (UTF-8 read as cp1252, "Ã¼"): the reader repairs
     # such lines and says so; every other problem is a failure
-    assert [p for p in page.problems if p.code != "mojibake"] == []
-    repaired = {p.line for p in page.problems}
+    # a paper without authors is reported (never a silent anonymous entry), at its line
+    reported = [p for p in page.problems if p.code != "mojibake"]
+    assert [(p.code, p.details.get("reason")) for p in reported] == [
+        ("parse-error", "no-authors") for paper in papers if not paper[3]]
+    assert [p.line for p in reported] == [
+        got.line for got, paper in zip(page.papers, papers) if not paper[3]]
+    repaired = {p.line for p in page.problems if p.code == "mojibake"}
     assert len(page.papers) == len(papers)
     for got, ((venue, kind, ptype), year, title, authors, abstract) in zip(page.papers, papers):
         assert (got.venue, got.venue_kind, got.year, got.paper_type) == (venue, kind, year, ptype)

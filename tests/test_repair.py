@@ -39,6 +39,40 @@ CASES = [
 ]
 
 
+# Abbreviations as text extraction leaves them in real abstracts (the first two from the
+# bundled page), and what must stay as it is: one rule, a run of single letters of one case
+# each followed by ". ", not a list of abbreviations.
+ABBREVIATIONS = [
+    ("learning token-wise LoRA weights (i. e. , token-wise input-output projections).",
+     "learning token-wise LoRA weights (i.e., token-wise input-output projections)."),
+    ("various types of interaction data (e. g. , view, click, add-to-cart)",
+     "various types of interaction data (e.g., view, click, add-to-cart)"),
+    ("given i. i. d. samples from an unknown distribution",
+     "given i.i.d. samples from an unknown distribution"),
+    ("the gradient w. r. t. the input features", "the gradient w.r.t. the input features"),
+    ("hospitals in the U. S. and the U. K. , and", "hospitals in the U.S. and the U.K., and"),
+    ("data from the U. S. government", "data from the U.S. government"),
+    ("unlike non-i. i. d. settings", "unlike non-i.i.d. settings"),
+    ("a variant (a. k. a. the dual form)", "a variant (a.k.a. the dual form)"),
+    ("the i . e . case", "the i.e. case"),
+    ("bounded. E. g. , the", "bounded. E.g., the"),
+    ("test e. g. BERT and GPT", "test e.g. BERT and GPT"),
+    # initials before a name stay; a lone letter ending a sentence is not a run
+    ("as J. R. Quinlan showed, trees", "as J. R. Quinlan showed, trees"),
+    ("we call it vitamin D. A new test", "we call it vitamin D. A new test"),
+    ("in Section A. B. Smith et al. disagree", "in Section A. B. Smith et al. disagree"),
+    ("the constant c. I. e. , the bound", "the constant c. I.e., the bound"),
+    ("of size n. A model", "of size n. A model"),
+    ("within x. y", "within x. y"),
+    ("Plan B. We", "Plan B. We"),
+]
+
+
+@pytest.mark.parametrize("raw, repaired", ABBREVIATIONS)
+def test_abbreviations(raw, repaired):
+    assert repair_abstract(raw) == (repaired, ())
+
+
 @pytest.mark.parametrize("raw, repaired, urls", CASES)
 def test_repair(raw, repaired, urls):
     assert repair_abstract(raw) == (repaired, tuple(urls))

@@ -73,14 +73,33 @@ class CountMismatch(Check):
         parsed = self._counts.pop(page.source, 0)  # per page, even when a file comes twice
         if page.declared_papers is not None and page.declared_papers != parsed:
             fewer = parsed < page.declared_papers
+            # the blocks the reader skipped, each reported at its line
+            skipped = [p for p in page.problems
+                       if p.code == "parse-error" and p.details.get("skipped")]
+            message = (f"The page says it lists {page.declared_papers} papers, but {parsed} "
+                       "were read")
+            if fewer:
+                named = "; ".join(
+                    f"line {p.line}" + (f" ({str(p.details['title'])[:60]!r})"
+                                        if p.details.get("title") else "") for p in skipped)
+                unaccounted = page.declared_papers - parsed - len(skipped)
+                message += (f"; {len(skipped)} block(s) could not be read: {named}"
+                            if skipped else "")
+                if unaccounted > 0:
+                    message += (f"{'; and' if skipped else ';'} {unaccounted} paper(s) are not "
+                                "on the page as read: it may have been saved before it finished "
+                                "loading, or copied in part. Save or copy the whole page again.")
+                else:
+                    message += ". See the parse errors at those lines."
+            else:
+                message += "."
             yield Problem(
                 code=self.name,
                 severity=Severity.ERROR if fewer else Severity.WARNING,
-                message=f"The page says it lists {page.declared_papers} papers, but {parsed} "
-                "were read" + ("; see the parse errors above for the missing ones."
-                               if fewer else "."),
+                message=message,
                 source=page.source,
-                details={"declared": page.declared_papers, "parsed": parsed},
+                details={"declared": page.declared_papers, "parsed": parsed,
+                         "unread_lines": [p.line for p in skipped]},
             )
 
 

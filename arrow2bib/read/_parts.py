@@ -1,7 +1,9 @@
 """One large text page cut into parts that ``--jobs`` processes read apart.
 
 The grammar starts a paper at every venue line and carries nothing from one paper to the
-next but the page's cluster name (which tells a cut author list from a complete one). So a
+next but the page's cluster name (which tells a cut author list from a complete one); the
+blocks it recognises from their shape alone (an unreadable venue line, a title and bullets
+after an abstract) end at the next venue line too. So a
 page cut just before venue lines reads, part by part, into exactly the papers and problems
 of the whole page, provided each part knows the line number it starts at and the cluster
 name. The cuts are found in the main process (a seek and a few lines read per cut); each

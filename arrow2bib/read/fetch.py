@@ -2,7 +2,12 @@
 
 - Only ``http`` and ``https`` URLs are fetched; anything else (``file:``, ``ftp:``, ``data:``)
   is refused before any I/O, and so is a redirect to another scheme.
-- One deadline covers the whole exchange, redirects included (``timeout``).
+- One deadline covers the whole exchange, redirects included (``timeout``): connecting, the
+  status line and headers, the body. It is checked before every read from the socket, whose
+  wait is cut to the time left (a per-read timeout alone lets a server that sends a byte a
+  second hold a client for ever).
+- A body shorter than its ``Content-Length``, or a response with two different
+  ``Content-Length`` values, is an error, not a page.
 - The body is capped as sent and again once decompressed (``max_bytes``): gzip and deflate
   are decoded here, streamed, stopping as soon as the cap is passed (no "zip bombs").
 - Redirects are followed by hand, at most ``max_redirects``; a loop is reported as one.
@@ -15,7 +20,10 @@ from the environment (``https_proxy``, ``no_proxy``) are honoured.
 from __future__ import annotations
 
 import codecs
+import functools
 import http.client
+import io
+import socket
 import ssl
 import time
 import urllib.error
@@ -80,7 +88,7 @@ def fetch(
     """
     current = _checked(url, url)
     deadline = time.monotonic() + timeout
-    opener = _opener()
+    opener = _opener(deadline)
     chain = [current]
     while True:
         with _open(opener, current, url, deadline, timeout) as response:
@@ -158,13 +166,128 @@ def _checked(target: str, url: str, *, redirected: bool = False) -> str:
     return urllib.parse.urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    """HTTP and HTTPS only: no file, ftp or data handler, no automatic redirects."""
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reading end that cuts every wait to the time left before the deadline and
+    raises :class:`TimeoutError` once it has passed."""
+
+    def __init__(self, owner: _DeadlineSocket):
+        super().__init__()
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        sock = self._owner._sock
+        sock.settimeout(_left(self._owner._deadline))
+        return sock.recv_into(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._owner._release()
+        super().close()
+
+
+class _DeadlineSocket:
+    """The connection's socket, for :mod:`http.client`: reads through a
+    :class:`_DeadlineReader`, sends with the time left; everything else as the socket.
+
+    Like a socket and its ``makefile`` files, closing it leaves the socket open until its
+    readers are closed too (:mod:`urllib.request` closes the connection's socket as soon as
+    the headers are read, and the response reads the body through its file).
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float):
+        self._sock, self._deadline = sock, deadline
+        self._readers = 0
+        self._closed = False
+
+    def makefile(self, mode: str = "r", *args, **kwargs) -> io.BufferedReader:
+        assert "r" in mode and "w" not in mode, mode  # http.client only reads through it
+        self._readers += 1
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def _release(self) -> None:
+        self._readers -= 1
+        if self._closed and not self._readers:
+            self._sock.close()
+
+    def close(self) -> None:
+        self._closed = True
+        if not self._readers:
+            self._sock.close()
+
+    def sendall(self, data, *args) -> None:
+        self._sock.settimeout(_left(self._deadline))
+        self._sock.sendall(data, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+def _left(deadline: float) -> float:
+    """Seconds left before ``deadline``; :class:`TimeoutError` when none are."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline has passed")
+    return left
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection whose every read and send keeps to one deadline."""
+
+    def __init__(self, *args, deadline: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = _left(self._deadline)  # the connect's own wait
+        super().connect()
+        self.sock = _DeadlineSocket(self.sock, self._deadline)  # type: ignore[assignment]
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection whose every read and send keeps to one deadline (the TLS handshake
+    waits at most the time left when it starts, per read)."""
+
+    def __init__(self, *args, deadline: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = _left(self._deadline)
+        super().connect()
+        self.sock = _DeadlineSocket(self.sock, self._deadline)  # type: ignore[assignment]
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float):
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_HTTPConnection, deadline=self._deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float):
+        self._context = ssl.create_default_context()
+        super().__init__(context=self._context)
+        self._deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(_HTTPSConnection, deadline=self._deadline), req,
+                            context=self._context)
+
+
+def _opener(deadline: float) -> urllib.request.OpenerDirector:
+    """HTTP and HTTPS only: no file, ftp or data handler, no automatic redirects; every
+    connection keeps to ``deadline``."""
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        _HTTPHandler(deadline),
+        _HTTPSHandler(deadline),
     ):
         opener.add_handler(handler)
     return opener
@@ -241,7 +364,16 @@ def _read_body(
     response: http.client.HTTPResponse, url: str, deadline: float, timeout: float, max_bytes: int
 ) -> bytes:
     """Read the body in chunks, decompressing as it comes, never past ``max_bytes``."""
-    declared = response.headers.get("Content-Length", "").strip()
+    lengths = {value.strip() for field in response.headers.get_all("Content-Length") or ()
+               for value in field.split(",")}
+    if len(lengths) > 1:
+        raise FetchError(
+            f"The server sent {len(lengths)} different Content-Length values "
+            f"({', '.join(sorted(lengths))}), so where the page ends is ambiguous; try again "
+            f"later, or {_GIVE_UP}.",
+            source=url,
+        )
+    declared = next(iter(lengths), "")
     # ASCII digits only ("²".isdigit() is true), and few enough for int() (Python refuses
     # over 4,300 digits); a longer number is over any limit anyway
     if declared.isascii() and declared.isdigit() and (
@@ -283,6 +415,15 @@ def _read_body(
             inflater.feed(chunk, out, max_bytes)
         if len(out) > max_bytes:
             raise _too_large(url, max_bytes, f"it decompresses to more ({coding})")
+    chunked = "chunked" in response.headers.get("Transfer-Encoding", "").lower()
+    if (not chunked and declared.isascii() and declared.isdigit()
+            and received < int(declared)):
+        raise FetchError(
+            f"The page ended after {received:,} of the {int(declared):,} bytes its "
+            "Content-Length announces; the connection was probably cut. Try again later, or "
+            f"{_GIVE_UP}.",
+            source=url,
+        )
     if inflater is not None:
         inflater.finish()
     return bytes(out)

@@ -28,10 +28,11 @@ from ..errors import NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
-from .names import fold, name_key, parse_name
+from .names import fold, name_key, name_like, parse_name
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["PageReader", "parse_lines", "starts_paper", "VENUE_KINDS", "PAPER_TYPES"]
+__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "VENUE_KINDS",
+           "PAPER_TYPES", "unreadable_venue_line"]
 
 #: The words the site puts before the year to say what kind of venue it is.
 VENUE_KINDS = frozenset(
@@ -135,6 +136,115 @@ def _match_venue_line(text: str) -> VenueLine | None:
     return VenueLine(match.group("venue") or "", kind, int(match.group("year")), paper_type)
 
 
+_TYPES_LOWER = {paper_type.lower(): len(paper_type.split()) for paper_type in PAPER_TYPES}
+_KINDS_LOWER = frozenset(kind.lower() for kind in VENUE_KINDS)
+#: A venue line has a few words (the longest venue names have a dozen); a longer line is text.
+_VENUE_WORDS = 20
+_SENTENCE_END = frozenset(".,;:")
+#: A title has at most this many words (the site's longest have about thirty).
+_TITLE_WORDS = 50
+_FORM = "'<venue> <kind> <year> <paper type>', as 'NeurIPS Conference 2025 Conference Paper'"
+
+
+def unreadable_venue_line(text: str) -> str | None:
+    """Why ``text``, which looks like a venue line but is not one, cannot be read; ``None``
+    when it does not look like one (or is one).
+
+    It looks like one when it is short and ends, in any case, with a paper type, and the word
+    before that type is a venue kind (no year), or is a number (any digits) after a kind:
+    ``NeurIPS Conference Conference Paper``, ``neurips conference 2025 conference paper``,
+    ``NeurIPS Conference 20255 Conference Paper``, ``NeurIPS Conference ２０２５ ...``.
+    """
+    words = text.split()
+    if not 2 <= len(words) <= _VENUE_WORDS or text[-1] in _SENTENCE_END:
+        return None
+    size = max((n for n in range(1, 6) if _TYPES_LOWER.get(" ".join(words[-n:]).lower()) == n),
+               default=0)
+    rest = words[:len(words) - size]
+    if not size or not rest or read_venue_line(text) is not None:
+        return None
+    year = rest[-1] if rest[-1].isdigit() else None
+    kind = rest[-2] if year is not None and len(rest) >= 2 else rest[-1]
+    if kind.lower() not in _KINDS_LOWER:
+        return None
+    if year is None:
+        return "it has no year"
+    if not year.isascii():
+        return f"its year {year!r} is not written in ASCII digits"
+    if len(year) != 4 or year[0] not in "12":
+        return f"its year {year!r} is not a year of four digits"
+    return f"it is not written as the site writes one: {_FORM}"
+
+
+def _title_like(text: str) -> bool:
+    """Whether ``text`` could be a title: not too long, not ending a sentence or clause, not
+    starting in lower case."""
+    return (text[-1] not in _SENTENCE_END and not text[0].islower()
+            and len(text.split()) <= _TITLE_WORDS and _BULLET.match(text) is None)
+
+
+def _split_off(block: _Block, name: str, number: int) -> _Block | None:
+    """The paper that starts inside ``block``'s abstract, when an author bullet (``name`` at
+    line ``number``) comes after abstract lines; ``None`` when it does not look like one.
+
+    A paper's shape is a venue line, a title, a run of author bullets: a bullet after abstract
+    text means the last line before it is a title and the one before that, if short, the
+    venue line the reader could not read. Both leave ``block``'s abstract.
+    """
+    lines, numbers = block.abstract, block.abstract_lines
+    if not _title_like(lines[-1]):
+        return None  # a list in the abstract ("... as follows:", then items)
+    first = len(lines) - 1
+    unread: tuple[str, str] | None = None
+    if first and len(lines[-2].split()) <= _VENUE_WORDS and lines[-2][-1] not in _SENTENCE_END:
+        first -= 1
+        unread = (lines[-2], unreadable_venue_line(lines[-2]) or f"it is not {_FORM}")
+    new = _Block(numbers[first], None, title=lines[-1], title_line=numbers[-1],
+                 authors=[name], unread=unread)
+    del lines[first:], numbers[first:]
+    return new
+
+
+_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+
+
+def _name_list(text: str) -> list[str] | None:
+    """The names of a line that lists two or more, separated by commas, semicolons or "and"
+    (``Ann Lee, Bo Chen and Cy Dee``); ``None`` when it is not such a line."""
+    parts = _NAME_SEPARATORS.split(text)
+    if len(parts) < 2 or not all(name_like(part) for part in parts):
+        return None
+    return parts
+
+
+def _names_without_bullets(block: _Block) -> None:
+    """Move the authors of a block without author bullets out of the lines after its title,
+    as text copied from a browser writes them: one line listing them all
+    (``Ann Lee, Bo Chen and Cy Dee``), or one name a line. A line that is not a name ends
+    them; a block whose lines after the title are not names keeps them all (and has no
+    authors, which :meth:`PageReader._finish` reports)."""
+    lines, numbers = block.abstract, block.abstract_lines
+    names = _name_list(lines[0])
+    if names is not None:
+        block.authors, taken = names, 1
+    else:
+        taken = 0
+        while taken < len(lines) and name_like(lines[taken]):
+            taken += 1
+        block.authors = lines[:taken]
+    del lines[:taken], numbers[:taken]
+
+
+def _quote(text: str | None, limit: int = 80) -> str:
+    """``text`` quoted for a message, cut at ``limit`` characters."""
+    text = text or ""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _venue_text(venue: VenueLine) -> str:
+    return f"{venue.venue} {venue.kind} {venue.year} {venue.paper_type}".strip()
+
+
 #: What one raw line says: its mojibake repair (``None`` if none), its normalised text, the
 #: author's name if it is a bullet, the venue line if it is one.
 _Line = tuple[str | None, str, str | None, VenueLine | None]
@@ -176,6 +286,19 @@ def _remember(raw: str, line: _Line) -> None:
         _recurring[raw] = line
 
 
+def is_cluster_mark(text: str) -> bool:
+    """Whether ``text`` is the page header's "Author name cluster" line."""
+    return _CLUSTER_MARK.match(text) is not None
+
+
+def _figure(pattern: re.Pattern[str], text: str) -> int | None:
+    """The number of a header figure ("13 papers"), also as a list item ("• 13 papers")."""
+    match = pattern.match(text)
+    if match is None and (bullet := _BULLET.match(text)) is not None:
+        match = pattern.match(bullet.group("name"))
+    return None if match is None else int(match.group("n").replace(",", ""))
+
+
 @functools.lru_cache(maxsize=64)  # one page's own name, asked for by many of its papers
 def _own_keys(cluster: str) -> tuple[str, str]:
     """The folded forms of the page's own author name, with and without a nickname."""
@@ -187,12 +310,18 @@ class _Block:
     """A paper being read."""
 
     line: int
-    venue: VenueLine
+    #: ``None`` for a block whose first line looks like a venue line but cannot be read.
+    venue: VenueLine | None
     title: str | None = None
     title_line: int | None = None
     authors: list[str] = field(default_factory=list)
     abstract: list[str] = field(default_factory=list)
+    #: The line number of each line of :attr:`abstract`.
+    abstract_lines: list[int] = field(default_factory=list)
+    #: The line of the first author bullet that came before any title (0: none did).
     stray_bullets: int = 0
+    #: For an unreadable block: its first line as written, and why it cannot be read.
+    unread: tuple[str, str] | None = None
 
 
 class PageReader:
@@ -211,6 +340,7 @@ class PageReader:
         self.papers_read = 0
         self._lines = iter(lines)
         self._pending: tuple[int, str, VenueLine] | None = None
+        self._pending_unread: tuple[int, str, str] | None = None
         self._consumed = False
         self._read_header()
 
@@ -277,22 +407,25 @@ class PageReader:
             if venue is not None:
                 self._pending = (number, text, venue)
                 break
+            if not expect_cluster and (why := unreadable_venue_line(text)) is not None:
+                self._pending_unread = (number, text, why)  # the first paper's, unreadable
+                break
             if expect_cluster:
                 self.cluster = text
                 expect_cluster = False
             elif _CLUSTER_MARK.match(text):
                 expect_cluster = header_seen = True
-            elif match := _PAPERS.match(text):
-                self.declared_papers = int(match.group("n").replace(",", ""))
+            elif (papers := _figure(_PAPERS, text)) is not None:
+                self.declared_papers = papers
                 header_seen = True
-            elif match := _ROWS.match(text):
-                self.author_rows = int(match.group("n").replace(",", ""))
+            elif (rows := _figure(_ROWS, text)) is not None:
+                self.author_rows = rows
                 header_seen = True
             else:
                 strays += 1
                 if len(stray) < _STRAY_SHOWN:
                     stray.append(number)
-        if self._pending is None and not header_seen:
+        if self._pending is None and self._pending_unread is None and not header_seen:
             raise NotAPageError(
                 "This is not an Arrow author page: it has neither the page header "
                 "('Author name cluster', 'N papers') nor any venue line such as "
@@ -319,10 +452,14 @@ class PageReader:
         yield from self._papers()
 
     def _papers(self) -> Iterator[Paper]:
-        if self._pending is None:
+        if self._pending_unread is not None:
+            number, first_line, reason = self._pending_unread
+            block = _Block(number, None, unread=(first_line, reason))
+        elif self._pending is not None:
+            number, _text, first = self._pending
+            block = _Block(number, first)
+        else:
             return
-        number, _text, first = self._pending
-        block = _Block(number, first)
         recurring = _recurring
         for number, raw in self._lines:
             if not raw:  # a third of a page's lines
@@ -346,31 +483,67 @@ class PageReader:
                 continue
             if block.title is None:
                 if name is not None:
-                    block.stray_bullets += 1
+                    block.stray_bullets = block.stray_bullets or number
                     block.authors.append(name)
                     continue
                 block.title, block.title_line = text, number
-            elif name is not None and not block.abstract:
-                block.authors.append(name)
+            elif name is not None:
+                if not block.abstract:
+                    block.authors.append(name)
+                elif (split := _split_off(block, name, number)) is not None:
+                    paper = self._finish(block)
+                    if paper is not None:
+                        yield paper
+                    block = split
+                else:
+                    block.abstract.append(text)
+                    block.abstract_lines.append(number)
+            elif text[-1] in _TYPE_END and (why := unreadable_venue_line(text)) is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = _Block(number, None, unread=(text, why))
             else:
                 block.abstract.append(text)
+                block.abstract_lines.append(number)
         paper = self._finish(block)
         if paper is not None:
             yield paper
 
     def _finish(self, block: _Block) -> Paper | None:
+        if block.unread is not None or block.venue is None:
+            self._unreadable(block)
+            return None
+        if block.stray_bullets and block.title is not None:
+            self._untitled(block)
+            return None
         if block.title is None:
             self._problem(
                 "parse-error",
                 Severity.ERROR,
-                f"The paper whose venue line is '{block.venue.venue} {block.venue.kind} "
-                f"{block.venue.year} {block.venue.paper_type}' has no title; it was skipped.",
+                f"The paper whose venue line is '{_venue_text(block.venue)}' has no title; it "
+                "was skipped.",
                 block.line,
-                details={"authors": block.authors},
+                details={"authors": block.authors, "skipped": True},
             )
             return None
+        if not block.authors and block.abstract:
+            _names_without_bullets(block)
         authors = tuple(map(parse_name, block.authors))
         raw_abstract = " ".join(block.abstract) or None
+        if not authors:
+            self._problem(
+                "parse-error",
+                Severity.ERROR,
+                f"The paper {_quote(block.title)} has no authors: no author line "
+                "('• Name') follows its title"
+                + (f", and the line after the title (line {block.abstract_lines[0]}) was "
+                   "kept as the start of its abstract" if block.abstract else "")
+                + ". It is exported without authors; add them to the page (one '• Name' "
+                "line each, after the title) and run again.",
+                block.line,
+                details={"title": block.title, "reason": "no-authors"},
+            )
         abstract, urls = repair_abstract(raw_abstract) if raw_abstract else (None, ())
         self.papers_read += 1
         return Paper(
@@ -387,6 +560,52 @@ class PageReader:
             source=self.source,
             line=block.line,
         )
+
+    def _unreadable(self, block: _Block) -> None:
+        """Report a block whose venue line cannot be read, or that has none."""
+        what = (f"the paper after it, {_quote(block.title)} (with {len(block.authors)} "
+                "author(s)),") if block.title is not None else "the lines after it"
+        if block.unread is None:
+            message = (
+                f"The title {_quote(block.title)}, followed by author lines, comes after the "
+                "previous paper's abstract with no venue line before it; the paper was skipped "
+                "and kept out of the paper before it. Add its venue line (the form "
+                f"{_FORM}) and run again.")
+            details = self._skipped(block, venue_line=None, reason="no venue line")
+        else:
+            text, why = block.unread
+            message = (
+                f"This line, {_quote(text)}, starts a paper but cannot be read as its venue "
+                f"line ({why}); {what} was skipped and kept out of the papers around it. "
+                "Correct the line and run again.")
+            details = self._skipped(block, venue_line=text, reason=why)
+        self._problem("parse-error", Severity.ERROR, message, block.line, details=details)
+
+    def _untitled(self, block: _Block) -> None:
+        """Report a block whose author lines come before any title."""
+        assert block.venue is not None and block.title is not None
+        self._problem(
+            "parse-error",
+            Severity.ERROR,
+            f"The paper whose venue line is {_quote(_venue_text(block.venue))} has author "
+            f"lines (from line {block.stray_bullets}) but no title before them; the line "
+            f"after them ({block.title_line}: {_quote(block.title)}) may be its title or its "
+            "abstract, which the reader cannot tell. The paper was skipped; put its title "
+            "between the venue line and the authors and run again.",
+            block.line,
+            details=self._skipped(block, reason="authors-before-title"),
+        )
+
+    @staticmethod
+    def _skipped(block: _Block, **details) -> dict:
+        """What a skipped block held, for its problem (nothing of it is lost)."""
+        return {
+            **details,
+            "skipped": True,
+            "title": block.title,
+            "authors": block.authors,
+            "abstract": " ".join(block.abstract) or None,
+        }
 
     def _status(self, authors: tuple) -> AuthorStatus:
         if len(authors) != MAX_AUTHORS_SHOWN:

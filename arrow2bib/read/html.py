@@ -29,6 +29,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ._encodings import BOMS, check_encoding, decode_bytes
+from .names import name_like
 
 __all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
 
@@ -54,8 +55,8 @@ _BLOCK = frozenset({
 })
 #: Never page content, whatever their attributes.
 _DROP = frozenset({
-    "audio", "canvas", "datalist", "dialog", "embed", "frameset", "head", "iframe", "link",
-    "meta", "nav", "noframes", "noscript", "object", "script", "select", "style", "svg",
+    "audio", "button", "canvas", "datalist", "dialog", "embed", "frameset", "head", "iframe",
+    "link", "meta", "nav", "noframes", "noscript", "object", "script", "select", "style", "svg",
     "template", "textarea", "title", "video"
 })
 #: ``header``/``footer`` are landmarks (site chrome) unless inside one of these.
@@ -122,6 +123,126 @@ _HTML_STARTS = (
 )
 
 
+#: Inline elements a name may be wrapped in, inside an author item.
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "cite", "em", "i", "small", "span", "strong",
+                     "sup", "sub", "u"})
+#: A link to an author's page: ``/author?name=...``, ``/authors/jane-doe``.
+_AUTHOR_HREF = re.compile(r"/authors?\b|[?&](?:author|name)=", re.IGNORECASE)
+def _visible_text(el: etree._Element) -> str:
+    """The text of ``el`` without its dropped parts (an icon's SVG title, a hidden label) and
+    bullet characters, spaces collapsed."""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and not _hidden(child, child.tag.lower()):
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).replace("\u00a0", " ").strip(_BULLET_CHARS + " ").split())
+
+
+def _hidden(el: etree._Element, tag: str) -> bool:
+    """Whether ``el`` is never page content (the renderer's own test, without landmarks)."""
+    if tag in _DROP:
+        return True
+    get = el.get
+    if get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = get("style")
+    return bool(style and _HIDDEN_STYLE.search(style)) or bool(
+        _DROP_CLASSES.intersection(_classes(el)))
+
+
+def _author_items(root: etree._Element) -> set[etree._Element]:
+    """The elements that are each one author, read from the page's structure rather than its
+    rendering: a link to an author page (with what wraps only it), and a run of two or more
+    like siblings (same tag and class) that each hold one name and no block. List items are
+    left to the renderer (they are bullets already)."""
+    items: set[etree._Element] = set()
+    for link in root.iter("a"):
+        if not _AUTHOR_HREF.search(link.get("href") or ""):
+            continue
+        text = _visible_text(link)
+        if not name_like(text):
+            continue
+        item = link
+        parent = item.getparent()
+        while (parent is not None and isinstance(parent.tag, str)
+               and parent.tag.lower() not in ("li", "ul", "ol", "body", "html")
+               and _wraps_only(parent, item)):
+            item, parent = parent, parent.getparent()
+        if not any(isinstance(a.tag, str) and a.tag.lower() in ("li", "h1", "h2", "h3", "title")
+                   for a in (item, *item.iterancestors())):
+            items.add(item)
+    for parent in root.iter():
+        if len(parent) < 2 or not isinstance(parent.tag, str):
+            continue
+        if parent.tag.lower() in ("li", "ul", "ol", "tr", "head", "dl"):
+            continue
+        # every visible child one name, all alike, with nothing but separators between:
+        # a name among other text (a venue line's spans) is not a list of authors
+        if not _separators(parent.text):
+            continue
+        children: list[etree._Element] = []
+        for child in parent:
+            if not _separators(child.tail):
+                break
+            if isinstance(child.tag, str) and _hidden(child, child.tag.lower()):
+                continue
+            if not isinstance(child.tag, str) or child.tag.lower() not in _RUN_TAGS or (
+                    children and not _like(child, children[0])):
+                break  # (paragraphs, cells, list items: never a run of authors)
+            children.append(child)
+        else:
+            if len(children) >= 2 and all(map(_one_name, children)):
+                items.update(children)
+    return items
+
+
+def _wraps_only(parent: etree._Element, child: etree._Element) -> bool:
+    """Whether ``parent`` holds nothing visible but ``child`` (and bullets or spaces, bare or
+    in elements of their own)."""
+    if (parent.text or "").strip(_BULLET_CHARS + " \t\n\r\u00a0"):
+        return False
+    for other in parent:
+        if (other.tail or "").strip(_BULLET_CHARS + " \t\n\r\u00a0"):
+            return False
+        if other is not child and isinstance(other.tag, str) and not _hidden(
+                other, other.tag.lower()) and _visible_text(other):  # a bullet's span is empty
+            return False
+    return True
+
+
+#: Text between author items that is only a separator: ``, `` ``; `` ``and`` ``·``.
+_SEPARATOR = re.compile(r"[\s,;·|&/]*(?:\band\b)?[\s,;·|&/]*")
+
+
+def _separators(text: str | None) -> bool:
+    """Whether ``text`` (between author items) holds nothing but separators."""
+    return not text or _SEPARATOR.fullmatch(text) is not None
+
+
+def _like(one: etree._Element, other: etree._Element) -> bool:
+    """Siblings of one kind: the same tag and the same classes."""
+    return (one.tag, one.get("class")) == (other.tag, other.get("class"))
+
+
+def _one_name(el: etree._Element) -> bool:
+    """Whether ``el`` holds one name and nothing else: no block inside, visible."""
+    if not isinstance(el.tag, str):
+        return False
+    tag = el.tag.lower()
+    if tag not in _RUN_TAGS or _hidden(el, tag):
+        return False
+    if any(isinstance(d.tag, str) and d.tag.lower() not in _INLINE and not _hidden(d, d.tag.lower())
+           for d in el.iterdescendants()):
+        return False
+    return name_like(_visible_text(el))
+
+
+#: The elements a run of like siblings that are authors is made of: generic boxes and
+#: inline chips (paragraphs, headings, cells and list items mean something else).
+_RUN_TAGS = frozenset({"div", "span", "a", "em", "i", "b", "strong", "small", "cite"})
+
+
 def looks_like_html(data: bytes) -> bool:
     """A cheap sniff: after a BOM and whitespace, ``data`` starts like an HTML document."""
     for bom, _reader, name in BOMS:
@@ -178,9 +299,25 @@ def html_lines(
             )
     if root is None:
         return []
-    renderer = _Renderer(source)
+    renderer = _Renderer(source, _author_items(root))
     renderer.walk(root)
-    return renderer.lines
+    return _with_cluster_mark(renderer.lines, renderer.heading)
+
+
+def _with_cluster_mark(
+    lines: list[tuple[int, str]], heading: int | None
+) -> list[tuple[int, str]]:
+    """``lines`` with the page's heading (its first ``<h1>``, at index ``heading``) marked as
+    the cluster name, as the text page's "Author name cluster" line does, when the page does
+    not say so itself and the heading comes before the first paper."""
+    from .grammar import is_cluster_mark, read_venue_line
+
+    if heading is None or any(is_cluster_mark(text) for _, text in lines):
+        return lines
+    if any(read_venue_line(text) is not None for _, text in lines[: heading + 1]):
+        return lines  # the <h1> is a paper's title, not the page's heading
+    number = lines[heading][0]
+    return [*lines[:heading], (number, "Author name cluster"), *lines[heading:]]
 
 
 def _too_deep(source: str, line: int | None) -> InputError:
@@ -254,8 +391,9 @@ def _tex(el: etree._Element) -> str | None:
 class _Renderer:
     """Walks the tree without recursion, gathering text into lines."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, items: set[etree._Element] | None = None):
         self.source = source
+        self._items = items or set()
         self.lines: list[tuple[int, str]] = []
         self._parts: list[str] = []
         self._number: int | None = None  # where the current line's first text is
@@ -264,6 +402,9 @@ class _Renderer:
         self._serial = 0  # counts flushes, so bold never spans two lines
         self._bold: list[tuple[int, int]] = []  # (serial, index into parts) per open bold
         self._no_bold = self._pre = self._sectioning = 0
+        #: The index in :attr:`lines` of the first line of the first ``<h1>``.
+        self.heading: int | None = None
+        self._in_h1 = 0
         self._pos = 1  # the source line the walk has reached
 
     # -- the walk ------------------------------------------------------------------------
@@ -291,7 +432,8 @@ class _Renderer:
                 self._flush()
                 return
 
-    _IS_BLOCK, _IS_BOLD, _IS_LI, _IS_NO_BOLD, _IS_PRE, _IS_SECTION = (1, 2, 4, 8, 16, 32)
+    _IS_BLOCK, _IS_BOLD, _IS_LI, _IS_NO_BOLD, _IS_PRE, _IS_SECTION, _IS_H1 = (
+        1, 2, 4, 8, 16, 32, 64)
 
     def _enter(self, el: etree._Element) -> int:
         """Open ``el``: returns its flags, or -1 when its subtree is not to be walked."""
@@ -317,10 +459,11 @@ class _Renderer:
             self._flush()
             return 0
         flags = 0
-        if tag in _BLOCK:
+        item = el in self._items
+        if tag in _BLOCK or item:
             flags |= self._IS_BLOCK
             self._flush()
-            if tag == "li":
+            if tag == "li" or item:
                 flags |= self._IS_LI
                 self._bullet_pending = True
         if tag in _BOLD:
@@ -329,6 +472,9 @@ class _Renderer:
         if tag in _NO_BOLD:
             flags |= self._IS_NO_BOLD
             self._no_bold += 1
+        if tag == "h1":
+            flags |= self._IS_H1
+            self._in_h1 += 1
         if tag in _PRE:
             flags |= self._IS_PRE
             self._pre += 1
@@ -348,15 +494,23 @@ class _Renderer:
                 self._pre -= 1
             if flags & self._IS_SECTION:
                 self._sectioning -= 1
+            if flags & self._IS_H1:
+                self._flush()
+                self._in_h1 -= 1
             if flags & self._IS_BLOCK:
                 self._flush()
             if flags & self._IS_LI:
                 self._bullet_pending = False
-        if tail:
+        if tail and not (flags > 0 and flags & self._IS_LI and el in self._items
+                         and _separators(el.tail)):  # ", " between author chips
             self._text(el.tail)
 
     def _dropped(self, el: etree._Element, tag: str) -> bool:
-        if tag in _DROP or (tag in _LANDMARKS and not self._sectioning):
+        if tag in _DROP:
+            return True
+        # a page-level header or footer is site chrome, unless it holds the page's heading
+        # (a semantic page's own header: the name in <h1>, "13 papers")
+        if tag in _LANDMARKS and not self._sectioning and next(el.iter("h1"), None) is None:
             return True
         get = el.get
         if get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true":
@@ -412,6 +566,8 @@ class _Renderer:
     def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())
         if text and (text := self._finish(text)):
+            if self._in_h1 and self.heading is None:
+                self.heading = len(self.lines)
             self.lines.append((self._number or self._pos, text))
         self._parts.clear()
         self._number, self._bullet = None, False

@@ -2,9 +2,10 @@
 
 A file named on the command line is read whatever it holds (and an unusable one fails the
 run, naming it). A directory is a collection: its page files (``*.txt``, ``*.html``,
-``*.htm``) are read in name order, and every other file in it is skipped with a warning
-naming it and why (not a page suffix, a PDF, not an Arrow page), so one stray ``readme.txt``
-does not fail the run. Hidden files and subdirectories are passed over in silence.
+``*.htm``, ``*.mht``, ``*.mhtml``) are read in name order, and every other file in it is
+skipped with a warning naming it and why (not a page suffix, a PDF, not an Arrow page), so
+one stray ``readme.txt`` does not fail the run. Hidden files and subdirectories (a saved
+page's ``_files`` folder) are passed over in silence.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from ..errors import InputError, NotAPageError
 from ..model import Problem, Severity
 from .grammar import PageReader
 from .html import looks_like_html
+from .mhtml import looks_like_mhtml
 from .sources import is_url, open_input, refuse_binary
 
 __all__ = ["PAGE_SUFFIXES", "Inputs", "expand_inputs"]
 
 #: The file names a directory's pages have.
-PAGE_SUFFIXES = (".txt", ".html", ".htm")
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".mht", ".mhtml")
 
 
 @dataclass
@@ -63,7 +65,8 @@ def _expand_directory(directory: str, found: Inputs, encoding: str | None) -> No
             continue
         found.files.add(identity(path))
         if not name.lower().endswith(PAGE_SUFFIXES):
-            found.skipped.append(_skip(path, "its name does not end in .txt, .html or .htm"))
+            found.skipped.append(
+                _skip(path, "its name does not end in .txt, .html, .htm, .mht or .mhtml"))
             continue
         reason = _not_a_page(path, encoding)
         if reason is not None:
@@ -75,7 +78,8 @@ def _expand_directory(directory: str, found: Inputs, encoding: str | None) -> No
         skipped = sum(1 for p in found.skipped if p.details.get("directory") == directory)
         raise InputError(
             f"This directory holds no Arrow page ({len(names)} entries, {skipped} file(s) "
-            "skipped); give a directory of saved author pages (*.txt, *.html, *.htm).",
+            "skipped); give a directory of saved author pages (*.txt, *.html, *.htm, *.mht, "
+            "*.mhtml).",
             source=directory)
 
 
@@ -92,7 +96,7 @@ def _not_a_page(path: str, encoding: str | None) -> str | None:
         refuse_binary(head, path)
     except NotAPageError as exc:
         return exc.message
-    if looks_like_html(head):
+    if looks_like_html(head) or looks_like_mhtml(head):
         return None
     try:
         _source, lines = open_input(path, encoding=encoding)

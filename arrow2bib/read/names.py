@@ -20,7 +20,7 @@ import re
 from ..model import Person
 from ..text.fold import fold
 
-__all__ = ["parse_name", "fold", "name_key"]
+__all__ = ["parse_name", "fold", "name_key", "name_like"]
 
 #: Lower-case words that start a family name (von/de/van der ...), as BibTeX's "von" part.
 PARTICLES = frozenset(
@@ -112,3 +112,28 @@ def parse_name(displayed: str) -> Person:
         suffix=suffix,
         nickname=nickname,
     )
+
+
+_NOT_IN_NAMES = re.compile(r"[\d:;,!?@#/=<>\[\]{}|]")
+#: The words of a name at most.
+_NAME_WORDS = 6
+
+
+def name_like(text: str) -> bool:
+    """Whether ``text`` reads as one person's name: one to six words, each starting with a
+    capital (or a letter without case) or a particle, no digits, no clause punctuation, not
+    ending in a full stop unless it ends in an initial or a suffix (``Jr.``)."""
+    words = text.split()
+    if not 1 <= len(words) <= _NAME_WORDS or _NOT_IN_NAMES.search(text):
+        return False
+    last = words[-1]
+    if text.endswith(".") and not (len(last) == 2 and last[0].isupper()) and (
+            last.rstrip(".").lower() not in SUFFIXES):
+        return False
+    for word in words:
+        core = word.strip("()\"'“”‘’")
+        if not core or not core[0].isalpha():
+            return False
+        if core[0].islower() and core not in PARTICLES:
+            return False
+    return True

@@ -5,7 +5,11 @@ What the site's abstracts carry, and what is done about it:
 - URLs broken by spaces: ``https: //github. com/Leopold1423/toplora-neurips25.`` becomes
   ``https://github.com/Leopold1423/toplora-neurips25`` (the sentence's full stop stays outside
   the URL). Every URL found is also returned, in order.
-- Latin abbreviations split apart: ``i. e. ,`` -> ``i.e.,``; ``e. g. ,`` -> ``e.g.,``.
+- Abbreviations split apart, by one rule: a run of two or more single letters of one case,
+  each followed by a full stop and a space, is one abbreviation: ``i. e. ,`` -> ``i.e.,``,
+  ``i. i. d.`` -> ``i.i.d.``, ``w. r. t.`` -> ``w.r.t.``, ``U. S.`` -> ``U.S.``. Capitals
+  followed by a capitalised word are a person's initials and stay (``J. R. Smith``); a lone
+  letter (``vitamin D. A new``) or letters of two cases (``set A. i. e.``) are not a run.
 - ``\\footnote{...}`` left in by a LaTeX-to-text step: its text is kept in parentheses.
 
 - Mojibake, UTF-8 text decoded as Windows-1252 or Latin-1 and saved again (``JÃ¼rgen``):
@@ -35,7 +39,17 @@ _PATH_EXTENSION = re.compile(
     r"(?:html?|php|aspx?|jsp|pdf|txt|md|zip|gz|tar|json|xml|csv|ipynb|py|git)\b"
 )
 _TRAILING = ".,;:!?'\""
-_ABBREVIATION = re.compile(r"\b(i|e)\s?\.\s(e|g)\s?\.(?:\s?,)?", re.IGNORECASE)
+#: A run of two or more single letters of one case (the first may be a capital: a sentence's
+#: ``I. e. ,``), each followed by a full stop, split by spaces: ``i. i. d.``, ``e. g. ,``,
+#: ``w. r. t.``, ``U. S.`` (a letter may have a space
+#: before its full stop, and the run a comma after it). Letters are ASCII: no case folding
+#: (which would let ``ſ`` or the Kelvin sign in).
+_ABBREVIATION = re.compile(
+    r"\b(?:[A-Za-z]\s?\.(?:\s[a-z]\s?\.)+|[A-Z]\s?\.(?:\s[A-Z]\s?\.)+)(?:\s?,)?"
+)
+#: What makes a run of capitals a person's initials rather than an abbreviation: a capitalised
+#: word after it (``J. R. Smith``, left alone; ``U. S. government`` is joined).
+_NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
 _FOOTNOTE = re.compile(r"\\footnote\{([^{}]*)\}")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: The characters of _SPACES beyond ASCII: a text without them, tabs or two spaces in a row
@@ -45,7 +59,7 @@ _WIDE_SPACES = ("\u00a0", *map(chr, range(0x2000, 0x200C)), "\u202f", "\u205f", 
 #: start with a literal character, which the regular expression engine skips to. (The second
 #: takes only its full stop, so that hints next to each other are all found.)
 _URL_HINT = re.compile(r":\s*/\s*/")
-_ABBREVIATION_HINT = re.compile(r"\.(?=\s(e|g)\s?\.)", re.IGNORECASE)
+_ABBREVIATION_HINT = re.compile(r"\.(?=\s[A-Za-z]\s?\.)")
 
 
 #: What UTF-8 looks like through Windows-1252 or Latin-1 eyes: a lead byte's character
@@ -94,9 +108,14 @@ def clean_inline(text: str) -> str:
 
 
 def _fix_abbreviation(match: re.Match[str]) -> str:
-    first, second = match.group(1), match.group(2)
-    comma = "," if match.group(0).rstrip().endswith(",") else ""
-    return f"{first}.{second}.{comma}"
+    """The run of letters ``match`` found, joined (``i. i. d.`` -> ``i.i.d.``), or as it is
+    when it is a person's initials."""
+    run = match.group(0)
+    letters = [c for c in run if c.isalpha()]
+    if letters[-1].isupper() and _NAME_AFTER.match(match.string, match.end()):
+        return run
+    comma = "," if run.endswith(",") else ""
+    return "".join(f"{letter}." for letter in letters) + comma
 
 
 def _strip_url_end(url: str) -> tuple[str, str]:
@@ -185,10 +204,10 @@ def _fix_abbreviations(text: str) -> str:
     """``i. e. ,`` -> ``i.e.,`` throughout ``text``: ``_ABBREVIATION.sub(_fix_abbreviation,
     text)``, trying only where a match can start.
 
-    _ABBREVIATION, like _URL_START, tries a case-insensitive letter at every character, which
-    is slow on every abstract. Its first full stop starts an _ABBREVIATION_HINT, which is found
-    fast, and a match starts one or two characters before it: trying those places in order,
-    from the end of the last match, finds the matches the substitution would.
+    _ABBREVIATION, like _URL_START, tries a letter at every character, which is slow on every
+    abstract. Its first full stop starts an _ABBREVIATION_HINT, which is found fast, and a
+    match starts one or two characters before it: trying those places in order, from the end
+    of the last match, finds the matches the substitution would.
     """
     out: list[str] = []
     pos = 0

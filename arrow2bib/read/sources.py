@@ -2,7 +2,8 @@
 
 Text is decoded strictly (UTF-8, with or without BOM; UTF-16/32 with a BOM; or the encoding
 the caller names, a BOM winning over it) and streamed line by line; HTML is recognised by its
-first bytes and handed to :mod:`arrow2bib.html`, which yields the same kind of lines.
+first bytes and handed to :mod:`arrow2bib.html`, which yields the same kind of lines (a
+single-file web archive, MHTML, through :mod:`.mhtml`).
 Decoding failures name the file and the line; bytes that are not UTF-8 are never guessed to
 be Windows-1252 (the error shows the line as it would read, for the user to decide with
 ``--encoding cp1252``). Mojibake in decodable text is the parser's to repair and report.
@@ -22,6 +23,7 @@ from ..errors import InputError, NotAPageError
 from ._encodings import BOMS, CP1252_UNDEFINED, bomless_utf16, check_encoding, decode_bytes
 from .fetch import fetch
 from .html import MAX_HTML_BYTES, html_lines, looks_like_html
+from .mhtml import MAX_MHTML_BYTES, looks_like_mhtml, mhtml_lines
 from .repair import clean_inline
 
 __all__ = [
@@ -275,6 +277,9 @@ def lines_from_stream(
         # one byte past the cap is enough for the HTML reader to refuse it clearly
         data = _read(buffered.read, MAX_HTML_BYTES + 1, source)  # type: ignore[union-attr]
         return iter(html_lines(data, source=source, encoding=encoding))
+    if looks_like_mhtml(head):
+        data = _read(buffered.read, MAX_MHTML_BYTES + 1, source)  # type: ignore[union-attr]
+        return iter(mhtml_lines(data, source=source, encoding=encoding))
     return text_lines(buffered, source, _sniff_encoding(head, encoding, source))  # type: ignore[arg-type]
 
 
@@ -284,7 +289,9 @@ def sniff_file(handle: BinaryIO, source: str, encoding: str | None = None) -> st
     head = _read(handle.read, 4096, source)
     handle.seek(0)
     refuse_binary(head, source)
-    return None if looks_like_html(head) else _sniff_encoding(head, encoding, source)
+    if looks_like_html(head) or looks_like_mhtml(head):
+        return None
+    return _sniff_encoding(head, encoding, source)
 
 
 def lines_from_bytes(

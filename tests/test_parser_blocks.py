@@ -1,0 +1,178 @@
+"""Blocks the grammar cannot read: no paper vanishes into its neighbour, every one is reported
+at its line, and the count check names what it cannot account for (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+import arrow2bib
+from arrow2bib import Severity
+from arrow2bib.checks import run_checks
+
+from .conftest import SAMPLE
+
+SECOND_VENUE = "NeurIPS Conference 2025 Conference Paper\n\nSemantic Retrieval"
+SECOND_TITLE = "Semantic Retrieval Augmented Contrastive Learning for Sequential Recommendation"
+
+
+def _sample_with(line: str) -> str:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count(SECOND_VENUE) == 1
+    return text.replace(SECOND_VENUE, line + "\n\nSemantic Retrieval")
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ("NeurIPS Conference Conference Paper", "it has no year"),
+        ("NeurIPS Conference 20255 Conference Paper", "'20255' is not a year of four digits"),
+        ("neurips conference 2025 conference paper", "not written as the site writes one"),
+        ("NeurIPS Conference \uff12\uff10\uff12\uff15 Conference Paper",
+         "is not written in ASCII digits"),
+        ("NeurIPS Conference 2025", "it is not '<venue> <kind> <year> <paper type>'"),
+    ],
+)
+def test_unreadable_venue_line_is_reported_and_kept_out_of_its_neighbours(pm, bad, reason):
+    text = _sample_with(bad)
+    page = arrow2bib.parse(text, source="p.txt")
+    # the paper before keeps exactly its own abstract; the one after is not in it
+    assert page.papers[0].abstract.endswith("https://github.com/Leopold1423/toplora-neurips25.")
+    assert all(SECOND_TITLE not in (p.abstract or "") for p in page.papers)
+    assert all("Yunpeng Weng" not in (p.abstract or "") for p in page.papers)
+    assert len(page.papers) == 12 and SECOND_TITLE not in [p.title for p in page.papers]
+    (problem,) = page.problems
+    assert (problem.code, problem.severity) == ("parse-error", Severity.ERROR)
+    assert problem.line == _line_of(text, bad + "\n\nSemantic") and reason in problem.message
+    assert problem.details["title"] == SECOND_TITLE
+    assert problem.details["authors"][:2] == ["Ziqiang Cui", "Yunpeng Weng"]
+    assert problem.details["abstract"].startswith("Contrastive learning has shown")
+    # the count check names the block it cannot account for, at its line
+    (count,) = [p for p in run_checks(page, pm=pm) if p.code == "count-mismatch"]
+    assert f"line {problem.line} ('Semantic Retrieval" in count.message
+    assert "1 block(s) could not be read" in count.message
+    assert count.details["unread_lines"] == [problem.line]
+
+
+def test_unreadable_block_exits_non_zero_and_writes_nothing(tmp_path, capsys):
+    from arrow2bib.cli import main
+
+    page = tmp_path / "p.txt"
+    page.write_text(_sample_with("NeurIPS Conference Conference Paper"), encoding="utf-8")
+    out = tmp_path / "out.bib"
+    code = main(["convert", str(page), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    line = _line_of(page.read_text(encoding="utf-8"), "NeurIPS Conference Conference")
+    assert f"{page}:{line}: error: This line, 'NeurIPS Conference Conference Paper'" in err
+    assert "[parse-error]" in err
+
+
+def test_a_bad_block_without_a_header_still_fails():
+    """Without the page's own count nothing else would notice: the reader reports it."""
+    text = _sample_with("NeurIPS Conference Conference Paper")
+    body = text[text.index("NeurIPS Conference 2025"):]
+    page = arrow2bib.parse(body, source="copied.txt")
+    assert len(page.papers) == 12
+    assert [p.code for p in page.problems] == ["parse-error"]
+
+
+def test_title_and_bullets_after_an_abstract_with_no_venue_line():
+    text = ("AAAI Conference 2020 Conference Paper\nFirst Title\n• Ann Lee\n"
+            "The first abstract.\nSecond Title\n• Bo Chen\n• Cy Dee\nThe second abstract.\n")
+    page = arrow2bib.parse(text)
+    (paper,) = page.papers
+    assert paper.abstract == "The first abstract."
+    (problem,) = page.problems
+    assert problem.line == 5 and "no venue line" in problem.message
+    assert problem.details["title"] == "Second Title"
+    assert problem.details["authors"] == ["Bo Chen", "Cy Dee"]
+    assert problem.details["abstract"] == "The second abstract."
+
+
+def test_unknown_venue_line_shape_before_title_and_bullets():
+    text = ("AAAI Conference 2020 Conference Paper\nFirst Title\n• Ann Lee\n"
+            "The first abstract.\nSome Strange Venue Line\nSecond Title\n• Bo Chen\n")
+    page = arrow2bib.parse(text)
+    assert page.papers[0].abstract == "The first abstract."
+    (problem,) = page.problems
+    assert problem.line == 5 and "'Some Strange Venue Line'" in problem.message
+
+
+def test_paper_without_abstract_followed_by_unreadable_block():
+    text = ("AAAI Conference 2020 Conference Paper\nFirst Title\n• Ann Lee\n"
+            "AAAI Conference Conference Paper\nSecond Title\n• Bo Chen\nAbstract two.\n")
+    page = arrow2bib.parse(text)
+    (paper,) = page.papers
+    assert paper.abstract is None and [a.literal for a in paper.authors] == ["Ann Lee"]
+    assert [p.line for p in page.problems] == [4]
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        # a list inside an abstract is not a paper boundary
+        ["We contribute the following:", "- a new method", "- a data set."],
+        ["Results. Our code is at https://x.org/a.", "- see also the appendix"],
+    ],
+)
+def test_bullets_inside_an_abstract_stay_there(abstract):
+    text = "\n".join(["AAAI Conference 2020 Conference Paper", "T", "• Ann Lee", *abstract])
+    page = arrow2bib.parse(text)
+    (paper,) = page.papers
+    assert page.problems == ()
+    assert paper.abstract == " ".join(abstract)
+
+
+def test_authors_before_the_title_are_reported():
+    text = ("AAAI Conference 2020 Conference Paper\n• Ann Lee\n• Bo Chen\n"
+            "An abstract that the reader would otherwise take for the title.\n"
+            "IJCAI Conference 2019 Conference Paper\nGood Title\n• Cy Dee\n")
+    page = arrow2bib.parse(text)
+    assert [p.title for p in page.papers] == ["Good Title"]
+    (problem,) = page.problems
+    assert (problem.line, problem.severity) == (1, Severity.ERROR)
+    assert "from line 2" in problem.message and "no title" in problem.message
+    assert problem.details["authors"] == ["Ann Lee", "Bo Chen"]
+    assert problem.details["title"].startswith("An abstract")
+
+
+def test_paper_without_authors_is_an_error_at_its_line():
+    text = ("AAAI Conference 2020 Conference Paper\nFirst Title\n• Ann Lee\n"
+            "IJCAI Conference 2019 Conference Paper\nNo Authors Here\nIts abstract.\n")
+    page = arrow2bib.parse(text)
+    assert [p.title for p in page.papers] == ["First Title", "No Authors Here"]
+    (problem,) = page.problems
+    assert (problem.code, problem.severity, problem.line) == ("parse-error", Severity.ERROR, 4)
+    assert "'No Authors Here' has no authors" in problem.message
+    assert "line 6" in problem.message
+
+
+def test_count_check_without_parse_errors_does_not_point_at_them(pm):
+    text = SAMPLE.read_text(encoding="utf-8").replace("13 papers", "14 papers")
+    page = arrow2bib.parse(text, source="p.txt")
+    (problem,) = [p for p in run_checks(page, pm=pm) if p.code == "count-mismatch"]
+    assert "parse error" not in problem.message
+    assert "1 paper(s) are not on the page as read" in problem.message
+
+
+def test_the_sample_page_reads_as_before(sample_page):
+    assert len(sample_page.papers) == 13 and sample_page.problems == ()
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_the_first_papers_unreadable_venue_line_is_not_taken_for_the_header(header):
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("NeurIPS Conference 2025 Conference Paper\n\nBeyond",
+                        "NeurIPS Conference Conference Paper\n\nBeyond", 1)
+    if not header:
+        text = text[text.index("NeurIPS Conference Conference Paper"):]
+    page = arrow2bib.parse(text, source="p.txt")
+    assert len(page.papers) == 12
+    (problem,) = page.problems
+    assert problem.line == _line_of(text, "NeurIPS Conference Conference Paper")
+    assert problem.details["title"].startswith("Beyond Higher Rank")
+    assert page.cluster == ("Xiuqiang He" if header else None)
