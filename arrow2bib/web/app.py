@@ -45,6 +45,7 @@ ASSETS = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 _FORM_FIELDS = ("text", "format", "style", "dedupe", "key_pattern")
 
