@@ -382,6 +382,9 @@ def _serve(args: argparse.Namespace, err: TextIO) -> int:
     except OSError as exc:
         raise _UsageError(f"--port {args.port}: cannot listen there ({exc.strerror or exc}); "
                           "give another port, or --port 0 for a free one.") from None
+    except (KeyboardInterrupt, _Terminated):
+        pass  # stopping a server on Ctrl+C or SIGTERM is how it ends, not a failure
+    print("arrow2bib: the page's server stopped.", file=err)
     return EXIT_OK
 
 

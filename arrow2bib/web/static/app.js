@@ -167,14 +167,18 @@
     const codes = new Map();
     for (const paper of data.papers) {
       const row = el("tr", { "data-codes": paper.problems.map((p) => p.code).join(" ") });
+      // data-label: the column's name, shown before the cell on phones (no table there)
       row.append(
-        el("td", { text: String(paper.id + 1) }),
+        el("td", { className: "number", "data-label": "#", text: String(paper.id + 1) }),
         el("td", { className: "title", text: paper.title }),
         authorsCell(paper),
-        el("td", { text: [paper.venue, paper.venue_kind].filter(Boolean).join(" ") }),
-        el("td", { text: paper.year === null ? "" : String(paper.year) }),
-        el("td", { className: "key", text: paper.key || "(not written)" }),
-        el("td", {}, paper.problems.length ? problemList(paper.problems) : "none"));
+        el("td", { "data-label": "Venue",
+                   text: [paper.venue, paper.venue_kind].filter(Boolean).join(" ") }),
+        el("td", { className: "year", "data-label": "Year",
+                   text: paper.year === null ? "" : String(paper.year) }),
+        el("td", { className: "key", "data-label": "Key", text: paper.key || "(not written)" }),
+        el("td", { "data-label": "Problems" },
+           paper.problems.length ? problemList(paper.problems) : "none"));
       body.append(row);
       for (const problem of paper.problems) {
         codes.set(problem.code, (codes.get(problem.code) || 0) + 1);
