@@ -204,10 +204,23 @@ def test_input_over_the_size_limit_is_a_clear_413(tmp_path):
     assert "at most 1 MB" in response.json()["error"]
 
 
-def test_a_pasted_url_is_never_fetched(client):
+def test_a_pasted_url_is_never_fetched(client, monkeypatch):
+    import urllib.request
+
+    def no_fetching(*args, **kwargs):
+        raise AssertionError("the server tried to fetch a URL")
+
+    # every fetch (arrow2bib.read.fetch and urlopen alike) goes through an OpenerDirector
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_fetching)
     response = post(client, "https://arrow.example.org/authors/xiuqiang-he")
     assert response.status_code == 400
     assert "never fetches" in response.json()["error"]
+    # an address on a line of its own in a page: read as text, and the answer says so
+    text = "https://arrow.example.org/authors/xiuqiang-he\n" + SAMPLE.read_text(encoding="utf-8")
+    data = post(client, text).json()
+    assert len(data["papers"]) == 13
+    assert any("not fetched" in note for note in data["notes"])
+    assert post(client, SAMPLE.read_text(encoding="utf-8")).json()["notes"] == []
 
 
 @pytest.mark.parametrize("fields,message", [

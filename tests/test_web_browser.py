@@ -114,6 +114,35 @@ def test_paste_the_sample_see_13_papers_and_download_the_cli_bibtex(page, tmp_pa
     assert page.errors == [] and page.dialogs == []
 
 
+def test_copy_to_the_clipboard(page, browser, server):
+    browser.grant_permissions(["clipboard-read", "clipboard-write"],
+                              origin=server.url.rstrip("/"))
+    page.fill("#paste", SAMPLE.read_text(encoding="utf-8"))
+    page.select_option("#format", "ris")
+    convert(page, 13)
+    page.click("#copy")
+    page.wait_for_function("() => document.getElementById('status').textContent"
+                           ".startsWith('Copied')")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == cli_output("--to", "ris")  # CRLF line endings and all
+
+
+def test_orcid_work_layout_downloads_one_zip(page, tmp_path):
+    page.fill("#paste", SAMPLE.read_text(encoding="utf-8"))
+    page.select_option("#format", "orcid")
+    page.fill("#option-layout", "work")
+    convert(page, 13)
+    assert page.text_content("#output-name") == "references.zip: 13 files"
+    assert page.is_disabled("#copy")
+    with page.expect_download() as info:
+        page.click("#download")
+    info.value.save_as(tmp_path / "works.zip")
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "works.zip").namelist()
+    assert len(names) == 13 and "references-li2025higher.xml" in names
+
+
 def test_drop_an_html_page(page):
     data = HTML_PAGE.read_text(encoding="utf-8")
     transfer = page.evaluate_handle(
@@ -201,5 +230,12 @@ def test_axe_and_no_horizontal_scroll(page, width):
     page.fill("#paste", text + "\n" + text.split("Possible papers\n", 1)[1])
     convert(page, 26)
     assert page.is_visible("#duplicates-box")
+    groups = page.locator("#duplicates .group")
+    assert groups.count() == 13
+    cards = groups.first.locator(".card")
+    assert cards.count() == 2
+    if width >= 1280:  # side by side: the two cards on one line
+        first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+        assert first["y"] == second["y"] and first["x"] < second["x"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert _axe(page) == []

@@ -37,6 +37,8 @@ PASTED = "pasted text"
 
 #: Text that is only web addresses: the page was given a link, not the page's text.
 _ONLY_URLS = re.compile(r"\A\s*(?:https?://\S+\s*)+\Z", re.IGNORECASE)
+#: A line that is only a web address, in pasted page text.
+_URL_LINE = re.compile(r"^[ \t]*https?://\S+[ \t]*$", re.IGNORECASE | re.MULTILINE)
 #: A CSL style chosen in the page is a name from the bundled styles, never a path on the
 #: server (the command line's --style also takes a .csl file; the page does not).
 _STYLE_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
@@ -141,8 +143,11 @@ def _pages(text: str, uploads: list[Upload], notes: list[str]) -> list[Page]:
     inputs: list[tuple[str, bytes]] = []
     if text.strip():
         if _ONLY_URLS.match(text):
-            notes.append(URL_NOTE)
             raise WebError(f"The pasted text is a web address, not a page. {URL_NOTE}")
+        if _URL_LINE.search(text):
+            notes.append("A line of the pasted text is a web address: it was read as text, "
+                         "not fetched (the server never fetches web addresses; nothing "
+                         "leaves this computer).")
         inputs.append((PASTED, text.encode("utf-8")))
     taken: set[str] = set()
     for upload in uploads:
