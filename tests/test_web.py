@@ -175,6 +175,37 @@ def test_a_host_that_is_not_local_is_refused(client):
         assert client.get("/", headers={"host": host}).status_code == 200, host
 
 
+def test_hosts_without_a_port_when_the_port_is_not_known():
+    with TestClient(create_app(), base_url="http://localhost") as anyport:
+        for host in ("localhost", "127.0.0.1", "[::1]", "[::1]:9", "localhost:1234"):
+            assert anyport.get("/", headers={"host": host}).status_code == 200, host
+        for host in ("[::2]", "example.org", "127.0.0.1.example.org", ""):
+            assert anyport.get("/", headers={"host": host}).status_code == 403, host
+
+
+def test_a_broken_plugin_is_a_clear_json_error():
+    from arrow2bib import Exporter, hookimpl
+
+    class Broken(Exporter):
+        name, extension = "broken", ".broken"
+
+        def export(self, entries, out, options):
+            raise RuntimeError("the plugin's own bug")
+
+    class Plugin:
+        @hookimpl
+        def register_exporters(self, register):
+            register(Broken())
+
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(Plugin(), name="broken-plugin")
+    with TestClient(create_app(port=PORT, pm=pm), base_url=BASE) as broken:
+        assert "broken" in [f["name"] for f in broken.get("/api/formats").json()["formats"]]
+        response = post(broken, SAMPLE.read_text(encoding="utf-8"), format="broken")
+    assert response.status_code == 500
+    assert "RuntimeError: the plugin's own bug" in response.json()["error"]
+
+
 def test_a_cross_site_post_is_refused(client):
     response = client.post("/api/convert", data={"text": "x"},
                            headers={"origin": "https://evil.example"})

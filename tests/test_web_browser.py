@@ -156,6 +156,14 @@ def test_drop_an_html_page(page):
     assert page.text_content("#output-name") == "xiuqiang-he.clean.bib"
 
 
+def test_a_key_pattern(page):
+    page.fill("#paste", SAMPLE.read_text(encoding="utf-8"))
+    page.fill("#key-pattern", "{auth}:{year}")
+    convert(page, 13)
+    assert cells(page, 6)[0] == "li:2025"
+    assert page.text_content("#preview") == cli_output("--to", "bibtex", "-k", "{auth}:{year}")
+
+
 def test_choose_a_csl_style(page):
     page.fill("#paste", SAMPLE.read_text(encoding="utf-8"))
     page.select_option("#format", "text")

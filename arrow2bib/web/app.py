@@ -29,7 +29,7 @@ __all__ = ["LOCAL_HOSTS", "SECURITY_HEADERS", "create_app"]
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 #: Scripts and styles only from the app's own files (no inline script, no eval), requests only
 #: to the app itself, no frames, no forms posted elsewhere.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -88,6 +88,10 @@ def create_app(*, port: int | None = None, pm: pluggy.PluginManager | None = Non
                 key_pattern=fields.get("key_pattern", ""), pm=manager)
         except WebError as exc:
             return _error(exc.message, exc.status)
+        except Exception as exc:  # a bug or a broken plugin: said in the page, not a bare 500
+            return _error(f"The conversion failed ({type(exc).__name__}: {exc}). This is a "
+                          "bug in arrow2bib or one of its plugins; the command line "
+                          "(arrow2bib convert) shows the whole error.", 500)
         return JSONResponse(answer)
 
     return Starlette(routes=[
@@ -100,9 +104,10 @@ def create_app(*, port: int | None = None, pm: pluggy.PluginManager | None = Non
 
 def _allowed_hosts(port: int | None) -> Callable[[str], bool]:
     def allowed(host: str) -> bool:
-        name, sep, given = host.lower().rpartition(":")
-        if not sep or name == "[":  # no port given (or a bare [::1])
-            name, given = host.lower(), ""
+        host = host.lower()
+        name, sep, given = host.rpartition(":")
+        if not sep or host.endswith("]"):  # no port given ([::1] alone has colons too)
+            name, given = host, ""
         if name not in LOCAL_HOSTS:
             return False
         return port is None or given == str(port)

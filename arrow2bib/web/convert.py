@@ -119,10 +119,12 @@ def convert_request(*, text: str, uploads: list[Upload], to: str,
         except Arrow2BibError as exc:
             raise WebError(str(exc)) from None
         output = _output(run.files, Path(folder), target)
+    places = {_where(paper) for page in pages for paper in page.papers}
     return {
         "format": exporter.name,
         "papers": _papers(pages, run.entries, result.problems),
-        "problems": [_problem(p) for p in result.problems if not _on_paper(p, pages)],
+        "problems": [_problem(p) for p in result.problems
+                     if (p.source, p.line) not in places],
         "duplicates": _duplicates(result.problems, pages),
         "counts": {str(severity): count for severity, count in result.counts.items()},
         "read": result.read, "written": result.written, "merged": result.merged,
@@ -199,11 +201,6 @@ def _problem(problem: Problem) -> dict[str, Any]:
 
 def _where(paper: Paper) -> tuple[str, int]:
     return paper.source, paper.line
-
-
-def _on_paper(problem: Problem, pages: list[Page]) -> bool:
-    return any(problem.source == page.source and problem.line == paper.line
-               for page in pages for paper in page.papers)
 
 
 def _papers(pages: list[Page], entries: list[Entry],

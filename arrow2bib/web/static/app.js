@@ -106,6 +106,7 @@
     for (const file of state.files) form.append("files", file, file.name);
     form.append("format", $("format").value);
     form.append("dedupe", $("dedupe").value);
+    form.append("key_pattern", $("key-pattern").value);
     if (!$("style-row").hidden) form.append("style", $("style").value);
     for (const input of $("options").querySelectorAll("input[data-option]")) {
       if (input.value.trim()) form.append(`option.${input.dataset.option}`, input.value);
