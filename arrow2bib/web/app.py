@@ -192,12 +192,14 @@ async def _read_form(request: Request, max_bytes: int) -> tuple[dict[str, str], 
         raise WebError(f"The form could not be read: {exc}.") from None
     fields: dict[str, str] = {}
     uploads: list[Upload] = []
-    for name, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            uploads.append(Upload(value.filename or "file", await value.read()))
-        elif name in _FORM_FIELDS or name.startswith("option."):
-            fields[name] = value
-    await form.close()
+    try:  # the parser's spooled files (anonymous, already unlinked) are closed on every path
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                uploads.append(Upload(value.filename or "file", await value.read()))
+            elif name in _FORM_FIELDS or name.startswith("option."):
+                fields[name] = value
+    finally:
+        await form.close()
     return fields, uploads
 
 
