@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import webbrowser
 from typing import Callable
 
@@ -52,7 +53,7 @@ class Server:
 
     def _when_started(self, started: Callable[[], None]) -> None:
         while not self._server.started and not self._server.should_exit:
-            threading.Event().wait(0.05)
+            time.sleep(0.05)
         if self._server.started:
             started()
 
