@@ -161,6 +161,15 @@ def _parser() -> argparse.ArgumentParser:
         "~/.config/fish/completions/arrow2bib.fish.")
     completion.add_argument("shell", choices=shtab.SUPPORTED_SHELLS, metavar="SHELL",
                             help=f"one of {', '.join(shtab.SUPPORTED_SHELLS)}")
+
+    serve = sub.add_parser(
+        "serve", help="a local web page to paste or drop pages and download any format",
+        description="Serve a web page on 127.0.0.1 (this computer only) where pages can be "
+        "pasted or dropped, their papers and problems seen, and any format copied or "
+        "downloaded. Needs the web extra: pip install 'arrow2bib[web]'.")
+    serve.add_argument("--port", type=int, default=8421, metavar="N",
+                       help="the port (default 8421; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the page in the browser")
     return parser
 
 
@@ -486,6 +495,31 @@ def _plugins(args: argparse.Namespace, pm, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace, err: TextIO) -> int:
+    """``serve``: the web page (arrow2bib.web, imported only here: it needs the web extra)."""
+    if not 0 <= args.port <= 65535:
+        raise _UsageError("--port takes a port number from 0 to 65535.")
+    try:
+        from .web import serve
+    except ImportError as exc:
+        raise _UsageError(f"serve needs the web extra ({exc.name or exc} is missing): "
+                          "pip install 'arrow2bib[web]'.") from None
+
+    def started(url: str) -> None:
+        print(f"arrow2bib: serving the page at {url} (this computer only); Ctrl+C stops.",
+              file=err, flush=True)
+
+    try:
+        serve(args.port, open_browser=args.open, started=started)
+    except OSError as exc:
+        raise _UsageError(f"--port {args.port}: cannot listen there ({exc.strerror or exc}); "
+                          "give another port, or --port 0 for a free one.") from None
+    except (KeyboardInterrupt, _Terminated):
+        pass  # stopping a server on Ctrl+C or SIGTERM is how it ends, not a failure
+    print("arrow2bib: the page's server stopped.", file=err)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
@@ -527,6 +561,8 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         if args.command == "completion":
             out.write(shtab.complete(_parser(), shell=args.shell))
             return EXIT_OK
+        if args.command == "serve":
+            return _serve(args, err)
         return _formats(args, formats, out)
     except (_UsageError, FormatError, SettingError, OutputPathError) as exc:
         print(f"arrow2bib: error: {exc}", file=err)
