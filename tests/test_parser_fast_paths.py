@@ -211,6 +211,9 @@ def _read(reader, lines):
 @example(["Author name cluster", "Jürgen He", "NeurIPS Conference 2025 Conference Paper",
           "  • JÃ¼rgen He", "A Title", "  • JÃ¼rgen He", "", "  • JÃ¼rgen He", "abstract",
           "- x"])
+# a control character made a space must not make mojibake of its line ('Ã' + U+001F read as
+# 'Ã ', then 'à'): found by this test after the merges of issue 16 and 18
+@example(["NeurIPS Conference 2025 Conference Paper", "NeurIPS", "Ã\x1f"])
 def test_pages_read_as_by_the_reference_loop(lines):
     assert _read(parser.PageReader, lines) == _read(_ReferenceReader, lines)
 

@@ -250,9 +250,10 @@ def _venue_text(venue: VenueLine) -> str:
 _Line = tuple[str | None, str, str | None, VenueLine | None]
 
 
-def _read_line(raw: str) -> _Line:
-    """What ``raw`` says, read on its own (the reader reports a repair; see :data:`_Line`)."""
-    repaired = None if raw.isascii() else repair_mojibake(raw)
+def _read_line(raw: str, *, repair: bool = True) -> _Line:
+    """What ``raw`` says, read on its own (the reader reports a repair; see :data:`_Line`);
+    without ``repair``, no mojibake repair (for a line hygiene already changed)."""
+    repaired = None if raw.isascii() or not repair else repair_mojibake(raw)
     text = _normalise(raw if repaired is None else repaired)
     if not text:
         return repaired, text, None, None
@@ -464,12 +465,16 @@ class PageReader:
         for number, raw in self._lines:
             if not raw:  # a third of a page's lines
                 continue
+            line = None
             if not raw.isprintable():
-                raw = self._safe_repaired(number, raw)
-            line = recurring.get(raw)
+                safe = self._safe_repaired(number, raw)
+                if safe is not raw:  # hygiene changed it, after any mojibake repair: as is
+                    raw, line = safe, _read_line(safe, repair=False)
             if line is None:
-                line = _read_line(raw)
-                _remember(raw, line)
+                line = recurring.get(raw)
+                if line is None:
+                    line = _read_line(raw)
+                    _remember(raw, line)
             repaired, text, name, venue = line
             if repaired is not None:
                 self._report_mojibake(number, raw, repaired)
