@@ -56,13 +56,17 @@ def test_a_20000_paper_run_ends_in_a_screen(big_page, tmp_path):
     assert str(big_page) + ":" in err  # examples say file:line
 
 
-def test_verbose_prints_every_problem(big_page, tmp_path):
+def test_verbose_prints_every_problem(tmp_path):
+    from benchmarks.generate import write
+    page = tmp_path / "page-1k.txt"  # far over the 20 problems listed without -v
+    with page.open("w", encoding="utf-8") as out:
+        write(1_000, out)
     report = tmp_path / "report.json"
-    _, _, err = _run("convert", str(big_page), "-o", str(tmp_path / "refs.bib"), "-v",
+    _, _, err = _run("convert", str(page), "-o", str(tmp_path / "refs.bib"), "-v",
                      "--report", str(report))
     problems = json.loads(report.read_text("utf-8"))["problems"]
     lines = err.splitlines()
-    assert len(lines) == len(problems) + 1  # and the closing summary line
+    assert len(problems) > 100 and len(lines) == len(problems) + 1  # and the summary line
     assert lines[0].endswith(f"[{problems[0]['code']}]")
 
 

@@ -79,7 +79,7 @@ def _convert_everywhere(client, pages, tmp_path, fmt, **kwargs):
 
 @pytest.mark.parametrize("fmt,dedupe", [
     ("bibtex", "keep"), ("bibtex", "first"), ("bibtex", "merge"), ("csljson", "first"),
-    ("ris", "keep"), ("json", "first"), ("orcid", "keep"),
+    ("json", "first"),
 ])
 def test_three_backends_give_identical_bytes_and_problems(client, pages, tmp_path, fmt, dedupe):
     pm = get_plugin_manager(load_installed=False)

@@ -84,8 +84,12 @@ def test_several_pages_count_pages(tmp_path):
     assert "read 39 paper(s) from 3 page(s)" in drawn
 
 
-def test_no_progress_when_stderr_is_not_a_terminal(big_page, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "arrow2bib", "convert", str(big_page), "-o",
+def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
+    from benchmarks.generate import write
+    page = tmp_path / "page-2k.txt"
+    with page.open("w", encoding="utf-8") as out:
+        write(2_000, out)
+    done = subprocess.run([sys.executable, "-m", "arrow2bib", "convert", str(page), "-o",
                            str(tmp_path / "refs.bib")], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0

@@ -18,6 +18,7 @@ One note per field and format, listing every span converted there.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
@@ -65,24 +66,23 @@ def _as_written(url: str, raw: str) -> str | None:
     scheme, sep, rest = url.partition("://")
     if not sep or not rest:
         return None
-    want = (scheme.lower() + sep, rest)
+    head = scheme.lower() + sep
+    chars = _non_space_chars(len(url))
     for start in re.finditer(re.escape(scheme) + r"\s*:", raw, re.IGNORECASE):
-        count, pos = 0, start.start()
-        head: list[str] = []
-        body: list[str] = []
-        for pos in range(start.start(), len(raw)):  # the URL's characters, spaces skipped
-            char = raw[pos]
-            if char.isspace():
-                continue
-            (head if count < len(want[0]) else body).append(char)
-            count += 1
-            if count == len(want[0]) and "".join(head).lower() != want[0]:
-                break
-            if count == len(url):
-                break
-        if "".join(head).lower() == want[0] and "".join(body) == rest:
-            return " ".join(raw[start.start():pos + 1].split())
+        found = chars.match(raw, start.start())  # the URL's length in non-space characters
+        if found is None:
+            continue
+        written = found.group()
+        compact = "".join(written.split())
+        if compact[:len(head)].lower() == head and compact[len(head):] == rest:
+            return " ".join(written.split())
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _non_space_chars(count: int) -> re.Pattern[str]:
+    """``count`` non-space characters, with any white space between them."""
+    return re.compile(r"\S(?:\s*\S){%d}" % (count - 1))
 
 
 def url_notes(paper: Paper, fmt: str, key: str | None = None) -> list[Problem]:
