@@ -234,13 +234,20 @@ def test_permission_denied_as_another_user(tmp_path):
 
 
 # -- signals -----------------------------------------------------------------------------------
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum, code, word", [(signal.SIGTERM, 143, "terminated"),
                                                 (signal.SIGINT, 130, "interrupted")])
 def test_signal_while_writing_leaves_nothing(tmp_path, signum, code, word):
     page = _page(tmp_path, 20000)
     target = tmp_path / "refs.bib"
+    # SIGINT as a terminal's Ctrl-C gives it: a test run started in the background by a
+    # non-interactive shell (CI, 'cmd &') has SIGINT ignored, and a child would inherit that
     process = subprocess.Popen([sys.executable, "-m", "arrow2bib", "convert", str(page),
-                                "-o", str(target), "-q"], stderr=subprocess.PIPE, env=ENV)
+                                "-o", str(target), "-q"], stderr=subprocess.PIPE, env=ENV,
+                               preexec_fn=_default_sigint)
     deadline = time.monotonic() + 240
     while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
         assert process.poll() is None, "finished before it could be stopped"
