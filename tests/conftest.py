@@ -65,3 +65,14 @@ def dask_client():
                                            dashboard_address=None)
         with cluster, distributed.Client(cluster) as client:
             yield client
+
+
+@pytest.fixture(scope="session")
+def page_20k(tmp_path_factory) -> pathlib.Path:
+    """A generated page of 20,000 papers (benchmarks.generate), made once per test process."""
+    from benchmarks.generate import write
+
+    path = tmp_path_factory.mktemp("page-20k") / "page-20k.txt"
+    with path.open("w", encoding="utf-8") as out:
+        write(20_000, out)
+    return path

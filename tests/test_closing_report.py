@@ -26,13 +26,9 @@ def _run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def big_page(tmp_path_factory) -> Path:
-    from benchmarks.generate import write
-    path = tmp_path_factory.mktemp("big") / "page-20k.txt"
-    with path.open("w", encoding="utf-8") as out:
-        write(20_000, out)
-    return path
+@pytest.fixture
+def big_page(page_20k) -> Path:
+    return page_20k
 
 
 def test_a_20000_paper_run_ends_in_a_screen(big_page, tmp_path):

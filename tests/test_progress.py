@@ -20,13 +20,9 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "xiuqiang-he.txt"
 PAPERS = re.compile(r"([\d,]+) papers")
 
 
-@pytest.fixture(scope="module")
-def big_page(tmp_path_factory) -> Path:
-    from benchmarks.generate import write
-    path = tmp_path_factory.mktemp("progress") / "page-20k.txt"
-    with path.open("w", encoding="utf-8") as out:
-        write(20_000, out)
-    return path
+@pytest.fixture
+def big_page(page_20k) -> Path:
+    return page_20k
 
 
 def _under_pty(*argv: str, cwd: Path) -> tuple[int, str]:

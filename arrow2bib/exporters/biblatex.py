@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from typing import Callable, Iterable, Sequence, TextIO
+from typing import Callable, Sequence
 
 from ..text import links, propernouns
 from ..hookspecs import hookimpl
@@ -26,12 +26,12 @@ from ..text.links import note
 from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
 from ..text.propernouns import ProperNouns
 from ..model import Paper, Person, Severity
-from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, field_options, shape, write_sorted
+from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, shape
 from ._notes import report_notes
-from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
+from .base import Entry, Exporter, ExportOptions, Requirements, missing
 from .bibtex import (
-    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, title,
-    write_entry,
+    BibTeXFamily, Placement, Report, asked_fields, field_present, lossy, placement,
+    report_changes, title, write_entry,
 )
 
 __all__ = ["BibLaTeXExporter", "biber_safe_name", "format_entry"]
@@ -222,7 +222,7 @@ def format_entry(entry: Entry, *, report: Report | None = None, links: str = "no
     return write_entry(entry_type, entry.key, shape(ordered, wanted))
 
 
-class BibLaTeXExporter(Exporter):
+class BibLaTeXExporter(BibTeXFamily):
     """biblatex with biber: UTF-8, biblatex entry types and fields."""
 
     name = "biblatex"
@@ -230,6 +230,7 @@ class BibLaTeXExporter(Exporter):
     description = "biblatex/biber .bib: UTF-8, date, journaltitle, eventtitle"
     default_for_extension = False
     bibtex_syntax = True
+    field_order = FIELD_ORDER
     options = {"links": links.HELP, "propernouns": propernouns.FILE_HELP,
                "builtin-propernouns": propernouns.BUILTIN_HELP, **FIELD_OPTIONS}
 
@@ -244,33 +245,12 @@ class BibLaTeXExporter(Exporter):
                    if n in allowed and _field_present(n, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    def fields(self, options: ExportOptions) -> FieldOptions:
-        """The ``omit``, ``order`` and ``sort`` options."""
-        return field_options(options, self.name, FIELD_ORDER)
-
-    def layout(self, options: ExportOptions) -> Layout | None:
-        """One entry per paper, separated by blank lines; None when sorted (the entries are
-        then not written in the order they come)."""
-        return None if self.fields(options).sort else Layout(separator="\n")
-
     def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
         """The entries' texts, separated by blank lines."""
         report, mode = options.report, links.mode(self.option(options, "links", "note"))
         wanted, nouns = self.fields(options), propernouns.settings(options.extra)
         return "\n".join([format_entry(entry, report=report, links=mode, wanted=wanted,
                                        nouns=nouns) for entry in entries])
-
-    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
-        """Write one entry per paper, separated by blank lines."""
-        links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
-        propernouns.settings(options.extra)  # a bad list fails before any output
-        wanted = self.fields(options)
-        if wanted.sort:
-            write_sorted(entries, out, Layout(separator="\n"), wanted.sort,
-                         lambda entry: self.format_entries([entry], options))
-        else:
-            self.write_layout(entries, out, options)
-
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:

@@ -12,7 +12,7 @@ exporter too.
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TextIO
+from typing import Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence, TextIO
 
 from ..errors import SettingError
 from ..text import links, propernouns
@@ -29,8 +29,8 @@ from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, field_options, shap
 from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, missing
 
-__all__ = ["BibTeXExporter", "Placement", "asked_fields", "field_present", "format_entry", "lossy",
-           "placement", "report_changes", "write_entry"]
+__all__ = ["BibTeXExporter", "BibTeXFamily", "Placement", "asked_fields", "field_present",
+           "format_entry", "lossy", "placement", "report_changes", "write_entry"]
 
 #: When the venue table does not know a venue, the page's venue kind word decides its role.
 PAGE_KIND_ROLES = {
@@ -236,7 +236,36 @@ def format_entry(entry: Entry, *, ascii: bool = True, report: Report | None = No
     return write_entry(entry_type, entry.key, shape(ordered, wanted))
 
 
-class BibTeXExporter(Exporter):
+class BibTeXFamily(Exporter):
+    """What the BibTeX-syntax formats share: one entry per paper, separated by blank lines,
+    and the field options (``omit``, ``order``, ``sort``) over the format's
+    :attr:`field_order`."""
+
+    #: The format's fields, in the order it writes them.
+    field_order: ClassVar[tuple[str, ...]] = ()
+
+    def fields(self, options: ExportOptions) -> FieldOptions:
+        """The ``omit``, ``order`` and ``sort`` options."""
+        return field_options(options, self.name, self.field_order)
+
+    def layout(self, options: ExportOptions) -> Layout | None:
+        """One entry per paper, separated by blank lines; None when sorted (the entries are
+        then not written in the order they come)."""
+        return None if self.fields(options).sort else Layout(separator="\n")
+
+    def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
+        """Write one entry per paper, separated by blank lines (sorted on disk when asked)."""
+        links.mode(self.option(options, "links", "note"))  # a bad value fails with no entries
+        propernouns.settings(options.extra)  # a bad list fails before any output
+        wanted = self.fields(options)
+        if wanted.sort:
+            write_sorted(entries, out, Layout(separator="\n"), wanted.sort,
+                         lambda entry: self.format_entries([entry], options))
+        else:
+            self.write_layout(entries, out, options)
+
+
+class BibTeXExporter(BibTeXFamily):
     """Classic BibTeX, ASCII-safe by default."""
 
     name = "bibtex"
@@ -248,6 +277,7 @@ class BibTeXExporter(Exporter):
                "builtin-propernouns": propernouns.BUILTIN_HELP, **FIELD_OPTIONS}
     default_for_extension = True
     bibtex_syntax = True
+    field_order = FIELD_ORDER
 
     def ascii(self, options: ExportOptions) -> bool:
         """Whether ``options`` ask for ASCII output (the default)."""
@@ -269,15 +299,6 @@ class BibTeXExporter(Exporter):
                    if field_present(name, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
-    def fields(self, options: ExportOptions) -> FieldOptions:
-        """The ``omit``, ``order`` and ``sort`` options."""
-        return field_options(options, self.name, FIELD_ORDER)
-
-    def layout(self, options: ExportOptions) -> Layout | None:
-        """One entry per paper, separated by blank lines; None when sorted (the entries are
-        then not written in the order they come)."""
-        return None if self.fields(options).sort else Layout(separator="\n")
-
     def format_entries(self, entries: Sequence[Entry], options: ExportOptions) -> str:
         """The entries' texts, separated by blank lines."""
         ascii, report = self.ascii(options), options.report
@@ -288,15 +309,8 @@ class BibTeXExporter(Exporter):
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write one entry per paper, separated by blank lines."""
-        self.ascii(options)  # an unknown encoding or links value fails with no entries too
-        links.mode(self.option(options, "links", "note"))
-        propernouns.settings(options.extra)  # a bad list fails before any output
-        wanted = self.fields(options)
-        if wanted.sort:
-            write_sorted(entries, out, Layout(separator="\n"), wanted.sort,
-                         lambda entry: self.format_entries([entry], options))
-        else:
-            self.write_layout(entries, out, options)
+        self.ascii(options)  # an unknown encoding fails with no entries too
+        super().export(entries, out, options)
 
 
 @hookimpl
