@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .generate import write
-from .run import (BIBTEXPARSER_WRITE, PREPARE_LIBRARY, TIME_LIMIT, Row, _sizes, machine,
-                  measure, run_once, table)
+from .run import (BIBTEXPARSER_WRITE, PREPARE_LIBRARY, TIME_LIMIT, Row, _sizes, describe,
+                  machine, measure, run_once, table)
 
 # One process per row: the page parsed and the records made untimed, then the index timed.
 CHECK_ALONE = r"""
@@ -55,43 +55,15 @@ page, how = sys.argv[1], sys.argv[2]
 records = [record_for(p, f"key{i}") for i, p in enumerate(arrow2bib.open_page(page))]
 if how == "difflib":
     import difflib
-    from arrow2bib.checks.duplicates import MAX_YEARS_APART, THRESHOLD, Match
 
-    def compare(new, old):
-        # compare() as it was with difflib (git show 66b5bb0:arrow2bib/checks/duplicates.py)
-        if new.year is not None and old.year is not None:
-            if abs(new.year - old.year) > MAX_YEARS_APART:
-                return None
-        if new.numbers != old.numbers:
-            return None
-        common = len(new.families & old.families)
-        if common == 0 and (new.families or old.families):
-            return None
-        if new.normal == old.normal:
-            score = 1.0
-        else:
-            shorter = min(len(new.normal), len(old.normal))
-            total = len(new.normal) + len(old.normal)
-            if 2.0 * shorter / total < THRESHOLD:
-                return None
-            matcher = difflib.SequenceMatcher(None, new.normal, old.normal, autojunk=False)
-            if matcher.quick_ratio() < THRESHOLD:
-                return None
-            score = matcher.ratio()
-            if score < THRESHOLD:
-                return None
-        same = [name for name, a, b in (("year", new.year, old.year),
-                                        ("venue", new.venue, old.venue),
-                                        ("paper type", new.paper_type, old.paper_type)) if a == b]
-        fields = (("title",) if score == 1.0 else ()) + tuple(same)
-        if new.year == old.year and new.venue == old.venue:
-            kind = "identical" if score == 1.0 and "paper type" in same else "near-identical"
-        else:
-            kind = "version"
-        return Match(kind, old, round(score, 3), fields, common,
-                     (len(new.families), len(old.families)))
+    def difflib_score(new, old):
+        # the title score as it was (git show 66b5bb0:arrow2bib/checks/duplicates.py)
+        matcher = difflib.SequenceMatcher(None, new, old, autojunk=False)
+        if matcher.quick_ratio() < duplicates.THRESHOLD:
+            return 0.0
+        return matcher.ratio()
 
-    duplicates.compare = compare  # best_match() calls it by this name
+    duplicates.title_score = difflib_score  # compare() calls it by this name
 budget = {"default": None, "memory": 1 << 62, "database": 0, "difflib": None}[how]
 index = DuplicateIndex(memory_budget=budget)
 start, cpu = time.perf_counter(), time.process_time()
@@ -235,14 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.whole:
                     rows += whole(page, n, mode, args.repeat, work, info, cli, notes)
     info["load_end"] = os.getloadavg()
-    print(f"machine: {info['nproc']} CPUs ({info['cpu']}, {info['system']}); Python "
-          f"{info['python']}; bibtexparser {info['bibtexparser']}; pandoc "
-          f"{info['pandoc'] or 'not installed'}; peers "
-          + (", ".join(f"{k} {v}" for k, v in info["peers"]["versions"].items())
-             + f" on node {info['peers']['node_version']}" if info["peers"]
-             else "not installed"))
-    print("load average: {:.1f} {:.1f} {:.1f} at start, ".format(*info["load_start"])
-          + "{:.1f} {:.1f} {:.1f} at the end".format(*info["load_end"]))
+    print(describe(info))
     print(f"median of {args.repeat} run(s); a command past {TIME_LIMIT / 60:.0f} min is "
           "stopped\n")
     print("The duplicate check alone (index time in the process; the page parsed untimed):\n")

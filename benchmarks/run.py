@@ -207,6 +207,19 @@ def _peers() -> dict[str, Any] | None:
             "bibtex_tidy": [node, str(modules / "bibtex-tidy" / "bin" / "bibtex-tidy")]}
 
 
+def describe(info: dict[str, Any]) -> str:
+    """The machine, the tools measured and the load, in two lines (from :func:`machine`, with
+    ``load_start`` and ``load_end``)."""
+    peers = info["peers"]
+    return (f"machine: {info['nproc']} CPUs ({info['cpu']}, {info['system']}); Python "
+            f"{info['python']}; bibtexparser {info['bibtexparser']}; pandoc "
+            f"{info['pandoc'] or 'not installed'}; peers "
+            + (", ".join(f"{k} {v}" for k, v in peers["versions"].items())
+               + f" on node {peers['node_version']}" if peers else "not installed")
+            + "\nload average: {:.1f} {:.1f} {:.1f} at start, ".format(*info["load_start"])
+            + "{:.1f} {:.1f} {:.1f} at the end".format(*info["load_end"]))
+
+
 def arrow2bib_formats(cli: list[str]) -> list[dict[str, Any]]:
     """The built-in formats, as ``arrow2bib formats --json`` lists them."""
     listed = json.loads(subprocess.run(cli + ["formats", "--json"], capture_output=True,
@@ -445,14 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.jobs_pages > 0:
             rows += bench_jobs(args, Path(tmp) / "jobs", notes)
     info["load_end"] = os.getloadavg()
-    print(f"machine: {info['nproc']} CPUs ({info['cpu']}, {info['system']}); Python "
-          f"{info['python']}; bibtexparser {info['bibtexparser']}; pandoc "
-          f"{info['pandoc'] or 'not installed'}; peers "
-          + (", ".join(f"{k} {v}" for k, v in info["peers"]["versions"].items())
-             + f" on node {info['peers']['node_version']}" if info["peers"]
-             else "not installed"))
-    print("load average: {:.1f} {:.1f} {:.1f} at start, ".format(*info["load_start"])
-          + "{:.1f} {:.1f} {:.1f} at the end".format(*info["load_end"]))
+    print(describe(info))
     print(f"median of {args.repeat} whole-process run(s); peak MiB = the largest ru_maxrss "
           "of the runs\n")
     print(table(rows))

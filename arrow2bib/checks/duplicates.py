@@ -134,6 +134,19 @@ def blocking_keys(record: Record, numbers: str | None = None) -> Iterator[str]:
     yield "w:" + " ".join(sorted(set(record.normal.split())))
 
 
+def title_score(new: str, old: str) -> float:
+    """The score of two normal titles of lengths that can reach :data:`THRESHOLD`: 2 x the
+    length of their longest common subsequence / both lengths (any score under THRESHOLD
+    may come out lower than the true one: rapidfuzz stops early there)."""
+    total = len(new) + len(old)
+    # the Indel distance is total - 2 * L; past the cut-off (a little above the largest
+    # distance a score of THRESHOLD allows) rapidfuzz stops early and returns cut-off + 1
+    distance = _indel_distance(new, old, score_cutoff=int(total * (1 - THRESHOLD)) + 1)
+    # the score as difflib wrote it (2.0 * matches / total), so equal common lengths give
+    # equal floats, and the comparison with THRESHOLD is the documented one
+    return 2.0 * ((total - distance) // 2) / total
+
+
 def compare(new: Record, old: Record) -> Match | None:
     """How ``new`` matches ``old``, or None (including every veto)."""
     if new.year is not None and old.year is not None:
@@ -153,13 +166,7 @@ def compare(new: Record, old: Record) -> Match | None:
         total = len(new.normal) + len(old.normal)
         if 2.0 * shorter / total < THRESHOLD:
             return None
-        # the Indel distance is total - 2 * L; past the cut-off (a little above the largest
-        # distance a score of THRESHOLD allows) rapidfuzz stops early and returns cut-off + 1
-        distance = _indel_distance(new.normal, old.normal,
-                                   score_cutoff=int(total * (1 - THRESHOLD)) + 1)
-        # the score as difflib wrote it (2.0 * matches / total), so equal common lengths give
-        # equal floats, and the comparison with THRESHOLD is the documented one
-        score = 2.0 * ((total - distance) // 2) / total
+        score = title_score(new.normal, old.normal)
         if score < THRESHOLD:
             return None
     same = [name for name, a, b in (("year", new.year, old.year), ("venue", new.venue, old.venue),
