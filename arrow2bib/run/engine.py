@@ -25,8 +25,9 @@ output and of the problems is decided here, once, so it is the same on every bac
    :attr:`~arrow2bib.run.backends.Backend.depth` batches are in flight.
 
 Problems are reported in one order on every backend: per page, its reading problems, then per
-paper its checks' problems in the order the checks were registered (then its ``dedupe`` note),
-then the page's own (the counts); at the end the run's, and last what the exporter reported.
+paper its checks' problems in the order the checks were registered (a copy that ``--dedupe``
+removes has its copy check's problem replaced by the ``dedupe`` note, in its place), then the
+page's own (the counts); at the end the run's, and last what the exporter reported.
 
 Failure policy, the same on every backend: a run writes all of its output or none. An input
 that cannot be read, an illegal key, or a worker that dies stops the run with one error naming
