@@ -81,7 +81,9 @@ def test_open_starts_the_browser_on_the_page(tmp_path):
     process, url = start(tmp_path, "--port", "0", "--open", env={"BROWSER": str(browser)})
     try:
         deadline = time.monotonic() + 15
-        while not opened.exists() and time.monotonic() < deadline:
+        # the shell makes the file before it writes the line: wait for the line
+        while time.monotonic() < deadline and not (
+                opened.exists() and opened.read_text(encoding="utf-8").endswith("\n")):
             time.sleep(0.1)
         assert opened.read_text(encoding="utf-8").strip() == url
     finally:
