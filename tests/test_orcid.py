@@ -10,7 +10,7 @@ import io
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -18,7 +18,7 @@ from arrow2bib.errors import ExportError
 from arrow2bib.exporters.base import Entry, ExportOptions
 from arrow2bib.exporters.orcid import WORK_TYPES, OrcidExporter
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
-from arrow2bib.text.markup import plain
+from arrow2bib.text.unimath import plain  # math as Unicode outside TeX (issue 17)
 from arrow2bib.venues import resolve
 
 W = "{http://www.orcid.org/ns/work}"
@@ -499,6 +499,9 @@ papers = st.builds(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paper=papers)
+@example(paper=Paper(title="$0$", authors=(), authors_status=AuthorStatus.COMPLETE, venue="",
+                     venue_kind="Conference", year=None, paper_type="", abstract=None,
+                     raw_abstract=None, urls=(), source="", line=0))  # math: Unicode, "0"
 def test_any_paper_gives_valid_xml_with_its_title_and_authors(paper, work_schema, bulk_schema):
     docs, problems = run([paper], layout="work")
     [bulk], _ = run([paper])
