@@ -113,17 +113,26 @@ NO_CHECKS = [arg for name in ("count-mismatch", "truncated-authors", "unknown-ve
              for arg in ("--skip-check", name)]
 
 
-def _peak_rss_kib(tmp_path: Path, page: Path, *options: str) -> tuple[int, Path]:
-    """Convert in a child process; its peak resident size (getrusage), in KiB."""
-    out = tmp_path / f"refs{len(options)}.bib"
+def _peak_rss_kib(tmp_path: Path, page: Path, *runs: tuple[str, ...]
+                  ) -> list[tuple[int, Path]]:
+    """Convert with each run's options, in child processes side by side; each one's peak
+    resident size (getrusage), in KiB, and its output."""
     script = ("import resource, sys\nfrom arrow2bib.cli import main\n"
               "code = main(sys.argv[1:])\n"
               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(code)\n")
-    done = subprocess.run(
-        [sys.executable, "-c", script, "convert", str(page), "--to", "bibtex", "-q", "-o",
-         str(out), *NO_CHECKS, *options], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    return int(done.stdout.split()[-1]), out
+    started = []
+    for number, options in enumerate(runs):
+        out = tmp_path / f"refs{number}.bib"
+        started.append((subprocess.Popen(
+            [sys.executable, "-c", script, "convert", str(page), "--to", "bibtex", "-q", "-o",
+             str(out), *NO_CHECKS, *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True), out))
+    got = []
+    for process, out in started:
+        stdout, stderr = process.communicate(timeout=600)
+        assert process.returncode == 0, stderr
+        got.append((int(stdout.split()[-1]), out))
+    return got
 
 
 def test_sort_and_omit_in_flat_memory_on_a_large_page(tmp_path):
@@ -133,8 +142,8 @@ def test_sort_and_omit_in_flat_memory_on_a_large_page(tmp_path):
         write(100_000, handle)
     # both without abstracts (the bulk of the formatting time; omit is tested on its own
     # above): the same entries, unsorted and sorted
-    baseline, plain = _peak_rss_kib(tmp_path, page, "-O", "omit=abstract")
-    peak, sorted_out = _peak_rss_kib(tmp_path, page, "-O", "sort=key", "-O", "omit=abstract")
+    (baseline, plain), (peak, sorted_out) = _peak_rss_kib(
+        tmp_path, page, ("-O", "omit=abstract"), ("-O", "sort=key", "-O", "omit=abstract"))
     whole = plain.stat().st_size // 1024
     # An in-memory sort holds every entry's text: the baseline plus at least the output's
     # size (about 25 MB here). On disk, the sort adds one run (a few MB) and not the output.
