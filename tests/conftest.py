@@ -68,11 +68,11 @@ def dask_client():
 
 
 @pytest.fixture(scope="session")
-def page_20k(tmp_path_factory) -> pathlib.Path:
-    """A generated page of 20,000 papers (benchmarks.generate), made once per test process."""
+def page_5k(tmp_path_factory) -> pathlib.Path:
+    """A generated page of 5,000 papers (benchmarks.generate), made once per test process."""
     from benchmarks.generate import write
 
-    path = tmp_path_factory.mktemp("page-20k") / "page-20k.txt"
+    path = tmp_path_factory.mktemp("page-5k") / "page-5k.txt"
     with path.open("w", encoding="utf-8") as out:
-        write(20_000, out)
+        write(5_000, out)
     return path
