@@ -4,6 +4,7 @@ the library ships only the code that runs (hypothesis keeps its own oracles in i
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterator
 
@@ -13,6 +14,14 @@ from arrow2bib.model import Paper
 from arrow2bib.read import grammar, repair
 from arrow2bib.text import latex
 from arrow2bib.text.markup import Span
+
+
+def examples(thorough: int) -> int:
+    """A property test's number of examples: half of ``thorough`` per run (the suite's time),
+    all of them with ``ARROW2BIB_THOROUGH=1`` (hypothesis keeps failing examples in its
+    database either way)."""
+    return thorough if os.environ.get("ARROW2BIB_THOROUGH") == "1" else thorough // 2
+
 
 # -- text.markup -------------------------------------------------------------------------
 

@@ -3,7 +3,6 @@ character-by-character code they stand in for: the same text, the same reported 
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from hypothesis import example, given, settings
@@ -19,12 +18,6 @@ from arrow2bib.text import latex, markup
 from . import oracles
 
 
-def _examples(thorough: int) -> int:
-    """Half of ``thorough`` examples per run (the suite's time), all of them with
-    ``ARROW2BIB_THOROUGH=1`` (hypothesis keeps failing examples in its database either way)."""
-    return thorough if os.environ.get("ARROW2BIB_THOROUGH") == "1" else thorough // 2
-
-
 # characters that reach every branch: specials, ligature pairs, spaces of every kind,
 # control and format characters, combining marks with and without a letter, non-ASCII
 # letters, Greek, a lone surrogate
@@ -34,7 +27,7 @@ ALPHABET = list("ab Z-'`!?,<>{}\\$%#&_~^|.\t\n") + [
 texts = st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join)
 
 
-@settings(max_examples=_examples(3000), deadline=None)
+@settings(max_examples=oracles.examples(3000), deadline=None)
 @given(texts, st.booleans())
 @example("--''``!`?`,,", True)
 @example(" \u0301a", True)
@@ -47,7 +40,7 @@ def test_clean_fast_path_equals_careful(text, ascii):
     assert fast == careful
 
 
-@settings(max_examples=_examples(3000), deadline=None)
+@settings(max_examples=oracles.examples(3000), deadline=None)
 @given(texts, st.booleans())
 @example("a--b'''c``d!`e?`f,,g---", True)
 def test_units_fast_path_joins_to_the_careful_units(text, ascii):
@@ -57,7 +50,7 @@ def test_units_fast_path_joins_to_the_careful_units(text, ascii):
     assert fast == careful
 
 
-@settings(max_examples=_examples(500), deadline=None)
+@settings(max_examples=oracles.examples(500), deadline=None)
 @given(st.lists(st.sampled_from(["DeepFM", "deep", "A", "B", "GPT-4", "Über", "x--y", "{a}",
                                  "$x$", "**b**", "3D", "Click-Through", "é", "OoD", "ΣΣ"]),
                 max_size=8), st.booleans())
@@ -81,7 +74,7 @@ PIECES = ALPHABET + [
 pieced = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 
 
-@settings(max_examples=_examples(3000), deadline=None)
+@settings(max_examples=oracles.examples(3000), deadline=None)
 @given(pieced, st.booleans())
 @example("a\u0301 \u0301b U\u0308-ΣΣ", True)
 @example("x--–y", True)
@@ -91,7 +84,7 @@ def test_latex_equals_joined_careful_units(text, ascii):
     assert fast == careful
 
 
-@settings(max_examples=_examples(3000), deadline=None)
+@settings(max_examples=oracles.examples(3000), deadline=None)
 @given(pieced, st.booleans(), st.booleans())
 @example("ΣΣ Σ ΣX DeepFM-Σ", True, True)
 @example("**$x$** $\\Sigma$ -- **b**", False, True)
@@ -101,7 +94,7 @@ def test_render_equals_careful(text, ascii, protect):
         oracles.render(text, ascii=ascii, protect=protect)
 
 
-@settings(max_examples=_examples(1000), deadline=None)
+@settings(max_examples=oracles.examples(1000), deadline=None)
 @given(pieced, st.booleans())
 def test_escape_equals_careful(text, ascii):
     changed = []
@@ -110,7 +103,7 @@ def test_escape_equals_careful(text, ascii):
     assert latex.escape(text, ascii=ascii) == latex.Latex(careful, tuple(changed))
 
 
-@settings(max_examples=_examples(3000), deadline=None)
+@settings(max_examples=oracles.examples(3000), deadline=None)
 @given(st.lists(st.sampled_from(list("$*\\ \n\tax_{}") + ["$$", "**", "\\$"]), max_size=30)
        .map("".join))
 @example("\\$x$ $x$$ $$x$ $x\\$ $ x$ **b** ***b*** $x$**b**$y$")
@@ -148,7 +141,7 @@ papers = st.builds(
 )
 
 
-@settings(max_examples=_examples(2000), deadline=None)
+@settings(max_examples=oracles.examples(2000), deadline=None)
 @given(papers)
 def test_bibtex_requirements_equal_the_sketch(paper):
     assert BibTeXExporter().requirements(paper) == oracles.bibtex_requirements(paper)
@@ -161,7 +154,7 @@ def test_bibtex_requirements_equal_the_sketch(paper):
         assert bibtex.field_present(name, paper, place, venue_field) == expected, name
 
 
-@settings(max_examples=_examples(2000), deadline=None)
+@settings(max_examples=oracles.examples(2000), deadline=None)
 @given(papers)
 def test_biblatex_requirements_equal_the_sketch(paper):
     assert BibLaTeXExporter().requirements(paper) == oracles.biblatex_requirements(paper)
@@ -173,7 +166,7 @@ def test_biblatex_requirements_equal_the_sketch(paper):
         assert biblatex._field_present(name, paper, place, venue_field) == expected, name
 
 
-@settings(max_examples=_examples(300), deadline=None)
+@settings(max_examples=oracles.examples(300), deadline=None)
 @given(st.lists(people, max_size=6))
 def test_cached_biber_safe_names_equal_uncached(persons):
     for person in persons:

@@ -32,7 +32,7 @@ texts = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
     st.text(max_size=60),
 )
-MANY = settings(max_examples=1000, deadline=None)
+MANY = settings(max_examples=oracles.examples(1000), deadline=None)
 
 
 @MANY
@@ -206,7 +206,7 @@ def _read(reader, lines):
     return page, [p.details for p in page.problems]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=oracles.examples(500), deadline=None)
 @given(page_lines)
 @example(["Author name cluster", "Jürgen He", "NeurIPS Conference 2025 Conference Paper",
           "  • JÃ¼rgen He", "A Title", "  • JÃ¼rgen He", "", "  • JÃ¼rgen He", "abstract",
