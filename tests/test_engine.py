@@ -41,14 +41,14 @@ def client(dask_client):
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> list[str]:
-    """A page of 2,500 generated papers (several batches, cut in parts for the workers), the
+    """A page of 1,200 generated papers (several batches, cut in two parts for the workers), the
     sample page as text and as HTML (every paper a copy, every key a collision), and a page
     with copies across pages."""
     from benchmarks.generate import write
 
     folder = tmp_path_factory.mktemp("pages")
     with open(folder / "big.txt", "w", encoding="utf-8") as out:
-        write(2500, out, seed=5)
+        write(1200, out, seed=5)
     (folder / "sample.html").write_bytes(
         (ROOT / "tests" / "data" / "xiuqiang-he.clean.html").read_bytes())
     return [str(folder / "big.txt"), str(SAMPLE), str(folder / "sample.html")]
@@ -86,7 +86,7 @@ def test_three_backends_give_identical_bytes_and_problems(client, pages, tmp_pat
     got = _convert_everywhere(client, pages, tmp_path, fmt, dedupe=dedupe, pm=pm)
     assert got["in-process"] == got["pool"] == got["dask"]
     files, problems, (read, written, merged, skipped) = got["in-process"]
-    assert read == 2500 + 13 + 13
+    assert read == 1200 + 13 + 13
     assert written + merged + skipped == read
     codes = {p.code for p in problems}
     assert "truncated-authors" in codes
