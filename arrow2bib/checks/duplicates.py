@@ -370,10 +370,13 @@ class DuplicateIndex:
         self._names.clear()
 
 
-#: The bytes the in-memory index may take before it moves into a temporary database.
-MEMORY_BUDGET = 32 * 1024 * 1024
+#: The bytes the in-memory index may take before it moves into a temporary database (about
+#: 6,000 papers: any real author page). With the cache below, a run's peak memory with every
+#: check on stays under 100 MB at 10^6 papers (92 MB measured; 148 MB at 3 x 10^5 with 32 and
+#: 64 MiB, for 1% less CPU time).
+MEMORY_BUDGET = 8 * 1024 * 1024
 #: The bytes of the index in memory and the database's page cache together.
-DATABASE_CACHE = 64 * 1024 * 1024
+DATABASE_CACHE = 16 * 1024 * 1024
 _MIN_CACHE = 8 * 1024 * 1024
 #: The size of the filter of the keys written to the database (1 MiB).
 _FILTER_BITS = 1 << 23
