@@ -28,7 +28,8 @@ from ..errors import NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
-from .names import fold, name_key, name_like, parse_name
+from .names import NAME_WORDS, PARTICLES, fold, name_key, name_like, parse_name
+from .names import NOT_IN_NAMES as _NAME_PUNCTUATION
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
 __all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "VENUE_KINDS",
@@ -72,6 +73,34 @@ def _normalise(text: str) -> str:
     # clean_inline(text.translate(_SPACES)) (the plain version, in tests/oracles.py) without the
     # translate, which costs a dictionary look-up a character.
     return clean_inline(text)
+
+
+#: The labels of the controls a page shows beside its fields (buttons, links), as a line of
+#: their own in text copied from it: between a venue line and its title, or after an
+#: abstract, such a line is the page's, not the paper's (compared in lower case).
+CONTROL_LABELS = frozenset(
+    """save saved cite copy share bookmark export download pdf more less accept
+    """.split()
+) | {"show more", "show less", "read more", "read less", "see more", "see less",
+     "show abstract", "hide abstract", "copy link", "copy bibtex", "load more"}
+#: The site's name: a short line naming it (``Arrow Research 2025``, ``Arrow Research
+#: search``) is the page's header or footer, never a paper's text.
+SITE_NAME = "arrow research"
+#: A footer line has at most this many words.
+_FOOTER_WORDS = 8
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _site_line(text: str) -> bool:
+    """Whether ``text`` is a short line naming the site (:data:`SITE_NAME`)."""
+    return len(text.split()) <= _FOOTER_WORDS and SITE_NAME in text.lower()
+
+
+def _footer_like(text: str) -> bool:
+    """Whether ``text`` could be a line of a page's footer: short, not a sentence or clause,
+    not an item of a list, no link (an abstract's last line may be a link to its code)."""
+    return (len(text.split()) <= _FOOTER_WORDS and text[-1] not in ".,;:!?"
+            and "://" not in text and "www." not in text and _BULLET.match(text) is None)
 
 
 _SHOWN_CHANGES = 3
@@ -225,6 +254,8 @@ def _names_without_bullets(block: _Block) -> None:
     authors, which :meth:`PageReader._finish` reports)."""
     lines, numbers = block.abstract, block.abstract_lines
     names = _name_list(lines[0])
+    if names is None and (len(lines) == 1 or not name_like(lines[1])):
+        names = _run_together(lines[0]) or _space_separated(lines[0])
     if names is not None:
         block.authors, taken = names, 1
     else:
@@ -233,6 +264,60 @@ def _names_without_bullets(block: _Block) -> None:
             taken += 1
         block.authors = lines[:taken]
     del lines[:taken], numbers[:taken]
+
+
+def _run_together(text: str) -> list[str] | None:
+    """The names of a line where a browser laid them out with no separator between them
+    (``Shiwei LiXiandi LuoXiuqiang He``): the line is cut where a lower-case letter meets a
+    capital; a piece of one word was a capital inside a name (``Yann LeCun``, ``McDonald``)
+    and joins the piece before it. ``None`` unless that gives two or more names of two words
+    or more each."""
+    cuts = [i for i in range(1, len(text)) if text[i].isupper() and text[i - 1].islower()]
+    if not cuts:
+        return None
+    names: list[str] = []
+    for start, end in zip([0, *cuts], [*cuts, len(text)]):
+        piece = text[start:end]
+        if names and len(piece.split()) < 2:
+            names[-1] += piece
+        else:
+            names.append(piece)
+    names = [name.strip() for name in names]
+    if len(names) < 2 or not all(len(n.split()) >= 2 and name_like(n) for n in names):
+        return None
+    return names
+
+
+def _name_words(text: str) -> list[str] | None:
+    """The words of ``text`` with a particle joined to the word after it (``de Rijke``) and a
+    nickname in parentheses to the word before it (``Xue (Steve)``); ``None`` when a word is
+    not one a name has."""
+    units: list[str] = []
+    particle = ""
+    for word in text.split():
+        if word.startswith("(") and word.endswith(")") and units and not particle:
+            units[-1] += " " + word
+        elif word in PARTICLES:
+            particle += word + " "
+        elif name_like(word) and word[0].isupper():
+            units.append(particle + word)
+            particle = ""
+        else:
+            return None
+    return None if particle else units
+
+
+def _space_separated(text: str) -> list[str] | None:
+    """The names of a line too long to be one name whose words are all name words, which a
+    browser wrote from chips separated by spaces (``Shiwei Li Xiandi Luo Xiuqiang He``): two
+    words a name, a particle counted with the word after it and a nickname with the word
+    before it. ``None`` unless the line has more words than one name has and an even count."""
+    if len(text.split()) <= NAME_WORDS or _NAME_PUNCTUATION.search(text):
+        return None
+    units = _name_words(text)
+    if units is None or len(units) % 2:
+        return None
+    return [f"{units[i]} {units[i + 1]}" for i in range(0, len(units), 2)]
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
@@ -263,10 +348,37 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
     return repaired, text, None, read_venue_line(text)
 
 
+def _row_cells(raw: str) -> list[str] | None:
+    """The cells of a table row copied from a browser, one line with a tab between cells,
+    when its first cell is a venue line (``<venue line>\t<title>\t<authors>``): each is a
+    line of its own. ``None`` for any other line (tabs between a venue line's words, after a
+    bullet, or leading a line are spaces)."""
+    cells = [cell for cell in raw.split("\t") if cell.strip()]
+    if len(cells) < 2 or read_venue_line(_normalise(cells[0])) is None:
+        return None
+    return cells
+
+
+def _table_rows(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """``lines`` with each table row (:func:`_row_cells`) cut into its cells, numbered as
+    the row."""
+    try:
+        for number, raw in lines:
+            if "\t" in raw and (cells := _row_cells(raw)) is not None:
+                for cell in cells:
+                    yield number, cell
+            else:
+                yield number, raw
+    finally:
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()
+
+
 def starts_paper(raw: str) -> bool:
-    """Whether the reader starts a new paper at this raw line: a venue line, not a bullet
-    (where :mod:`arrow2bib.read._parts` cuts a page)."""
-    return _read_line(raw)[3] is not None
+    """Whether the reader starts a new paper at this raw line: a venue line, not a bullet, or
+    a table row starting with one (where :mod:`arrow2bib.read._parts` cuts a page)."""
+    return _read_line(raw)[3] is not None or ("\t" in raw and _row_cells(raw) is not None)
 
 
 #: Author bullets and venue lines recur on a page (its own author is on almost every paper),
@@ -323,6 +435,11 @@ class _Block:
     stray_bullets: int = 0
     #: For an unreadable block: its first line as written, and why it cannot be read.
     unread: tuple[str, str] | None = None
+    #: A control's label (:data:`CONTROL_LABELS`) right after the venue line, and its line:
+    #: the title, if author lines follow it, else the page's.
+    label: tuple[str, int] | None = None
+    #: What a block with no venue line comes after, for its problem.
+    after: str = "the previous paper's abstract"
 
 
 class PageReader:
@@ -339,9 +456,10 @@ class PageReader:
         self.author_rows: int | None = None
         self.problems: list[Problem] = []
         self.papers_read = 0
-        self._lines = iter(lines)
+        self._lines = _table_rows(iter(lines))
         self._pending: tuple[int, str, VenueLine] | None = None
         self._pending_unread: tuple[int, str, str] | None = None
+        self._pending_block: _Block | None = None
         self._consumed = False
         self._read_header()
 
@@ -396,10 +514,15 @@ class PageReader:
 
     # -- header -------------------------------------------------------------------------
     def _read_header(self) -> None:
-        expect_cluster = False
+        expect_cluster = marked = False
         header_seen = False
         stray: list[int] = []  # the first few only: the stream may be endless
         strays = 0
+        #: The last name-like line before the first figure ("13 papers"), and the line
+        #: before the current one that is not a header part (a title, if bullets follow it).
+        named: str | None = None
+        figures = False
+        last: tuple[int, str] | None = None
         for number, raw in self._lines:
             text = self._text(number, raw)
             if not text:
@@ -415,18 +538,35 @@ class PageReader:
                 self.cluster = text
                 expect_cluster = False
             elif _CLUSTER_MARK.match(text):
-                expect_cluster = header_seen = True
+                expect_cluster = header_seen = marked = True
             elif (papers := _figure(_PAPERS, text)) is not None:
                 self.declared_papers = papers
-                header_seen = True
+                header_seen = figures = True
             elif (rows := _figure(_ROWS, text)) is not None:
                 self.author_rows = rows
-                header_seen = True
+                header_seen = figures = True
+            elif header_seen and last is not None and (bullet := _BULLET.match(text)):
+                # a title and its author lines with no venue line before them: the first
+                # paper, which the header must not swallow
+                self._pending_block = _Block(last[0], None, title=last[1], title_line=last[0],
+                                             authors=[bullet.group("name")],
+                                             after="the page header")
+                break
             else:
                 strays += 1
                 if len(stray) < _STRAY_SHOWN:
                     stray.append(number)
-        if self._pending is None and self._pending_unread is None and not header_seen:
+                if not figures and name_like(text) and not _site_line(text):
+                    named = text
+                last = (number, text)
+                continue
+            last = None
+        if not marked and self.cluster is None and figures and named is not None:
+            # a page without the "Author name cluster" line (a heading alone says whose it
+            # is): the name is the last line before the figures that reads as a name
+            self.cluster = named
+        if (self._pending is None and self._pending_unread is None
+                and self._pending_block is None and not header_seen):
             raise NotAPageError(
                 "This is not an Arrow author page: it has neither the page header "
                 "('Author name cluster', 'N papers') nor any venue line such as "
@@ -453,7 +593,9 @@ class PageReader:
         yield from self._papers()
 
     def _papers(self) -> Iterator[Paper]:
-        if self._pending_unread is not None:
+        if self._pending_block is not None:
+            block = self._pending_block
+        elif self._pending_unread is not None:
             number, first_line, reason = self._pending_unread
             block = _Block(number, None, unread=(first_line, reason))
         elif self._pending is not None:
@@ -488,8 +630,15 @@ class PageReader:
                 continue
             if block.title is None:
                 if name is not None:
-                    block.stray_bullets = block.stray_bullets or number
+                    if block.label is not None:  # the label was the title
+                        (block.title, block.title_line), block.label = block.label, None
+                    else:
+                        block.stray_bullets = block.stray_bullets or number
                     block.authors.append(name)
+                    continue
+                if block.label is None and not block.authors and (
+                        text.lower() in CONTROL_LABELS):
+                    block.label = (text, number)
                     continue
                 block.title, block.title_line = text, number
             elif name is not None:
@@ -516,6 +665,10 @@ class PageReader:
             yield paper
 
     def _finish(self, block: _Block) -> Paper | None:
+        if block.title is None and block.label is not None:
+            block.title, block.title_line = block.label
+        if block.abstract:
+            self._page_lines(block)
         if block.unread is not None or block.venue is None:
             self._unreadable(block)
             return None
@@ -566,15 +719,43 @@ class PageReader:
             line=block.line,
         )
 
+    def _page_lines(self, block: _Block) -> None:
+        """Take the page's own lines off the end of ``block``'s abstract: the labels of
+        controls (``Show more``), lines naming the site (``Arrow Research 2025``), and a
+        run of short lines that are not sentences after a line that ends one (a footer: the
+        one kind the reader is unsure of, so it reports them)."""
+        lines, numbers = block.abstract, block.abstract_lines
+        while lines and (lines[-1].lower() in CONTROL_LABELS or _site_line(lines[-1])):
+            del lines[-1], numbers[-1]
+        start = len(lines)
+        while start > 1 and _footer_like(lines[start - 1]):
+            start -= 1
+        if start == len(lines) or not _ENDS_SENTENCE.search(lines[start - 1]):
+            return
+        footer = list(zip(numbers[start:], lines[start:]))
+        del lines[start:], numbers[start:]
+        self._problem(
+            "page-chrome",
+            Severity.INFO,
+            f"The line(s) after the abstract of {_quote(block.title)}, "
+            + ", ".join(f"{_quote(text, 40)} (line {number})" for number, text in footer)
+            + ", are not sentences and read as the page's own (a footer, a control); they "
+            "were kept out of the abstract. If they belong to it, join them to its last "
+            "sentence and run again.",
+            footer[0][0],
+            details={"lines": [number for number, _ in footer],
+                     "text": [text for _, text in footer], "title": block.title},
+        )
+
     def _unreadable(self, block: _Block) -> None:
         """Report a block whose venue line cannot be read, or that has none."""
         what = (f"the paper after it, {_quote(block.title)} (with {len(block.authors)} "
                 "author(s)),") if block.title is not None else "the lines after it"
         if block.unread is None:
             message = (
-                f"The title {_quote(block.title)}, followed by author lines, comes after the "
-                "previous paper's abstract with no venue line before it; the paper was skipped "
-                "and kept out of the paper before it. Add its venue line (the form "
+                f"The title {_quote(block.title)}, followed by author lines, comes after "
+                f"{block.after} with no venue line before it; the paper was skipped and kept "
+                "out of what comes before it. Add its venue line (the form "
                 f"{_FORM}) and run again.")
             details = self._skipped(block, venue_line=None, reason="no venue line")
         else:

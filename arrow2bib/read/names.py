@@ -114,9 +114,10 @@ def parse_name(displayed: str) -> Person:
     )
 
 
-_NOT_IN_NAMES = re.compile(r"[\d:;,!?@#/=<>\[\]{}|]")
+#: Characters no name has.
+NOT_IN_NAMES = re.compile(r"[\d:;,!?@#/=<>\[\]{}|]")
 #: The words of a name at most.
-_NAME_WORDS = 6
+NAME_WORDS = 6
 
 
 def name_like(text: str) -> bool:
@@ -124,7 +125,7 @@ def name_like(text: str) -> bool:
     capital (or a letter without case) or a particle, no digits, no clause punctuation, not
     ending in a full stop unless it ends in an initial or a suffix (``Jr.``)."""
     words = text.split()
-    if not 1 <= len(words) <= _NAME_WORDS or _NOT_IN_NAMES.search(text):
+    if not 1 <= len(words) <= NAME_WORDS or NOT_IN_NAMES.search(text):
         return False
     last = words[-1]
     if text.endswith(".") and not (len(last) == 2 and last[0].isupper()) and (
