@@ -15,6 +15,7 @@ import pytest
 import arrow2bib
 
 from .templates import TEMPLATES, render
+from .test_split import small_parts  # noqa: F401 (a fixture)
 from .test_templates import _assert_same_page
 from .test_web_browser import browser  # noqa: F401 (a fixture: one Chromium for the module)
 
@@ -38,3 +39,19 @@ def test_chromium_inner_text_reads_as_the_text_page(name, copied, sample_page, t
     path = tmp_path / f"{name}.txt"
     path.write_text(copied[name], encoding="utf-8")
     _assert_same_page(arrow2bib.parse_file(path), sample_page)
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_jobs_2_reads_chromiums_copy_as_jobs_1(name, copied, tmp_path):
+    """Cut into parts of a few KiB (before venue lines, or table rows starting with one), each
+    copy reads in parts as it reads whole."""
+    from arrow2bib.read._parts import page_parts
+
+    from .test_cli import run
+
+    path = tmp_path / f"{name}.txt"
+    path.write_text(copied[name], encoding="utf-8")
+    assert len(page_parts(str(path), 2) or ()) > 1, "the text is read in parts"
+    serial = run("convert", str(path), "--to", "json")
+    assert serial[0] == 0 and serial == run("convert", str(path), "--to", "json", "--jobs", "2")

@@ -3,6 +3,8 @@ at its line, and the count check names what it cannot account for (issue 16)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import arrow2bib
@@ -178,11 +180,17 @@ def test_the_first_papers_unreadable_venue_line_is_not_taken_for_the_header(head
     assert page.cluster == ("Xiuqiang He" if header else None)
 
 
-def test_a_first_paper_with_no_venue_line_is_not_swallowed_by_the_header():
-    """With a page header, a title and its author lines before any venue line are the first
-    paper: reported at the title's line, its lines in the details, the others read."""
+@pytest.mark.parametrize("bullets", [True, False])
+def test_a_first_paper_with_no_venue_line_is_not_swallowed_by_the_header(bullets):
+    """With a page header, a title and its author lines (bullets, or one line of names)
+    before any venue line are the first paper: reported at the title's line, its lines in the
+    details, the others read. Before, the header took them as stray lines: 12 papers read,
+    the first gone without a word."""
     text = SAMPLE.read_text(encoding="utf-8").replace(
         "NeurIPS Conference 2025 Conference Paper\n\nBeyond", "Beyond", 1)
+    if not bullets:  # the first paper's bullets as one line of names
+        text = re.sub(r"(?:  \u2022 .*\n)+", lambda run: ", ".join(
+            line[4:] for line in run.group().splitlines()) + "\n", text, count=1)
     page = arrow2bib.parse(text, source="p.txt")
     assert len(page.papers) == 12
     (problem,) = page.problems

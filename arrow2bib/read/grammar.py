@@ -320,6 +320,14 @@ def _space_separated(text: str) -> list[str] | None:
     return [f"{units[i]} {units[i + 1]}" for i in range(0, len(units), 2)]
 
 
+def _first_authors(text: str) -> list[str] | None:
+    """The names of ``text`` when it is an author bullet or a line of two or more names (as
+    :func:`_names_without_bullets` reads one); ``None`` otherwise."""
+    if (bullet := _BULLET.match(text)) is not None:
+        return [bullet.group("name")]
+    return _name_list(text) or _run_together(text) or _space_separated(text)
+
+
 def _quote(text: str | None, limit: int = 80) -> str:
     """``text`` quoted for a message, cut at ``limit`` characters."""
     text = text or ""
@@ -545,12 +553,12 @@ class PageReader:
             elif (rows := _figure(_ROWS, text)) is not None:
                 self.author_rows = rows
                 header_seen = figures = True
-            elif header_seen and last is not None and (bullet := _BULLET.match(text)):
-                # a title and its author lines with no venue line before them: the first
-                # paper, which the header must not swallow
+            elif header_seen and last is not None and _title_like(last[1]) and (
+                    names := _first_authors(text)) is not None:
+                # a title and its authors with no venue line before them: the first paper,
+                # which the header must not swallow
                 self._pending_block = _Block(last[0], None, title=last[1], title_line=last[0],
-                                             authors=[bullet.group("name")],
-                                             after="the page header")
+                                             authors=names, after="the page header")
                 break
             else:
                 strays += 1
