@@ -32,7 +32,8 @@ from .names import NAME_WORDS, PARTICLES, fold, name_key, name_like, parse_name
 from .names import NOT_IN_NAMES as _NAME_PUNCTUATION
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "VENUE_KINDS",
+__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "is_header_line",
+           "VENUE_KINDS",
            "PAPER_TYPES", "unreadable_venue_line"]
 
 #: The words the site puts before the year to say what kind of venue it is.
@@ -410,6 +411,13 @@ def _remember(raw: str, line: _Line) -> None:
 def is_cluster_mark(text: str) -> bool:
     """Whether ``text`` is the page header's "Author name cluster" line."""
     return _CLUSTER_MARK.match(text) is not None
+
+
+def is_header_line(text: str) -> bool:
+    """Whether ``text`` is a part of the page header that says what it is: the "Author name
+    cluster" line, or a figure ("13 papers", "1 author row")."""
+    return (_CLUSTER_MARK.match(text) is not None or _figure(_PAPERS, text) is not None
+            or _figure(_ROWS, text) is not None)
 
 
 def _figure(pattern: re.Pattern[str], text: str) -> int | None:
