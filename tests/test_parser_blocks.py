@@ -305,3 +305,24 @@ def test_a_header_without_its_cluster_line_names_the_cluster_in_a_heading():
     page = arrow2bib.parse(text)
     assert (page.cluster, page.declared_papers, page.author_rows) == ("Ann Lee", 2, 1)
     assert page.problems == ()
+
+
+@pytest.mark.parametrize("before", [
+    "Home\nAbout\nSign In\n",  # a menu: one word, or a control's label
+    "Ann Lee\nSearch the site\n",  # a name, then a line that is no description
+])
+def test_a_header_without_its_cluster_line_takes_no_menu_for_the_name(before):
+    page = arrow2bib.parse(before + "2 papers\n1 author row\n" + FIRST)
+    assert page.cluster is None and page.declared_papers == 2
+
+
+def test_lines_with_clause_punctuation_end_an_abstract_as_its_own():
+    page = arrow2bib.parse(FIRST + "Keywords: ranking, search\n")
+    assert page.problems == ()
+    assert page.papers[0].abstract == "Its abstract. Keywords: ranking, search"
+
+
+def test_a_list_in_the_header_is_no_paper():
+    text = HEAD.replace("2 papers\n", "2 papers\nAffiliations\n\u2022 Example University, X\n")
+    page = arrow2bib.parse(text + FIRST)
+    assert page.problems == () and len(page.papers) == 1

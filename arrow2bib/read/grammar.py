@@ -83,12 +83,14 @@ CONTROL_LABELS = frozenset(
     """save saved cite copy share bookmark export download pdf more less accept
     """.split()
 ) | {"show more", "show less", "read more", "read less", "see more", "see less",
-     "show abstract", "hide abstract", "copy link", "copy bibtex", "load more"}
+     "show abstract", "hide abstract", "copy link", "copy bibtex", "load more", "sign in",
+     "sign up", "log in", "log out"}
 #: The site's name: a short line naming it (``Arrow Research 2025``, ``Arrow Research
 #: search``) is the page's header or footer, never a paper's text.
 SITE_NAME = "arrow research"
 #: A footer line has at most this many words.
 _FOOTER_WORDS = 8
+_CLAUSE = frozenset(",;:")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 
 
@@ -97,11 +99,21 @@ def _site_line(text: str) -> bool:
     return len(text.split()) <= _FOOTER_WORDS and SITE_NAME in text.lower()
 
 
+def _heading_name(text: str) -> bool:
+    """Whether ``text`` can be the page's heading, a person's name: two words or more (a
+    menu's one-word entries, ``Home``, are not), not a control's label (``Sign in``), not
+    naming the site."""
+    return (len(text.split()) >= 2 and name_like(text) and text.lower() not in CONTROL_LABELS
+            and not _site_line(text))
+
+
 def _footer_like(text: str) -> bool:
-    """Whether ``text`` could be a line of a page's footer: short, not a sentence or clause,
-    not an item of a list, no link (an abstract's last line may be a link to its code)."""
-    return (len(text.split()) <= _FOOTER_WORDS and text[-1] not in ".,;:!?"
-            and "://" not in text and "www." not in text and _BULLET.match(text) is None)
+    """Whether ``text`` could be a line of a page's footer: short, no clause punctuation
+    (``Keywords: a, b`` is the abstract's), not an item of a list, no link (an abstract's last
+    line may be a link to its code)."""
+    return (len(text.split()) <= _FOOTER_WORDS and text[-1] not in ".!?"
+            and not _CLAUSE.intersection(text) and "://" not in text and "www." not in text
+            and _BULLET.match(text) is None)
 
 
 _SHOWN_CHANGES = 3
@@ -534,8 +546,9 @@ class PageReader:
         header_seen = False
         stray: list[int] = []  # the first few only: the stream may be endless
         strays = 0
-        #: The last name-like line before the first figure ("13 papers"), and the line
-        #: before the current one that is not a header part (a title, if bullets follow it).
+        #: The last line before the first figure ("13 papers") that reads as a person's
+        #: name with only sentences (a description) after it, and the line before the
+        #: current one that is not a header part (a title, if authors follow it).
         named: str | None = None
         figures = False
         last: tuple[int, str] | None = None
@@ -562,7 +575,7 @@ class PageReader:
                 self.author_rows = rows
                 header_seen = figures = True
             elif header_seen and last is not None and _title_like(last[1]) and (
-                    names := _first_authors(text)) is not None:
+                    names := _first_authors(text)) is not None and all(map(name_like, names)):
                 # a title and its authors with no venue line before them: the first paper,
                 # which the header must not swallow
                 self._pending_block = _Block(last[0], None, title=last[1], title_line=last[0],
@@ -572,14 +585,15 @@ class PageReader:
                 strays += 1
                 if len(stray) < _STRAY_SHOWN:
                     stray.append(number)
-                if not figures and name_like(text) and not _site_line(text):
-                    named = text
+                if not figures:
+                    named = text if _heading_name(text) else (
+                        named if _ENDS_SENTENCE.search(text) else None)
                 last = (number, text)
                 continue
             last = None
         if not marked and self.cluster is None and figures and named is not None:
             # a page without the "Author name cluster" line (a heading alone says whose it
-            # is): the name is the last line before the figures that reads as a name
+            # is): the name is the heading before the figures and the page's description
             self.cluster = named
         if (self._pending is None and self._pending_unread is None
                 and self._pending_block is None and not header_seen):
