@@ -10,10 +10,14 @@ lines into a header and a stream of :class:`~arrow2bib.model.Paper` objects. The
                ...
                <Abstract, one or more lines>            optional
 
-Blank lines carry no meaning (saving and copying adds and removes them). A block that cannot
-be read becomes a ``parse-error`` :class:`~arrow2bib.model.Problem` and the other papers still
-come through; only input with neither a header nor a single venue line is an error. (The
-page's own counts are compared with what was read by the ``count-mismatch`` check.)
+Blank lines carry no meaning (saving and copying adds and removes them). Text copied from a
+browser has more shapes, each read by a rule on the lines' shape (docs/reading.md, "What a
+browser lays out"): control labels and a footer around the fields, names on one line (listed,
+run together or space-separated), a table row's cells on one line with tabs between them.
+A block that cannot be read becomes a ``parse-error`` :class:`~arrow2bib.model.Problem` and
+the other papers still come through; only input with neither a header nor a single venue line
+is an error. (The page's own counts are compared with what was read by the
+``count-mismatch`` check.)
 """
 
 from __future__ import annotations
