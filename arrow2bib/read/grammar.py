@@ -32,8 +32,8 @@ from ..errors import NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
-from .names import NAME_WORDS, PARTICLES, fold, name_key, name_like, parse_name
-from .names import NOT_IN_NAMES as _NAME_PUNCTUATION
+from .names import fold, listed_names, name_key, name_like, parse_name, run_together
+from .names import space_separated
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
 __all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "is_header_line",
@@ -251,18 +251,6 @@ def _split_off(block: _Block, name: str, number: int) -> _Block | None:
     return new
 
 
-_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
-
-
-def _name_list(text: str) -> list[str] | None:
-    """The names of a line that lists two or more, separated by commas, semicolons or "and"
-    (``Ann Lee, Bo Chen and Cy Dee``); ``None`` when it is not such a line."""
-    parts = _NAME_SEPARATORS.split(text)
-    if len(parts) < 2 or not all(name_like(part) for part in parts):
-        return None
-    return parts
-
-
 def _names_without_bullets(block: _Block) -> None:
     """Move the authors of a block without author bullets out of the lines after its title,
     as text copied from a browser writes them: one line listing them all
@@ -270,9 +258,9 @@ def _names_without_bullets(block: _Block) -> None:
     them; a block whose lines after the title are not names keeps them all (and has no
     authors, which :meth:`PageReader._finish` reports)."""
     lines, numbers = block.abstract, block.abstract_lines
-    names = _name_list(lines[0])
+    names = listed_names(lines[0])
     if names is None and (len(lines) == 1 or not name_like(lines[1])):
-        names = _run_together(lines[0]) or _space_separated(lines[0])
+        names = run_together(lines[0]) or space_separated(lines[0])
     if names is not None:
         block.authors, taken = names, 1
     else:
@@ -283,66 +271,12 @@ def _names_without_bullets(block: _Block) -> None:
     del lines[:taken], numbers[:taken]
 
 
-def _run_together(text: str) -> list[str] | None:
-    """The names of a line where a browser laid them out with no separator between them
-    (``Shiwei LiXiandi LuoXiuqiang He``): the line is cut where a lower-case letter meets a
-    capital; a piece of one word was a capital inside a name (``Yann LeCun``, ``McDonald``)
-    and joins the piece before it. ``None`` unless that gives two or more names of two words
-    or more each."""
-    cuts = [i for i in range(1, len(text)) if text[i].isupper() and text[i - 1].islower()]
-    if not cuts:
-        return None
-    names: list[str] = []
-    for start, end in zip([0, *cuts], [*cuts, len(text)]):
-        piece = text[start:end]
-        if names and len(piece.split()) < 2:
-            names[-1] += piece
-        else:
-            names.append(piece)
-    names = [name.strip() for name in names]
-    if len(names) < 2 or not all(len(n.split()) >= 2 and name_like(n) for n in names):
-        return None
-    return names
-
-
-def _name_words(text: str) -> list[str] | None:
-    """The words of ``text`` with a particle joined to the word after it (``de Rijke``) and a
-    nickname in parentheses to the word before it (``Xue (Steve)``); ``None`` when a word is
-    not one a name has."""
-    units: list[str] = []
-    particle = ""
-    for word in text.split():
-        if word.startswith("(") and word.endswith(")") and units and not particle:
-            units[-1] += " " + word
-        elif word in PARTICLES:
-            particle += word + " "
-        elif name_like(word) and word[0].isupper():
-            units.append(particle + word)
-            particle = ""
-        else:
-            return None
-    return None if particle else units
-
-
-def _space_separated(text: str) -> list[str] | None:
-    """The names of a line too long to be one name whose words are all name words, which a
-    browser wrote from chips separated by spaces (``Shiwei Li Xiandi Luo Xiuqiang He``): two
-    words a name, a particle counted with the word after it and a nickname with the word
-    before it. ``None`` unless the line has more words than one name has and an even count."""
-    if len(text.split()) <= NAME_WORDS or _NAME_PUNCTUATION.search(text):
-        return None
-    units = _name_words(text)
-    if units is None or len(units) % 2:
-        return None
-    return [f"{units[i]} {units[i + 1]}" for i in range(0, len(units), 2)]
-
-
 def _first_authors(text: str) -> list[str] | None:
     """The names of ``text`` when it is an author bullet or a line of two or more names (as
     :func:`_names_without_bullets` reads one); ``None`` otherwise."""
     if (bullet := _BULLET.match(text)) is not None:
         return [bullet.group("name")]
-    return _name_list(text) or _run_together(text) or _space_separated(text)
+    return listed_names(text) or run_together(text) or space_separated(text)
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
