@@ -415,8 +415,8 @@ def dripping():
 
 
 def test_the_deadline_covers_the_tls_handshake(dripping):
-    """The handshake is done step by step, each wait cut to the time left (before, it had the
-    time left when the connection started, whatever connecting had taken)."""
+    """The handshake gets the time left when it starts (before, the time left when connecting
+    started, whatever connecting had taken)."""
     url = f"https://127.0.0.1:{dripping(TLS_DRIP)}/"
     start = time.monotonic()
     with pytest.raises(FetchError, match="within 0.5 s"):

@@ -23,7 +23,6 @@ import codecs
 import functools
 import http.client
 import io
-import select
 import socket
 import ssl
 import time
@@ -277,20 +276,13 @@ class _HTTPSConnection(http.client.HTTPSConnection):
 
 
 def _handshake(sock: ssl.SSLSocket, deadline: float) -> None:
-    """The TLS handshake on ``sock``, the deadline checked before each of its reads and
-    writes, each wait cut to the time left (non-blocking: one step at a time)."""
-    sock.setblocking(False)
-    while True:
-        try:
-            sock.do_handshake()
-            break
-        except ssl.SSLWantReadError:
-            ready = select.select([sock], [], [], _left(deadline))[0]
-        except ssl.SSLWantWriteError:
-            ready = select.select([], [sock], [], _left(deadline))[1]
-        if not ready:
-            raise TimeoutError("the deadline has passed during the TLS handshake")
+    """The TLS handshake on ``sock`` within the time left before ``deadline``.
+
+    Since Python 3.5 a socket's timeout bounds the handshake's total duration, not each of
+    its reads (the ssl module's documentation), so the time left, set just before it, is the
+    deadline for every read and write the handshake makes."""
     sock.settimeout(_left(deadline))
+    sock.do_handshake()
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
