@@ -64,7 +64,9 @@ class _Terminated(BaseException):
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="page file, directory of pages (*.txt, *.html, *.htm), URL, or -"
+                        help="page file (text, HTML, or a browser's single-file web archive "
+                        "*.mht/*.mhtml), directory of pages (*.txt, *.html, *.htm, *.mht, "
+                        "*.mhtml), URL, or -"
                         ).complete = shtab.FILE  # type: ignore[attr-defined]
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                         help="work on the pages in N processes (default 1); the output and "
@@ -95,9 +97,9 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = sub.add_parser(
         "convert", help="convert pages to a bibliography format",
-        description="Read Arrow author pages (files, http(s) URLs, or - for stdin; text or "
-        "HTML), check them, and export their papers. Problems go to stderr, never into the "
-        "output.")
+        description="Read Arrow author pages (files, http(s) URLs, or - for stdin; text, "
+        "HTML, or a single-file web archive .mht/.mhtml), check them, and export their "
+        "papers. Problems go to stderr, never into the output.")
     _add_input_arguments(convert)
     convert.add_argument("-t", "--to", metavar="NAME", help="output format (see 'formats'); "
                          "default: from -o's extension, else json")

@@ -156,9 +156,18 @@ def _card_row(paper: Paper, authors: str) -> str:
             f"<td>{_e(paper.raw_abstract)}</td></tr>")
 
 
+def _card_title_first(paper: Paper, authors: str) -> str:
+    # the title above the venue line, as a card with a heading and a subtitle may lay it out
+    abstract = f"<p class=\"abstract\">{_e(paper.raw_abstract)}</p>" if paper.raw_abstract \
+        else ""
+    return (f"<div class=\"paper\"><h3>{_e(paper.title)}</h3>"
+            f"<div class=\"meta\"><small>{_e(_venue(paper))}</small></div>{authors}{abstract}"
+            "</div>")
+
+
 CARDS: dict[str, Callable[[Paper, str], str]] = {
     "article": _card_article, "div": _card_div, "nested": _card_nested, "dl": _card_dl,
-    "row": _card_row,
+    "row": _card_row, "title-first": _card_title_first,
 }
 
 

@@ -180,3 +180,13 @@ def test_example_script_runs():
     assert result.returncode == 0, result.stderr
     assert "Xiuqiang He: 13 of 13 papers read" in result.stdout
     assert "@inproceedings{li2025higher," in result.stdout
+
+
+@pytest.mark.parametrize("command", ["convert", "check"])
+def test_help_lists_every_saved_form_read(command, capsys):
+    """The forms a directory of pages is read in (read.inputs.PAGE_SUFFIXES) are all named."""
+    from arrow2bib.read.inputs import PAGE_SUFFIXES
+
+    code, out, err = run(command, "--help")
+    shown = " ".join((out + err + capsys.readouterr().out).split())
+    assert all(f"*{suffix}" in shown for suffix in PAGE_SUFFIXES), shown

@@ -2,8 +2,11 @@
 page rendered by a real headless Chromium, its ``document.body.innerText`` (what select-all
 and copy give) read as a text page: exactly the text page's papers, header and statuses.
 
-Every template fails today, each for a reason named below (known gaps of issue 16, found by
-this test; strict: a fix makes the test pass and the mark must go)."""
+What Chromium lays out that a saved text page does not have, and the rule that reads it
+(docs/reading.md), pinned without a browser in tests/test_parser_blocks.py: a footer after the
+last abstract, control labels ("Save", "Show more") between the fields, author chips on one
+line with spaces or nothing between them, a table row's cells on one line with tabs between
+them, a header with no "Author name cluster" line."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import pytest
 import arrow2bib
 
 from .templates import TEMPLATES, render
+from .test_split import small_parts  # noqa: F401 (a fixture)
 from .test_templates import _assert_same_page
 from .test_web_browser import browser  # noqa: F401 (a fixture: one Chromium for the module)
 
@@ -30,23 +34,24 @@ def copied(browser, sample_page):  # noqa: F811
     return texts
 
 
-FOOTER = "the page's footer ('Arrow Research 2025') is read into the last paper's abstract"
-GAPS = {
-    "list-bullets": FOOTER,
-    "comma-authors": FOOTER,
-    "definition-list": FOOTER,
-    "div-soup": FOOTER,
-    "semantic": FOOTER + "; a cut list is read as possibly cut",
-    "link-chips": "author chips laid out on one line, separated by spaces: parse errors",
-    "nested-cards": "icons and buttons laid out between the fields: parse errors",
-    "table": "a table row's cells on one line, tab-separated: no paper is read",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(reason=GAPS[name], strict=True))
-    if name in GAPS else name for name in TEMPLATES])
+@pytest.mark.parametrize("name", TEMPLATES)
 def test_chromium_inner_text_reads_as_the_text_page(name, copied, sample_page, tmp_path):
     path = tmp_path / f"{name}.txt"
     path.write_text(copied[name], encoding="utf-8")
     _assert_same_page(arrow2bib.parse_file(path), sample_page)
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_jobs_2_reads_chromiums_copy_as_jobs_1(name, copied, tmp_path):
+    """Cut into parts of a few KiB (before venue lines, or table rows starting with one), each
+    copy reads in parts as it reads whole."""
+    from arrow2bib.read._parts import page_parts
+
+    from .test_cli import run
+
+    path = tmp_path / f"{name}.txt"
+    path.write_text(copied[name], encoding="utf-8")
+    assert len(page_parts(str(path), 2) or ()) > 1, "the text is read in parts"
+    serial = run("convert", str(path), "--to", "json")
+    assert serial[0] == 0 and serial == run("convert", str(path), "--to", "json", "--jobs", "2")

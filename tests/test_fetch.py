@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import http.server
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import zlib
@@ -377,3 +381,87 @@ def test_the_deadline_is_checked_on_every_read(server, monkeypatch):
     with pytest.raises(FetchError, match="timeout"):
         fetch(server + "/drip-headers", timeout=0.6)
     assert len(waits) > 5 and waits == sorted(waits, reverse=True)
+
+
+# -- TLS and proxies: the handshake and the tunnel keep to the deadline too -------------------
+TLS_DRIP = b"\x16\x03\x03\x40\x00" + b"\x02" * 10_000  # a TLS record that never ends
+PROXY_DRIP = b"HTTP/1.1 200 Connection established" + b" " * 10_000  # a reply line, likewise
+
+
+@pytest.fixture
+def dripping():
+    """A loopback server that takes what the client sends first, then answers ``payload`` a
+    byte at a time (every read gets a byte: a per-read timeout never fires)."""
+    wake = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve(payload: bytes) -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(4096)
+                for byte in payload:
+                    if wake.wait(0.05):
+                        return
+                    conn.sendall(bytes([byte]))
+
+    def start(payload: bytes) -> int:
+        threading.Thread(target=serve, args=(payload,), daemon=True).start()
+        return listener.getsockname()[1]
+
+    yield start
+    wake.set()
+    listener.close()
+
+
+def test_the_deadline_covers_the_tls_handshake(dripping):
+    """The handshake gets the time left when it starts (before, the time left when connecting
+    started, whatever connecting had taken)."""
+    url = f"https://127.0.0.1:{dripping(TLS_DRIP)}/"
+    start = time.monotonic()
+    with pytest.raises(FetchError, match="within 0.5 s"):
+        fetch(url, timeout=0.5)
+    assert time.monotonic() - start < 3, "the deadline is enforced promptly"
+
+
+def test_the_deadline_covers_a_proxys_tunnel(dripping, monkeypatch):
+    """An https URL through a proxy: the proxy's answer to CONNECT is read through the
+    deadline too (before, a per-read timeout: a proxy dripping its reply held the fetch for as
+    long as it dripped, here 500 s)."""
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{dripping(PROXY_DRIP)}")
+    start = time.monotonic()
+    with pytest.raises(FetchError, match="within 0.5 s"):
+        fetch("https://arrow.invalid/authors", timeout=0.5)
+    assert time.monotonic() - start < 3, "the deadline is enforced promptly"
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch):
+    """A loopback HTTPS server with a self-signed certificate made here (the openssl
+    command), which the fetch trusts through SSL_CERT_FILE."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl command to make a certificate with")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def test_https_with_the_handshake_done_by_the_fetcher(tls_server):
+    assert fetch(tls_server + "/gzip", timeout=5).content == CLEAN
+    with pytest.raises(FetchError, match="certificate"):  # verification still on
+        fetch(tls_server.replace("127.0.0.1", "localhost") + "/page.html", timeout=5)

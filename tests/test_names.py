@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arrow2bib.read.names import fold, parse_name
+from arrow2bib.read.names import fold, parse_name, run_together, space_separated
 
 # displayed -> (given, family, particle, suffix, nickname, literal-only)
 CASES = [
@@ -95,3 +95,25 @@ def test_name_like(text, expected):
     from arrow2bib.read.names import name_like
 
     assert name_like(text) is expected
+
+
+@pytest.mark.parametrize("line, names", [
+    ("Ann LeeBo Chen", ["Ann Lee", "Bo Chen"]),
+    ("Yann LeCunBo Chen", ["Yann LeCun", "Bo Chen"]),  # a capital inside a name
+    ("Shao-Lun HuangXue (Steve) Liu", ["Shao-Lun Huang", "Xue (Steve) Liu"]),
+    ("Yann LeCun", None),  # one name
+    ("Low-rank adaptation (LoRA) is used", None),  # text
+])
+def test_names_run_together(line, names):
+    assert run_together(line) == names
+
+
+@pytest.mark.parametrize("line, names", [
+    ("Ann Lee Bo Chen Maarten de Rijke", ["Ann Lee", "Bo Chen", "Maarten de Rijke"]),
+    ("Ann Lee Xue (Steve) Liu Bo Chen", ["Ann Lee", "Xue (Steve) Liu", "Bo Chen"]),
+    ("Ann Lee Bo Chen Cy", None),  # as long as one name may be
+    ("Ann Lee Bo Chen Cy Dee Eve", None),  # an odd count
+    ("Deep Learning For Click Through Rate Estimation.", None),  # a full stop
+])
+def test_names_separated_by_spaces(line, names):
+    assert space_separated(line) == names

@@ -3,6 +3,8 @@ at its line, and the count check names what it cannot account for (issue 16)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import arrow2bib
@@ -176,3 +178,151 @@ def test_the_first_papers_unreadable_venue_line_is_not_taken_for_the_header(head
     assert problem.line == _line_of(text, "NeurIPS Conference Conference Paper")
     assert problem.details["title"].startswith("Beyond Higher Rank")
     assert page.cluster == ("Xiuqiang He" if header else None)
+
+
+@pytest.mark.parametrize("bullets", [True, False])
+def test_a_first_paper_with_no_venue_line_is_not_swallowed_by_the_header(bullets):
+    """With a page header, a title and its author lines (bullets, or one line of names)
+    before any venue line are the first paper: reported at the title's line, its lines in the
+    details, the others read. Before, the header took them as stray lines: 12 papers read,
+    the first gone without a word."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "NeurIPS Conference 2025 Conference Paper\n\nBeyond", "Beyond", 1)
+    if not bullets:  # the first paper's bullets as one line of names
+        text = re.sub(r"(?:  \u2022 .*\n)+", lambda run: ", ".join(
+            line[4:] for line in run.group().splitlines()) + "\n", text, count=1)
+    page = arrow2bib.parse(text, source="p.txt")
+    assert len(page.papers) == 12
+    (problem,) = page.problems
+    assert (problem.code, problem.severity) == ("parse-error", Severity.ERROR)
+    assert problem.line == _line_of(text, "Beyond Higher Rank")
+    assert "after the page header with no venue line" in problem.message
+    assert problem.details["title"].startswith("Beyond Higher Rank")
+    assert problem.details["authors"][0] == "Shiwei Li"
+    assert problem.details["abstract"].startswith("Low-rank adaptation")
+    assert page.cluster == "Xiuqiang He" and page.declared_papers == 13
+
+
+# -- what a browser lays out when a page is copied (tests/test_copied_from_chromium.py) ------
+HEAD = "Author name cluster\nAnn Lee\n2 papers\n1 author row\n"
+FIRST = "AAAI Conference 2020 Conference Paper\nFirst Title\n• Ann Lee\nIts abstract.\n"
+
+
+@pytest.mark.parametrize("label", ["Save", "Show more", "cite"])
+def test_a_controls_label_between_venue_line_and_title_is_the_pages(label):
+    text = f"AAAI Conference 2020 Conference Paper\n{label}\nThe Title\n• Ann Lee\nText.\n"
+    page = arrow2bib.parse(text)
+    assert page.problems == () and page.papers[0].title == "The Title"
+
+
+def test_a_label_followed_by_author_lines_is_the_title():
+    page = arrow2bib.parse("AAAI Conference 2020 Conference Paper\nSave\n• Ann Lee\nText.\n")
+    assert page.problems == () and page.papers[0].title == "Save"
+
+
+def test_controls_and_the_site_after_an_abstract_are_the_pages():
+    text = FIRST.replace("Its abstract.\n", "Its abstract.\nShow more\n") + (
+        "IJCAI Conference 2019 Conference Paper\nSecond\n• Bo Chen\nMore text.\nShow more\n"
+        "\u00a9 2025 Arrow Research\n")
+    page = arrow2bib.parse(text)
+    assert page.problems == ()
+    assert [p.abstract for p in page.papers] == ["Its abstract.", "More text."]
+
+
+def test_a_footer_after_the_last_abstract_is_kept_out_of_it_and_reported():
+    text = FIRST + "Terms of use\nContact us\n"
+    page = arrow2bib.parse(text)
+    assert page.papers[0].abstract == "Its abstract."
+    (problem,) = page.problems
+    assert (problem.code, problem.severity, problem.line) == ("page-chrome", Severity.INFO, 5)
+    assert problem.details["text"] == ["Terms of use", "Contact us"]
+    assert problem.details["lines"] == [5, 6]
+
+
+@pytest.mark.parametrize("last", [
+    "Our code is at https://x.org/a",  # a link
+    "and more results",  # the line before ends no sentence: the abstract goes on
+])
+def test_an_abstracts_own_last_line_stays(last):
+    abstract = "Its abstract, in parts" if last.startswith("and") else "Its abstract."
+    page = arrow2bib.parse(FIRST.replace("Its abstract.", f"{abstract}\n{last}"))
+    assert page.problems == () and page.papers[0].abstract == f"{abstract} {last}"
+
+
+@pytest.mark.parametrize("line, names", [
+    # chips with nothing between them: cut where a lower-case letter meets a capital
+    ("Ann LeeBo ChenXue (Steve) Liu", ["Ann Lee", "Bo Chen", "Xue (Steve) Liu"]),
+    # a capital inside a name: the piece of one word joins the name before it
+    ("Yann LeCunAnn McDonaldBo Chen", ["Yann LeCun", "Ann McDonald", "Bo Chen"]),
+    # chips with spaces between them: a line too long for one name, two words a name
+    ("Ann Lee Bo Chen Xue (Steve) Liu Maarten de Rijke",
+     ["Ann Lee", "Bo Chen", "Xue (Steve) Liu", "Maarten de Rijke"]),
+])
+def test_names_laid_out_on_one_line(line, names):
+    page = arrow2bib.parse(f"AAAI Conference 2020 Conference Paper\nT\n{line}\nText.\n")
+    assert page.problems == ()
+    assert [a.literal for a in page.papers[0].authors] == names
+    assert page.papers[0].abstract == "Text."
+
+
+@pytest.mark.parametrize("line", [
+    "Ann Lee Bo Chen Cy Dee Eve",  # an odd number of words: which name has three?
+    "Ann Lee Bo Chen Cy Dee with Eve Fay",  # a word no name has
+])
+def test_names_on_one_line_that_cannot_be_told_apart_are_reported(line):
+    page = arrow2bib.parse(f"AAAI Conference 2020 Conference Paper\nT\n{line}\nText.\n")
+    assert page.papers[0].authors == ()
+    (problem,) = page.problems
+    assert "has no authors" in problem.message and problem.line == 1
+
+
+def test_one_name_a_line_is_not_cut_at_a_capital_inside_it():
+    page = arrow2bib.parse("AAAI Conference 2020 Conference Paper\nT\nMary DeSouza Smith\n"
+                           "Bo Chen\nText.\n")
+    assert [a.literal for a in page.papers[0].authors] == ["Mary DeSouza Smith", "Bo Chen"]
+
+
+def test_a_table_rows_cells_on_one_line_are_its_fields():
+    text = (HEAD + "Venue\tTitle\tAuthors\n"
+            "AAAI Conference 2020 Conference Paper\tFirst Title\tAnn Lee; Bo Chen\tText.\n"
+            "IJCAI Conference 2019 Conference Paper\tSecond Title\t\n\nCy Dee\n\n\tMore.\n")
+    page = arrow2bib.parse(text)
+    assert page.problems == ()
+    assert [(p.title, p.line, [a.literal for a in p.authors], p.abstract)
+            for p in page.papers] == [
+        ("First Title", 6, ["Ann Lee", "Bo Chen"], "Text."),
+        ("Second Title", 7, ["Cy Dee"], "More.")]
+
+
+def test_tabs_that_are_no_table_row_are_spaces():
+    page = arrow2bib.parse("AAAI\tConference\t2020\tConference\tPaper\nT\n\t•\tAnn Lee\n")
+    assert page.problems == () and page.papers[0].authors[0].literal == "Ann Lee"
+
+
+def test_a_header_without_its_cluster_line_names_the_cluster_in_a_heading():
+    text = ("Home\nAnn Lee\nPossible papers associated with this exact author name.\n"
+            "2 papers\n1 author row\nPossible papers\n" + FIRST)
+    page = arrow2bib.parse(text)
+    assert (page.cluster, page.declared_papers, page.author_rows) == ("Ann Lee", 2, 1)
+    assert page.problems == ()
+
+
+@pytest.mark.parametrize("before", [
+    "Home\nAbout\nSign In\n",  # a menu: one word, or a control's label
+    "Ann Lee\nSearch the site\n",  # a name, then a line that is no description
+])
+def test_a_header_without_its_cluster_line_takes_no_menu_for_the_name(before):
+    page = arrow2bib.parse(before + "2 papers\n1 author row\n" + FIRST)
+    assert page.cluster is None and page.declared_papers == 2
+
+
+def test_lines_with_clause_punctuation_end_an_abstract_as_its_own():
+    page = arrow2bib.parse(FIRST + "Keywords: ranking, search\n")
+    assert page.problems == ()
+    assert page.papers[0].abstract == "Its abstract. Keywords: ranking, search"
+
+
+def test_a_list_in_the_header_is_no_paper():
+    text = HEAD.replace("2 papers\n", "2 papers\nAffiliations\n\u2022 Example University, X\n")
+    page = arrow2bib.parse(text + FIRST)
+    assert page.problems == () and len(page.papers) == 1

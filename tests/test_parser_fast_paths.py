@@ -139,7 +139,12 @@ page_lines = st.lists(
                          "- ACL Workshop 2024 Workshop Paper",
                          # blocks the reader cannot read (issue 16)
                          "NeurIPS Conference Conference Paper", "aaai conference 2020 short paper",
-                         "A list:", "Second Title", "An abstract."]),
+                         "A list:", "Second Title", "An abstract.",
+                         # what a browser's copy lays out (tests/test_copied_from_chromium.py)
+                         "Save", "Show more", "Arrow Research 2025", "Terms of use",
+                         "Ann LeeBo Chen", "Ann Lee Bo Chen Cy Dee Eve Fay", "Ann Lee, Bo Chen",
+                         "NeurIPS Conference 2025 Conference Paper\tA Title\tAnn Lee; Bo Chen",
+                         "1 author row"]),
         texts,
     ),
     max_size=40,
@@ -151,7 +156,9 @@ class _ReferenceReader(parser.PageReader):
     reported), then tried as a bullet, then as a venue line."""
 
     def _papers(self):
-        if self._pending_unread is not None:
+        if self._pending_block is not None:
+            block = self._pending_block
+        elif self._pending_unread is not None:
             number, text, why = self._pending_unread
             block = parser._Block(number, None, unread=(text, why))
         elif self._pending is not None:
@@ -172,9 +179,17 @@ class _ReferenceReader(parser.PageReader):
                 block = parser._Block(number, venue)
                 continue
             if block.title is None:
+                if bullet and block.label is not None:  # a control's label was the title
+                    (block.title, block.title_line), block.label = block.label, None
+                    block.authors.append(bullet.group("name"))
+                    continue
                 if bullet:
                     block.stray_bullets = block.stray_bullets or number
                     block.authors.append(bullet.group("name"))
+                    continue
+                if block.label is None and not block.authors and (
+                        text.lower() in parser.CONTROL_LABELS):
+                    block.label = (text, number)
                     continue
                 block.title, block.title_line = text, number
             elif bullet and not block.abstract:

@@ -45,6 +45,16 @@ def test_copied_text_reads_as_the_text_page(name, sample_page, tmp_path):
     _assert_same_page(arrow2bib.parse_file(path), sample_page)
 
 
+@pytest.mark.parametrize("authors", sorted(AUTHORS))
+def test_a_card_whose_title_comes_before_its_venue_line(authors, sample_page, tmp_path):
+    """The card's structure says where its paper starts: the venue line is read first
+    (before, the title went into the paper before, and the paper was skipped)."""
+    path = tmp_path / "title-first.html"
+    path.write_text(render(sample_page, Template("paragraphs", "title-first", authors)),
+                    encoding="utf-8")
+    _assert_same_page(arrow2bib.parse_file(path), sample_page)
+
+
 def test_the_templates_differ(sample_page):
     """Eight renderings, not one: no two templates write the same HTML."""
     rendered = {render(sample_page, template) for template in TEMPLATES.values()}

@@ -3,9 +3,9 @@
 - Only ``http`` and ``https`` URLs are fetched; anything else (``file:``, ``ftp:``, ``data:``)
   is refused before any I/O, and so is a redirect to another scheme.
 - One deadline covers the whole exchange, redirects included (``timeout``): connecting, the
-  status line and headers, the body. It is checked before every read from the socket, whose
-  wait is cut to the time left (a per-read timeout alone lets a server that sends a byte a
-  second hold a client for ever).
+  TLS handshake, the status line and headers, the body. It is checked before every read from
+  the socket (the handshake's too), whose wait is cut to the time left (a per-read timeout
+  alone lets a server that sends a byte a second hold a client for ever).
 - A body shorter than its ``Content-Length``, or a response with two different
   ``Content-Length`` values, is an error, not a page.
 - The body is capped as sent and again once decompressed (``max_bytes``): gzip and deflate
@@ -233,31 +233,56 @@ def _left(deadline: float) -> float:
     return left
 
 
+def _connector(deadline: float):
+    """:func:`socket.create_connection` waiting at most the time left, its socket a
+    :class:`_DeadlineSocket` (a proxy's answer to ``CONNECT`` is read through it too)."""
+
+    def create_connection(address, timeout=None, source_address=None):
+        sock = socket.create_connection(address, _left(deadline), source_address)
+        return _DeadlineSocket(sock, deadline)
+
+    return create_connection
+
+
 class _HTTPConnection(http.client.HTTPConnection):
     """An HTTP connection whose every read and send keeps to one deadline."""
 
     def __init__(self, *args, deadline: float, **kwargs):
         super().__init__(*args, **kwargs)
-        self._deadline = deadline
-
-    def connect(self) -> None:
-        self.timeout = _left(self._deadline)  # the connect's own wait
-        super().connect()
-        self.sock = _DeadlineSocket(self.sock, self._deadline)  # type: ignore[assignment]
+        self._create_connection = _connector(deadline)
 
 
 class _HTTPSConnection(http.client.HTTPSConnection):
-    """An HTTPS connection whose every read and send keeps to one deadline (the TLS handshake
-    waits at most the time left when it starts, per read)."""
+    """An HTTPS connection whose every read and send keeps to one deadline, the TLS
+    handshake's included (:func:`_handshake`)."""
 
     def __init__(self, *args, deadline: float, **kwargs):
         super().__init__(*args, **kwargs)
         self._deadline = deadline
+        self._create_connection = _connector(deadline)
 
     def connect(self) -> None:
-        self.timeout = _left(self._deadline)
-        super().connect()
-        self.sock = _DeadlineSocket(self.sock, self._deadline)  # type: ignore[assignment]
+        # HTTPSConnection.connect, with the handshake done here: wrap_socket's handshake
+        # waits up to the socket's timeout as it was set when connecting began, not the
+        # time left when the handshake begins
+        http.client.HTTPConnection.connect(self)  # the TCP connection, and a proxy's tunnel
+        plain = self.sock._sock  # type: ignore[union-attr]
+        host = getattr(self, "_tunnel_host", None) or self.host
+        tls = self._context.wrap_socket(  # type: ignore[attr-defined]
+            plain, server_hostname=host, do_handshake_on_connect=False)
+        self.sock = tls
+        _handshake(tls, self._deadline)
+        self.sock = _DeadlineSocket(tls, self._deadline)  # type: ignore[assignment]
+
+
+def _handshake(sock: ssl.SSLSocket, deadline: float) -> None:
+    """The TLS handshake on ``sock`` within the time left before ``deadline``.
+
+    Since Python 3.5 a socket's timeout bounds the handshake's total duration, not each of
+    its reads (the ssl module's documentation), so the time left, set just before it, is the
+    deadline for every read and write the handshake makes."""
+    sock.settimeout(_left(deadline))
+    sock.do_handshake()
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):

@@ -10,10 +10,14 @@ lines into a header and a stream of :class:`~arrow2bib.model.Paper` objects. The
                ...
                <Abstract, one or more lines>            optional
 
-Blank lines carry no meaning (saving and copying adds and removes them). A block that cannot
-be read becomes a ``parse-error`` :class:`~arrow2bib.model.Problem` and the other papers still
-come through; only input with neither a header nor a single venue line is an error. (The
-page's own counts are compared with what was read by the ``count-mismatch`` check.)
+Blank lines carry no meaning (saving and copying adds and removes them). Text copied from a
+browser has more shapes, each read by a rule on the lines' shape (docs/reading.md, "What a
+browser lays out"): control labels and a footer around the fields, names on one line (listed,
+run together or space-separated), a table row's cells on one line with tabs between them.
+A block that cannot be read becomes a ``parse-error`` :class:`~arrow2bib.model.Problem` and
+the other papers still come through; only input with neither a header nor a single venue line
+is an error. (The page's own counts are compared with what was read by the
+``count-mismatch`` check.)
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from ..errors import NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
-from .names import fold, name_key, name_like, parse_name
+from .names import fold, listed_names, name_key, name_like, parse_name, run_together
+from .names import space_separated
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "VENUE_KINDS",
+__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "is_header_line",
+           "VENUE_KINDS",
            "PAPER_TYPES", "unreadable_venue_line"]
 
 #: The words the site puts before the year to say what kind of venue it is.
@@ -72,6 +78,46 @@ def _normalise(text: str) -> str:
     # clean_inline(text.translate(_SPACES)) (the plain version, in tests/oracles.py) without the
     # translate, which costs a dictionary look-up a character.
     return clean_inline(text)
+
+
+#: The labels of the controls a page shows beside its fields (buttons, links), as a line of
+#: their own in text copied from it: between a venue line and its title, or after an
+#: abstract, such a line is the page's, not the paper's (compared in lower case).
+CONTROL_LABELS = frozenset(
+    """save saved cite copy share bookmark export download pdf more less accept
+    """.split()
+) | {"show more", "show less", "read more", "read less", "see more", "see less",
+     "show abstract", "hide abstract", "copy link", "copy bibtex", "load more", "sign in",
+     "sign up", "log in", "log out"}
+#: The site's name: a short line naming it (``Arrow Research 2025``, ``Arrow Research
+#: search``) is the page's header or footer, never a paper's text.
+SITE_NAME = "arrow research"
+#: A footer line has at most this many words.
+_FOOTER_WORDS = 8
+_CLAUSE = frozenset(",;:")
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _site_line(text: str) -> bool:
+    """Whether ``text`` is a short line naming the site (:data:`SITE_NAME`)."""
+    return len(text.split()) <= _FOOTER_WORDS and SITE_NAME in text.lower()
+
+
+def _heading_name(text: str) -> bool:
+    """Whether ``text`` can be the page's heading, a person's name: two words or more (a
+    menu's one-word entries, ``Home``, are not), not a control's label (``Sign in``), not
+    naming the site."""
+    return (len(text.split()) >= 2 and name_like(text) and text.lower() not in CONTROL_LABELS
+            and not _site_line(text))
+
+
+def _footer_like(text: str) -> bool:
+    """Whether ``text`` could be a line of a page's footer: short, no clause punctuation
+    (``Keywords: a, b`` is the abstract's), not an item of a list, no link (an abstract's last
+    line may be a link to its code)."""
+    return (len(text.split()) <= _FOOTER_WORDS and text[-1] not in ".!?"
+            and not _CLAUSE.intersection(text) and "://" not in text and "www." not in text
+            and _BULLET.match(text) is None)
 
 
 _SHOWN_CHANGES = 3
@@ -205,18 +251,6 @@ def _split_off(block: _Block, name: str, number: int) -> _Block | None:
     return new
 
 
-_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
-
-
-def _name_list(text: str) -> list[str] | None:
-    """The names of a line that lists two or more, separated by commas, semicolons or "and"
-    (``Ann Lee, Bo Chen and Cy Dee``); ``None`` when it is not such a line."""
-    parts = _NAME_SEPARATORS.split(text)
-    if len(parts) < 2 or not all(name_like(part) for part in parts):
-        return None
-    return parts
-
-
 def _names_without_bullets(block: _Block) -> None:
     """Move the authors of a block without author bullets out of the lines after its title,
     as text copied from a browser writes them: one line listing them all
@@ -224,7 +258,9 @@ def _names_without_bullets(block: _Block) -> None:
     them; a block whose lines after the title are not names keeps them all (and has no
     authors, which :meth:`PageReader._finish` reports)."""
     lines, numbers = block.abstract, block.abstract_lines
-    names = _name_list(lines[0])
+    names = listed_names(lines[0])
+    if names is None and (len(lines) == 1 or not name_like(lines[1])):
+        names = run_together(lines[0]) or space_separated(lines[0])
     if names is not None:
         block.authors, taken = names, 1
     else:
@@ -233,6 +269,14 @@ def _names_without_bullets(block: _Block) -> None:
             taken += 1
         block.authors = lines[:taken]
     del lines[:taken], numbers[:taken]
+
+
+def _first_authors(text: str) -> list[str] | None:
+    """The names of ``text`` when it is an author bullet or a line of two or more names (as
+    :func:`_names_without_bullets` reads one); ``None`` otherwise."""
+    if (bullet := _BULLET.match(text)) is not None:
+        return [bullet.group("name")]
+    return listed_names(text) or run_together(text) or space_separated(text)
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
@@ -263,10 +307,37 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
     return repaired, text, None, read_venue_line(text)
 
 
+def _row_cells(raw: str) -> list[str] | None:
+    """The cells of a table row copied from a browser, one line with a tab between cells,
+    when its first cell is a venue line (``<venue line>\t<title>\t<authors>``): each is a
+    line of its own. ``None`` for any other line (tabs between a venue line's words, after a
+    bullet, or leading a line are spaces)."""
+    cells = [cell for cell in raw.split("\t") if cell.strip()]
+    if len(cells) < 2 or read_venue_line(_normalise(cells[0])) is None:
+        return None
+    return cells
+
+
+def _table_rows(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """``lines`` with each table row (:func:`_row_cells`) cut into its cells, numbered as
+    the row."""
+    try:
+        for number, raw in lines:
+            if "\t" in raw and (cells := _row_cells(raw)) is not None:
+                for cell in cells:
+                    yield number, cell
+            else:
+                yield number, raw
+    finally:
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()
+
+
 def starts_paper(raw: str) -> bool:
-    """Whether the reader starts a new paper at this raw line: a venue line, not a bullet
-    (where :mod:`arrow2bib.read._parts` cuts a page)."""
-    return _read_line(raw)[3] is not None
+    """Whether the reader starts a new paper at this raw line: a venue line, not a bullet, or
+    a table row starting with one (where :mod:`arrow2bib.read._parts` cuts a page)."""
+    return _read_line(raw)[3] is not None or ("\t" in raw and _row_cells(raw) is not None)
 
 
 #: Author bullets and venue lines recur on a page (its own author is on almost every paper),
@@ -290,6 +361,13 @@ def _remember(raw: str, line: _Line) -> None:
 def is_cluster_mark(text: str) -> bool:
     """Whether ``text`` is the page header's "Author name cluster" line."""
     return _CLUSTER_MARK.match(text) is not None
+
+
+def is_header_line(text: str) -> bool:
+    """Whether ``text`` is a part of the page header that says what it is: the "Author name
+    cluster" line, or a figure ("13 papers", "1 author row")."""
+    return (_CLUSTER_MARK.match(text) is not None or _figure(_PAPERS, text) is not None
+            or _figure(_ROWS, text) is not None)
 
 
 def _figure(pattern: re.Pattern[str], text: str) -> int | None:
@@ -323,6 +401,11 @@ class _Block:
     stray_bullets: int = 0
     #: For an unreadable block: its first line as written, and why it cannot be read.
     unread: tuple[str, str] | None = None
+    #: A control's label (:data:`CONTROL_LABELS`) right after the venue line, and its line:
+    #: the title, if author lines follow it, else the page's.
+    label: tuple[str, int] | None = None
+    #: What a block with no venue line comes after, for its problem.
+    after: str = "the previous paper's abstract"
 
 
 class PageReader:
@@ -339,9 +422,10 @@ class PageReader:
         self.author_rows: int | None = None
         self.problems: list[Problem] = []
         self.papers_read = 0
-        self._lines = iter(lines)
+        self._lines = _table_rows(iter(lines))
         self._pending: tuple[int, str, VenueLine] | None = None
         self._pending_unread: tuple[int, str, str] | None = None
+        self._pending_block: _Block | None = None
         self._consumed = False
         self._read_header()
 
@@ -396,10 +480,16 @@ class PageReader:
 
     # -- header -------------------------------------------------------------------------
     def _read_header(self) -> None:
-        expect_cluster = False
+        expect_cluster = marked = False
         header_seen = False
         stray: list[int] = []  # the first few only: the stream may be endless
         strays = 0
+        #: The last line before the first figure ("13 papers") that reads as a person's
+        #: name with only sentences (a description) after it, and the line before the
+        #: current one that is not a header part (a title, if authors follow it).
+        named: str | None = None
+        figures = False
+        last: tuple[int, str] | None = None
         for number, raw in self._lines:
             text = self._text(number, raw)
             if not text:
@@ -415,18 +505,36 @@ class PageReader:
                 self.cluster = text
                 expect_cluster = False
             elif _CLUSTER_MARK.match(text):
-                expect_cluster = header_seen = True
+                expect_cluster = header_seen = marked = True
             elif (papers := _figure(_PAPERS, text)) is not None:
                 self.declared_papers = papers
-                header_seen = True
+                header_seen = figures = True
             elif (rows := _figure(_ROWS, text)) is not None:
                 self.author_rows = rows
-                header_seen = True
+                header_seen = figures = True
+            elif header_seen and last is not None and _title_like(last[1]) and (
+                    names := _first_authors(text)) is not None and all(map(name_like, names)):
+                # a title and its authors with no venue line before them: the first paper,
+                # which the header must not swallow
+                self._pending_block = _Block(last[0], None, title=last[1], title_line=last[0],
+                                             authors=names, after="the page header")
+                break
             else:
                 strays += 1
                 if len(stray) < _STRAY_SHOWN:
                     stray.append(number)
-        if self._pending is None and self._pending_unread is None and not header_seen:
+                if not figures:
+                    named = text if _heading_name(text) else (
+                        named if _ENDS_SENTENCE.search(text) else None)
+                last = (number, text)
+                continue
+            last = None
+        if not marked and self.cluster is None and figures and named is not None:
+            # a page without the "Author name cluster" line (a heading alone says whose it
+            # is): the name is the heading before the figures and the page's description
+            self.cluster = named
+        if (self._pending is None and self._pending_unread is None
+                and self._pending_block is None and not header_seen):
             raise NotAPageError(
                 "This is not an Arrow author page: it has neither the page header "
                 "('Author name cluster', 'N papers') nor any venue line such as "
@@ -453,7 +561,9 @@ class PageReader:
         yield from self._papers()
 
     def _papers(self) -> Iterator[Paper]:
-        if self._pending_unread is not None:
+        if self._pending_block is not None:
+            block = self._pending_block
+        elif self._pending_unread is not None:
             number, first_line, reason = self._pending_unread
             block = _Block(number, None, unread=(first_line, reason))
         elif self._pending is not None:
@@ -488,8 +598,15 @@ class PageReader:
                 continue
             if block.title is None:
                 if name is not None:
-                    block.stray_bullets = block.stray_bullets or number
+                    if block.label is not None:  # the label was the title
+                        (block.title, block.title_line), block.label = block.label, None
+                    else:
+                        block.stray_bullets = block.stray_bullets or number
                     block.authors.append(name)
+                    continue
+                if block.label is None and not block.authors and (
+                        text.lower() in CONTROL_LABELS):
+                    block.label = (text, number)
                     continue
                 block.title, block.title_line = text, number
             elif name is not None:
@@ -516,6 +633,10 @@ class PageReader:
             yield paper
 
     def _finish(self, block: _Block) -> Paper | None:
+        if block.title is None and block.label is not None:
+            block.title, block.title_line = block.label
+        if block.abstract:
+            self._page_lines(block)
         if block.unread is not None or block.venue is None:
             self._unreadable(block)
             return None
@@ -566,15 +687,43 @@ class PageReader:
             line=block.line,
         )
 
+    def _page_lines(self, block: _Block) -> None:
+        """Take the page's own lines off the end of ``block``'s abstract: the labels of
+        controls (``Show more``), lines naming the site (``Arrow Research 2025``), and a
+        run of short lines that are not sentences after a line that ends one (a footer: the
+        one kind the reader is unsure of, so it reports them)."""
+        lines, numbers = block.abstract, block.abstract_lines
+        while lines and (lines[-1].lower() in CONTROL_LABELS or _site_line(lines[-1])):
+            del lines[-1], numbers[-1]
+        start = len(lines)
+        while start > 1 and _footer_like(lines[start - 1]):
+            start -= 1
+        if start == len(lines) or not _ENDS_SENTENCE.search(lines[start - 1]):
+            return
+        footer = list(zip(numbers[start:], lines[start:]))
+        del lines[start:], numbers[start:]
+        self._problem(
+            "page-chrome",
+            Severity.INFO,
+            f"The line(s) after the abstract of {_quote(block.title)}, "
+            + ", ".join(f"{_quote(text, 40)} (line {number})" for number, text in footer)
+            + ", are not sentences and read as the page's own (a footer, a control); they "
+            "were kept out of the abstract. If they belong to it, join them to its last "
+            "sentence and run again.",
+            footer[0][0],
+            details={"lines": [number for number, _ in footer],
+                     "text": [text for _, text in footer], "title": block.title},
+        )
+
     def _unreadable(self, block: _Block) -> None:
         """Report a block whose venue line cannot be read, or that has none."""
         what = (f"the paper after it, {_quote(block.title)} (with {len(block.authors)} "
                 "author(s)),") if block.title is not None else "the lines after it"
         if block.unread is None:
             message = (
-                f"The title {_quote(block.title)}, followed by author lines, comes after the "
-                "previous paper's abstract with no venue line before it; the paper was skipped "
-                "and kept out of the paper before it. Add its venue line (the form "
+                f"The title {_quote(block.title)}, followed by author lines, comes after "
+                f"{block.after} with no venue line before it; the paper was skipped and kept "
+                "out of what comes before it. Add its venue line (the form "
                 f"{_FORM}) and run again.")
             details = self._skipped(block, venue_line=None, reason="no venue line")
         else:

@@ -23,12 +23,14 @@ tree deeper than :data:`MAX_DEPTH` is refused rather than cut short.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from lxml import etree
 
 from ..errors import InputError
 from ._encodings import BOMS, check_encoding, decode_bytes
+from .grammar import is_header_line, read_venue_line
 from .names import name_like
 
 __all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
@@ -238,6 +240,12 @@ def _one_name(el: etree._Element) -> bool:
     return name_like(_visible_text(el))
 
 
+#: A card's title comes before its venue line in at most this many lines (the title, a
+#: control's label or two).
+_TITLE_FIRST = 3
+#: Elements that hold a page, not a card: never reordered as one.
+_PAGE_LEVEL = frozenset({"html", "body", "main"})
+
 #: The elements a run of like siblings that are authors is made of: generic boxes and
 #: inline chips (paragraphs, headings, cells and list items mean something else).
 _RUN_TAGS = frozenset({"div", "span", "a", "em", "i", "b", "strong", "small", "cite"})
@@ -404,6 +412,11 @@ class _Renderer:
         self._no_bold = self._pre = self._sectioning = 0
         #: The index in :attr:`lines` of the first line of the first ``<h1>``.
         self.heading: int | None = None
+        #: The indices in :attr:`lines` of venue lines, and those whose card is known.
+        self._venues: list[int] = []
+        self._settled: set[int] = set()
+        #: Where each open block element's lines start, innermost last.
+        self._starts: list[int] = []
         self._in_h1 = 0
         self._pos = 1  # the source line the walk has reached
 
@@ -463,6 +476,7 @@ class _Renderer:
         if tag in _BLOCK or item:
             flags |= self._IS_BLOCK
             self._flush()
+            self._starts.append(len(self.lines))
             if tag == "li" or item:
                 flags |= self._IS_LI
                 self._bullet_pending = True
@@ -499,6 +513,9 @@ class _Renderer:
                 self._in_h1 -= 1
             if flags & self._IS_BLOCK:
                 self._flush()
+                start = self._starts.pop()
+                if self._venues and self._venues[-1] >= start:  # else no venue line inside
+                    self._card(start, el.tag.lower())
             if flags & self._IS_LI:
                 self._bullet_pending = False
         if tail and not (flags > 0 and flags & self._IS_LI and el in self._items
@@ -527,6 +544,36 @@ class _Renderer:
         return ident in _BANNER_IDS or any(
             _BANNER_TOKEN.fullmatch(token) for token in (ident, *classes) if token
         )
+
+    def _card(self, start: int, tag: str) -> None:
+        """Put a paper card's venue line first, when its title comes before it.
+
+        A card is the innermost block element whose lines hold a venue line and something
+        after it (authors); its venue line is then settled, and no element around it moves
+        it. When that card's venue line is its only one and comes after one to
+        :data:`_TITLE_FIRST` lines that are neither author items nor header lines (a title,
+        a control's label), it moves to the card's first line, where the grammar expects it.
+        """
+        venues = self._venues
+        end = len(self.lines)
+        first = bisect.bisect_left(venues, start)
+        inside = venues[first:bisect.bisect_left(venues, end, first)]
+        waiting = [v for v in inside if v < end - 1 and v not in self._settled]
+        if not waiting:
+            return
+        self._settled.update(waiting)
+        if len(inside) != 1 or inside[0] == start or tag in _PAGE_LEVEL:
+            return
+        venue = inside[0]
+        before = [text for _, text in self.lines[start:venue]]
+        if len(before) > _TITLE_FIRST or any(
+                text[0] in _BULLET_CHARS or is_header_line(text) for text in before):
+            return
+        self.lines.insert(start, self.lines.pop(venue))
+        self._venues[first] = start
+        self._settled.add(start)
+        if self.heading is not None and start <= self.heading < venue:
+            self.heading += 1
 
     # -- text and lines ------------------------------------------------------------------
     def _text(self, chunk: str | None) -> None:
@@ -568,6 +615,8 @@ class _Renderer:
         if text and (text := self._finish(text)):
             if self._in_h1 and self.heading is None:
                 self.heading = len(self.lines)
+            if text[0] not in _BULLET_CHARS and read_venue_line(text) is not None:
+                self._venues.append(len(self.lines))
             self.lines.append((self._number or self._pos, text))
         self._parts.clear()
         self._number, self._bullet = None, False

@@ -10,6 +10,11 @@ processors expect them:
   ``Maarten de Rijke`` -> particle ``de``, family ``Rijke``;
 - a name already in ``Family, Given`` form is read as such;
 - a name containing the word ``and``, or with no letters to split, is kept whole (literal).
+
+It also tells whether a line reads as one name (:func:`name_like`) and splits a line holding
+several, as copied text writes them: listed with commas, semicolons or "and"
+(:func:`listed_names`), run together (:func:`run_together`), or separated by spaces only
+(:func:`space_separated`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import re
 from ..model import Person
 from ..text.fold import fold
 
-__all__ = ["parse_name", "fold", "name_key", "name_like"]
+__all__ = ["parse_name", "fold", "name_key", "name_like", "listed_names", "run_together",
+           "space_separated"]
 
 #: Lower-case words that start a family name (von/de/van der ...), as BibTeX's "von" part.
 PARTICLES = frozenset(
@@ -114,6 +120,7 @@ def parse_name(displayed: str) -> Person:
     )
 
 
+#: Characters no name has.
 _NOT_IN_NAMES = re.compile(r"[\d:;,!?@#/=<>\[\]{}|]")
 #: The words of a name at most.
 _NAME_WORDS = 6
@@ -137,3 +144,70 @@ def name_like(text: str) -> bool:
         if core[0].islower() and core not in PARTICLES:
             return False
     return True
+
+
+# -- several names on one line ---------------------------------------------------------------
+_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+
+
+def listed_names(text: str) -> list[str] | None:
+    """The names of a line that lists two or more, separated by commas, semicolons or "and"
+    (``Ann Lee, Bo Chen and Cy Dee``); ``None`` when it is not such a line."""
+    parts = _NAME_SEPARATORS.split(text)
+    if len(parts) < 2 or not all(name_like(part) for part in parts):
+        return None
+    return parts
+
+
+def run_together(text: str) -> list[str] | None:
+    """The names of a line where a browser laid them out with no separator between them
+    (``Shiwei LiXiandi LuoXiuqiang He``): the line is cut where a lower-case letter meets a
+    capital; a piece of one word was a capital inside a name (``Yann LeCun``, ``McDonald``)
+    and joins the piece before it. ``None`` unless that gives two or more names of two words
+    or more each."""
+    cuts = [i for i in range(1, len(text)) if text[i].isupper() and text[i - 1].islower()]
+    if not cuts:
+        return None
+    names: list[str] = []
+    for start, end in zip([0, *cuts], [*cuts, len(text)]):
+        piece = text[start:end]
+        if names and len(piece.split()) < 2:
+            names[-1] += piece
+        else:
+            names.append(piece)
+    names = [name.strip() for name in names]
+    if len(names) < 2 or not all(len(n.split()) >= 2 and name_like(n) for n in names):
+        return None
+    return names
+
+
+def _name_words(text: str) -> list[str] | None:
+    """The words of ``text`` with a particle joined to the word after it (``de Rijke``) and a
+    nickname in parentheses to the word before it (``Xue (Steve)``); ``None`` when a word is
+    not one a name has."""
+    units: list[str] = []
+    particle = ""
+    for word in text.split():
+        if word.startswith("(") and word.endswith(")") and units and not particle:
+            units[-1] += " " + word
+        elif word in PARTICLES:
+            particle += word + " "
+        elif name_like(word) and word[0].isupper():
+            units.append(particle + word)
+            particle = ""
+        else:
+            return None
+    return None if particle else units
+
+
+def space_separated(text: str) -> list[str] | None:
+    """The names of a line too long to be one name whose words are all name words, which a
+    browser wrote from chips separated by spaces (``Shiwei Li Xiandi Luo Xiuqiang He``): two
+    words a name, a particle counted with the word after it and a nickname with the word
+    before it. ``None`` unless the line has more words than one name has and an even count."""
+    if len(text.split()) <= _NAME_WORDS or _NOT_IN_NAMES.search(text):
+        return None
+    units = _name_words(text)
+    if units is None or len(units) % 2:
+        return None
+    return [f"{units[i]} {units[i + 1]}" for i in range(0, len(units), 2)]
