@@ -9,7 +9,7 @@ both). ``arrow2bib.compiled`` and ``arrow2bib --version`` say which one runs.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from importlib.machinery import EXTENSION_SUFFIXES
 
 __all__ = ["CORE_MODULES", "compiled_modules"]
@@ -18,6 +18,8 @@ __all__ = ["CORE_MODULES", "compiled_modules"]
 #: the engine that drives them.
 #: Modules that mark pluggy hooks (``@hookimpl`` sets an attribute on the function, which a
 #: compiled function cannot carry) and base classes that plugins subclass stay Python.
+#: So do modules whose frozen dataclasses cross to worker processes (``--jobs``, Dask): mypyc's
+#: frozen dataclasses cannot be unpickled (``read._parts.Part``, ``write.sort.FieldOptions``).
 #: ``setup.py`` reads this tuple as text, so it stays a literal.
 CORE_MODULES: tuple[str, ...] = (
     "arrow2bib.text.latex",
@@ -28,7 +30,6 @@ CORE_MODULES: tuple[str, ...] = (
     "arrow2bib.read.grammar",
     "arrow2bib.read.repair",
     "arrow2bib.read.names",
-    "arrow2bib.read._parts",
     "arrow2bib.read.sources",
     "arrow2bib.checks.duplicates",
     "arrow2bib.exporters._notes",
@@ -38,7 +39,6 @@ CORE_MODULES: tuple[str, ...] = (
     "arrow2bib.run.engine",
     "arrow2bib.run.pipeline",
     "arrow2bib.checks",
-    "arrow2bib.write.sort",
 )
 
 
@@ -47,7 +47,7 @@ def compiled_modules() -> tuple[str, ...]:
     modules); empty for a pure-Python install."""
     found = []
     for name in CORE_MODULES:
-        path = getattr(importlib.import_module(name), "__file__", None) or ""
-        if path.endswith(tuple(EXTENSION_SUFFIXES)):
+        spec = importlib.util.find_spec(name)  # the file it loads from, without loading it
+        if spec is not None and (spec.origin or "").endswith(tuple(EXTENSION_SUFFIXES)):
             found.append(name)
     return tuple(found)
