@@ -10,7 +10,9 @@ reference and writes the same bytes.
 from __future__ import annotations
 
 import ast
+import atexit
 import os
+import shutil
 import sys
 import sysconfig
 import tempfile
@@ -83,13 +85,20 @@ def ext_modules() -> list:
     try:
         # the build environment lacks the runtime dependencies: their types are Any to mypyc
         return mypycify(["--ignore-missing-imports", *paths], opt_level="3", debug_level="0",
-                        target_dir="build/mypyc", group_name="arrow2bib_core")
+                        target_dir=os.path.join(BUILD, "mypyc"),
+                        group_name="arrow2bib_core")
     except (Exception, SystemExit) as exc:  # mypyc exits on a type error it cannot compile
         print(f"arrow2bib: mypyc failed ({exc!r}); installing the pure-Python core.",
               file=sys.stderr)
         return []
 
 
+# A fresh build folder for every build: pip builds in the checkout, and setuptools would put
+# what an earlier build left in build/lib (a module compiled then, pure or gone now) into
+# this wheel.
+BUILD = tempfile.mkdtemp(prefix="arrow2bib-build-")
+atexit.register(shutil.rmtree, BUILD, ignore_errors=True)
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    setup(ext_modules=ext_modules())
+    setup(ext_modules=ext_modules(), options={"build": {"build_base": BUILD}})
