@@ -1,10 +1,10 @@
 """The optional compiled core: which modules a regular install compiles with mypyc.
 
-A regular install (``pip install .``) compiles :data:`CORE_MODULES` with mypyc when mypy and
-a C compiler are there (``setup.py``); an editable install, ``ARROW2BIB_PURE=1``, or a
-machine without a compiler installs the same modules as plain Python. The Python source is
-the reference: both installs write the same bytes (CI checks every format's output under
-both). ``arrow2bib.compiled`` and ``arrow2bib --version`` say which one runs.
+``ARROW2BIB_COMPILE=1 pip install .`` compiles :data:`CORE_MODULES` with mypyc where a C
+compiler is there (``setup.py``); any other install (editable, no switch, no compiler) has
+the same modules as plain Python. The Python source is the reference: both write the same
+bytes (CI checks every format's output under both). ``arrow2bib.compiled`` and
+``arrow2bib --version`` say which one runs.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def compiled_copy(folder: Path) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, tree / name)
-    env = {k: v for k, v in os.environ.items() if k != "ARROW2BIB_PURE"}
+    env = dict(os.environ, ARROW2BIB_COMPILE="1")
     subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree,
                    env=env, check=True, stdout=subprocess.DEVNULL)
     probe = subprocess.run([sys.executable, "-c", "import arrow2bib; print(arrow2bib.compiled)"],

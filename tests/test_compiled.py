@@ -1,14 +1,13 @@
 """The compiled core (mypyc, ``setup.py``) writes the same bytes as the Python sources.
 
 The tests import this checkout's sources, the pure-Python reference. The installed arrow2bib
-(a regular ``pip install .`` compiles its core) runs in a subprocess outside the checkout,
-and the BibTeX family's and JSON's outputs and the check report on the sample page and on
-small generated pages (overlapping titles for the duplicate check, TeX math) are compared
-with the reference's, byte for byte (CI compares every format on the 10^4-paper page:
-``python -m benchmarks.digests --check --installed``).
-Where the installed core is pure Python (an editable install, ``ARROW2BIB_PURE=1``, no C
-compiler) there is nothing to compare, and the tests skip saying so.
-"""
+(``ARROW2BIB_COMPILE=1 pip install .`` compiles its core; CI installs it so) runs in a
+subprocess outside the checkout, and the BibTeX family's and JSON's outputs and the check
+report on the sample page and on small generated pages (overlapping titles for the duplicate
+check, TeX math) are compared with the reference's, byte for byte (CI compares every format
+on the 10^4-paper page: ``python -m benchmarks.digests --check --installed``). Where the
+installed core is pure Python (the default install, an editable one, no C compiler) there is
+nothing to compare, and the tests skip saying so. """
 
 from __future__ import annotations
 
@@ -74,8 +73,9 @@ def installed_compiled(tmp_path):
     core = _installed_core(tmp_path)
     if not core["compiled"]:
         pytest.skip(f"the installed arrow2bib ({core['from']}) runs the pure-Python core "
-                    "(an editable install, ARROW2BIB_PURE=1 or no C compiler): a regular "
-                    "`pip install .` builds the compiled core that this test compares")
+                    "(installed without ARROW2BIB_COMPILE=1, editable, or without a C "
+                    "compiler): `ARROW2BIB_COMPILE=1 pip install '.[test]'` builds the "
+                    "compiled core that this test compares")
     return core
 
 
