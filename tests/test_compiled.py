@@ -7,7 +7,8 @@ report on the sample page and on small generated pages (overlapping titles for t
 check, TeX math) are compared with the reference's, byte for byte (CI compares every format
 on the 10^4-paper page: ``python -m benchmarks.digests --check --installed``). Where the
 installed core is pure Python (the default install, an editable one, no C compiler) there is
-nothing to compare, and the tests skip saying so. """
+nothing to compare, and the tests skip saying so.
+"""
 
 from __future__ import annotations
 
