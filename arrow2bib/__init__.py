@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys as _sys
 
-from . import _deprecated
+from . import _core, _deprecated
 from .api import check, export, export_documents, formats, open_page, parse, parse_file, write
 from .errors import (
     Arrow2BibError,
@@ -30,6 +30,9 @@ from .model import AuthorStatus, Page, Paper, Person, Problem, Severity
 from .run.convert import Result, convert
 
 __version__ = "0.2.0"
+
+#: True when this install runs the compiled core (mypyc; see :mod:`arrow2bib._core`).
+compiled: bool = bool(_core.compiled_modules())
 
 _deprecated.install(_sys.modules[__name__])
 
@@ -63,6 +66,7 @@ __all__ = [
     "Severity",
     "__version__",
     "check",
+    "compiled",
     "convert",
     "export",
     "export_documents",

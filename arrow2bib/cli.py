@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence, TextIO
 
 import shtab
 
-from . import __version__, config, venues
+from . import __version__, _core, config, venues
 from .checks import registered_checks
 from .errors import (
     Arrow2BibError,
@@ -91,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="arrow2bib",
         description="Turn Arrow Research author pages into clean bibliographies.",
     )
-    parser.add_argument("--version", action="version", version=f"arrow2bib {__version__}")
+    compiled = _core.compiled_modules()
+    core = (f"compiled core: {len(compiled)} modules, mypyc" if compiled else "pure Python")
+    parser.add_argument("--version", action="version", version=f"arrow2bib {__version__} ({core})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 

@@ -2,6 +2,11 @@
 interleaved (base, this, base, this...), so that the load of a shared machine falls on both.
 
     python -m benchmarks.compare --base ../arrow2bib-at-v0.2 [--size 100000] [--repeat 3]
+    python -m benchmarks.compare --compiled [--mode overlap] [--only bibtex]
+
+``--compiled`` compares this checkout's sources (pure Python) with the same sources whose
+core mypyc compiled (``setup.py build_ext --inplace`` in a temporary copy; needs mypy and a
+C compiler, and takes about a minute): the speed of the optional compiled core.
 
 Each row is a fresh process, as in :mod:`benchmarks.run`; the table gives, per command, the
 medians of wall seconds, CPU seconds (user + system, the children's included) and peak
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .generate import write
+from .generate import MODES, write
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("bibtex", "biblatex", "ris", "csljson", "json", "orcid")
@@ -36,6 +42,23 @@ def commands(page: Path, out: Path) -> list[tuple[str, list[str]]]:
     rows.append(("convert --to bibtex --jobs 2", ["convert", str(page), "--to", "bibtex", "-q",
                                                   "--jobs", "2", "-o", str(out / "jobs.bib")]))
     return rows
+
+
+def compiled_copy(folder: Path) -> Path:
+    """A copy of this checkout's package with its core compiled in place (see setup.py)."""
+    tree = folder / "compiled"
+    shutil.copytree(ROOT / "arrow2bib", tree / "arrow2bib",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    env = dict(os.environ, ARROW2BIB_COMPILE="1")
+    subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree,
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    probe = subprocess.run([sys.executable, "-c", "import arrow2bib; print(arrow2bib.compiled)"],
+                           cwd=tree, env=env, capture_output=True, text=True, check=True)
+    if probe.stdout.strip() != "True":
+        raise SystemExit("the core did not compile (is mypy installed, and a C compiler?)")
+    return tree
 
 
 def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
@@ -53,21 +76,34 @@ def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=Path, required=True, help="the other checkout")
+    other = parser.add_mutually_exclusive_group(required=True)
+    other.add_argument("--base", type=Path, help="the other checkout")
+    other.add_argument("--compiled", action="store_true",
+                       help="base: this checkout's sources; this: the same, core compiled")
     parser.add_argument("--size", type=int, default=100_000, help="papers on the page")
+    parser.add_argument("--mode", choices=sorted(MODES), default="diverse",
+                        help="the generated page's titles (benchmarks.generate)")
+    parser.add_argument("--only", metavar="TEXT",
+                        help="only the rows whose command contains TEXT (e.g. bibtex)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per command and tree")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    trees = {"base": args.base.resolve(), "this": ROOT}
     with tempfile.TemporaryDirectory(prefix="arrow2bib-compare-") as work:
         folder = Path(work)
+        if args.compiled:
+            trees = {"base": ROOT, "this": compiled_copy(folder)}
+            print("base: this checkout's sources (pure Python); this: its core compiled")
+        else:
+            trees = {"base": args.base.resolve(), "this": ROOT}
         page = folder / "page.txt"
         with open(page, "w", encoding="utf-8") as handle:
-            write(args.size, handle, seed=args.seed)
-        print(f"| {args.size:,} papers | base wall s | this wall s | ratio | base CPU s | "
-              "this CPU s | ratio | base MiB | this MiB | ratio |")
+            write(args.size, handle, seed=args.seed, mode=args.mode)
+        print("load average: {:.1f} {:.1f} {:.1f} at start".format(*os.getloadavg()))
+        print(f"| {args.size:,} papers ({args.mode}) | base wall s | this wall s | ratio | "
+              "base CPU s | this CPU s | ratio | base MiB | this MiB | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|")
-        for name, argv_row in commands(page, folder):
+        rows = [row for row in commands(page, folder) if args.only is None or args.only in row[0]]
+        for name, argv_row in rows:
             got: dict[str, list[tuple[float, float, int, int]]] = {"base": [], "this": []}
             for _ in range(args.repeat):
                 for tree in ("base", "this"):
@@ -82,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cells += [f"{a:.1f}" if i < 2 else f"{a:.0f}",
                           f"{b:.1f}" if i < 2 else f"{b:.0f}", f"{b / a:.2f}x"]
             print(f"| {name}{note} | " + " | ".join(cells) + " |", flush=True)
+        print("load average: {:.1f} {:.1f} {:.1f} at the end".format(*os.getloadavg()))
     return 0
 
 

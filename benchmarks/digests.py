@@ -5,6 +5,7 @@ changing what the tool writes.
     python -m benchmarks.digests --check --slow      # with the citeproc formats on the 10^4 page
     python -m benchmarks.digests --check --page bundled
     python -m benchmarks.digests --record            # rewrite tests/data/digests.json
+    python -m benchmarks.digests --check --installed # the installed arrow2bib (a compiled core)
 
 Each case runs the command line in this process (``arrow2bib convert ... -o DIR/out.EXT``)
 and hashes every file it wrote (names and bytes, in name order) and, for ``check``, the
@@ -122,6 +123,18 @@ def digests(which: str, *, slow: bool = False) -> dict[str, str]:
         return {name: run_case(page, name, args[name]) for name in names}
 
 
+def _use_installed() -> None:
+    """Import arrow2bib from the environment's packages: this checkout leaves ``sys.path``
+    (``python -m`` put it first), and the installed package is named with its core."""
+    if "arrow2bib" in sys.modules:
+        raise RuntimeError("arrow2bib was imported before --installed took the checkout out")
+    sys.path[:] = [p for p in sys.path if pathlib.Path(p or os.curdir).resolve() != ROOT]
+    import arrow2bib
+
+    core = "compiled core" if arrow2bib.compiled else "pure Python"
+    print(f"arrow2bib from {pathlib.Path(arrow2bib.__file__).parent} ({core})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     action = parser.add_mutually_exclusive_group(required=True)
@@ -130,7 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", choices=("bundled", "generated", "all"), default="all")
     parser.add_argument("--slow", action="store_true",
                         help="on the 10^4 page, the citeproc formats too (about 15 minutes)")
+    parser.add_argument("--installed", action="store_true",
+                        help="run the installed arrow2bib (a regular install: its compiled core "
+                        "where it has one) instead of this checkout's sources")
     args = parser.parse_args(argv)
+    if args.installed:
+        _use_installed()
     pages = ["bundled", "generated"] if args.page == "all" else [args.page]
     recorded = json.loads(DIGESTS.read_text()) if DIGESTS.exists() else {}
     failed = 0
