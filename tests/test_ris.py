@@ -8,7 +8,7 @@ import re
 
 import pytest
 import rispy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from arrow2bib.errors import ExportError
@@ -17,7 +17,7 @@ from arrow2bib.exporters.registry import Formats
 from arrow2bib.exporters.ris import RIS_TYPES, RisExporter, ris_value
 from arrow2bib.model import AuthorStatus, Paper, Person, Severity
 from arrow2bib.read.names import parse_name
-from arrow2bib.text.markup import plain
+from arrow2bib.text.unimath import plain  # math as Unicode outside TeX (issue 17)
 from arrow2bib.venues import resolve
 
 #: A tag line as the readers see it (rispy: line[2:5] == "  -"; Zotero: /^[A-Z][A-Z0-9] {1,2}-/).
@@ -374,6 +374,9 @@ _NOT_AUTHOR = re.compile(r"\s*(and\s+)?(others|et\.?\s*al\.?)\s*", re.IGNORECASE
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(papers=st.lists(_papers, min_size=1, max_size=4))
+@example(papers=[Paper(title="$0$", authors=(), authors_status=AuthorStatus.COMPLETE, venue="",
+                       venue_kind="Conference", year=None, paper_type="", abstract=None,
+                       raw_abstract=None, urls=(), source="", line=0)])  # math: Unicode, "0"
 def test_any_paper_round_trips_through_rispy(papers):
     text, _problems = export(papers, links="url")
     assert_well_formed(text, len(papers))
