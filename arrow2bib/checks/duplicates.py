@@ -33,6 +33,7 @@ disk past it (:class:`DuplicateIndex`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sqlite3
@@ -454,8 +455,9 @@ def _mask(words: frozenset[str]) -> int:
     return mask
 
 
+@functools.lru_cache(maxsize=4096)  # the same author groups and numbers come back
 def _split(text: str) -> frozenset[str]:
-    return frozenset(text.split(_SEP)[1:])
+    return frozenset(text.split(_SEP)[1:]) if text else _NONE
 
 
 def _record(row: tuple) -> Record:
