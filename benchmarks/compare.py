@@ -2,6 +2,7 @@
 interleaved (base, this, base, this...), so that the load of a shared machine falls on both.
 
     python -m benchmarks.compare --base ../arrow2bib-at-v0.2 [--size 100000] [--repeat 3]
+    python -m benchmarks.compare --base ../main --mode overlap --rows "convert --to bibtex"
 
 Each row is a fresh process, as in :mod:`benchmarks.run`; the table gives, per command, the
 medians of wall seconds, CPU seconds (user + system, the children's included) and peak
@@ -57,17 +58,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=100_000, help="papers on the page")
     parser.add_argument("--repeat", type=int, default=3, help="runs per command and tree")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mode", default="diverse", choices=("diverse", "overlap", "math"),
+                        help="the page generator's mode (benchmarks/generate.py)")
+    parser.add_argument("--rows", default="",
+                        help="only the rows whose command starts with one of these, "
+                             "comma-separated (default: every row)")
     args = parser.parse_args(argv)
+    wanted = [row.strip() for row in args.rows.split(",") if row.strip()]
     trees = {"base": args.base.resolve(), "this": ROOT}
     with tempfile.TemporaryDirectory(prefix="arrow2bib-compare-") as work:
         folder = Path(work)
         page = folder / "page.txt"
         with open(page, "w", encoding="utf-8") as handle:
-            write(args.size, handle, seed=args.seed)
-        print(f"| {args.size:,} papers | base wall s | this wall s | ratio | base CPU s | "
+            write(args.size, handle, seed=args.seed, mode=args.mode)
+        print(f"| {args.size:,} papers, {args.mode} | base wall s | this wall s | ratio | base CPU s | "
               "this CPU s | ratio | base MiB | this MiB | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         for name, argv_row in commands(page, folder):
+            if wanted and not any(name.startswith(row) for row in wanted):
+                continue
             got: dict[str, list[tuple[float, float, int, int]]] = {"base": [], "this": []}
             for _ in range(args.repeat):
                 for tree in ("base", "this"):
