@@ -458,7 +458,7 @@ def _mask(words: frozenset[str]) -> int:
     return mask
 
 
-@functools.lru_cache(maxsize=4096)  # the same author groups and numbers come back
+@functools.lru_cache(maxsize=1024)  # the same author groups and numbers come back
 def _split(text: str) -> frozenset[str]:
     return frozenset(text.split(_SEP)[1:]) if text else _NONE
 

@@ -321,11 +321,12 @@ class OrcidExporter(Exporter):
         """Yield the bulk documents, or one work document per paper, as the entries come
         (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
         layout, citation = self._settings(options)
+        mode = self._links(options)  # once, not per work
         entries = iter(entries)
         if layout == "work":
             taken: set[str] = set()
             for entry in entries:
-                work = _Work(entry, options, citation, self._links(options)).build(None)
+                work = _Work(entry, options, citation, mode).build(None)
                 if work is not None:
                     yield Document(_file_part(entry.key, taken), _serialize(work))
             return
@@ -333,7 +334,7 @@ class OrcidExporter(Exporter):
         while True:
             root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
             while pending is not None and len(root) < MAX_WORKS_PER_BULK:
-                _Work(pending, options, citation, self._links(options)).build(root)
+                _Work(pending, options, citation, mode).build(root)
                 pending = next(entries, None)
             number += 1
             # the first bulk is numbered only when a second one follows

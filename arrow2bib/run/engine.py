@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import itertools
 import os
 from dataclasses import dataclass, field
 from typing import (
@@ -395,7 +396,7 @@ class Engine:
         for page, size in self.page_sizes():
             starts = range(0, size, step) or range(1)
             for start in starts:
-                share = [next(rows) for _ in range(min(step, size - start))]
+                share = list(itertools.islice(rows, min(step, size - start)))
                 window.append(self._submit(page, share, start == 0, start == starts[-1],
                                            ordered, texts))
                 if len(window) >= self.backend.depth:

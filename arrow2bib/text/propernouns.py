@@ -80,7 +80,7 @@ def surnames(authors: Iterable[Person]) -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.lru_cache(maxsize=16384)  # co-authors come back paper after paper
+@functools.lru_cache(maxsize=4096)  # co-authors come back paper after paper
 def _surname_words(family: str) -> tuple[str, ...]:
     """The words of one family name that :func:`surnames` keeps."""
     return tuple(word for word in (w.lower() for w in _NAME_BREAK.split(family))
