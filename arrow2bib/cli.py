@@ -355,6 +355,8 @@ def _show_problems(args: argparse.Namespace, log: ProblemLog, err: TextIO) -> No
     of codes with counts and examples (:class:`~arrow2bib.write.report.Summary`); only
     errors under ``-q``."""
     quiet = args.quiet and not args.verbose
+    if quiet and not log.counts[Severity.ERROR]:
+        return  # nothing to show: the problems are not read back from disk
     shown = (problem for problem in log
              if not quiet or problem.severity is Severity.ERROR)
     total = log.counts[Severity.ERROR] if quiet else len(log)

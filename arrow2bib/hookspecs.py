@@ -6,7 +6,7 @@ called with keyword arguments. See the README section "Writing a plugin".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import pluggy
 
@@ -41,6 +41,22 @@ def citation_key(paper: Paper, pattern: str | None) -> str | None:
     starting with ``_``); arrow2bib appends ``a``, ``b``... to keys that collide.
 
     :param paper: the paper that needs a key.
+    :param pattern: the ``--key-pattern`` the user gave, or ``None`` for the default.
+    """
+
+
+@hookspec(firstresult=True)
+def citation_keys(papers: Sequence[Paper], pattern: str | None) -> list[str | None] | None:
+    """Choose the base citation keys of a batch of consecutive papers at once: the batch form
+    of :func:`citation_key`, for a plugin whose per-paper call would cost more than its work.
+
+    Return one entry per paper, in order: a key, or ``None`` to leave that paper to the
+    per-paper ``citation_key`` hook (and so to the built-in pattern); return ``None`` to leave
+    the whole batch. arrow2bib checks every key's legality and makes keys unique as for
+    :func:`citation_key`. arrow2bib has no built-in implementation: when no plugin implements
+    either hook, the built-in pattern is filled directly, without a hook call per paper.
+
+    :param papers: consecutive papers of one page that need keys.
     :param pattern: the ``--key-pattern`` the user gave, or ``None`` for the default.
     """
 

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from arrow2bib import ExportError, Paper, hookimpl
+from arrow2bib import ExportError, Paper, convert, hookimpl
 from arrow2bib.keys import assign_keys, fold_ascii, is_legal_key, render_pattern
+from arrow2bib.plugins import get_plugin_manager
 from arrow2bib.read.names import parse_name
+from benchmarks.generate import write as write_page
 
 
 def paper(title, authors=("Ann Lee",), year=2020, venue="AAAI"):
@@ -208,3 +210,80 @@ def test_title_words_as_reference(title, count):
     from arrow2bib.keys import _significant
 
     assert _significant(title, count) == _significant_reference(title, count)
+
+
+class BatchKeys:
+    """A plugin that keys whole batches: papers with a year get ``y<year>``, the others are
+    left to the per-paper hook; it counts its calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    @hookimpl
+    def citation_keys(self, papers, pattern):
+        self.calls.append(len(papers))
+        return [f"y{p.year}" if p.year else None for p in papers]
+
+
+def test_batch_hook_keys_a_batch_in_one_call(sample_page, pm):
+    plugin = BatchKeys()
+    pm.register(plugin, name="batch-keys")
+    papers = list(sample_page.papers) + [dataclasses.replace(sample_page.papers[11], year=None)]
+    keys = assign_keys(papers, pm)
+    assert plugin.calls == [len(papers)]
+    # the paper the batch hook left gets the built-in key
+    assert keys[-1] == "guo2017deepfm".replace("2017", "nd")
+    assert keys[11].startswith("y2017")
+
+
+def test_batch_hook_leaves_papers_to_the_per_paper_hook(sample_page, pm):
+    class PerPaper:
+        @hookimpl
+        def citation_key(self, paper, pattern):
+            return "pp" + paper.title[:1].lower()
+
+    pm.register(BatchKeys(), name="batch-keys")
+    pm.register(PerPaper(), name="per-paper")
+    papers = [sample_page.papers[0], dataclasses.replace(sample_page.papers[0], year=None)]
+    assert assign_keys(papers, pm) == [f"y{papers[0].year}", "pp" + papers[0].title[:1].lower()]
+
+
+@pytest.mark.parametrize("answer", [["k1"], "k1k2", None])
+def test_batch_hook_answers(sample_page, pm, answer):
+    class Odd:
+        @hookimpl
+        def citation_keys(self, papers, pattern):
+            return answer
+
+    pm.register(Odd(), name="odd")
+    papers = sample_page.papers[:2]
+    if answer is None:  # the whole batch left: the built-in keys
+        assert assign_keys(papers, pm) == assign_keys(papers, get_plugin_manager())
+    else:  # one key for two papers, or a string: an error naming the hook
+        with pytest.raises(ExportError, match="citation_keys hook gave"):
+            assign_keys(papers, pm)
+
+
+def test_batch_hook_keys_a_run_batch_by_batch(tmp_path, pm):
+    page = tmp_path / "page.txt"
+    with open(page, "w", encoding="utf-8") as handle:
+        write_page(600, handle, seed=1)
+    plugin = BatchKeys()
+    pm.register(plugin, name="batch-keys")
+    convert([str(page)], "bibtex", str(tmp_path / "out.bib"), pm=pm, checks=False)
+    assert sum(plugin.calls) == 600 and max(plugin.calls) <= 256, plugin.calls
+    text = (tmp_path / "out.bib").read_text(encoding="utf-8")
+    assert text.startswith("@") and "{y" in text.split("\n", 1)[0]
+
+
+def test_default_keys_need_no_hook_call_per_paper(sample_page, pm):
+    """With only the built-in key, the pattern is filled directly: the keys are the ones
+    the hook gives (a deferring plugin makes every paper go through the hook)."""
+    class Deferring:
+        @hookimpl
+        def citation_key(self, paper, pattern):
+            return None
+
+    direct = assign_keys(sample_page.papers, pm, "{auth}{shortyear}{shorttitle}")
+    pm.register(Deferring(), name="deferring")
+    assert assign_keys(sample_page.papers, pm, "{auth}{shortyear}{shorttitle}") == direct

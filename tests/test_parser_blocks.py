@@ -326,3 +326,58 @@ def test_a_list_in_the_header_is_no_paper():
     text = HEAD.replace("2 papers\n", "2 papers\nAffiliations\n\u2022 Example University, X\n")
     page = arrow2bib.parse(text + FIRST)
     assert page.problems == () and len(page.papers) == 1
+def _crowded_page(authors: int) -> tuple[str, int]:
+    """A page whose second paper has ``authors`` author lines (the first and third are
+    ordinary), and the line of its author line number MAX_AUTHOR_LINES + 1, if any."""
+    from arrow2bib.read.grammar import MAX_AUTHOR_LINES
+
+    head = ("Arrow Research search\n\nAuthor name cluster\n\nAnn Lee\n\n3 papers\n\n"
+            "AAAI Conference 2020 Conference Paper\n\nA First Paper\n\n  • Ann Lee\n\n")
+    crowd = "".join(f"  • Author{i % 977} Family{i % 991}\n" for i in range(authors))
+    text = (head + "NeurIPS Conference 2021 Conference Paper\n\nA Crowded Paper\n\n" + crowd
+            + "\nIts abstract.\n\nICML Conference 2022 Conference Paper\n\nA Third Paper\n\n"
+            + "  • Ann Lee\n")
+    first = head.count("\n") + 5  # the crowded paper's first author line
+    return text, first + MAX_AUTHOR_LINES
+
+
+def test_too_many_author_lines_is_an_error_at_the_first_line_past_them():
+    from arrow2bib.read.grammar import MAX_AUTHOR_LINES
+
+    text, past = _crowded_page(MAX_AUTHOR_LINES + 25)
+    assert text.splitlines()[past - 1].startswith("  • Author")
+    page = arrow2bib.parse(text, source="crowded.txt")
+    assert [p.title for p in page.papers] == ["A First Paper", "A Third Paper"]
+    [problem] = [p for p in page.problems if p.code == "parse-error"]
+    assert (problem.severity, problem.source, problem.line) == (Severity.ERROR, "crowded.txt",
+                                                                past)
+    assert "'A Crowded Paper' has 10,025 author lines, more than the 10,000" in problem.message
+    assert problem.details["skipped"] and problem.details["author_lines"] == 10_025
+    assert problem.details["paper_line"] == text.splitlines().index(
+        "NeurIPS Conference 2021 Conference Paper") + 1
+    assert len(problem.details["authors"]) == 8  # not all of them: they are not kept
+    problems = run_checks(page)
+    [count] = [p for p in problems if p.code == "count-mismatch"]
+    assert count.details["unread_lines"] == [past]
+
+
+def test_the_limit_itself_is_read():
+    from arrow2bib.read.grammar import MAX_AUTHOR_LINES
+
+    page = arrow2bib.parse(_crowded_page(MAX_AUTHOR_LINES)[0], source="full.txt")
+    assert not page.problems
+    assert len(page.papers[1].authors) == MAX_AUTHOR_LINES
+
+
+def test_too_many_author_lines_exits_non_zero(tmp_path, capsys):
+    from arrow2bib.cli import main
+    from arrow2bib.read.grammar import MAX_AUTHOR_LINES
+
+    text, past = _crowded_page(MAX_AUTHOR_LINES + 1)
+    page = tmp_path / "p.txt"
+    page.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["convert", str(page), "-o", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert f"{page}:{past}: error: The paper 'A Crowded Paper' has 10,001 author lines" in err
+    assert out.read_text(encoding="utf-8").count("@") == 2

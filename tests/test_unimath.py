@@ -201,3 +201,14 @@ def test_conversion_prints_nothing(capfd):
     for math in (r"\frac", r"\url", r"\input", r"\mathbb\sqrt", r"\frac a"):
         unimath.plain_math(math + " x")
     assert capfd.readouterr() == ("", "")
+
+
+def test_script_tables_need_only_the_first_two_planes():
+    """The tables come from the first two planes: the whole of Unicode gives the same."""
+    import sys
+
+    from arrow2bib.text.unimath import _script_tables
+
+    whole = _script_tables(sys.maxunicode + 1)
+    assert _script_tables() == whole
+    assert whole["sub"]["2"] == "₂" and whole["sup"]["n"] == "ⁿ"

@@ -100,7 +100,8 @@ class CheckRun:
             else:
                 results = [check.paper(paper, key) for paper, key in batch]
             for mine, problems in zip(found, results):
-                mine.extend((number, problem) for problem in problems)
+                if problems:  # most papers have none: no generator for them
+                    mine.extend((number, problem) for problem in problems)
         return found
 
     def verdict_numbered(self, paper: Paper, key: str | None

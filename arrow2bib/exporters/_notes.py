@@ -68,7 +68,7 @@ def _as_written(url: str, raw: str) -> str | None:
         return None
     head = scheme.lower() + sep
     chars = _non_space_chars(len(url))
-    for start in re.finditer(re.escape(scheme) + r"\s*:", raw, re.IGNORECASE):
+    for start in _scheme_start(scheme).finditer(raw):
         found = chars.match(raw, start.start())  # the URL's length in non-space characters
         if found is None:
             continue
@@ -77,6 +77,12 @@ def _as_written(url: str, raw: str) -> str | None:
         if compact[:len(head)].lower() == head and compact[len(head):] == rest:
             return " ".join(written.split())
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _scheme_start(scheme: str) -> re.Pattern[str]:
+    """Where ``scheme`` and its colon start, in any case and with white space between."""
+    return re.compile(re.escape(scheme) + r"\s*:", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=256)

@@ -175,9 +175,11 @@ def _truncation_note(status: AuthorStatus) -> str | None:
     return None
 
 
-def csl_item(entry: Entry, report: Report = lambda problem: None, links: str = "note"
-             ) -> dict[str, Any]:
-    """One paper as a CSL-JSON item (a dict in the documented key order)."""
+def _item_head(entry: Entry, report: Report
+               ) -> tuple[dict[str, Any], Venue | None, list[dict[str, Any]]]:
+    """The first fields of :func:`csl_item` (id, type, title, author, issued and those of a
+    known venue: all that the required and recommended fields are among), the venue and the
+    authors' nicknames."""
     paper = entry.paper
     venue = resolve(paper.venue, paper.year, paper.venue_kind) if paper.venue else None
     item: dict[str, Any] = {"id": entry.key, "type": csl_type(paper, venue)}
@@ -224,7 +226,14 @@ def csl_item(entry: Entry, report: Report = lambda problem: None, links: str = "
             item["ISSN"] = venue.issn
     elif paper.venue:
         item["container-title"] = paper.venue  # unknown venue: keep it as written
+    return item, venue, nicknames
 
+
+def csl_item(entry: Entry, report: Report = lambda problem: None, links: str = "note"
+             ) -> dict[str, Any]:
+    """One paper as a CSL-JSON item (a dict in the documented key order)."""
+    paper = entry.paper
+    item, _venue, nicknames = _item_head(entry, report)
     if paper.urls and links == "url":
         item["URL"] = paper.urls[0]
     abstract = paper.abstract if paper.abstract is not None else paper.raw_abstract
@@ -344,7 +353,10 @@ class CslJsonExporter(Exporter):
 
     def requirements(self, paper: Paper) -> Requirements:
         """The CSL fields styles need that this paper's item lacks."""
-        item = csl_item(Entry(key="check", paper=paper))
+        # the fields the tables name are all in the item's head: the abstract and notes
+        # (the costly part) are not converted for the check
+        item, _venue, _nicknames = _item_head(Entry(key="check", paper=paper),
+                                              lambda problem: None)
         present = [k for k, v in item.items() if v not in (None, "", [], {})]
         return missing(item["type"], present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 

@@ -116,7 +116,22 @@ def xml_text(value: str) -> tuple[str, str]:
     The one escaping step of this format: lxml escapes ``&``, ``<`` and ``>`` itself, so
     ``]]>`` or ``<!DOCTYPE ...>`` in a title stay text.
     """
+    if _FORBIDDEN.search(value) is None:  # nearly all text: one scan
+        return value, ""
     return _FORBIDDEN.sub("", value), "".join(_FORBIDDEN.findall(value))
+
+
+def _fit(value: str, limit: int | None, line: bool) -> tuple[str, str, int | None]:
+    """``value`` as legal XML, on one line if ``line``, cut to ``limit``; the characters
+    removed, and the length before the cut (None: not cut)."""
+    clean, removed = xml_text(value)
+    clean = _LINE_BREAKS.sub(" ", clean).strip() if line else clean.strip()
+    if limit is not None and len(clean) > limit:
+        return _shorten(clean, limit), removed, len(clean)
+    return clean, removed, None
+
+
+_fitted = functools.lru_cache(maxsize=8192)(_fit)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -147,16 +162,15 @@ class _Work:
 
     def text(self, field: str, value: str | None, limit: int | None, line: bool) -> str:
         """``value`` made fit for ``field``: legal XML, one line if ``line``, within ``limit``."""
-        clean, removed = xml_text(value or "")
+        fit = _fitted if field == "credit-name" else _fit  # names recur: cached
+        clean, removed, length = fit(value or "", limit, line)
         if removed:
             codes = [f"U+{ord(c):04X}" for c in sorted(set(removed))]
             self.report(f"removed characters XML cannot carry from the {field} "
                         f"({', '.join(codes)})", field=field, removed=codes)
-        clean = _LINE_BREAKS.sub(" ", clean).strip() if line else clean.strip()
-        if limit is not None and len(clean) > limit:
+        if length is not None:
             self.report(f"the {field} is cut to ORCID's {limit} characters", field=field,
-                        length=len(clean), limit=limit)
-            clean = _shorten(clean, limit)
+                        length=length, limit=limit)
         return clean
 
     def build(self, parent: etree._Element | None) -> etree._Element | None:
@@ -225,17 +239,31 @@ class _Work:
                 self.report(f"the author {person.literal!r} is not a name; left out",
                             Severity.INFO, field="credit-name", author=person.literal)
                 continue
-            contributor = _node(parent, WORK_NS, "contributor")
-            _leaf(contributor, WORK_NS, "credit-name", name)
-            attributes = _node(contributor, WORK_NS, "contributor-attributes")
-            sequence = "first" if index == 0 else "additional"
-            _leaf(attributes, WORK_NS, "contributor-sequence", sequence)
-            _leaf(attributes, WORK_NS, "contributor-role", CONTRIBUTOR_ROLE)
+            # co-authors recur: each contributor is built once and copied (a copy of the
+            # element costs half of building its five elements again)
+            parent.append(_contributor(name, "first" if index == 0 else "additional")
+                          .__deepcopy__(None))
+
+
+@functools.lru_cache(maxsize=4096)
+def _contributor(name: str, sequence: str) -> etree._Element:
+    """A ``<work:contributor>`` of ``name`` (``sequence`` first or additional), to copy."""
+    contributor = etree.Element(f"{{{WORK_NS}}}contributor", nsmap=_WORK_NSMAP)
+    _leaf(contributor, WORK_NS, "credit-name", name)
+    attributes = _node(contributor, WORK_NS, "contributor-attributes")
+    _leaf(attributes, WORK_NS, "contributor-sequence", sequence)
+    _leaf(attributes, WORK_NS, "contributor-role", CONTRIBUTOR_ROLE)
+    return contributor
 
 
 def _node(parent: etree._Element, ns: str, tag: str) -> etree._Element:
     """Append an empty ``<ns:tag>`` to ``parent`` and return it."""
-    return etree.SubElement(parent, f"{{{ns}}}{tag}")
+    return etree.SubElement(parent, _qualified(ns, tag))
+
+
+@functools.lru_cache(maxsize=None)  # a few dozen names, each written for every work
+def _qualified(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
 
 
 def _leaf(parent: etree._Element, ns: str, tag: str, text: str | None) -> None:
@@ -293,11 +321,12 @@ class OrcidExporter(Exporter):
         """Yield the bulk documents, or one work document per paper, as the entries come
         (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
         layout, citation = self._settings(options)
+        mode = self._links(options)  # once, not per work
         entries = iter(entries)
         if layout == "work":
             taken: set[str] = set()
             for entry in entries:
-                work = _Work(entry, options, citation, self._links(options)).build(None)
+                work = _Work(entry, options, citation, mode).build(None)
                 if work is not None:
                     yield Document(_file_part(entry.key, taken), _serialize(work))
             return
@@ -305,7 +334,7 @@ class OrcidExporter(Exporter):
         while True:
             root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
             while pending is not None and len(root) < MAX_WORKS_PER_BULK:
-                _Work(pending, options, citation, self._links(options)).build(root)
+                _Work(pending, options, citation, mode).build(root)
                 pending = next(entries, None)
             number += 1
             # the first bulk is numbered only when a second one follows

@@ -29,8 +29,8 @@ from ..text.fold import fold_ascii
 from ..text.markup import plain
 from ._table import KeyTable, canonical_digest, order_digest, suffix
 
-__all__ = ["DEFAULT_PATTERN", "assign_keys", "base_key", "canonical_digest", "fold_ascii",
-           "is_legal_key", "render_pattern", "suffix"]
+__all__ = ["DEFAULT_PATTERN", "assign_keys", "base_key", "base_keys", "canonical_digest",
+           "fold_ascii", "is_legal_key", "render_pattern", "suffix"]
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
 
@@ -156,7 +156,40 @@ def citation_key(paper: Paper, pattern: str | None) -> str | None:
 
 def base_key(paper: Paper, pm: pluggy.PluginManager, pattern: str | None = None) -> str:
     """The key the ``citation_key`` hook chooses for ``paper`` alone, checked to be legal."""
-    key = pm.hook.citation_key(paper=paper, pattern=pattern)
+    return _legal(pm.hook.citation_key(paper=paper, pattern=pattern), paper)
+
+
+def base_keys(papers: Sequence[Paper], pm: pluggy.PluginManager,
+              pattern: str | None = None) -> list[str]:
+    """The base keys of consecutive ``papers``, each checked to be legal: the
+    ``citation_keys`` hook's for the batch, where a plugin implements it, then the
+    ``citation_key`` hook's for each paper it left; when no plugin but this module implements
+    ``citation_key``, the pattern is filled here directly (the same key, without a hook call
+    per paper)."""
+    keys: list[str | None] = [None] * len(papers)
+    if papers and pm.hook.citation_keys.get_hookimpls():
+        chosen = pm.hook.citation_keys(papers=papers, pattern=pattern)
+        if chosen is not None:
+            chosen = list(chosen)
+            if len(chosen) != len(papers):
+                raise ExportError(
+                    f"The citation_keys hook gave {len(chosen)} key(s) for {len(papers)} "
+                    "papers; it must give one key (or None) per paper, in order. Check the "
+                    "plugin that implements it.")
+            keys = chosen
+    impls = pm.hook.citation_key.get_hookimpls()
+    fill: Callable[[Paper], str | None]
+    if impls and all(impl.function is citation_key for impl in impls):
+        fill = functools.partial(render_pattern, pattern or DEFAULT_PATTERN)
+    else:
+        def fill(paper: Paper) -> str | None:
+            return pm.hook.citation_key(paper=paper, pattern=pattern)
+    return [_legal(fill(paper) if key is None else key, paper)
+            for key, paper in zip(keys, papers)]
+
+
+def _legal(key: object, paper: Paper) -> str:
+    """``key``, when it is a legal key for ``paper``; else an :class:`ExportError`."""
     if not isinstance(key, str) or not is_legal_key(key):
         raise ExportError(
             f"The citation key {key!r} chosen for {paper.title!r} is not a legal "
@@ -172,10 +205,9 @@ def assign_keys(
     """Return one unique, legal, stable key per paper, in the papers' order."""
     table = KeyTable()
     try:
-        keys = []
+        keys = base_keys(papers, pm, pattern)
         for position, paper in enumerate(papers):
-            keys.append(base_key(paper, pm, pattern))
-            table.add(position, keys[-1], order_digest(paper))
+            table.add(position, keys[position], order_digest(paper))
         for position, key in table.changed():
             keys[position] = key
     finally:

@@ -36,9 +36,8 @@ from .names import fold, listed_names, name_key, name_like, parse_name, run_toge
 from .names import space_separated
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["PageReader", "parse_lines", "starts_paper", "is_cluster_mark", "is_header_line",
-           "VENUE_KINDS",
-           "PAPER_TYPES", "unreadable_venue_line"]
+__all__ = ["MAX_AUTHOR_LINES", "PageReader", "parse_lines", "starts_paper", "is_cluster_mark",
+           "is_header_line", "VENUE_KINDS", "PAPER_TYPES", "unreadable_venue_line"]
 
 #: The words the site puts before the year to say what kind of venue it is.
 VENUE_KINDS = frozenset(
@@ -229,6 +228,18 @@ def _title_like(text: str) -> bool:
             and len(text.split()) <= _TITLE_WORDS and _BULLET.match(text) is None)
 
 
+#: The most author lines one paper may have; past them the paper is a ``parse-error`` (the
+#: site lists at most a few hundred authors; a million lines would take gigabytes to hold).
+MAX_AUTHOR_LINES = 10_000
+
+
+def _overflow(block: _Block, number: int) -> None:
+    """One author line past :data:`MAX_AUTHOR_LINES` on ``block``'s paper: counted, not kept."""
+    block.author_lines += 1
+    if not block.overflow:
+        block.overflow = number
+
+
 def _split_off(block: _Block, name: str, number: int) -> _Block | None:
     """The paper that starts inside ``block``'s abstract, when an author bullet (``name`` at
     line ``number``) comes after abstract lines; ``None`` when it does not look like one.
@@ -406,6 +417,10 @@ class _Block:
     label: tuple[str, int] | None = None
     #: What a block with no venue line comes after, for its problem.
     after: str = "the previous paper's abstract"
+    #: The line of the first author line past :data:`MAX_AUTHOR_LINES` (0: none), and how
+    #: many author lines the paper has in all (only the first are kept).
+    overflow: int = 0
+    author_lines: int = 0
 
 
 class PageReader:
@@ -602,7 +617,10 @@ class PageReader:
                         (block.title, block.title_line), block.label = block.label, None
                     else:
                         block.stray_bullets = block.stray_bullets or number
-                    block.authors.append(name)
+                    if len(block.authors) < MAX_AUTHOR_LINES:
+                        block.authors.append(name)
+                    else:
+                        _overflow(block, number)
                     continue
                 if block.label is None and not block.authors and (
                         text.lower() in CONTROL_LABELS):
@@ -611,7 +629,10 @@ class PageReader:
                 block.title, block.title_line = text, number
             elif name is not None:
                 if not block.abstract:
-                    block.authors.append(name)
+                    if len(block.authors) < MAX_AUTHOR_LINES:
+                        block.authors.append(name)
+                    else:  # kept out of memory: the paper is an error at this line
+                        _overflow(block, number)
                 elif (split := _split_off(block, name, number)) is not None:
                     paper = self._finish(block)
                     if paper is not None:
@@ -639,6 +660,9 @@ class PageReader:
             self._page_lines(block)
         if block.unread is not None or block.venue is None:
             self._unreadable(block)
+            return None
+        if block.overflow:
+            self._too_many_authors(block)
             return None
         if block.stray_bullets and block.title is not None:
             self._untitled(block)
@@ -734,6 +758,25 @@ class PageReader:
                 "Correct the line and run again.")
             details = self._skipped(block, venue_line=text, reason=why)
         self._problem("parse-error", Severity.ERROR, message, block.line, details=details)
+
+    def _too_many_authors(self, block: _Block) -> None:
+        """Report a paper with more author lines than :data:`MAX_AUTHOR_LINES`, at the first
+        line past the limit: skipped, not exported with a list cut short."""
+        lines = len(block.authors) + block.author_lines
+        self._problem(
+            "parse-error",
+            Severity.ERROR,
+            f"The paper {_quote(block.title) if block.title else 'here'} has {lines:,} author "
+            f"lines, more than the {MAX_AUTHOR_LINES:,} a paper may have; this is the first "
+            "line past them. The paper was skipped rather than exported with its author list "
+            "cut; check that the page's lines are what the site shows (a page joined wrongly, "
+            "a list repeated).",
+            block.overflow,
+            details={"skipped": True, "reason": "too-many-authors", "title": block.title,
+                     "paper_line": block.line, "author_lines": lines,
+                     "authors": block.authors[:MAX_AUTHORS_SHOWN],
+                     "abstract": " ".join(block.abstract) or None},
+        )
 
     def _untitled(self, block: _Block) -> None:
         """Report a block whose author lines come before any title."""

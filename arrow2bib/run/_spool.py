@@ -119,6 +119,9 @@ class PaperSpool(_Batches):
     during the second (:func:`paper_from_tuple` makes the papers again)."""
 
 
+_PROBLEM_FIELDS = ("code", "severity", "message", "source", "line", "title", "key", "details")
+
+
 def problem_tuple(problem: Problem) -> tuple:
     """``problem`` as a tuple."""
     return (problem.code, problem.severity.value, problem.message, problem.source,
@@ -159,10 +162,15 @@ class ProblemLog:
         return sum(stream.count for stream in self._streams)
 
     def __iter__(self) -> Iterator[Problem]:
+        new, fields = object.__new__, _PROBLEM_FIELDS
         for stream in self._streams:
-            for code, severity, message, source, line, title, key, details in stream.replay():
-                yield Problem(code=code, severity=_SEVERITY[severity], message=message,
-                              source=source, line=line, title=title, key=key, details=details)
+            for values in stream.replay():
+                # as paper_from_tuple: the values come from a Problem, so its frozen
+                # __init__ (a setattr per field) is skipped
+                problem = new(Problem)
+                problem.__dict__.update(zip(fields, values))
+                problem.__dict__["severity"] = _SEVERITY[values[1]]
+                yield problem
 
     def close(self) -> None:
         for stream in self._streams:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import itertools
 import os
 from dataclasses import dataclass, field
 from typing import (
@@ -60,7 +61,7 @@ from ..checks import CheckContext, CheckRun, Copy
 from ..checks.base import removed_copy
 from ..errors import FormatError
 from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout, warn_old_contract
-from ..keys import base_key
+from ..keys import base_keys
 from ..keys._table import KeyTable, order_digest
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
 from ..read._parts import page_parts
@@ -68,10 +69,12 @@ from ..read.pages import open_page
 from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
 from .backends import Backend, Handle, InProcess
 from .stages import (
+    KEY_BATCH,
     Batch,
     BatchDone,
     FiledPage,
     ReadTask,
+    batched,
     check_and_format,
     describe,
     header,
@@ -282,10 +285,10 @@ class Engine:
         header and problems are complete once ``papers`` is exhausted)."""
         count = 0
         pm, pattern = self.pm, self.key_pattern
-        for paper in papers:
-            self._file(count, base_key(paper, pm, pattern), order_digest(paper),
-                       paper_tuple(paper))
-            count += 1
+        for chunk in batched(papers, KEY_BATCH):  # keyed a batch at a time, as they stream
+            for paper, key in zip(chunk, base_keys(chunk, pm, pattern)):
+                self._file(count, key, order_digest(paper), paper_tuple(paper))
+                count += 1
         self.add_header(header(page), count)
 
     def add_read(self, page: FiledPage) -> None:
@@ -393,7 +396,7 @@ class Engine:
         for page, size in self.page_sizes():
             starts = range(0, size, step) or range(1)
             for start in starts:
-                share = [next(rows) for _ in range(min(step, size - start))]
+                share = list(itertools.islice(rows, min(step, size - start)))
                 window.append(self._submit(page, share, start == 0, start == starts[-1],
                                            ordered, texts))
                 if len(window) >= self.backend.depth:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import threading
 import types
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
 import pluggy
 
@@ -25,7 +26,7 @@ from ..checks import CheckContext, CheckRun
 from ..errors import PluginError
 from ..exporters.base import Entry, Exporter, ExportOptions
 from ..exporters.registry import Formats
-from ..keys import base_key
+from ..keys import base_keys
 from ..keys._table import order_digest
 from ..model import Page, Paper, Problem
 from ..read._parts import Part, part_lines
@@ -103,6 +104,10 @@ def manager(plugins: Plugins) -> tuple[pluggy.PluginManager, Formats]:
 
 # -- stage 1: read and key ----------------------------------------------------------------
 
+#: Papers keyed together (one ``citation_keys`` hook call): as many as a batch of the engine.
+KEY_BATCH = 256
+
+
 @dataclass(frozen=True)
 class ReadTask:
     """Read one input (a path, a URL, ``-``) or one part of a large text page, and make each
@@ -137,10 +142,18 @@ def read(task: ReadTask) -> FiledPage:
 
 def filed(reader: Any, pm: pluggy.PluginManager, key_pattern: str | None) -> FiledPage:
     """The papers of ``reader`` (a page reader, or a :class:`Page`) filed, and its header."""
-    papers = reader.papers if isinstance(reader, Page) else reader
-    rows = [(base_key(paper, pm, key_pattern), order_digest(paper), paper_tuple(paper))
-            for paper in papers]
+    rows = []
+    for papers in batched(reader.papers if isinstance(reader, Page) else reader, KEY_BATCH):
+        rows += [(key, order_digest(paper), paper_tuple(paper))
+                 for key, paper in zip(base_keys(papers, pm, key_pattern), papers)]
     return header(reader), rows
+
+
+def batched(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    """``papers`` in lists of ``size`` (the last may be shorter), as they stream past."""
+    iterator = iter(papers)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def header(page: Any) -> Page:

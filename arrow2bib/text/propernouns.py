@@ -73,13 +73,21 @@ def is_proper_noun(word: str, nouns: frozenset[str] = PROPER_NOUNS) -> bool:
 def surnames(authors: Iterable[Person]) -> frozenset[str]:
     """The lower-cased surnames of ``authors`` that may be protected in a title: each word
     of a family name, of three letters or more, and not in :data:`NOT_NAMES`."""
-    words = set()
+    words: set[str] = set()
     for person in authors:
-        for word in re.split(r"[\s\-‐]+", person.family or ""):
-            word = word.lower()
-            if len(word) >= 3 and word.isalpha() and word not in NOT_NAMES:
-                words.add(word)
+        if person.family:
+            words.update(_surname_words(person.family))
     return frozenset(words)
+
+
+@functools.lru_cache(maxsize=4096)  # co-authors come back paper after paper
+def _surname_words(family: str) -> tuple[str, ...]:
+    """The words of one family name that :func:`surnames` keeps."""
+    return tuple(word for word in (w.lower() for w in _NAME_BREAK.split(family))
+                 if len(word) >= 3 and word.isalpha() and word not in NOT_NAMES)
+
+
+_NAME_BREAK = re.compile(r"[\s\-‐]+")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import sys
 import unicodedata
 from typing import Literal
 
@@ -40,22 +39,33 @@ Kind = Literal["text", "var", "sub", "sup"]
 Piece = tuple[str, str]
 
 
-def _script_table(tag: str) -> dict[str, str]:
-    """Characters with a ``<sub>`` or ``<super>`` compatibility form -> that form (only
-    those whose NFKC form is the one character, so that NFKC gives the text back)."""
-    table: dict[str, str] = {}
-    for code in range(sys.maxunicode + 1):
+#: Where Unicode has ``<sub>`` and ``<super>`` compatibility characters: the first two planes
+#: (past them only CJK compatibility ideographs decompose at all).
+SCRIPT_PLANES = 0x20000
+
+
+def _script_tables(end: int = SCRIPT_PLANES) -> dict[str, dict[str, str]]:
+    """Per kind (``sub``, ``sup``), characters with a ``<sub>`` or ``<super>`` compatibility
+    form -> that form (only those whose NFKC form is the one character, so that NFKC gives
+    the text back), from the code points below ``end``, in one pass."""
+    tables: dict[str, dict[str, str]] = {"sub": {}, "sup": {}}
+    kinds = {"<sub>": tables["sub"], "<super>": tables["sup"]}
+    for code in range(end):
         decomposition = unicodedata.decomposition(chr(code))
-        if decomposition.startswith(tag + " "):
-            base = chr(int(decomposition.split()[1], 16))
+        if decomposition[:1] != "<":
+            continue
+        tag, _space, rest = decomposition.partition(" ")
+        table = kinds.get(tag)
+        if table is not None:
+            base = chr(int(rest.split()[0], 16))
             if unicodedata.normalize("NFKC", chr(code)) == base:
                 table.setdefault(base, chr(code))
-    return table
+    return tables
 
 
 @functools.cache
 def _tables() -> dict[str, dict[str, str]]:
-    return {"sub": _script_table("<sub>"), "sup": _script_table("<super>")}
+    return _script_tables()
 
 
 def script(kind: str, text: str) -> str:
@@ -228,6 +238,7 @@ def pieces(math: str) -> tuple[Piece, ...]:
     return tuple(p for p in text if p[1])
 
 
+@functools.lru_cache(maxsize=4096)  # the same formulas recur (a title's in its abstract too)
 def plain_math(math: str) -> str:
     """One math span as plain Unicode (see :func:`script` for sub- and superscripts)."""
     return _flat(list(pieces(math)))
@@ -236,6 +247,7 @@ def plain_math(math: str) -> str:
 _CSL_TAGS = {"var": "i", "sub": "sub", "sup": "sup"}
 
 
+@functools.lru_cache(maxsize=4096)
 def csl_math(math: str) -> str:
     """One math span as CSL rich text: ``<i>`` letters, ``<sub>``, ``<sup>``."""
     out = []
