@@ -11,7 +11,7 @@ from importlib import metadata
 
 import pytest
 import yaml
-from arrow2bib.formats import Formats
+from arrow2bib.exporters.registry import Formats
 from arrow2bib.plugins import get_plugin_manager
 
 import arrow2bib_hayagriva
