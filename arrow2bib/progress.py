@@ -76,6 +76,10 @@ class Progress:
         """Remove the bar (the closing report follows on stderr)."""
         if self.by_bytes and self._pending:
             self._flush()
+        # the last counts are drawn before the bar goes, however quick the reading was
+        # (tqdm draws at most ten frames a second, so a fast run might end on an early one)
+        self._postfix()
+        self.bar.refresh()
         self.bar.close()
 
 

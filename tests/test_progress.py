@@ -60,7 +60,9 @@ def test_one_large_page_shows_progress_early(big_page, tmp_path):
     # the first frame comes while the page is read: before 1,000 papers are read, so before
     # any is written (writing is the second pass)
     assert counts and 0 < counts[0] < 1_000, frames[:3]
-    assert counts == sorted(counts) and counts[-1] > 4_000
+    # how many frames come between depends on the machine's speed (tqdm draws at most ten a
+    # second): the last one, drawn as the bar closes, has every paper
+    assert counts == sorted(counts) and counts[-1] == 5_000, counts
     assert any("papers/s" in f and re.search(r"\d+(\.\d+)?[kM]?B/", f) for f in frames)
     assert any(re.search(r"<\d\d:\d\d", f) for f in frames)  # the time left
     # the bar is gone when the closing report is written, and the report is there
