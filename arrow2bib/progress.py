@@ -74,11 +74,12 @@ class Progress:
 
     def close(self) -> None:
         """Remove the bar (the closing report follows on stderr)."""
-        if self.by_bytes and self._pending:
-            self._flush()
         # the last counts are drawn before the bar goes, however quick the reading was
         # (tqdm draws at most ten frames a second, so a fast run might end on an early one)
         self._postfix()
+        if self.by_bytes and self._pending:
+            self.bar.update(self._pending)
+            self._pending = 0
         self.bar.refresh()
         self.bar.close()
 
