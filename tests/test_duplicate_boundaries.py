@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import tempfile
+
 import pytest
 
 import arrow2bib
@@ -268,6 +270,31 @@ def test_a_failing_scratch_database_is_an_output_error(pm, monkeypatch, fails):
     page = arrow2bib.Page(source="p.txt", papers=(A, A))  # the second looks A up
     with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*disk I/O error"):
         run_checks(page, pm=pm)
+
+
+def test_an_unwritable_scratch_folder_for_the_records_is_an_output_error(pm, monkeypatch,
+                                                                          tmp_path):
+    """In memory, the index writes its records to a temporary file once they pass
+    _PENDING bytes: a folder where that file cannot be made is the same output error."""
+    monkeypatch.setattr(duplicates, "_PENDING", 512)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    page = arrow2bib.Page(source="p.txt", papers=tuple(FILLERS))
+    with pytest.raises(arrow2bib.OutputError, match=r"temporary files .*No such file"):
+        run_checks(page, pm=pm)
+
+
+def test_records_read_back_from_the_scratch_file_find_their_copies(pm, monkeypatch):
+    """Copies of papers whose records went to the file (a few bytes at a time) are found as
+    when the records stay in the buffer."""
+    longer = dataclasses.replace(FILLERS[39], title="Unrelated filler paper about graphs 39")
+    papers = [*FILLERS[:39], longer, dataclasses.replace(FILLERS[3], line=900),
+              dataclasses.replace(longer, title=longer.title.replace("graphs", "graph"),
+                                  line=901)]
+    in_buffer = _found(pm, papers)
+    monkeypatch.setattr(duplicates, "_PENDING", 64)
+    assert _found(pm, papers) == in_buffer
+    assert [(line, kind, other) for line, kind, _score, other in in_buffer] == [
+        (900, "identical", 103), (901, "near-identical", 139)]
 
 
 # ---- the index's own edges: what it keeps of a block (at most the last 64 papers of a block,

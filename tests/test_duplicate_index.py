@@ -8,6 +8,7 @@ read by the library, so every verdict and crowded blocks occur.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import tracemalloc
@@ -120,3 +121,37 @@ def test_the_memory_estimate_is_near_what_python_allocates(tmp_path, mode):
     assert index.in_memory
     assert 0.8 * index.size <= held <= 1.1 * index.size, (held, index.size)
     index.close()
+
+
+def test_keys_that_share_a_slot_keep_their_own_papers(tmp_path):
+    """The in-memory table places a key at its hash's slot or the next free one: keys whose
+    slots collide, a paper's own keys among them, each keep their own papers (and the
+    table, grown past 2/3 full, still finds them). Keys are given directly here, so the
+    collisions do not depend on string hashing."""
+    page = _page(tmp_path, "diverse", 3)
+    records = [record_for(p, f"key{i}") for i, p in enumerate(page.papers)]
+    same = dataclasses.replace(records[0], line=2)  # a copy, filed under other keys
+    store = duplicates._Compact()
+    try:
+        size = 1024  # the first capacity: keys k and k + size share slot k
+        first = [7, 7 + size, 8]  # the second and third probe past the first
+        second = [7 + 2 * size, 8 + size]
+        for seq, (record, keys) in enumerate([(records[0], first), (same, second)]):
+            numbers = duplicates._join(record.numbers)
+            found, slots = store.candidates(record, keys, numbers)
+            assert found == []  # no key in common: never a candidate of each other
+            store.add(seq, record, keys, numbers, slots)
+        numbers = duplicates._join(same.numbers)
+        assert store.candidates(same, [8 + size], numbers)[0] == [same]
+        assert store.candidates(same, [7 + size], numbers)[0] == [records[0]]
+        assert store.candidates(same, [7, 7 + 2 * size], numbers)[0] == [records[0], same]
+        assert store.candidates(same, [9 + size], numbers)[0] == []
+        for seq in range(2, 2 * size):  # filler keys, to grow the table
+            filler = records[seq % 3]
+            store.add(seq, filler, [100_000 + seq], duplicates._join(filler.numbers),
+                      [100_000 + seq & (store._capacity - 1)])
+        assert store._capacity > size
+        assert store.candidates(same, [7, 7 + 2 * size], numbers)[0] == [records[0], same]
+        assert store.candidates(same, [8, 8 + size], numbers)[0] == [records[0], same]
+    finally:
+        store.close()

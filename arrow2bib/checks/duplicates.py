@@ -26,20 +26,24 @@ titles (``Part 1`` / ``Part 2``, ``GPT-3`` / ``GPT-4``).
 Not quadratic: papers are indexed by their normal title (exact matches) and by three blocking
 keys (the first and last :data:`BLOCK_CHARS` characters of the compact title with the numbers
 in it, and its sorted word set); only papers sharing a key are scored, at most
-:data:`MAX_BLOCK` per key. The index
-keeps a compact record per paper, not the paper: in memory up to :data:`MEMORY_BUDGET`, on
-disk past it (:class:`DuplicateIndex`).
+:data:`MAX_BLOCK` per key. The index keeps a compact record per paper, not the paper: in
+memory up to :data:`MEMORY_BUDGET` (about 110,000 papers), in a database past it
+(:class:`DuplicateIndex`).
 """
 
 from __future__ import annotations
 
 import functools
+import marshal
 import math
+import os
 import re
 import sqlite3
+import tempfile
+from array import array
 from dataclasses import dataclass, replace
 from sys import getsizeof, intern
-from typing import Iterable, Iterator, Literal
+from typing import BinaryIO, Iterable, Iterator, Literal
 
 from rapidfuzz.distance.Indel import distance as _indel_distance
 
@@ -184,16 +188,17 @@ def compare(new: Record, old: Record) -> Match | None:
 class DuplicateIndex:
     """Papers seen so far, for matching each new paper against them.
 
-    While the papers fit in :data:`MEMORY_BUDGET` bytes (an estimate of what the index holds:
-    the records and, per blocking key hashed to an integer, the papers filed under it), the
-    index is a dictionary in memory and each new paper costs a few lookups: its candidates
-    are the records themselves, never rebuilt. Past the budget it moves into a temporary
-    SQLite database (a table of records and one of blocking keys), so its memory stays flat
+    While the papers fit in :data:`MEMORY_BUDGET` bytes (an estimate of what the index holds),
+    the index is in memory, compact (:class:`_Compact`: flat arrays for the blocking keys,
+    hashed to integers, and for the fields the vetoes read; the records themselves in a
+    temporary file, read back for the candidates that pass the vetoes): about 130 bytes a
+    paper, so 10^5 papers stay in memory. Past the budget it moves into a temporary SQLite
+    database (a table of records and one of blocking keys), so its memory stays flat
     however many papers go through: from then on each new paper costs one query for its
     candidates (skipped when none of its keys can be in the database: a filter of
     :data:`_FILTER_BITS` bits remembers which keys were written), and the latest papers are
-    matched in memory and written to the database :data:`_FLUSH` at a time. Both ways find
-    the same matches.
+    matched in memory and written to the database :data:`_FLUSH` at a time. Every way
+    finds the same matches.
 
     The best match wins: identical over near-identical over version, then the higher score;
     between equals the earliest paper (in input order) wins, so the result does not depend
@@ -213,12 +218,13 @@ class DuplicateIndex:
         self._papers: list[Record] = []
         self._base = 0
         self._index: dict[int, int | list[int]] = {}
-        self._names: set[str] = set()  # the names counted in size
+        # until then: every paper in the compact store
+        self._compact: _Compact | None = _Compact()
         # once in the database: the rows for its two tables, written _FLUSH papers at a time,
         # and which keys were written (two bits of each key's hash)
         self._records: list[tuple] = []
         self._blocks: list[tuple] = []
-        self._written = bytearray(_FILTER_BITS // 8)
+        self._written = bytearray()  # _FILTER_BITS bits from the move into the database
 
     @property
     def in_memory(self) -> bool:
@@ -228,8 +234,21 @@ class DuplicateIndex:
     def add(self, record: Record) -> Match | None:
         """Match ``record`` against the papers seen so far (the best match), then index it."""
         numbers = _join(record.numbers)
-        keys = list(dict.fromkeys(
-            [hash("e:" + record.normal), *map(hash, blocking_keys(record, numbers))]))
+        keys = _keys(record, numbers)
+        compact = self._compact
+        if compact is not None:
+            seq = self._count
+            self._count += 1
+            try:
+                candidates, slots = compact.candidates(record, keys, numbers)
+                best = best_match(record, candidates)
+                compact.add(seq, record, keys, numbers, slots)
+            except OSError as exc:
+                raise scratch_error(exc) from exc
+            self.size = compact.size
+            if self.size > self.memory_budget:
+                self._spill()
+            return best
         index = self._index
         # a block's latest papers may be in memory: they take their place among its
         # MAX_BLOCK, the database gives the rest (the exact title, keys[0], has no cap)
@@ -253,38 +272,22 @@ class DuplicateIndex:
         candidates = [old for old in (papers[seq - base] for seq in sorted(seqs))
                       if year is None or old.year is None
                       or -MAX_YEARS_APART <= old.year - year <= MAX_YEARS_APART]
-        if self._db is not None:
-            candidates[:0] = self._stored(record, keys, numbers, limits)
+        candidates[:0] = self._stored(record, keys, numbers, limits)
         best = best_match(record, candidates)
         seq = self._count
         self._count += 1
         papers.append(record)
-        size = 0
         for key in keys:
             found = index.get(key)
             if found is None:
                 index[key] = seq
-                size += _PER_NEW_KEY
             elif isinstance(found, int):
                 index[key] = [found, seq]
-                size += _PER_SECOND_KEY
             else:
                 found.append(seq)
-                size += _PER_KEY
-        if self._db is None:
-            size += _footprint(record)
-            names = self._names
-            for name in (record.venue, record.paper_type, *record.families):
-                if name not in names:  # interned by record_for: held once however often
-                    names.add(name)
-                    size += getsizeof(name) + _PER_NAME
-            self.size += size
-            if self.size > self.memory_budget:
-                self._spill()
-        else:
-            self._rows(seq, record, keys, numbers)
-            if len(self._records) >= _FLUSH:
-                self._flush()
+        self._rows(seq, record, keys, numbers)
+        if len(self._records) >= _FLUSH:
+            self._flush()
         return best
 
     def _stored(self, record: Record, keys: list[int], numbers: str,
@@ -293,12 +296,8 @@ class DuplicateIndex:
         blocks: list[int | None] = [key if self._maybe_written(key) else None for key in keys]
         if not any(key is not None for key in blocks):
             return []
-        length = len(record.normal)
-        # lengths outside these bounds make a score below THRESHOLD (2 * shorter / both)
-        shortest = math.floor(length * THRESHOLD / (2 - THRESHOLD))
-        longest = math.ceil(length * (2 - THRESHOLD) / THRESHOLD)
         parameters: list[object] = [*(blocks + [None] * 3)[:4], record.year, numbers,
-                                    _mask(record.families), shortest, longest,
+                                    _mask(record.families), *_lengths(record),
                                     *(limits + [0] * 3)[:3]]
         assert self._db is not None
         try:
@@ -327,21 +326,28 @@ class DuplicateIndex:
         """Move the index into its database: past the memory budget."""
         try:
             self._db = sqlite3.connect("", isolation_level=None)  # "": temporary, on disk
-            # the database's page cache gets what the in-memory index leaves of
-            # DATABASE_CACHE: Python keeps most of the memory the index freed, so the two
-            # add up in the process's peak
-            cache = max(_MIN_CACHE, DATABASE_CACHE - self.memory_budget) // 1024
-            self._db.executescript(f"PRAGMA cache_size = -{cache};" + _SCHEMA)
+            # the in-memory index's arrays are let go before the cache fills (_Compact.papers)
+            self._db.executescript(f"PRAGMA cache_size = -{DATABASE_CACHE // 1024};"
+                                   + _SCHEMA)
         except sqlite3.Error as exc:
             raise scratch_error(exc) from exc
-        keys: list[list[int]] = [[] for _ in self._papers]
-        for key, found in self._index.items():
-            for seq in (found,) if isinstance(found, int) else found:
-                keys[seq - self._base].append(key)
-        for seq, record in enumerate(self._papers, self._base):
-            self._rows(seq, record, keys[seq - self._base], _join(record.numbers))
+        compact, self._compact = self._compact, None
+        assert compact is not None
+        self._written = bytearray(_FILTER_BITS // 8)
+        try:
+            for seq, (row, keys, mask) in enumerate(compact.papers()):
+                _title, normal, numbers, year = row[:4]
+                for key in keys:
+                    self._blocks.append((key, seq, year, mask, numbers, len(normal)))
+                self._records.append((seq, *row))
+                if len(self._records) >= _SPILL_ROWS:  # a thousand at a time
+                    self._flush()
+        except OSError as exc:
+            raise scratch_error(exc) from exc
+        finally:
+            compact.close()
         self.size = 0
-        self._names.clear()
+        self._base = self._count
         self._flush()
 
     def _flush(self) -> None:
@@ -368,19 +374,196 @@ class DuplicateIndex:
         """Remove the temporary database, if there is one."""
         if self._db is not None:
             self._db.close()
+        if self._compact is not None:
+            self._compact.close()
+            self._compact = None
         self._papers.clear()
         self._index.clear()
-        self._names.clear()
+
+
+class _Compact:
+    """The index in memory: per hashed key, its papers newest first, in an open-addressing
+    table of flat arrays (a chain of entries per key); per paper, the fields the vetoes read
+    (year, numbers, family names' mask, title length) in arrays too. The records themselves
+    go to a temporary file, read back only for the candidates that pass the vetoes. About
+    150 bytes a paper, where Python objects (a dictionary of keys, the records) took
+    1,400: a budget that held 6,000 papers holds 10^5."""
+
+    def __init__(self) -> None:
+        self._capacity = 1 << 10  # slots: a power of 2, at most 2/3 taken
+        self._taken = 0
+        self._slot_keys = array("q", bytes(8 * self._capacity))
+        self._heads = array("i", [-1]) * self._capacity  # a key's latest entry; -1: empty
+        self._entry_seqs = array("i")  # per entry (a paper filed under a key): the paper
+        self._entry_prevs = array("i")  # and the key's entry before it (-1: none)
+        self._years = array("q")  # per paper; _NO_YEAR for none
+        self._numbers = array("i")  # per paper, its numbers' place in _number_ids
+        self._masks = array("q")
+        self._lengths = array("i")
+        self._offsets = array("q")  # where its record starts in the file (then the buffer)
+        self._number_ids: dict[str, int] = {}
+        self._names_size = 0  # the estimated bytes of _number_ids
+        self._file: BinaryIO | None = None  # made when the first records are written
+        self._written = 0  # bytes in the file; the rest are in _pending
+        self._pending = bytearray()
+        #: the estimated bytes held
+        self.size = 0
+
+    def _slot(self, key: int) -> int:
+        """The slot of ``key``, or the empty slot where it goes."""
+        mask = self._capacity - 1
+        slot = key & mask
+        keys, heads = self._slot_keys, self._heads
+        while heads[slot] != -1 and keys[slot] != key:
+            slot = (slot + 1) & mask
+        return slot
+
+    def candidates(self, record: Record, keys: list[int], numbers: str
+                   ) -> tuple[list[Record], list[int]]:
+        """The papers ``record`` is compared with (in input order): every one filed under its
+        exact title, the last :data:`MAX_BLOCK` of each block; of those, the ones that pass
+        the vetoes that need no scoring (as :data:`_VETOES` in the database). And the slots
+        of ``keys``, for :meth:`add`."""
+        heads, prevs, seqs = self._heads, self._entry_prevs, self._entry_seqs
+        table, capacity = self._slot_keys, self._capacity - 1
+        found: set[int] = set()
+        slots = []
+        for number, key in enumerate(keys):
+            slot = key & capacity
+            while heads[slot] != -1 and table[slot] != key:
+                slot = (slot + 1) & capacity
+            slots.append(slot)
+            entry = heads[slot]
+            left = -1 if number == 0 else MAX_BLOCK  # the exact title: no cap
+            while entry != -1 and left:
+                found.add(seqs[entry])
+                entry = prevs[entry]
+                left -= 1
+        if not found:
+            return [], slots
+        number_id = self._number_ids.get(numbers, -1)
+        year = _NO_YEAR if record.year is None else record.year
+        mask = _mask(record.families)
+        shortest, longest = _lengths(record)
+        years, masks, numbers_of, lengths = self._years, self._masks, self._numbers, self._lengths
+        passed = [seq for seq in found
+                  if numbers_of[seq] == number_id
+                  and shortest <= lengths[seq] <= longest
+                  and ((masks[seq] & mask) != 0 or masks[seq] == 0 == mask)
+                  and (year == _NO_YEAR or years[seq] == _NO_YEAR
+                       or -MAX_YEARS_APART <= years[seq] - year <= MAX_YEARS_APART)]
+        passed.sort()
+        return [self._record(seq) for seq in passed], slots
+
+    def add(self, seq: int, record: Record, keys: list[int], numbers: str,
+            slots: list[int]) -> None:
+        """File ``record``, the paper numbered ``seq`` (the next number), under ``keys``
+        (in ``slots``, as :meth:`candidates` found them)."""
+        number_id = self._number_ids.get(numbers)
+        if number_id is None:
+            number_id = self._number_ids[numbers] = len(self._number_ids)
+            self._names_size += getsizeof(numbers) + _PER_NAME
+        self._years.append(_NO_YEAR if record.year is None else record.year)
+        self._numbers.append(number_id)
+        self._masks.append(_mask(record.families))
+        self._lengths.append(len(record.normal))
+        self._offsets.append(self._written + len(self._pending))
+        self._pending += marshal.dumps(
+            (record.title, record.normal, numbers, record.year, record.venue,
+             record.paper_type, _join(record.families), record.source, record.line,
+             record.key, keys))
+        if len(self._pending) >= _PENDING:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="arrow2bib-")
+            self._file.write(self._pending)
+            self._file.flush()  # read back with os.pread, past the file object's buffer
+            self._written += len(self._pending)
+            self._pending.clear()
+        heads, table, entries = self._heads, self._slot_keys, len(self._entry_seqs)
+        for key, slot in zip(keys, slots):
+            if heads[slot] == -1 or table[slot] != key:
+                # a new key: its empty slot may have gone to one of the keys before it
+                slot = self._slot(key)
+                if heads[slot] == -1:
+                    table[slot] = key
+                    self._taken += 1
+            self._entry_seqs.append(seq)
+            self._entry_prevs.append(heads[slot])
+            heads[slot] = entries
+            entries += 1
+        if 3 * self._taken > 2 * self._capacity:
+            self._grow()
+        # arrays grow by about 1/16 when full; the buffer of records up to _PENDING
+        self.size = (self._capacity * _PER_SLOT + self._names_size + _PENDING
+                     + (entries * _PER_ENTRY + len(self._years) * _PER_COMPACT_PAPER) * 17 // 16)
+
+    def _grow(self) -> None:
+        """Twice the slots, every key filed again."""
+        keys, heads = self._slot_keys, self._heads
+        self._capacity *= 2
+        self._slot_keys = array("q", bytes(8 * self._capacity))
+        self._heads = array("i", [-1]) * self._capacity
+        for slot, head in enumerate(heads):
+            if head != -1:
+                new = self._slot(keys[slot])
+                self._slot_keys[new] = keys[slot]
+                self._heads[new] = head
+
+    def _read(self, seq: int) -> tuple:
+        start = self._offsets[seq]
+        end = self._offsets[seq + 1] if seq + 1 < len(self._offsets) \
+            else self._written + len(self._pending)
+        if start >= self._written:
+            data = bytes(self._pending[start - self._written:end - self._written])
+        else:
+            assert self._file is not None
+            data = os.pread(self._file.fileno(), end - start, start)
+        return marshal.loads(data)
+
+    def _record(self, seq: int) -> Record:
+        return _record(self._read(seq)[:10])
+
+    def papers(self) -> Iterator[tuple[tuple, list[int], int]]:
+        """Each paper in order, as its database row (without its number), its keys and its
+        family names' mask, read back from the records. The table and the vetoes' arrays are
+        let go first (nothing but the records is needed any more), so that the memory they
+        took is free for the database's cache."""
+        self._release(keep=("_offsets",))
+        for seq in range(len(self._offsets)):
+            row = self._read(seq)
+            yield row[:10], row[10], _mask(_split(row[6]))
+
+    def _release(self, keep: tuple[str, ...] = ()) -> None:
+        for name in ("_slot_keys", "_heads", "_entry_seqs", "_entry_prevs", "_years",
+                     "_numbers", "_masks", "_lengths", "_offsets"):
+            if name not in keep:
+                setattr(self, name, array(getattr(self, name).typecode))
+        self._number_ids.clear()
+
+    def close(self) -> None:
+        """Remove the temporary file and let the arrays go."""
+        if self._file is not None:
+            self._file.close()
+        self._release()
+        self._pending = bytearray()
+
+
+_NO_YEAR = -(1 << 63)
+_PENDING = 1 << 16  # bytes of records written to the file at a time
+_SPILL_ROWS = 1024  # papers moved into the database at a time
+_PER_SLOT = 8 + 4  # a key and its latest entry
+_PER_ENTRY = 4 + 4
+_PER_COMPACT_PAPER = 8 + 4 + 8 + 4 + 8  # year, numbers, mask, length, offset
+_PER_NAME = 100  # a numbers' entry in the dictionary of their places
 
 
 #: The bytes the in-memory index may take before it moves into a temporary database (about
-#: 6,000 papers: any real author page). With the cache below, a run's peak memory with every
-#: check on stays under 100 MB at 10^6 papers (92 MB measured; 148 MB at 3 x 10^5 with 32 and
-#: 64 MiB, for 1% less CPU time).
-MEMORY_BUDGET = 8 * 1024 * 1024
-#: The bytes of the index in memory and the database's page cache together.
-DATABASE_CACHE = 16 * 1024 * 1024
-_MIN_CACHE = 8 * 1024 * 1024
+#: 110,000 papers at some 130 bytes each). With the cache below, a run's peak memory with
+#: every check on stays under 100 MB at 10^6 papers.
+MEMORY_BUDGET = 14 * 1024 * 1024
+#: The bytes of the database's page cache, past the budget (a larger one gains little: 8%
+#: less time for the index alone at 10^5 papers with three times this).
+DATABASE_CACHE = 8 * 1024 * 1024
 #: The size of the filter of the keys written to the database (1 MiB).
 _FILTER_BITS = 1 << 23
 _FILTER_MASK = _FILTER_BITS - 1
@@ -389,29 +572,6 @@ _FILTER_MASK = _FILTER_BITS - 1
 def _filter_bits(key: int) -> tuple[int, int]:
     """The two bits of the written-keys filter that stand for ``key`` (a hash)."""
     return key & _FILTER_MASK, (key >> 32) & _FILTER_MASK
-
-
-# what the in-memory index holds (tests/test_duplicate_index.py measures it with tracemalloc):
-# per paper, its Record, its number and a slot in the list of papers; per key, a dictionary
-# slot and the hashed key, a list of two numbers when it gets its second paper, a slot
-_PER_PAPER = getsizeof(Record("", "", frozenset(), None, "", "", frozenset(), "", 0, None)) \
-    + getsizeof(1 << 40) + 8
-_PER_NEW_KEY = 48 + getsizeof(1 << 62)
-_PER_SECOND_KEY = getsizeof([0, 0]) + 16
-_PER_KEY = 9  # amortised: a list grows by about 1/8 when it is full
-_PER_NAME = 40  # a slot in the set of names counted
-
-
-def _footprint(record: Record) -> int:
-    """Estimated bytes the in-memory index takes for ``record`` besides its keys and names
-    (the source's name is shared by a page's papers and not counted)."""
-    size = (_PER_PAPER + getsizeof(record.title) + getsizeof(record.normal)
-            + getsizeof(record.families))
-    if record.numbers:
-        size += getsizeof(record.numbers) + sum(map(getsizeof, record.numbers))
-    if record.key is not None:
-        size += getsizeof(record.key)
-    return size
 
 
 _SEP = "\x1f"
@@ -442,6 +602,21 @@ WHERE seq IN (
 ORDER BY seq
 """
 _INSERT_RECORD = "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _keys(record: Record, numbers: str) -> list[int]:
+    """The hashed keys ``record`` is filed under: its exact normal title first, then its
+    blocks (each once); ``numbers`` is ``_join(record.numbers)``."""
+    return list(dict.fromkeys(
+        [hash("e:" + record.normal), *map(hash, blocking_keys(record, numbers))]))
+
+
+def _lengths(record: Record) -> tuple[int, int]:
+    """The shortest and longest normal titles that can score :data:`THRESHOLD` against
+    ``record``'s (outside them, 2 * shorter / both is below it)."""
+    length = len(record.normal)
+    return (math.floor(length * THRESHOLD / (2 - THRESHOLD)),
+            math.ceil(length * (2 - THRESHOLD) / THRESHOLD))
 
 
 def _join(words: frozenset[str]) -> str:
