@@ -88,7 +88,8 @@ def test_the_index_moves_into_its_database_at_the_budget(tmp_path):
             moved = i
             break
     index.close()
-    assert moved is not None and 20 < moved < 200
+    # 100 kB: the buffer of records (64 KiB), the first table (4 KiB), then some 140 bytes a paper
+    assert moved is not None and 150 < moved < 400
     assert before <= 100_000
 
 

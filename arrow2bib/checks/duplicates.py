@@ -42,7 +42,7 @@ import sqlite3
 import tempfile
 from array import array
 from dataclasses import dataclass, replace
-from sys import getsizeof, intern
+from sys import intern
 from typing import BinaryIO, Iterable, Iterator, Literal
 
 from rapidfuzz.distance.Indel import distance as _indel_distance
@@ -191,7 +191,7 @@ class DuplicateIndex:
     While the papers fit in :data:`MEMORY_BUDGET` bytes (an estimate of what the index holds),
     the index is in memory, compact (:class:`_Compact`: flat arrays for the blocking keys,
     hashed to integers, and for the fields the vetoes read; the records themselves in a
-    temporary file, read back for the candidates that pass the vetoes): about 130 bytes a
+    temporary file, read back for the candidates that pass the vetoes): about 140 bytes a
     paper, so 10^5 papers stay in memory. Past the budget it moves into a temporary SQLite
     database (a table of records and one of blocking keys), so its memory stays flat
     however many papers go through: from then on each new paper costs one query for its
@@ -219,7 +219,7 @@ class DuplicateIndex:
         self._base = 0
         self._index: dict[int, int | list[int]] = {}
         # until then: every paper in the compact store
-        self._compact: _Compact | None = _Compact()
+        self._compact: _Compact | None = _Compact(self.memory_budget)
         # once in the database: the rows for its two tables, written _FLUSH papers at a time,
         # and which keys were written (two bits of each key's hash)
         self._records: list[tuple] = []
@@ -246,7 +246,7 @@ class DuplicateIndex:
             except OSError as exc:
                 raise scratch_error(exc) from exc
             self.size = compact.size
-            if self.size > self.memory_budget:
+            if self.size > self.memory_budget or compact.full:
                 self._spill()
             return best
         index = self._index
@@ -386,23 +386,25 @@ class _Compact:
     table of flat arrays (a chain of entries per key); per paper, the fields the vetoes read
     (year, numbers, family names' mask, title length) in arrays too. The records themselves
     go to a temporary file, read back only for the candidates that pass the vetoes. About
-    150 bytes a paper, where Python objects (a dictionary of keys, the records) took
-    1,400: a budget that held 6,000 papers holds 10^5."""
+    140 bytes a paper, where Python objects (a dictionary of keys, the records) took
+    1,400: a budget that held 6,000 papers holds 10^5. The table does not grow past
+    ``limit`` bytes (estimated): :attr:`full` says when it would have to."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
+        self._limit = limit
+        #: whether the table is 2/3 taken and twice its slots would pass the limit
+        self.full = False
         self._capacity = 1 << 10  # slots: a power of 2, at most 2/3 taken
         self._taken = 0
-        self._slot_keys = array("q", bytes(8 * self._capacity))
         self._heads = array("i", [-1]) * self._capacity  # a key's latest entry; -1: empty
-        self._entry_seqs = array("i")  # per entry (a paper filed under a key): the paper
+        self._entry_keys = array("q")  # per entry (a paper filed under a key): the key,
+        self._entry_seqs = array("i")  # the paper
         self._entry_prevs = array("i")  # and the key's entry before it (-1: none)
         self._years = array("q")  # per paper; _NO_YEAR for none
-        self._numbers = array("i")  # per paper, its numbers' place in _number_ids
+        self._numbers = array("q")  # per paper, its numbers' hash (compare() checks them)
         self._masks = array("q")
         self._lengths = array("i")
         self._offsets = array("q")  # where its record starts in the file (then the buffer)
-        self._number_ids: dict[str, int] = {}
-        self._names_size = 0  # the estimated bytes of _number_ids
         self._file: BinaryIO | None = None  # made when the first records are written
         self._written = 0  # bytes in the file; the rest are in _pending
         self._pending = bytearray()
@@ -413,8 +415,8 @@ class _Compact:
         """The slot of ``key``, or the empty slot where it goes."""
         mask = self._capacity - 1
         slot = key & mask
-        keys, heads = self._slot_keys, self._heads
-        while heads[slot] != -1 and keys[slot] != key:
+        keys, heads = self._entry_keys, self._heads
+        while heads[slot] != -1 and keys[heads[slot]] != key:
             slot = (slot + 1) & mask
         return slot
 
@@ -425,15 +427,16 @@ class _Compact:
         the vetoes that need no scoring (as :data:`_VETOES` in the database). And the slots
         of ``keys``, for :meth:`add`."""
         heads, prevs, seqs = self._heads, self._entry_prevs, self._entry_seqs
-        table, capacity = self._slot_keys, self._capacity - 1
+        entry_keys, capacity = self._entry_keys, self._capacity - 1
         found: set[int] = set()
         slots = []
         for number, key in enumerate(keys):
             slot = key & capacity
-            while heads[slot] != -1 and table[slot] != key:
-                slot = (slot + 1) & capacity
-            slots.append(slot)
             entry = heads[slot]
+            while entry != -1 and entry_keys[entry] != key:
+                slot = (slot + 1) & capacity
+                entry = heads[slot]
+            slots.append(slot)
             left = -1 if number == 0 else MAX_BLOCK  # the exact title: no cap
             while entry != -1 and left:
                 found.add(seqs[entry])
@@ -441,7 +444,7 @@ class _Compact:
                 left -= 1
         if not found:
             return [], slots
-        number_id = self._number_ids.get(numbers, -1)
+        number_id = hash(numbers)
         year = _NO_YEAR if record.year is None else record.year
         mask = _mask(record.families)
         shortest, longest = _lengths(record)
@@ -459,12 +462,8 @@ class _Compact:
             slots: list[int]) -> None:
         """File ``record``, the paper numbered ``seq`` (the next number), under ``keys``
         (in ``slots``, as :meth:`candidates` found them)."""
-        number_id = self._number_ids.get(numbers)
-        if number_id is None:
-            number_id = self._number_ids[numbers] = len(self._number_ids)
-            self._names_size += getsizeof(numbers) + _PER_NAME
         self._years.append(_NO_YEAR if record.year is None else record.year)
-        self._numbers.append(number_id)
+        self._numbers.append(hash(numbers))
         self._masks.append(_mask(record.families))
         self._lengths.append(len(record.normal))
         self._offsets.append(self._written + len(self._pending))
@@ -479,35 +478,40 @@ class _Compact:
             self._file.flush()  # read back with os.pread, past the file object's buffer
             self._written += len(self._pending)
             self._pending.clear()
-        heads, table, entries = self._heads, self._slot_keys, len(self._entry_seqs)
+        heads, entry_keys, entries = self._heads, self._entry_keys, len(self._entry_seqs)
         for key, slot in zip(keys, slots):
-            if heads[slot] == -1 or table[slot] != key:
+            head = heads[slot]
+            if head == -1 or entry_keys[head] != key:
                 # a new key: its empty slot may have gone to one of the keys before it
                 slot = self._slot(key)
-                if heads[slot] == -1:
-                    table[slot] = key
+                head = heads[slot]
+                if head == -1:
                     self._taken += 1
+            entry_keys.append(key)
             self._entry_seqs.append(seq)
-            self._entry_prevs.append(heads[slot])
+            self._entry_prevs.append(head)
             heads[slot] = entries
             entries += 1
-        if 3 * self._taken > 2 * self._capacity:
-            self._grow()
         # arrays grow by about 1/16 when full; the buffer of records up to _PENDING
-        self.size = (self._capacity * _PER_SLOT + self._names_size + _PENDING
+        self.size = (self._capacity * _PER_SLOT + _PENDING
                      + (entries * _PER_ENTRY + len(self._years) * _PER_COMPACT_PAPER) * 17 // 16)
+        if 3 * self._taken > 2 * self._capacity:
+            # the old slots and the new ones are held together while the keys move
+            if self._limit is not None and self.size + 2 * self._capacity * _PER_SLOT \
+                    > self._limit:
+                self.full = True
+            else:
+                self._grow()
+                self.size += self._capacity // 2 * _PER_SLOT
 
     def _grow(self) -> None:
         """Twice the slots, every key filed again."""
-        keys, heads = self._slot_keys, self._heads
+        heads, keys = self._heads, self._entry_keys
         self._capacity *= 2
-        self._slot_keys = array("q", bytes(8 * self._capacity))
         self._heads = array("i", [-1]) * self._capacity
-        for slot, head in enumerate(heads):
+        for head in heads:
             if head != -1:
-                new = self._slot(keys[slot])
-                self._slot_keys[new] = keys[slot]
-                self._heads[new] = head
+                self._heads[self._slot(keys[head])] = head
 
     def _read(self, seq: int) -> tuple:
         start = self._offsets[seq]
@@ -534,11 +538,10 @@ class _Compact:
             yield row[:10], row[10], _mask(_split(row[6]))
 
     def _release(self, keep: tuple[str, ...] = ()) -> None:
-        for name in ("_slot_keys", "_heads", "_entry_seqs", "_entry_prevs", "_years",
+        for name in ("_heads", "_entry_keys", "_entry_seqs", "_entry_prevs", "_years",
                      "_numbers", "_masks", "_lengths", "_offsets"):
             if name not in keep:
                 setattr(self, name, array(getattr(self, name).typecode))
-        self._number_ids.clear()
 
     def close(self) -> None:
         """Remove the temporary file and let the arrays go."""
@@ -551,16 +554,15 @@ class _Compact:
 _NO_YEAR = -(1 << 63)
 _PENDING = 1 << 16  # bytes of records written to the file at a time
 _SPILL_ROWS = 1024  # papers moved into the database at a time
-_PER_SLOT = 8 + 4  # a key and its latest entry
-_PER_ENTRY = 4 + 4
-_PER_COMPACT_PAPER = 8 + 4 + 8 + 4 + 8  # year, numbers, mask, length, offset
-_PER_NAME = 100  # a numbers' entry in the dictionary of their places
+_PER_SLOT = 4  # a key's latest entry
+_PER_ENTRY = 8 + 4 + 4
+_PER_COMPACT_PAPER = 8 + 8 + 8 + 4 + 8  # year, numbers, mask, length, offset
 
 
 #: The bytes the in-memory index may take before it moves into a temporary database (about
-#: 110,000 papers at some 130 bytes each). With the cache below, a run's peak memory with
-#: every check on stays under 100 MB at 10^6 papers.
-MEMORY_BUDGET = 14 * 1024 * 1024
+#: 110,000 papers at 140-150 bytes each: 10^5 papers of either benchmark page). With the cache
+#: below, a run's peak memory with every check on stays under 100 MB at 10^6 papers.
+MEMORY_BUDGET = 16 * 1024 * 1024
 #: The bytes of the database's page cache, past the budget (a larger one gains little: 8%
 #: less time for the index alone at 10^5 papers with three times this).
 DATABASE_CACHE = 8 * 1024 * 1024
