@@ -335,11 +335,8 @@ class DuplicateIndex:
         assert compact is not None
         self._written = bytearray(_FILTER_BITS // 8)
         try:
-            for seq, (row, keys, mask) in enumerate(compact.papers()):
-                _title, normal, numbers, year = row[:4]
-                for key in keys:
-                    self._blocks.append((key, seq, year, mask, numbers, len(normal)))
-                self._records.append((seq, *row))
+            for seq, (record, keys) in enumerate(compact.papers()):
+                self._rows(seq, record, keys, _join(record.numbers))
                 if len(self._records) >= _SPILL_ROWS:  # a thousand at a time
                     self._flush()
         except OSError as exc:
@@ -444,13 +441,13 @@ class _Compact:
                 left -= 1
         if not found:
             return [], slots
-        number_id = hash(numbers)
+        numbers_hash = hash(numbers)
         year = _NO_YEAR if record.year is None else record.year
         mask = _mask(record.families)
         shortest, longest = _lengths(record)
         years, masks, numbers_of, lengths = self._years, self._masks, self._numbers, self._lengths
         passed = [seq for seq in found
-                  if numbers_of[seq] == number_id
+                  if numbers_of[seq] == numbers_hash
                   and shortest <= lengths[seq] <= longest
                   and ((masks[seq] & mask) != 0 or masks[seq] == 0 == mask)
                   and (year == _NO_YEAR or years[seq] == _NO_YEAR
@@ -527,15 +524,14 @@ class _Compact:
     def _record(self, seq: int) -> Record:
         return _record(self._read(seq)[:10])
 
-    def papers(self) -> Iterator[tuple[tuple, list[int], int]]:
-        """Each paper in order, as its database row (without its number), its keys and its
-        family names' mask, read back from the records. The table and the vetoes' arrays are
-        let go first (nothing but the records is needed any more), so that the memory they
-        took is free for the database's cache."""
+    def papers(self) -> Iterator[tuple[Record, list[int]]]:
+        """Each paper in order, its record and its keys, read back from the file. The table
+        and the vetoes' arrays are let go first (nothing but the records is needed any more),
+        so that the memory they took is free for the database's cache."""
         self._release(keep=("_offsets",))
         for seq in range(len(self._offsets)):
             row = self._read(seq)
-            yield row[:10], row[10], _mask(_split(row[6]))
+            yield _record(row[:10]), row[10]
 
     def _release(self, keep: tuple[str, ...] = ()) -> None:
         for name in ("_heads", "_entry_keys", "_entry_seqs", "_entry_prevs", "_years",
@@ -561,7 +557,9 @@ _PER_COMPACT_PAPER = 8 + 8 + 8 + 4 + 8  # year, numbers, mask, length, offset
 
 #: The bytes the in-memory index may take before it moves into a temporary database (about
 #: 110,000 papers at 140-150 bytes each: 10^5 papers of either benchmark page). With the cache
-#: below, a run's peak memory with every check on stays under 100 MB at 10^6 papers.
+#: below, a run's peak memory with every check on at 10^6 papers was 90 MiB on the overlap
+#: page and 102 MiB on the diverse one (docs/speed.md: the process holds more than this
+#: estimate).
 MEMORY_BUDGET = 16 * 1024 * 1024
 #: The bytes of the database's page cache, past the budget (a larger one gains little: 8%
 #: less time for the index alone at 10^5 papers with three times this).
