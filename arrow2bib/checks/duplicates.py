@@ -33,6 +33,7 @@ memory up to :data:`MEMORY_BUDGET` (about 110,000 papers), in a database past it
 
 from __future__ import annotations
 
+import errno
 import functools
 import marshal
 import math
@@ -470,9 +471,15 @@ class _Compact:
              record.key, keys))
         if len(self._pending) >= _PENDING:
             if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix="arrow2bib-")
-            self._file.write(self._pending)
-            self._file.flush()  # read back with os.pread, past the file object's buffer
+                # unbuffered: the records are read back with os.pread, and the buffer would
+                # be st_blksize bytes more (64 KiB on some file systems)
+                self._file = tempfile.TemporaryFile(prefix="arrow2bib-", buffering=0)
+            start = 0
+            while start < len(self._pending):  # a raw write may write less than it is given
+                done = self._file.write(self._pending[start:])
+                if not done:
+                    raise OSError(errno.ENOSPC, "no byte of the records was written")
+                start += done
             self._written += len(self._pending)
             self._pending.clear()
         heads, entry_keys, entries = self._heads, self._entry_keys, len(self._entry_seqs)
