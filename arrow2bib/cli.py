@@ -18,7 +18,6 @@ import sys
 import warnings
 from typing import Any, Callable, Iterator, Sequence, TextIO
 
-import shtab
 
 from . import __version__, _core, config, venues
 from .checks import registered_checks
@@ -41,7 +40,6 @@ from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
 from .run.engine import DEDUPE_MODES
 from .write.files import Target, resolve_target, write_stream
-from .write.merge_into import merge_into
 from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_json
 
 __all__ = ["main"]
@@ -62,12 +60,11 @@ class _Terminated(BaseException):
     way out as for Ctrl-C."""
 
 
-def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+def _add_input_arguments(parser: argparse.ArgumentParser, files: object) -> None:
+    _files(parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="page file (text, HTML, or a browser's single-file web archive "
                         "*.mht/*.mhtml), directory of pages (*.txt, *.html, *.htm, *.mht, "
-                        "*.mhtml), URL, or -"
-                        ).complete = shtab.FILE  # type: ignore[attr-defined]
+                        "*.mhtml), URL, or -"), files)
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                         help="work on the pages in N processes (default 1); the output and "
                         "the report are the same")
@@ -80,13 +77,24 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         "missing-field, truncated-authors, unknown-venue, or a plugin's); "
                         "'duplicate' is the one that compares papers with each other; "
                         "repeatable")
-    parser.add_argument("--report", metavar="FILE",
-                        help="also write every problem to FILE as the JSON report (written "
-                        "whole or not at all, as the other outputs)"
-                        ).complete = shtab.FILE  # type: ignore[attr-defined]
+    _files(parser.add_argument("--report", metavar="FILE",
+                               help="also write every problem to FILE as the JSON report "
+                               "(written whole or not at all, as the other outputs)"), files)
 
 
-def _parser() -> argparse.ArgumentParser:
+#: The shells ``arrow2bib completion`` writes for: shtab's ``SUPPORTED_SHELLS`` (a test keeps
+#: them equal), named here so that building the parser does not import shtab on every run.
+SHELLS = ("bash", "zsh", "tcsh", "fish", "powershell")
+
+
+def _files(action: argparse.Action, files: object) -> None:
+    """Tell shtab that ``action`` takes file names (``files`` is ``shtab.FILE`` when the
+    parser is built for a completion script, else None)."""
+    if files is not None:
+        action.complete = files  # type: ignore[attr-defined]
+
+
+def _parser(files: object = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arrow2bib",
         description="Turn Arrow Research author pages into clean bibliographies.",
@@ -102,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read Arrow author pages (files, http(s) URLs, or - for stdin; text, "
         "HTML, or a single-file web archive .mht/.mhtml), check them, and export their "
         "papers. Problems go to stderr, never into the output.")
-    _add_input_arguments(convert)
+    _add_input_arguments(convert, files)
     convert.add_argument("-t", "--to", metavar="NAME", help="output format (see 'formats'); "
                          "default: from -o's extension, else json")
     convert.add_argument("-o", "--output", metavar="PATH",
@@ -138,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check pages and report problems",
         description="Check pages: fields missing for a format, duplicates, cut author lists, "
         "the page's counts. The report goes to stdout.")
-    _add_input_arguments(check)
+    _add_input_arguments(check, files)
     check.add_argument("-t", "--to", metavar="NAME",
                        help="check the fields this format needs (default: a core minimum)")
     check.add_argument("--format", choices=("text", "json"), default="text",
@@ -163,8 +171,8 @@ def _parser() -> argparse.ArgumentParser:
         "bash: 'arrow2bib completion bash > ~/.local/share/bash-completion/completions/"
         "arrow2bib'; zsh: into a folder on $fpath as _arrow2bib; fish: into "
         "~/.config/fish/completions/arrow2bib.fish.")
-    completion.add_argument("shell", choices=shtab.SUPPORTED_SHELLS, metavar="SHELL",
-                            help=f"one of {', '.join(shtab.SUPPORTED_SHELLS)}")
+    completion.add_argument("shell", choices=SHELLS, metavar="SHELL",
+                            help=f"one of {', '.join(SHELLS)}")
 
     serve = sub.add_parser(
         "serve", help="a local web page to paste or drop pages and download any format",
@@ -384,6 +392,9 @@ def _stdout_guarded(action: Callable[[], Result]) -> Result:
 def _merge_sink(args: argparse.Namespace, exporter, inputs: Inputs, err: TextIO,
                 merged: list):
     """The output of ``--merge-into``: the entries appended to the user's .bib file."""
+    # imported here: bibtexparser and filelock are for --merge-into only
+    from .write.merge_into import merge_into
+
     def waiting(lock) -> None:
         if not args.quiet:
             print(f"arrow2bib: {args.merge_into} is being merged into by another run "
@@ -565,7 +576,9 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         if args.command == "plugins":
             return _plugins(args, pm, out)
         if args.command == "completion":
-            out.write(shtab.complete(_parser(), shell=args.shell))
+            import shtab  # only here: the other commands never need it
+
+            out.write(shtab.complete(_parser(files=shtab.FILE), shell=args.shell))
             return EXIT_OK
         if args.command == "serve":
             return _serve(args, err)

@@ -12,8 +12,6 @@ import os
 import stat
 from typing import Iterable, Iterator, Sequence, TextIO
 
-from tqdm import tqdm
-
 __all__ = ["Progress", "progress_for"]
 
 #: Bytes counted before the bar is told (a call into tqdm per line would cost more than the
@@ -30,6 +28,8 @@ class Progress:
         self.pages, self.papers = pages, 0
         self.by_bytes = pages == 1 and not by_pages
         self._pending = 0
+        from tqdm import tqdm  # imported for a terminal only: runs into a file never draw
+
         # a terminal that reports no width (0 columns: a bare pseudo-terminal) gets 100,
         # where tqdm would draw nothing
         width = {"dynamic_ncols": True} if _columns(err) else {"ncols": 100}

@@ -8,8 +8,9 @@ import shutil
 import subprocess
 
 import pytest
+import shtab
 
-from arrow2bib.cli import main
+from arrow2bib.cli import SHELLS, main
 
 
 def _script(shell: str) -> str:
@@ -37,6 +38,22 @@ def test_bash_completes_commands_and_options(tmp_path):
     assert _bash_complete(script, tmp_path, "arrow2bib", "convert", "--ded") == ["--dedupe"]
     assert "--report" in _bash_complete(script, tmp_path, "arrow2bib", "check", "--re")
     assert _bash_complete(script, tmp_path, "arrow2bib", "completion", "fi") == ["fish"]
+
+
+def test_bash_completes_file_names_for_inputs_and_the_report(tmp_path):
+    # the parser marks these arguments for shtab only when it is built for a completion script
+    (tmp_path / "page.txt").write_text("x", "utf-8")
+    script = _script("bash")
+    assert _bash_complete(script, tmp_path, "arrow2bib", "convert", "pa") == ["page.txt"]
+    assert _bash_complete(script, tmp_path, "arrow2bib", "check", "--report", "pa") == [
+        "page.txt"]
+
+
+def test_the_shells_offered_are_shtab_s():
+    # named in arrow2bib.cli so that building the parser does not import shtab
+    assert set(SHELLS) <= set(shtab.SUPPORTED_SHELLS)
+    for shell in SHELLS:
+        assert "convert" in _script(shell)
 
 
 @pytest.mark.parametrize("shell", ["zsh", "fish", "tcsh"])

@@ -16,8 +16,10 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # imported when a reference is formatted, as citeproc-py
+    from lxml import etree
 
 __all__ = ["punctuation_in_quote", "tidy"]
 
@@ -32,6 +34,8 @@ _OUTSIDE_QUOTE = re.compile(rf"([”’])({_TAGS})([.,])")
 @functools.cache
 def _locale_option(locale: str) -> bool | None:
     name = f"locales-{locale}.xml"
+    from lxml import etree
+
     try:
         path = importlib.resources.files("citeproc") / "data" / "locales" / name
         root = etree.parse(str(path)).getroot()

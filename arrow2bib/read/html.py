@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import bisect
 import re
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ._encodings import BOMS, check_encoding, decode_bytes
 from .grammar import is_header_line, read_venue_line
 from .names import name_like
+
+if TYPE_CHECKING:  # lxml is imported when a page is HTML: text pages never load it
+    from lxml import etree
 
 __all__ = ["BULLET", "MAX_DEPTH", "MAX_HTML_BYTES", "MAX_TAGS", "html_lines", "looks_like_html"]
 
@@ -287,6 +289,8 @@ def html_lines(
     if not text.strip():
         return []
     raw, text = text.encode("utf-8"), ""  # hold one copy of the document, not two
+    from lxml import etree
+
     parser = etree.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
         collect_ids=False, huge_tree=False,

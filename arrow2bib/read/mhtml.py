@@ -10,14 +10,15 @@ the file given. The standard library's :mod:`email` parses the archive.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import quopri
 import re
-from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .html import MAX_HTML_BYTES, html_lines
+
+if TYPE_CHECKING:  # the email package is imported when a web archive is read
+    from email.message import EmailMessage
 
 __all__ = ["MAX_MHTML_BYTES", "looks_like_mhtml", "mhtml_lines"]
 
@@ -45,6 +46,10 @@ def mhtml_lines(data: bytes, *, source: str, encoding: str | None = None
             f"The web archive is {len(data) / 2**20:.1f} MiB, more than the "
             f"{MAX_MHTML_BYTES >> 20} MiB arrow2bib reads. Save the page as HTML or as text "
             "instead.", source=source)
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
     message = email.message_from_bytes(data, policy=email.policy.default)
     part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
     if not isinstance(part, EmailMessage):

@@ -21,7 +21,6 @@ from typing import BinaryIO, Callable, Iterator
 
 from ..errors import InputError, NotAPageError
 from ._encodings import BOMS, CP1252_UNDEFINED, bomless_utf16, check_encoding, decode_bytes
-from .fetch import fetch
 from .html import MAX_HTML_BYTES, html_lines, looks_like_html
 from .mhtml import MAX_MHTML_BYTES, looks_like_mhtml, mhtml_lines
 from .repair import clean_inline
@@ -313,6 +312,8 @@ def open_input(
                              "its file.", source="<stdin>")
         return "<stdin>", lines_from_stream(stdin, source="<stdin>", encoding=encoding)
     if is_url(text):
+        from .fetch import fetch  # http, ssl and urllib are imported for URLs only
+
         fetched = fetch(text)
         return text, lines_from_bytes(
             fetched.content, source=text, encoding=encoding or fetched.charset

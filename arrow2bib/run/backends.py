@@ -15,13 +15,13 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
 
 from ..errors import WorkerError
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from distributed import Client
 
 __all__ = ["Backend", "DaskBackend", "InProcess", "ProcessPool", "backend_for"]
@@ -98,6 +98,8 @@ class _PoolHandle(Generic[R]):
         self.pool, self.future, self.fn, self.arg, self.label = pool, future, fn, arg, label
 
     def result(self) -> R:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return self.future.result()
         except BrokenProcessPool:
@@ -129,10 +131,15 @@ class ProcessPool:
 
     @staticmethod
     def _start(workers: int) -> ProcessPoolExecutor:
+        # imported here: multiprocessing is a large import that --jobs 1 never needs
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent,
                                    initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
+        from concurrent.futures.process import BrokenProcessPool
+
         if getattr(self._pool, "_broken", False):  # a worker died: a new pool for what follows
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._start(self.jobs)
@@ -145,6 +152,8 @@ class ProcessPool:
 
     def alone(self, fn: Callable[[T], R], arg: T, label: str) -> R:
         """Run one task in a worker of its own; its death is a WorkerError naming ``label``."""
+        from concurrent.futures.process import BrokenProcessPool
+
         solo = self._start(1)
         try:
             return solo.submit(fn, arg).result()
