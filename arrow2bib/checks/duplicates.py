@@ -564,8 +564,8 @@ _PER_COMPACT_PAPER = 8 + 8 + 8 + 4 + 8  # year, numbers, mask, length, offset
 
 #: The bytes the in-memory index may take before it moves into a temporary database (about
 #: 110,000 papers at 140-150 bytes each: 10^5 papers of either benchmark page). With the cache
-#: below, a run's peak memory with every check on at 10^6 papers was 90 MiB on the overlap
-#: page and 102 MiB on the diverse one (docs/speed.md: the process holds more than this
+#: below, a run's peak memory with every check on at 10^6 papers was 82 MiB on the overlap
+#: page and 93 MiB on the diverse one (docs/speed.md: the process holds more than this
 #: estimate).
 MEMORY_BUDGET = 16 * 1024 * 1024
 #: The bytes of the database's page cache, past the budget (a larger one gains little: 8%
