@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 from importlib.machinery import EXTENSION_SUFFIXES
 
-__all__ = ["CORE_MODULES", "compiled_modules"]
+__all__ = ["CORE_MODULES", "C_MODULES", "compiled_modules"]
 
 #: The modules mypyc compiles: text rendering, reading, the duplicate check, the spool and
 #: the engine that drives them.
@@ -42,11 +42,17 @@ CORE_MODULES: tuple[str, ...] = (
 )
 
 
+#: The core's modules written in C (``setup.py`` builds them with the mypyc ones): the
+#: duplicate index's table (``arrow2bib/_index.c``; without it,
+#: ``arrow2bib.checks.duplicates._Table``, the Python reference, does the same).
+C_MODULES: tuple[str, ...] = ("arrow2bib._index",)
+
+
 def compiled_modules() -> tuple[str, ...]:
-    """The modules of :data:`CORE_MODULES` that this install runs compiled (as extension
-    modules); empty for a pure-Python install."""
+    """The modules of :data:`CORE_MODULES` and :data:`C_MODULES` that this install runs
+    compiled (as extension modules); empty for a pure-Python install."""
     found = []
-    for name in CORE_MODULES:
+    for name in CORE_MODULES + C_MODULES:
         spec = importlib.util.find_spec(name)  # the file it loads from, without loading it
         if spec is not None and (spec.origin or "").endswith(tuple(EXTENSION_SUFFIXES)):
             found.append(name)

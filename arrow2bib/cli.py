@@ -100,7 +100,7 @@ def _parser(files: object = None) -> argparse.ArgumentParser:
         description="Turn Arrow Research author pages into clean bibliographies.",
     )
     compiled = _core.compiled_modules()
-    core = (f"compiled core: {len(compiled)} modules, mypyc" if compiled else "pure Python")
+    core = (f"compiled core: {len(compiled)} modules, mypyc and C" if compiled else "pure Python")
     parser.add_argument("--version", action="version", version=f"arrow2bib {__version__} ({core})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -76,3 +76,42 @@ def page_5k(tmp_path_factory) -> pathlib.Path:
     with path.open("w", encoding="utf-8") as out:
         write(5_000, out)
     return path
+
+
+@pytest.fixture(scope="session")
+def c_table(tmp_path_factory):
+    """``arrow2bib._index.Table``, the compiled core's duplicate table, built from this
+    checkout's ``arrow2bib/_index.c`` into a temporary folder (the tests import the sources,
+    not an install) with the C compiler Python was built with. Skips where there is none (a
+    failure under ``CI=true``)."""
+    import importlib.util
+    import sysconfig
+
+    from setuptools._distutils.ccompiler import new_compiler
+    from setuptools._distutils.errors import CCompilerError, DistutilsExecError
+    from setuptools._distutils.sysconfig import customize_compiler
+
+    folder = tmp_path_factory.mktemp("c-table")
+    compiler = new_compiler()
+    customize_compiler(compiler)
+    target = folder / f"_index{sysconfig.get_config_var('EXT_SUFFIX')}"
+    try:
+        objects = compiler.compile([str(ROOT / "arrow2bib" / "_index.c")], output_dir=str(folder),
+                                   include_dirs=[sysconfig.get_paths()["include"]],
+                                   extra_postargs=["-O2", "-Wall"])
+        compiler.link_shared_object(objects, str(target))
+    except (CCompilerError, DistutilsExecError, OSError) as exc:
+        pytest.skip(f"no C compiler builds arrow2bib/_index.c here ({exc})")
+    spec = importlib.util.spec_from_file_location("arrow2bib._index", target)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Table
+
+
+@pytest.fixture(params=["python", "c"])
+def table_type(request):
+    """Each implementation of the duplicate index's table: the Python reference and C."""
+    from arrow2bib.checks.duplicates import _Table
+
+    return _Table if request.param == "python" else request.getfixturevalue("c_table")

@@ -40,9 +40,11 @@ def _matches(records, budget: int) -> tuple[list, bool]:
 
 
 @pytest.mark.parametrize("mode", ["overlap", "diverse"])
-def test_the_database_finds_what_memory_finds(tmp_path, mode):
+def test_the_database_finds_what_memory_finds(tmp_path, mode, table_type, monkeypatch):
     """All in memory, in the database from the first paper, and moved there midway (a
-    budget that a third of the page fills): the same matches, against the same papers."""
+    budget that a third of the page fills): the same matches, against the same papers; with
+    either table in memory (Python, C)."""
+    monkeypatch.setattr(duplicates, "_table_type", lambda: table_type)
     page = _page(tmp_path, mode, 3000)
     records = [record_for(p, f"key{i}") for i, p in enumerate(page.papers)]
     in_memory, stayed = _matches(records, 1 << 40)
@@ -94,10 +96,12 @@ def test_the_index_moves_into_its_database_at_the_budget(tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["overlap", "diverse"])
-def test_the_memory_estimate_is_near_what_python_allocates(tmp_path, mode):
+def test_the_memory_estimate_is_near_what_python_allocates(tmp_path, mode, table_type,
+                                                             monkeypatch):
     """The budget is compared with an estimate; tracemalloc measures what the index really
     holds (its arrays and the buffer of records not yet in the file). The estimate may be a
     little high (arrays grow by about 1/16, counted as always grown), not much low."""
+    monkeypatch.setattr(duplicates, "_table_type", lambda: table_type)
     page = _page(tmp_path, mode, 4000)
     # the records are made before the measure: record_for's text caches (normal forms of
     # names and titles) fill the first time a test process makes them, and are not the index
@@ -131,7 +135,7 @@ def test_the_memory_estimate_is_near_what_python_allocates(tmp_path, mode):
     index.close()
 
 
-def test_keys_that_share_a_slot_keep_their_own_papers(tmp_path):
+def test_keys_that_share_a_slot_keep_their_own_papers(tmp_path, table_type):
     """The in-memory table places a key at its hash's slot or the next free one: keys whose
     slots collide, a paper's own keys among them, each keep their own papers (and the
     table, grown past 2/3 full, still finds them). Keys are given directly here, so the
@@ -139,7 +143,7 @@ def test_keys_that_share_a_slot_keep_their_own_papers(tmp_path):
     page = _page(tmp_path, "diverse", 3)
     records = [record_for(p, f"key{i}") for i, p in enumerate(page.papers)]
     same = dataclasses.replace(records[0], line=2)  # a copy, filed under other keys
-    store = duplicates._Compact()
+    store = duplicates._Compact(table=table_type)
     try:
         size = 1024  # the first capacity: keys k and k + size share slot k
         first = [7, 7 + size, 8]  # the second and third probe past the first
@@ -157,8 +161,8 @@ def test_keys_that_share_a_slot_keep_their_own_papers(tmp_path):
         for seq in range(2, 2 * size):  # filler keys, to grow the table
             filler = records[seq % 3]
             store.add(seq, filler, [100_000 + seq], duplicates._join(filler.numbers),
-                      [100_000 + seq & (store._capacity - 1)])
-        assert store._capacity > size
+                      [100_000 + seq & (store.table.capacity - 1)])
+        assert store.table.capacity > size
         assert store.candidates(same, [7, 7 + 2 * size], numbers)[0] == [records[0], same]
         assert store.candidates(same, [8, 8 + size], numbers)[0] == [records[0], same]
     finally:

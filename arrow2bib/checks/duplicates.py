@@ -379,22 +379,25 @@ class DuplicateIndex:
         self._index.clear()
 
 
-class _Compact:
-    """The index in memory: per hashed key, its papers newest first, in an open-addressing
-    table of flat arrays (a chain of entries per key); per paper, the fields the vetoes read
-    (year, numbers, family names' mask, title length) in arrays too. The records themselves
-    go to a temporary file, read back only for the candidates that pass the vetoes. About
-    140 bytes a paper, where Python objects (a dictionary of keys, the records) took
-    1,400: a budget that held 6,000 papers holds 10^5. The table does not grow past
-    ``limit`` bytes (estimated): :attr:`full` says when it would have to."""
+class _Table:
+    """The in-memory index's table, in Python: per hashed key, its papers newest first, in an
+    open-addressing table of flat arrays (a chain of entries per key); per paper, the fields
+    the vetoes read (year, numbers, family names' mask, title length). The reference for
+    ``arrow2bib._index.Table``, the compiled core's C version (same methods, same results;
+    ``tests/test_index_table.py`` runs both side by side).
+
+    The table does not grow past ``limit`` bytes (estimated, the index's records buffer and
+    offsets included): :attr:`full` says when it would have to."""
 
     def __init__(self, limit: int | None = None) -> None:
-        self._limit = limit
+        self.limit = limit
         #: whether the table is 2/3 taken and twice its slots would pass the limit
         self.full = False
-        self._capacity = 1 << 10  # slots: a power of 2, at most 2/3 taken
+        #: the estimated bytes held (see :data:`_PER_SLOT` and the lines after it)
+        self.size = 0
+        self.capacity = 1 << 10  # slots: a power of 2, at most 2/3 taken
         self._taken = 0
-        self._heads = array("i", [-1]) * self._capacity  # a key's latest entry; -1: empty
+        self._heads = array("i", [-1]) * self.capacity  # a key's latest entry; -1: empty
         self._entry_keys = array("q")  # per entry (a paper filed under a key): the key,
         self._entry_seqs = array("i")  # the paper
         self._entry_prevs = array("i")  # and the key's entry before it (-1: none)
@@ -402,30 +405,29 @@ class _Compact:
         self._numbers = array("q")  # per paper, its numbers' hash (compare() checks them)
         self._masks = array("q")
         self._lengths = array("i")
-        self._offsets = array("q")  # where its record starts in the file (then the buffer)
-        self._file: BinaryIO | None = None  # made when the first records are written
-        self._written = 0  # bytes in the file; the rest are in _pending
-        self._pending = bytearray()
-        #: the estimated bytes held
-        self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._years)
 
     def _slot(self, key: int) -> int:
         """The slot of ``key``, or the empty slot where it goes."""
-        mask = self._capacity - 1
+        mask = self.capacity - 1
         slot = key & mask
         keys, heads = self._entry_keys, self._heads
         while heads[slot] != -1 and keys[heads[slot]] != key:
             slot = (slot + 1) & mask
         return slot
 
-    def candidates(self, record: Record, keys: list[int], numbers: str
-                   ) -> tuple[list[Record], list[int]]:
-        """The papers ``record`` is compared with (in input order): every one filed under its
-        exact title, the last :data:`MAX_BLOCK` of each block; of those, the ones that pass
-        the vetoes that need no scoring (as :data:`_VETOES` in the database). And the slots
-        of ``keys``, for :meth:`add`."""
+    def candidates(self, keys: list[int], numbers: int, year: int, mask: int, shortest: int,
+                   longest: int) -> tuple[list[int], list[int]]:
+        """The papers filed under ``keys`` (every one under the first, the exact title; the
+        last :data:`MAX_BLOCK` under each other) that pass the vetoes that need no scoring
+        (as :data:`_VETOES` in the database), in input order; and the slots of ``keys``, for
+        :meth:`add`. ``numbers`` is the hash of the numbers' join, ``year`` a year or
+        :data:`_NO_YEAR`, ``mask`` the family names' mask, ``shortest`` and ``longest`` the
+        title lengths that can score :data:`THRESHOLD`."""
         heads, prevs, seqs = self._heads, self._entry_prevs, self._entry_seqs
-        entry_keys, capacity = self._entry_keys, self._capacity - 1
+        entry_keys, capacity = self._entry_keys, self.capacity - 1
         found: set[int] = set()
         slots = []
         for number, key in enumerate(keys):
@@ -442,28 +444,114 @@ class _Compact:
                 left -= 1
         if not found:
             return [], slots
-        numbers_hash = hash(numbers)
-        year = _NO_YEAR if record.year is None else record.year
-        mask = _mask(record.families)
-        shortest, longest = _lengths(record)
         years, masks, numbers_of, lengths = self._years, self._masks, self._numbers, self._lengths
         passed = [seq for seq in found
-                  if numbers_of[seq] == numbers_hash
+                  if numbers_of[seq] == numbers
                   and shortest <= lengths[seq] <= longest
                   and ((masks[seq] & mask) != 0 or masks[seq] == 0 == mask)
                   and (year == _NO_YEAR or years[seq] == _NO_YEAR
                        or -MAX_YEARS_APART <= years[seq] - year <= MAX_YEARS_APART)]
         passed.sort()
+        return passed, slots
+
+    def add(self, seq: int, keys: list[int], slots: list[int], year: int, numbers: int,
+            mask: int, length: int) -> None:
+        """File the paper numbered ``seq`` (the next number) under ``keys`` (in ``slots``,
+        as :meth:`candidates` found them), with the fields the vetoes read."""
+        self._years.append(year)
+        self._numbers.append(numbers)
+        self._masks.append(mask)
+        self._lengths.append(length)
+        heads, entry_keys, entries = self._heads, self._entry_keys, len(self._entry_seqs)
+        for key, slot in zip(keys, slots):
+            head = heads[slot]
+            if head == -1 or entry_keys[head] != key:
+                # a new key: its empty slot may have gone to one of the keys before it
+                slot = self._slot(key)
+                head = heads[slot]
+                if head == -1:
+                    self._taken += 1
+            entry_keys.append(key)
+            self._entry_seqs.append(seq)
+            self._entry_prevs.append(head)
+            heads[slot] = entries
+            entries += 1
+        # arrays grow by about 1/16 when full; the buffer of records up to _PENDING
+        self.size = (self.capacity * _PER_SLOT + _PENDING
+                     + (entries * _PER_ENTRY + len(self._years) * _PER_COMPACT_PAPER) * 17 // 16)
+        if 3 * self._taken > 2 * self.capacity:
+            # the old slots and the new ones are held together while the keys move
+            if self.limit is not None and self.size + 2 * self.capacity * _PER_SLOT \
+                    > self.limit:
+                self.full = True
+            else:
+                self._grow()
+                self.size += self.capacity // 2 * _PER_SLOT
+
+    def _grow(self) -> None:
+        """Twice the slots, every key filed again."""
+        heads, keys = self._heads, self._entry_keys
+        self.capacity *= 2
+        self._heads = array("i", [-1]) * self.capacity
+        for head in heads:
+            if head != -1:
+                self._heads[self._slot(keys[head])] = head
+
+    def release(self) -> None:
+        """Let the arrays go (the table is empty after)."""
+        for name in ("_heads", "_entry_keys", "_entry_seqs", "_entry_prevs", "_years",
+                     "_numbers", "_masks", "_lengths"):
+            setattr(self, name, array(getattr(self, name).typecode))
+
+
+def _table_type() -> type:
+    """The compiled core's C table where this install has it, else :class:`_Table`."""
+    try:
+        from .._index import Table  # type: ignore[import-not-found]
+    except ImportError:
+        return _Table
+    return Table  # type: ignore[no-any-return]
+
+
+class _Compact:
+    """The index in memory: its table (:class:`_Table`, or the compiled core's C version:
+    the hashed keys and the fields the vetoes read) and the records themselves, in a
+    temporary file, read back only for the candidates that pass the vetoes. About 140 bytes
+    a paper, where Python objects (a dictionary of keys, the records) took 1,400: a budget
+    that held 6,000 papers holds 10^5. The table does not grow past ``limit`` bytes
+    (estimated): :attr:`full` says when it would have to."""
+
+    def __init__(self, limit: int | None = None, table: type | None = None) -> None:
+        self.table = (table or _table_type())(limit)
+        self._offsets = array("q")  # where each record starts in the file (then the buffer)
+        self._file: BinaryIO | None = None  # made when the first records are written
+        self._written = 0  # bytes in the file; the rest are in _pending
+        self._pending = bytearray()
+
+    @property
+    def size(self) -> int:
+        """The estimated bytes held."""
+        return int(self.table.size)
+
+    @property
+    def full(self) -> bool:
+        """Whether the table would have to grow past the limit."""
+        return bool(self.table.full)
+
+    def candidates(self, record: Record, keys: list[int], numbers: str
+                   ) -> tuple[list[Record], list[int]]:
+        """The papers ``record`` is compared with (in input order): every one filed under its
+        exact title, the last :data:`MAX_BLOCK` of each block; of those, the ones that pass
+        the vetoes that need no scoring. And the slots of ``keys``, for :meth:`add`."""
+        passed, slots = self.table.candidates(
+            keys, hash(numbers), _NO_YEAR if record.year is None else record.year,
+            _mask(record.families), *_lengths(record))
         return [self._record(seq) for seq in passed], slots
 
     def add(self, seq: int, record: Record, keys: list[int], numbers: str,
             slots: list[int]) -> None:
         """File ``record``, the paper numbered ``seq`` (the next number), under ``keys``
         (in ``slots``, as :meth:`candidates` found them)."""
-        self._years.append(_NO_YEAR if record.year is None else record.year)
-        self._numbers.append(hash(numbers))
-        self._masks.append(_mask(record.families))
-        self._lengths.append(len(record.normal))
         self._offsets.append(self._written + len(self._pending))
         self._pending += marshal.dumps(
             (record.title, record.normal, numbers, record.year, record.venue,
@@ -482,40 +570,8 @@ class _Compact:
                 start += done
             self._written += len(self._pending)
             self._pending.clear()
-        heads, entry_keys, entries = self._heads, self._entry_keys, len(self._entry_seqs)
-        for key, slot in zip(keys, slots):
-            head = heads[slot]
-            if head == -1 or entry_keys[head] != key:
-                # a new key: its empty slot may have gone to one of the keys before it
-                slot = self._slot(key)
-                head = heads[slot]
-                if head == -1:
-                    self._taken += 1
-            entry_keys.append(key)
-            self._entry_seqs.append(seq)
-            self._entry_prevs.append(head)
-            heads[slot] = entries
-            entries += 1
-        # arrays grow by about 1/16 when full; the buffer of records up to _PENDING
-        self.size = (self._capacity * _PER_SLOT + _PENDING
-                     + (entries * _PER_ENTRY + len(self._years) * _PER_COMPACT_PAPER) * 17 // 16)
-        if 3 * self._taken > 2 * self._capacity:
-            # the old slots and the new ones are held together while the keys move
-            if self._limit is not None and self.size + 2 * self._capacity * _PER_SLOT \
-                    > self._limit:
-                self.full = True
-            else:
-                self._grow()
-                self.size += self._capacity // 2 * _PER_SLOT
-
-    def _grow(self) -> None:
-        """Twice the slots, every key filed again."""
-        heads, keys = self._heads, self._entry_keys
-        self._capacity *= 2
-        self._heads = array("i", [-1]) * self._capacity
-        for head in heads:
-            if head != -1:
-                self._heads[self._slot(keys[head])] = head
+        self.table.add(seq, keys, slots, _NO_YEAR if record.year is None else record.year,
+                       hash(numbers), _mask(record.families), len(record.normal))
 
     def _read(self, seq: int) -> tuple:
         start = self._offsets[seq]
@@ -533,24 +589,19 @@ class _Compact:
 
     def papers(self) -> Iterator[tuple[Record, list[int]]]:
         """Each paper in order, its record and its keys, read back from the file. The table
-        and the vetoes' arrays are let go first (nothing but the records is needed any more),
-        so that the memory they took is free for the database's cache."""
-        self._release(keep=("_offsets",))
+        is let go first (nothing but the records is needed any more), so that the memory it
+        took is free for the database's cache."""
+        self.table.release()
         for seq in range(len(self._offsets)):
             row = self._read(seq)
             yield _record(row[:10]), row[10]
-
-    def _release(self, keep: tuple[str, ...] = ()) -> None:
-        for name in ("_heads", "_entry_keys", "_entry_seqs", "_entry_prevs", "_years",
-                     "_numbers", "_masks", "_lengths", "_offsets"):
-            if name not in keep:
-                setattr(self, name, array(getattr(self, name).typecode))
 
     def close(self) -> None:
         """Remove the temporary file and let the arrays go."""
         if self._file is not None:
             self._file.close()
-        self._release()
+        self.table.release()
+        self._offsets = array("q")
         self._pending = bytearray()
 
 
