@@ -69,6 +69,28 @@ def test_parts_are_the_page_line_for_line(small_parts, tmp_path, newline, bom):
         assert number == part.first_line + 1 and starts_paper(text)
 
 
+@pytest.mark.parametrize("jobs", [2, 3, 4, 8])
+def test_part_count_fills_every_round(jobs):
+    """Parts are a multiple of the processes where the sizes allow (three equal parts on two
+    processes leave one idle for the last third of the reading), none larger than
+    PART_BYTES, none smaller than MIN_PART_BYTES."""
+    mib = 2**20
+    for size in [mib // 2, 3 * mib // 2, 5 * mib // 2, 7 * mib // 2, 15 * mib // 2,
+                 39 * mib, 400 * mib, 400 * mib + 12345]:
+        parts = split.part_count(size, jobs)
+        if parts < 2:
+            assert size < 2 * split.MIN_PART_BYTES
+            continue
+        assert size / parts >= split.MIN_PART_BYTES
+        full = size // split.MIN_PART_BYTES >= jobs
+        if full:
+            assert parts % jobs == 0, (size, jobs, parts)
+        if size >= jobs * split.PART_BYTES:
+            assert size / parts <= split.PART_BYTES
+    assert split.part_count(int(7.8 * mib), 2) == 4  # was 3: two rounds of a third
+    assert split.part_count(39 * mib, 2) == 20  # was 19
+
+
 def test_pages_not_cut(small_parts, tmp_path):
     text = _generated(300)
     assert page_parts(_write(tmp_path / "cr.txt", text, newline="\r"), 2) is None

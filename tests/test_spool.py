@@ -5,7 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 from arrow2bib.model import Paper, Problem, Severity
-from arrow2bib.run._spool import BATCH, PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from arrow2bib.run._spool import (
+    BATCH,
+    PaperSpool,
+    ProblemLog,
+    paper_from_tuple,
+    paper_tuple,
+    problem_tuple,
+)
 
 
 def test_paper_round_trip(sample_page):
@@ -40,3 +47,27 @@ def test_problem_log_keeps_order_counts_and_details():
     assert log.counts[Severity.ERROR] == sum(p.severity is Severity.ERROR for p in made)
     assert len(log) == len(made)
     log.close()
+
+
+def test_problem_log_takes_problems_as_tuples_as_a_worker_sends_them():
+    """A worker sends its checks' problems back as problem_tuple values (objects take several
+    times as long to unpickle); logged as tuples they come back as the same problems, in the
+    same order and counts as logged as objects."""
+    made = [Problem(code=f"c{i}", severity=[Severity.ERROR, Severity.WARNING, Severity.INFO][i % 3],
+                    message=f"m{i}", source="s", line=i, title="t", key=f"k{i}",
+                    details={"n": [i]})
+            for i in range(BATCH + 3)]
+    objects, tuples = ProblemLog(), ProblemLog()
+    for i, problem in enumerate(made):
+        objects.add(problem)
+        if i % 2:
+            tuples.add_tuple(problem_tuple(problem))
+        else:
+            tuples.add(problem)
+    back = list(tuples)
+    assert back == list(objects) == made
+    assert [p.details for p in back] == [p.details for p in made]
+    assert all(type(p.severity) is Severity for p in back)
+    assert tuples.counts == objects.counts and len(tuples) == len(made)
+    objects.close()
+    tuples.close()

@@ -25,7 +25,7 @@ from ..errors import InputError
 from .grammar import starts_paper
 from .sources import is_url, sniff_file, text_lines
 
-__all__ = ["Part", "page_parts", "part_lines", "starts_paper"]
+__all__ = ["Part", "page_parts", "part_count", "part_lines", "starts_paper"]
 
 #: A page is cut only into parts of at least this many bytes (a process and the rows it
 #: sends back cost more than a small part saves).
@@ -50,6 +50,19 @@ class Part:
     encoding: str
 
 
+def part_count(size: int, jobs: int) -> int:
+    """How many parts a page of ``size`` bytes is cut into for ``jobs`` processes: none over
+    :data:`PART_BYTES` (rounded up) and none under :data:`MIN_PART_BYTES`, and a multiple of
+    ``jobs`` where that allows, so that the last round keeps every process busy (three equal
+    parts on two processes take two rounds, four take two shorter ones)."""
+    most = size // MIN_PART_BYTES
+    parts = max(jobs, -(-size // PART_BYTES))
+    parts = -(-parts // jobs) * jobs  # a multiple of jobs
+    if parts > most:
+        parts = most // jobs * jobs if most >= jobs else most
+    return parts
+
+
 def page_parts(spec: str, jobs: int, *, encoding: str | None = None) -> list[Part] | None:
     """``spec`` cut at venue lines into parts for ``jobs`` processes (about
     :data:`PART_BYTES` each, at least ``jobs`` of them, none under :data:`MIN_PART_BYTES`),
@@ -59,7 +72,7 @@ def page_parts(spec: str, jobs: int, *, encoding: str | None = None) -> list[Par
         return None
     try:
         size = os.path.getsize(spec)
-        parts = min(max(jobs, size // PART_BYTES), size // MIN_PART_BYTES)
+        parts = part_count(size, jobs)
         if parts < 2:
             return None
         with open(spec, "rb") as handle:

@@ -153,6 +153,11 @@ class ProblemLog:
         self._streams[export].append(problem_tuple(problem))
         self.counts[problem.severity] += 1
 
+    def add_tuple(self, values: tuple) -> None:
+        """Log one reading or check problem given as its :func:`problem_tuple`."""
+        self._streams[0].append(values)
+        self.counts[_SEVERITY[values[1]]] += 1
+
     def extend(self, problems: Iterable[Problem]) -> None:
         """Log reading or check problems."""
         for problem in problems:

@@ -459,13 +459,22 @@ class Engine:
         if pending.first:
             self.problems.extend(pending.page.problems)
         theirs = done.problems if done is not None else [[] for _paper in pending.papers]
+        log = self.problems
         for mine, other, note in zip(pending.ours, theirs, pending.notes):
-            if other:
-                self.problems.extend(p for _n, p in sorted(mine + other, key=_number))
+            if other and mine:  # in the order the checks were registered
+                merged: list[tuple[int, Problem | tuple]] = [*mine, *other]
+                for _n, problem in sorted(merged, key=_number):
+                    if isinstance(problem, Problem):
+                        log.add(problem)
+                    else:
+                        log.add_tuple(problem)
+            elif other:
+                for _n, values in other:
+                    log.add_tuple(values)
             else:
-                self.problems.extend(p for _n, p in mine)
+                log.extend(p for _n, p in mine)
             if note is not None:
-                self.problems.add(note)
+                log.add(note)
         self.problems.extend(p for _n, p in pending.page_level)
         if done is not None:
             for problem in done.reported:
@@ -509,5 +518,5 @@ class Engine:
             details={"mode": self.dedupe, "into": target})
 
 
-def _number(item: tuple[int, Problem]) -> int:
+def _number(item: tuple[int, object]) -> int:
     return item[0]

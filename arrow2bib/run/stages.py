@@ -32,7 +32,7 @@ from ..model import Page, Paper, Problem
 from ..read._parts import Part, part_lines
 from ..read.grammar import PageReader
 from ..read.pages import open_page
-from ._spool import paper_from_tuple, paper_tuple
+from ._spool import paper_from_tuple, paper_tuple, problem_tuple
 
 __all__ = ["Batch", "BatchDone", "FiledPage", "Plugins", "ReadTask", "check_and_format",
            "describe", "manager", "read"]
@@ -210,10 +210,13 @@ class Batch:
 
 @dataclass(frozen=True)
 class BatchDone:
-    """What a :class:`Batch` gave: per paper its paper checks' numbered problems; the text of the
-    papers to write (None without a layout), and what the exporter reported meanwhile."""
+    """What a :class:`Batch` gave: per paper its paper checks' numbered problems, each as its
+    :func:`~arrow2bib.run._spool.problem_tuple` (plain tuples: a worker's results are read
+    back by the process that writes, and tuples come back several times faster than the
+    objects); the text of the papers to write (None without a layout), and what the exporter
+    reported meanwhile."""
 
-    problems: list[list[tuple[int, Problem]]]
+    problems: list[list[tuple[int, tuple]]]
     text: str | None
     reported: list[Problem]
 
@@ -228,7 +231,7 @@ def check_and_format(batch: Batch) -> BatchDone:
     exporter = formats.get(fmt) if isinstance(fmt, str) else fmt
     papers = [item if isinstance(item, Paper) else paper_from_tuple(item)
               for item in batch.papers]
-    problems: list[list[tuple[int, Problem]]] = [[] for _paper in papers]
+    problems: list[list[tuple[int, tuple]]] = [[] for _paper in papers]
     if batch.checks:
         cache = (batch.plugins.token, fmt if isinstance(fmt, str) else id(fmt), batch.skip)
         run = _RUNS.get(cache)
@@ -237,7 +240,8 @@ def check_and_format(batch: Batch) -> BatchDone:
                                           skip=batch.skip, scope="paper")
             while len(_RUNS) > 16:
                 del _RUNS[next(iter(_RUNS))]
-        problems = run.batch_numbered(list(zip(papers, batch.keys)))
+        problems = [[(number, problem_tuple(problem)) for number, problem in found]
+                    for found in run.batch_numbered(list(zip(papers, batch.keys)))]
     text = None
     reported: list[Problem] = []
     if batch.layout and exporter is not None:
