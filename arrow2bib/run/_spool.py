@@ -150,12 +150,11 @@ class ProblemLog:
 
     def add(self, problem: Problem, *, export: bool = False) -> None:
         """Log one problem (``export`` for those the exporter reported)."""
-        self._streams[export].append(problem_tuple(problem))
-        self.counts[problem.severity] += 1
+        self.add_tuple(problem_tuple(problem), export=export)
 
-    def add_tuple(self, values: tuple) -> None:
-        """Log one reading or check problem given as its :func:`problem_tuple`."""
-        self._streams[0].append(values)
+    def add_tuple(self, values: tuple, *, export: bool = False) -> None:
+        """Log one problem given as its :func:`problem_tuple` (as a worker sends it)."""
+        self._streams[export].append(values)
         self.counts[_SEVERITY[values[1]]] += 1
 
     def extend(self, problems: Iterable[Problem]) -> None:

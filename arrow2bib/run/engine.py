@@ -66,7 +66,7 @@ from ..keys._table import KeyTable, order_digest
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
 from ..read._parts import page_parts
 from ..read.pages import open_page
-from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple
+from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple, problem_tuple
 from .backends import Backend, Handle, InProcess
 from .stages import (
     KEY_BATCH,
@@ -461,18 +461,11 @@ class Engine:
         theirs = done.problems if done is not None else [[] for _paper in pending.papers]
         log = self.problems
         for mine, other, note in zip(pending.ours, theirs, pending.notes):
-            if other and mine:  # in the order the checks were registered
-                merged: list[tuple[int, Problem | tuple]] = [*mine, *other]
-                for _n, problem in sorted(merged, key=_number):
-                    if isinstance(problem, Problem):
-                        log.add(problem)
-                    else:
-                        log.add_tuple(problem)
-            elif other:
-                for _n, values in other:
-                    log.add_tuple(values)
-            else:
-                log.extend(p for _n, p in mine)
+            found = [(number, problem_tuple(problem)) for number, problem in mine]
+            if other:  # in the order the checks were registered
+                found = sorted([*found, *other], key=_number)
+            for _n, values in found:
+                log.add_tuple(values)
             if note is not None:
                 log.add(note)
         self.problems.extend(p for _n, p in pending.page_level)
@@ -518,5 +511,5 @@ class Engine:
             details={"mode": self.dedupe, "into": target})
 
 
-def _number(item: tuple[int, object]) -> int:
+def _number(item: tuple[int, tuple]) -> int:
     return item[0]
