@@ -305,7 +305,8 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
         destination = target
     else:
         destination = out
-    with ProblemLog() as log:
+    # the closing table is made as problems come, when it is to be shown (see _show_problems)
+    with ProblemLog(summarise=not (args.verbose or args.quiet)) as log:
         def run() -> Result:
             return _run(args, inputs, exporter, destination, pm, err, log,
                         dedupe=args.dedupe, key_pattern=args.key_pattern, options=options)
@@ -332,7 +333,7 @@ def _run(args: argparse.Namespace, inputs: Inputs, exporter, destination: Output
     try:
         return convert(inputs.pages, exporter, destination, skip=_skipped(args, pm),
                        encoding=args.encoding, jobs=args.jobs, pm=pm, protect=inputs.files,
-                       progress=bar, problems=inputs.skipped, report=log.add, **settings)
+                       progress=bar, problems=inputs.skipped, report=log, **settings)
     finally:
         if bar is not None:
             bar.close()
@@ -373,7 +374,10 @@ def _show_problems(args: argparse.Namespace, log: ProblemLog, err: TextIO) -> No
             err.write(f"{problem}\n")
         return
     full = args.report or "-v, or --report FILE"
-    for line in Summary().extend(shown).lines(full=full):
+    summary = None if quiet else log.summary()  # made during the run
+    if summary is None:
+        summary = Summary().extend(shown)
+    for line in summary.lines(full=full):
         err.write(f"{line}\n")
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from arrow2bib.cli import main
 from arrow2bib.model import Problem, Severity
+from arrow2bib.run._spool import ProblemLog, problem_tuple
 from arrow2bib.write.report import REPORT_SCHEMA, Summary
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "xiuqiang-he.txt"
@@ -106,3 +107,51 @@ def test_summary_collapses_alike_messages_and_keeps_memory_bounded():
     assert any(line.endswith("(and 5,001 more like this)") for line in lines)
     assert any("more with other messages" in line for line in lines)
     assert all(len(c.examples) <= 2 for c in summary.codes.values())
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_table_made_during_the_run_is_the_one_the_report_gives(big_page, tmp_path, jobs):
+    # the command line makes its table as problems are logged (a worker sends each
+    # problem's message shape): it must be the table the whole list, read back, gives
+    report = tmp_path / "report.json"
+    code, _, err = _run("convert", str(big_page), "-o", str(tmp_path / "refs.bib"),
+                        "--report", str(report), "--jobs", jobs)
+    assert code == 0
+    summary = Summary()
+    for item in json.loads(report.read_text("utf-8"))["problems"]:
+        summary.add(Problem(code=item["code"], severity=Severity(item["severity"]),
+                            message=item["message"], source=item["source"],
+                            line=item["line"]))
+    assert summary.total > 5_000
+    assert err.splitlines()[:-1] == summary.lines(full=str(report))
+
+
+_WORDS = ("Alpha", "Beta", "Gamma", "Delta")
+
+
+def _log_summary(streams: list[tuple[str, bool]]) -> tuple[list[str] | None, list[str]]:
+    """The table a summarising log made as problems came, and the one read back from it
+    (the problems of each stream in order, the exporter's last, as every report has them)."""
+    problems = [(_problem(f"{_WORDS[n // 2 % 4]} of 'T{n}'.", line=n + 1, code=code), export)
+                for n, (code, export) in enumerate(streams)]
+    with ProblemLog(summarise=True) as log:
+        for problem, export in problems:
+            if export:  # as a worker sends it: with its shape
+                log.add_tuple(problem_tuple(problem, shaped=True), export=True)
+            else:
+                log.add(problem)
+        made = log.summary()
+        read_back = Summary().extend(log).lines()
+        assert list(log) == ([p for p, export in problems if not export]
+                             + [p for p, export in problems if export])
+    return (made.lines() if made is not None else None), read_back
+
+
+def test_a_log_tells_when_its_table_cannot_be_made_as_problems_came():
+    made, _ = _log_summary([("a", n % 3 == 0) for n in range(30)])
+    assert made is None  # "a" came in both streams: its first examples need the report order
+    # codes apart in the two streams: the table made as they came is the one read back
+    made, read_back = _log_summary([("a", False), ("b", True)] * 20)
+    assert made == read_back
+    text = "\n".join(made)
+    assert "(and 4 more like this)" in text and "and 5 more with other messages" in text

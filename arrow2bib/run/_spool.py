@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from .._scratch import scratch_error
 from ..model import AuthorStatus, Paper, Person, Problem, Severity
+from ..write.report import Summary, message_shape
 
 __all__ = ["PaperSpool", "ProblemLog", "scratch_error"]
 
@@ -122,10 +123,13 @@ class PaperSpool(_Batches):
 _PROBLEM_FIELDS = ("code", "severity", "message", "source", "line", "title", "key", "details")
 
 
-def problem_tuple(problem: Problem) -> tuple:
-    """``problem`` as a tuple."""
-    return (problem.code, problem.severity.value, problem.message, problem.source,
-            problem.line, problem.title, problem.key, problem.details)
+def problem_tuple(problem: Problem, *, shaped: bool = False) -> tuple:
+    """``problem`` as a tuple; ``shaped``: with its message's
+    :func:`~arrow2bib.write.report.message_shape` last (made where the problem is, a worker
+    say, so that the process that logs it need not: see :meth:`ProblemLog.add_tuple`)."""
+    values = (problem.code, problem.severity.value, problem.message, problem.source,
+              problem.line, problem.title, problem.key, problem.details)
+    return (*values, message_shape(problem.message)) if shaped else values
 
 
 class _PickledBatches(_Batches):
@@ -136,11 +140,14 @@ class ProblemLog:
     """The problems of a run, in order, kept on disk with their counts in memory.
 
     Problems come in two streams: what reading and checking found, and what the exporter
-    reported; :meth:`__iter__` gives the first, then the second, as the report shows them."""
+    reported; :meth:`__iter__` gives the first, then the second, as the report shows them.
+    With ``summarise``, the closing table (:class:`~arrow2bib.write.report.Summary`) is made
+    as the problems come, so that showing it needs no reading back (:meth:`summary`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, summarise: bool = False) -> None:
         self._streams = (_PickledBatches(), _PickledBatches())
         self.counts = {severity: 0 for severity in Severity}
+        self._summaries = (Summary(), Summary()) if summarise else None
 
     def __enter__(self) -> ProblemLog:
         return self
@@ -152,10 +159,39 @@ class ProblemLog:
         """Log one problem (``export`` for those the exporter reported)."""
         self.add_tuple(problem_tuple(problem), export=export)
 
+    @property
+    def summarising(self) -> bool:
+        """Whether the closing table is made as problems come (then workers send each
+        problem's message shape: ``problem_tuple(problem, shaped=True)``)."""
+        return self._summaries is not None
+
     def add_tuple(self, values: tuple, *, export: bool = False) -> None:
-        """Log one problem given as its :func:`problem_tuple` (as a worker sends it)."""
+        """Log one problem given as its :func:`problem_tuple` (as a worker sends it), shaped
+        or not."""
+        shape = None
+        if len(values) > len(_PROBLEM_FIELDS):  # shaped: the shape is for the table only
+            shape, values = values[-1], values[:-1]
         self._streams[export].append(values)
-        self.counts[_SEVERITY[values[1]]] += 1
+        severity = _SEVERITY[values[1]]
+        self.counts[severity] += 1
+        if self._summaries is not None:
+            self._summaries[export].add_values(values[0], severity, values[2], values[3],
+                                               values[4], shape)
+
+    def summary(self) -> Summary | None:
+        """The table of every problem logged, in report order (``summarise``); None when it
+        must be made by reading the problems back: without ``summarise``, or when a code
+        came in both streams (its first examples are those of the report's order, which
+        the two tables kept apart cannot tell)."""
+        if self._summaries is None:
+            return None
+        found, reported = self._summaries
+        if found.codes.keys() & reported.codes.keys():
+            return None
+        joined = Summary(found.examples)
+        joined.codes = {**found.codes, **reported.codes}
+        joined.total = found.total + reported.total
+        return joined
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Log reading or check problems."""

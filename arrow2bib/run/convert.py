@@ -24,6 +24,7 @@ from ..exporters.registry import Formats
 from ..model import Page, Problem, Severity
 from ..plugins import get_plugin_manager
 from ..write.files import Target, write_export, write_stream, writes_one_document
+from ._spool import ProblemLog
 from .backends import Backend, backend_for
 from .engine import Dedupe, Engine, Input, Progress
 
@@ -74,7 +75,7 @@ def convert(
     on_page: Callable[[], None] | None = None,
     progress: Progress | None = None,
     problems: Iterable[Problem] = (),
-    report: Callable[[Problem], None] | None = None,
+    report: Callable[[Problem], None] | ProblemLog | None = None,
 ) -> Result:
     """Read ``pages`` (paths, URLs, ``-``, or parsed :class:`~arrow2bib.model.Page` objects),
     check them and write them in format ``to`` to ``out``, streaming (memory does not grow with
@@ -90,7 +91,9 @@ def convert(
     ``progress``: told of the pages, papers and bytes read (:mod:`arrow2bib.progress`).
     ``report``: called with every problem, in report order, at the end of the run, instead
     of collecting them in :attr:`Result.problems` (which then stays empty: the run keeps its
-    problems on disk, so a large run's report need not fit in memory).
+    problems on disk, so a large run's report need not fit in memory); or the
+    :class:`~arrow2bib.run._spool.ProblemLog` the run logs them into as they come (the
+    command line's: nothing is copied at the end).
 
     Raises :class:`~arrow2bib.errors.InputError` (an input that cannot be read),
     :class:`~arrow2bib.errors.ExportError`, :class:`~arrow2bib.errors.OutputError` or
@@ -107,7 +110,8 @@ def convert(
     backend = backend if backend is not None else backend_for(jobs)
     with Engine(items, pm=pm, exporter=exporter, key_pattern=key_pattern, options=options,
                 dedupe=dedupe, checks=checks, encoding=encoding, skip=skip,
-                backend=backend, on_page=on_page, progress=progress) as run:
+                backend=backend, on_page=on_page, progress=progress,
+                problems=report if isinstance(report, ProblemLog) else None) as run:
         run.problems.extend(problems)
         opts = run.export_options() if exporter is not None else None  # bad options: fail now
         run.read()
@@ -119,7 +123,7 @@ def convert(
             result.where, result.files = _write(run, exporter, opts, out, protected)
         if report is None:
             result.problems = list(run.problems)
-        else:
+        elif not isinstance(report, ProblemLog):
             for problem in run.problems:
                 report(problem)
         result.pages = list(run.pages)

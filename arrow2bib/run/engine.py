@@ -182,7 +182,7 @@ class Engine:
                  checks: bool = True, encoding: str | None = None,
                  skip: Iterable[str] = (), backend: Backend | None = None,
                  on_page: Callable[[], None] | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, problems: ProblemLog | None = None) -> None:
         if dedupe not in DEDUPE_MODES:
             raise ValueError(f"dedupe must be one of {DEDUPE_MODES}, not {dedupe!r}")
         self.inputs, self.pm, self.exporter = list(inputs), pm, exporter
@@ -195,7 +195,9 @@ class Engine:
         self.pages: list[Page] = []
         self._headers: dict[str, Page] = {}  # by source, for the exporters
         self._sizes: list[int] = []
-        self.problems = ProblemLog()
+        # the caller's log (it outlives the run), or one of the run's own
+        self.problems = problems if problems is not None else ProblemLog()
+        self._own_log = problems is None
         self.read_count = self.merged = self.skipped = self.written = 0
         self._spool = PaperSpool()
         self._keys = KeyTable()
@@ -215,7 +217,8 @@ class Engine:
         finally:
             self._spool.close()
             self._keys.close()
-            self.problems.close()
+            if self._own_log:
+                self.problems.close()
 
     # -- stage 1: read ---------------------------------------------------------------------
     def read(self) -> None:
@@ -449,7 +452,7 @@ class Engine:
                           fmt=(self.exporter if self.backend.local or self.exporter is None
                                else self.exporter.name),
                           extra=dict(self.options or {}), skip=self.skip, checks=self.checks,
-                          layout=layout)
+                          layout=layout, shapes=self.problems.summarising)
             handle = self.backend.submit(check_and_format, batch, batch.label)
         return _Pending(page, first, keys, papers, write, ours, notes, page_level, handle)
 
@@ -470,8 +473,8 @@ class Engine:
                 log.add(note)
         self.problems.extend(p for _n, p in pending.page_level)
         if done is not None:
-            for problem in done.reported:
-                self.problems.add(problem, export=True)
+            for values in done.reported:
+                self.problems.add_tuple(values, export=True)
         if texts or keep:  # a check writes nothing
             self.written += sum(pending.write)
         if texts:

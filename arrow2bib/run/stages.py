@@ -199,6 +199,8 @@ class Batch:
     skip: tuple[str, ...]
     checks: bool = True
     layout: bool = False
+    #: send each problem with its message's shape (the run makes its closing table)
+    shapes: bool = False
 
     @property
     def label(self) -> str:
@@ -214,11 +216,11 @@ class BatchDone:
     :func:`~arrow2bib.run._spool.problem_tuple` (plain tuples: a worker's results are read
     back by the process that writes, and tuples come back several times faster than the
     objects); the text of the papers to write (None without a layout), and what the exporter
-    reported meanwhile."""
+    reported meanwhile (problem tuples too)."""
 
     problems: list[list[tuple[int, tuple]]]
     text: str | None
-    reported: list[Problem]
+    reported: list[tuple]
 
 
 _RUNS: dict[tuple[str, object, tuple[str, ...]], CheckRun] = {}
@@ -231,6 +233,7 @@ def check_and_format(batch: Batch) -> BatchDone:
     exporter = formats.get(fmt) if isinstance(fmt, str) else fmt
     papers = [item if isinstance(item, Paper) else paper_from_tuple(item)
               for item in batch.papers]
+    shaped = batch.shapes
     problems: list[list[tuple[int, tuple]]] = [[] for _paper in papers]
     if batch.checks:
         cache = (batch.plugins.token, fmt if isinstance(fmt, str) else id(fmt), batch.skip)
@@ -240,12 +243,16 @@ def check_and_format(batch: Batch) -> BatchDone:
                                           skip=batch.skip, scope="paper")
             while len(_RUNS) > 16:
                 del _RUNS[next(iter(_RUNS))]
-        problems = [[(number, problem_tuple(problem)) for number, problem in found]
+        problems = [[(number, problem_tuple(problem, shaped=shaped))
+                     for number, problem in found]
                     for found in run.batch_numbered(list(zip(papers, batch.keys)))]
     text = None
-    reported: list[Problem] = []
+    reported: list[tuple] = []
     if batch.layout and exporter is not None:
-        options = ExportOptions(extra=batch.extra, report=reported.append,
+        def report(problem: Problem) -> None:
+            reported.append(problem_tuple(problem, shaped=shaped))
+
+        options = ExportOptions(extra=batch.extra, report=report,
                                 pages={batch.page.source: batch.page})
         entries = [Entry(key=key, paper=paper)
                    for key, paper, write in zip(batch.keys, papers, batch.write) if write]

@@ -14,6 +14,7 @@ JSON (schema in the README, checked by a test)::
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -22,7 +23,7 @@ from typing import Any, Iterable, Mapping, TextIO
 from ..model import Problem, Severity
 
 __all__ = ["REPORT_SCHEMA", "CodeSummary", "Summary", "counts", "exit_status",
-           "problem_to_dict", "render_json", "render_text", "tally", "write_json"]
+           "message_shape", "problem_to_dict", "render_json", "render_text", "tally", "write_json"]
 
 REPORT_VERSION = 1
 
@@ -139,18 +140,26 @@ class CodeSummary:
         self.count = 0
         self.severities = {severity: 0 for severity in Severity}
         self.limit = examples
-        #: message shape -> [first problem, how many times]; at most ``limit`` shapes
+        #: message shape -> [(source, line, severity, message) of its first, how many times];
+        #: at most ``limit`` shapes
         self.examples: dict[str, list[Any]] = {}
 
     def add(self, problem: Problem) -> None:
+        self.add_values(problem.severity, problem.message, problem.source, problem.line)
+
+    def add_values(self, severity: Severity, message: str, source: str,
+                   line: int | None, shape: str | None = None) -> None:
+        """:meth:`add` for a problem given by its fields (as a run's problem log has them);
+        ``shape`` is :func:`message_shape` of ``message`` when the caller has it already."""
         self.count += 1
-        self.severities[problem.severity] += 1
-        shape = _shape(problem.message)
+        self.severities[severity] += 1
+        if shape is None:
+            shape = message_shape(message)
         seen = self.examples.get(shape)
         if seen is not None:
             seen[1] += 1
         elif len(self.examples) < self.limit:
-            self.examples[shape] = [problem, 1]
+            self.examples[shape] = [(source, line, severity, message), 1]
 
     @property
     def severity(self) -> Severity:
@@ -170,11 +179,17 @@ class Summary:
 
     def add(self, problem: Problem) -> None:
         """Count one problem."""
+        self.add_values(problem.code, problem.severity, problem.message, problem.source,
+                        problem.line)
+
+    def add_values(self, code: str, severity: Severity, message: str, source: str,
+                   line: int | None, shape: str | None = None) -> None:
+        """Count one problem, given by its fields (and its message's shape, when known)."""
         self.total += 1
-        summary = self.codes.get(problem.code)
+        summary = self.codes.get(code)
         if summary is None:
-            summary = self.codes[problem.code] = CodeSummary(problem.code, self.examples)
-        summary.add(problem)
+            summary = self.codes[code] = CodeSummary(code, self.examples)
+        summary.add_values(severity, message, source, line, shape)
 
     def extend(self, problems: Iterable[Problem]) -> Summary:
         for problem in problems:
@@ -199,7 +214,7 @@ class Summary:
             shown = 0
             for first, times in code.examples.values():
                 more = f" (and {times - 1:,} more like this)" if times > 1 else ""
-                lines.append(f"      {_clip(_line(first))}{more}")
+                lines.append(f"      {_clip(_line(*first))}{more}")
                 shown += times
             if code.count > shown:
                 others = code.count - shown
@@ -212,21 +227,23 @@ class Summary:
 _VARYING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\b[a-z]+\d{4}[a-z]*\b|\d+(?:\.\d+)?")
 
 
-def _shape(message: str) -> str:
+@functools.lru_cache(maxsize=64)  # a third of a run's messages repeat one another exactly
+def message_shape(message: str) -> str:
     """``message`` with what varies from paper to paper masked: identical messages, and
-    messages alike but for names, titles, keys and numbers, collapse into one example."""
+    messages alike but for names, titles, keys and numbers, collapse into one example (of
+    the closing table, :class:`Summary`)."""
     return _VARYING.sub("\u2026", message)
 
 
 _GRAVITY = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-def _line(problem: Problem) -> str:
+def _line(source: str, line: int | None, severity: Severity, message: str) -> str:
     """``file:line: severity: message`` (the code heads the table's group)."""
-    where = problem.source or "<input>"
-    if problem.line is not None:
-        where = f"{where}:{problem.line}"
-    return f"{where}: {problem.severity.value}: {problem.message}"
+    where = source or "<input>"
+    if line is not None:
+        where = f"{where}:{line}"
+    return f"{where}: {severity.value}: {message}"
 
 
 def _clip(text: str, width: int = 200) -> str:
