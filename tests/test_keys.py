@@ -168,13 +168,16 @@ def _reference_keys(bases, digests):
 @example(rows=[("x", 0)] * 30 + [("xa", 1)] * 2, batch=1)
 def test_key_table_follows_the_key_rules(rows, batch):
     # suffixes skip keys that exist as base keys ("xa") or were given to another group,
-    # whether the keys given are still in memory or written to the table (batch)
+    # whether the keys given are still in memory or written to the table: the groups are
+    # given their keys ``batch`` at a time, and keys looked up ``batch`` per query
     from unittest import mock
 
     from arrow2bib.keys import _table as keytable
     from arrow2bib.keys._table import KeyTable
 
-    with mock.patch.object(keytable, "_BATCH", batch):
+    with mock.patch.object(keytable, "_BATCH", batch), \
+            mock.patch.object(keytable, "_GROUPS", batch), \
+            mock.patch.object(keytable, "_LOOKUP", batch):
         table = KeyTable()
         try:
             for position, (base, digest) in enumerate(rows):

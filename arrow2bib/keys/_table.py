@@ -10,10 +10,10 @@ small cache), and hands back only the keys that differ from their base key, in p
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import sqlite3
 from typing import Collection, Iterator
-
-import hashlib
 
 from .._scratch import scratch_error
 from ..model import Paper
@@ -52,6 +52,14 @@ def order_digest(paper: Paper) -> int:
 
 #: Rows sent to SQLite at once.
 _BATCH = 4096
+#: Groups of papers sharing a base key whose suffixes are looked up together.
+_GROUPS = 256
+#: Keys looked up in one query (two parameters each).
+_LOOKUP = 10_000
+
+
+def _first(row: tuple) -> str:
+    return row[0]
 
 
 class KeyTable:
@@ -89,11 +97,14 @@ class KeyTable:
     def _existing(self, lkeys: list[str], given: Collection[str]) -> set[str]:
         """Which of ``lkeys`` are a base key or a key already given (in the table, or in
         ``given``, the keys not yet written there)."""
-        marks = ", ".join("?" * len(lkeys))
-        rows = self._db.execute(
-            f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
-            f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})", lkeys + lkeys)
-        return {row[0] for row in rows} | {key for key in lkeys if key in given}
+        found = {key for key in lkeys if key in given}
+        for start in range(0, len(lkeys), _LOOKUP):  # SQLite takes 32,766 parameters
+            part = lkeys[start:start + _LOOKUP]
+            marks = ", ".join("?" * len(part))
+            found.update(row[0] for row in self._db.execute(
+                f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
+                f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})", part + part))
+        return found
 
     def _write_given(self, given: dict[str, tuple[int, str]]) -> None:
         """Write keys given (lower-case key -> position, key) to the tables."""
@@ -106,31 +117,52 @@ class KeyTable:
         db = self._db
         db.execute("BEGIN")
         db.execute("CREATE INDEX k_group ON k (lbase, digest, pos)")
-        groups = db.cursor().execute("SELECT lbase FROM k GROUP BY lbase HAVING COUNT(*) > 1 "
-                                     "ORDER BY MIN(pos)")
-        # keys given, written to the tables _BATCH at a time (a look-up sees them too)
+        # every paper of every group, group after group in the order of their first papers,
+        # each group's papers in the order of their digests: one query, not one per group
+        rows = db.cursor().execute(
+            "SELECT k.lbase, k.pos, k.base FROM k JOIN (SELECT lbase, MIN(pos) AS first "
+            "FROM k GROUP BY lbase HAVING COUNT(*) > 1) AS g USING (lbase) "
+            "ORDER BY g.first, k.digest, k.pos")
+        # keys given, written to the tables after each chunk of groups (a look-up sees them)
         given: dict[str, tuple[int, str]] = {}
-        for (lbase,) in groups:
-            members = db.execute("SELECT pos, base FROM k WHERE lbase = ? "
-                                 "ORDER BY digest, pos", (lbase,)).fetchall()
-            # the lower-case form of the n-th candidate is lbase + suffix(n) for every
-            # member: look them up in batches, not one query per candidate
+        chunk: list[tuple[str, list[tuple[int, str]]]] = []
+        for lbase, members in itertools.groupby(rows, key=_first):
+            chunk.append((lbase, [(position, base) for _lbase, position, base in members]))
+            if len(chunk) >= _GROUPS:
+                self._give(chunk, given)
+                chunk = []
+        self._give(chunk, given)
+        db.execute("COMMIT")
+        self._assigned = True
+
+    def _give(self, chunk: list[tuple[str, list[tuple[int, str]]]],
+              given: dict[str, tuple[int, str]]) -> None:
+        """Give the keys of a chunk of groups (each: its lower-case base key, and its papers'
+        positions and base keys in order), then write them to the tables."""
+        # the lower-case form of the n-th candidate is lbase + suffix(n) for every member:
+        # each group's first candidates (one more than it needs: few are taken) are looked
+        # up for the whole chunk at once, the keys given in the chunk in memory
+        firsts = {lbase: [lbase + suffix(i) for i in range(1, min(len(members), 400) + 1)]
+                  for lbase, members in chunk}
+        stored = self._existing([c for batch in firsts.values() for c in batch], ())
+        for lbase, members in chunk:
             n = 0
             free: list[tuple[int, str]] = []
             for position, base in members[1:]:
                 while not free:
-                    batch = [lbase + suffix(n + i) for i in range(1, min(len(members), 400) + 8)]
-                    taken = self._existing(batch, given.keys())
+                    if n == 0:
+                        batch = firsts[lbase]
+                        taken = {c for c in batch if c in stored or c in given}
+                    else:  # a group whose first candidates were taken: the next ones
+                        batch = [lbase + suffix(n + i)
+                                 for i in range(1, min(len(members), 400) + 8)]
+                        taken = self._existing(batch, given.keys())
                     free = [(n + i, c) for i, c in enumerate(batch, start=1) if c not in taken]
                     n += len(batch)
                 number, lower = free.pop(0)
                 # the candidates of one group never collide with each other (distinct suffixes)
                 given[lower] = (position, base + suffix(number))
-            if len(given) >= _BATCH:
-                self._write_given(given)
         self._write_given(given)
-        db.execute("COMMIT")
-        self._assigned = True
 
     def changed(self) -> Iterator[tuple[int, str]]:
         """``(position, key)`` for every paper whose key is not its base key, in order."""
