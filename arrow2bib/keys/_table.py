@@ -10,6 +10,7 @@ small cache), and hands back only the keys that differ from their base key, in p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import sqlite3
@@ -54,12 +55,35 @@ def order_digest(paper: Paper) -> int:
 _BATCH = 4096
 #: Groups of papers sharing a base key whose suffixes are looked up together.
 _GROUPS = 256
-#: Keys looked up in one query (two parameters each).
-_LOOKUP = 10_000
+#: Keys looked up in one query.
+_LOOKUP = 512
 
 
 def _first(row: tuple) -> str:
     return row[0]
+
+
+# Queries with many parameters are made for a fixed number of them (the missing ones None,
+# which matches nothing): the sqlite3 module keeps every statement it prepared, and one
+# prepared per length of an IN list held some 25 MiB at 10^5 papers.
+
+@functools.lru_cache(maxsize=4)
+def _lookup(size: int) -> str:
+    """Which of ``size`` lower-case keys are a base key or a key given (them, twice)."""
+    marks = ", ".join("?" * size)
+    return (f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
+            f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})")
+
+
+@functools.lru_cache(maxsize=4)
+def _members(size: int) -> str:
+    """The papers of up to ``size`` groups, each group's in the order of their digests."""
+    return (f"SELECT lbase, pos, base FROM k WHERE lbase IN ({', '.join('?' * size)}) "
+            "ORDER BY lbase, digest, pos")
+
+
+def _padded(values: list[str], size: int) -> list[str | None]:
+    return [*values, *[None] * (size - len(values))]
 
 
 class KeyTable:
@@ -98,12 +122,10 @@ class KeyTable:
         """Which of ``lkeys`` are a base key or a key already given (in the table, or in
         ``given``, the keys not yet written there)."""
         found = {key for key in lkeys if key in given}
-        for start in range(0, len(lkeys), _LOOKUP):  # SQLite takes 32,766 parameters
-            part = lkeys[start:start + _LOOKUP]
-            marks = ", ".join("?" * len(part))
-            found.update(row[0] for row in self._db.execute(
-                f"SELECT lbase FROM k WHERE lbase IN ({marks}) "
-                f"UNION SELECT lkey FROM taken WHERE lkey IN ({marks})", part + part))
+        query = _lookup(_LOOKUP)
+        for start in range(0, len(lkeys), _LOOKUP):
+            part = _padded(lkeys[start:start + _LOOKUP], _LOOKUP)
+            found.update(row[0] for row in self._db.execute(query, part + part))
         return found
 
     def _write_given(self, given: dict[str, tuple[int, str]]) -> None:
@@ -117,21 +139,17 @@ class KeyTable:
         db = self._db
         db.execute("BEGIN")
         db.execute("CREATE INDEX k_group ON k (lbase, digest, pos)")
-        # every paper of every group, group after group in the order of their first papers,
-        # each group's papers in the order of their digests: one query, not one per group
-        rows = db.cursor().execute(
-            "SELECT k.lbase, k.pos, k.base FROM k JOIN (SELECT lbase, MIN(pos) AS first "
-            "FROM k GROUP BY lbase HAVING COUNT(*) > 1) AS g USING (lbase) "
-            "ORDER BY g.first, k.digest, k.pos")
+        groups = db.cursor().execute("SELECT lbase FROM k GROUP BY lbase HAVING COUNT(*) > 1 "
+                                     "ORDER BY MIN(pos)")
         # keys given, written to the tables after each chunk of groups (a look-up sees them)
         given: dict[str, tuple[int, str]] = {}
-        chunk: list[tuple[str, list[tuple[int, str]]]] = []
-        for lbase, members in itertools.groupby(rows, key=_first):
-            chunk.append((lbase, [(position, base) for _lbase, position, base in members]))
-            if len(chunk) >= _GROUPS:
-                self._give(chunk, given)
-                chunk = []
-        self._give(chunk, given)
+        while chunk := [lbase for (lbase,) in groups.fetchmany(_GROUPS)]:
+            # the papers of a chunk of groups in one query (the index gives each group's in
+            # the order of their digests), not one query per group
+            rows = db.execute(_members(_GROUPS), _padded(chunk, _GROUPS))
+            members = {lbase: [(position, base) for _lbase, position, base in papers]
+                       for lbase, papers in itertools.groupby(rows, key=_first)}
+            self._give([(lbase, members[lbase]) for lbase in chunk], given)
         db.execute("COMMIT")
         self._assigned = True
 
