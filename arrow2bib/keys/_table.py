@@ -14,6 +14,7 @@ import functools
 import hashlib
 import itertools
 import sqlite3
+from operator import itemgetter
 from typing import Collection, Iterator
 
 from .._scratch import scratch_error
@@ -57,10 +58,6 @@ _BATCH = 4096
 _GROUPS = 256
 #: Keys looked up in one query.
 _LOOKUP = 512
-
-
-def _first(row: tuple) -> str:
-    return row[0]
 
 
 # Queries with many parameters are made for a fixed number of them (the missing ones None,
@@ -148,7 +145,7 @@ class KeyTable:
             # the order of their digests), not one query per group
             rows = db.execute(_members(_GROUPS), _padded(chunk, _GROUPS))
             members = {lbase: [(position, base) for _lbase, position, base in papers]
-                       for lbase, papers in itertools.groupby(rows, key=_first)}
+                       for lbase, papers in itertools.groupby(rows, key=itemgetter(0))}
             self._give([(lbase, members[lbase]) for lbase in chunk], given)
         db.execute("COMMIT")
         self._assigned = True
@@ -160,7 +157,10 @@ class KeyTable:
         # the lower-case form of the n-th candidate is lbase + suffix(n) for every member:
         # each group's first candidates (one more than it needs: few are taken) are looked
         # up for the whole chunk at once, the keys given in the chunk in memory
-        firsts = {lbase: [lbase + suffix(i) for i in range(1, min(len(members), 400) + 1)]
+        def candidates(lbase: str, after: int, count: int) -> list[str]:
+            return [lbase + suffix(after + i) for i in range(1, count + 1)]
+
+        firsts = {lbase: candidates(lbase, 0, min(len(members), 400))
                   for lbase, members in chunk}
         stored = self._existing([c for batch in firsts.values() for c in batch], ())
         for lbase, members in chunk:
@@ -172,8 +172,7 @@ class KeyTable:
                         batch = firsts[lbase]
                         taken = {c for c in batch if c in stored or c in given}
                     else:  # a group whose first candidates were taken: the next ones
-                        batch = [lbase + suffix(n + i)
-                                 for i in range(1, min(len(members), 400) + 8)]
+                        batch = candidates(lbase, n, min(len(members), 400) + 7)
                         taken = self._existing(batch, given.keys())
                     free = [(n + i, c) for i, c in enumerate(batch, start=1) if c not in taken]
                     n += len(batch)

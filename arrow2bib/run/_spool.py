@@ -186,12 +186,7 @@ class ProblemLog:
         if self._summaries is None:
             return None
         found, reported = self._summaries
-        if found.codes.keys() & reported.codes.keys():
-            return None
-        joined = Summary(found.examples)
-        joined.codes = {**found.codes, **reported.codes}
-        joined.total = found.total + reported.total
-        return joined
+        return found.joined(reported)
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Log reading or check problems."""

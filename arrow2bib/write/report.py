@@ -191,6 +191,17 @@ class Summary:
             summary = self.codes[code] = CodeSummary(code, self.examples)
         summary.add_values(severity, message, source, line, shape)
 
+    def joined(self, later: Summary) -> Summary | None:
+        """This table and ``later``'s, as one table of this one's problems followed by
+        ``later``'s; None when a code is in both (its first examples depend on the order in
+        which the two tables' problems came, which they do not keep)."""
+        if self.codes.keys() & later.codes.keys():
+            return None
+        table = Summary(self.examples)
+        table.codes = {**self.codes, **later.codes}
+        table.total = self.total + later.total
+        return table
+
     def extend(self, problems: Iterable[Problem]) -> Summary:
         for problem in problems:
             self.add(problem)
