@@ -36,6 +36,7 @@ from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
 from .progress import progress_for
 from .read.inputs import Inputs, expand_inputs
 from .read.sources import check_encoding
+from .run._collector import tuned
 from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
 from .run.engine import DEDUPE_MODES
@@ -574,7 +575,8 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         if args.command in commands:
             _configure(args, pm)
             try:
-                return commands[args.command](args, formats, pm, out, err)
+                with tuned():  # the run's own collector settings (restored after)
+                    return commands[args.command](args, formats, pm, out, err)
             finally:
                 venues.use_user_entries(None)
         if args.command == "plugins":

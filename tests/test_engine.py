@@ -329,3 +329,47 @@ def test_killing_the_main_process_leaves_no_worker(stalled_url, tmp_path, how):
         main.stderr.close()
     assert main.returncode == (-signal.SIGKILL if how == signal.SIGKILL else 143)
     assert sorted(os.listdir(tmp_path)) == []  # no output, no temporary file left
+
+
+def _collector_threshold(_arg: object) -> tuple[int, int, int]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_the_runs_own_processes_collect_young_objects_less_often(tmp_path, monkeypatch):
+    """The --jobs workers and the command line set the collector's young threshold (see
+    arrow2bib.run._collector); the command line gives its caller's settings back."""
+    import gc
+
+    import arrow2bib.cli
+    from arrow2bib.cli import main
+    from arrow2bib.run import _collector
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # CPython's default, whatever the test process had
+        pool = ProcessPool(1)
+        try:
+            assert pool.submit(_collector_threshold, None, "test").result() == (
+                _collector.YOUNG, 10, 10)
+        finally:
+            pool.close()
+        seen = []
+        monkeypatch.setattr(_collector, "YOUNG", 12_345)
+        real_convert = arrow2bib.cli.convert
+
+        def convert(*args, **kwargs):
+            seen.append(gc.get_threshold())
+            return real_convert(*args, **kwargs)
+
+        monkeypatch.setattr(arrow2bib.cli, "convert", convert)
+        out = tmp_path / "refs.bib"
+        assert main(["convert", str(SAMPLE), "-o", str(out), "-q"]) in (0, 1)
+        assert out.exists() and seen == [(12_345, 10, 10)]
+        assert gc.get_threshold() == (700, 10, 10)  # given back
+        gc.set_threshold(0)  # a caller that turned collection off keeps it off
+        _collector.tune()
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)

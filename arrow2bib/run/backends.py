@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
 
 from ..errors import WorkerError
+from ._collector import tune
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -78,6 +79,13 @@ class InProcess:
         pass
 
 
+def _worker_start(parent: int) -> None:
+    """In a new worker: watch the parent, and set the collector for a run (the workers are
+    arrow2bib's own processes: :mod:`arrow2bib.run._collector`)."""
+    _watch_parent(parent)
+    tune()
+
+
 def _watch_parent(parent: int) -> None:
     """In a worker: exit at once when the process that started the pool is gone. Ctrl-C and
     SIGTERM are the main process's to handle (it stops the workers)."""
@@ -134,7 +142,7 @@ class ProcessPool:
         # imported here: multiprocessing is a large import that --jobs 1 never needs
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent,
+        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
                                    initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[[T], R], arg: T, label: str) -> Handle[R]:
