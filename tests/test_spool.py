@@ -33,6 +33,24 @@ def test_spool_replays_every_paper_in_order_across_batches(sample_page):
     spool.close()
 
 
+def test_packed_batches_file_between_single_rows_in_order(sample_page):
+    """A reading worker packs its rows (PaperSpool.packed) and the run files the bytes as
+    they are, between rows appended one at a time: the replay is the rows in filing order."""
+    spool = PaperSpool()
+    rows = [(f"key{n}", paper_tuple(paper))
+            for n, paper in enumerate(list(sample_page.papers) * (BATCH // 4))]
+    cuts = [0, 3, 3 + BATCH + 1, 3 + BATCH + 2, len(rows) - 5, len(rows)]
+    for number, (start, end) in enumerate(zip(cuts, cuts[1:])):
+        if number % 2:  # as a worker sends them, in batches of any size
+            spool.append_packed(PaperSpool.packed(rows[start:end]), end - start)
+        else:
+            for row in rows[start:end]:
+                spool.append(row)
+    assert spool.count == len(rows)
+    assert list(spool.replay()) == rows
+    spool.close()
+
+
 def test_problem_log_keeps_order_counts_and_details():
     log = ProblemLog()
     made = [Problem(code=f"c{i}", severity=[Severity.ERROR, Severity.WARNING, Severity.INFO][i % 3],

@@ -88,13 +88,15 @@ class _Batches:
 
     def _flush(self) -> None:
         if self._batch:
-            blob = self.codec.dumps(self._batch)
-            try:  # length-prefixed, so that a batch comes back with one read
-                self._file.write(len(blob).to_bytes(8, "little"))
-                self._file.write(blob)
-            except OSError as exc:
-                raise scratch_error(exc) from exc
+            self._write(self.codec.dumps(self._batch))
             self._batch = []
+
+    def _write(self, blob: bytes) -> None:
+        try:  # length-prefixed, so that a batch comes back with one read
+            self._file.write(len(blob).to_bytes(8, "little"))
+            self._file.write(blob)
+        except OSError as exc:
+            raise scratch_error(exc) from exc
 
     def replay(self) -> Iterator[Any]:
         """Every value appended, in order (the file is read from its start)."""
@@ -118,6 +120,20 @@ class _Batches:
 class PaperSpool(_Batches):
     """Papers filed during the first pass as ``(base key, paper_tuple(paper))``, replayed
     during the second (:func:`paper_from_tuple` makes the papers again)."""
+
+    @classmethod
+    def packed(cls, rows: list[tuple[str, tuple]]) -> bytes:
+        """``rows`` as one of the spool's batches, made where they were read (a worker),
+        so that the process that files them writes the bytes as they are
+        (:meth:`append_packed`) instead of unpickling every paper and marshalling it again."""
+        return cls.codec.dumps(rows)
+
+    def append_packed(self, blob: bytes, count: int) -> None:
+        """File the ``count`` rows that :meth:`packed` made ``blob`` of, after those
+        appended so far."""
+        self._flush()
+        self._write(blob)
+        self.count += count
 
 
 _PROBLEM_FIELDS = ("code", "severity", "message", "source", "line", "title", "key", "details")

@@ -72,6 +72,7 @@ from .stages import (
     KEY_BATCH,
     Batch,
     BatchDone,
+    Filed,
     FiledPage,
     ReadTask,
     batched,
@@ -231,11 +232,11 @@ class Engine:
             nonlocal filed
             handle, last = window.popleft()
             page, rows = handle.result()
-            self.add_rows(rows, filed)  # part by part: a page's rows are never all in memory
+            self.add_filed(rows, filed)  # part by part: a page's rows are never all in memory
             if self.progress is not None:
-                self.progress.update(papers=len(rows))
+                self.progress.update(papers=rows.papers)
             headers.append(page)
-            filed += len(rows)
+            filed += rows.papers
             if last:
                 self.add_header(join_headers(headers), filed)
                 headers.clear()
@@ -297,8 +298,18 @@ class Engine:
     def add_read(self, page: FiledPage) -> None:
         """File a page read by :func:`~arrow2bib.run.stages.read` (in another process, say)."""
         page_header, rows = page
-        self.add_rows(rows)
-        self.add_header(page_header, len(rows))
+        self.add_filed(rows)
+        self.add_header(page_header, rows.papers)
+
+    def add_filed(self, rows: Filed, start: int = 0) -> None:
+        """File papers of the page being read as :func:`~arrow2bib.run.stages.read` gives
+        them, the first being its ``start``-th; then :meth:`add_header` when the page is
+        done."""
+        table, first = self._keys, self.read_count + start
+        for count, (key, digest) in enumerate(rows.keys, first):
+            table.add(count, key, digest)
+        for blob, size in zip(rows.batches, rows.sizes):
+            self._spool.append_packed(blob, size)
 
     def add_rows(self, rows: Iterable[tuple[str, int, tuple]], start: int = 0) -> None:
         """File papers of the page being read, the first being its ``start``-th; then

@@ -17,7 +17,7 @@ import types
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, Union
 
 import pluggy
 
@@ -32,14 +32,31 @@ from ..model import Page, Paper, Problem
 from ..read._parts import Part, part_lines
 from ..read.grammar import PageReader
 from ..read.pages import open_page
-from ._spool import paper_from_tuple, paper_tuple, problem_tuple
+from ._spool import PaperSpool, paper_from_tuple, paper_tuple, problem_tuple
 
-__all__ = ["Batch", "BatchDone", "FiledPage", "Plugins", "ReadTask", "check_and_format",
+__all__ = ["Batch", "BatchDone", "Filed", "FiledPage", "Plugins", "ReadTask", "check_and_format",
            "describe", "manager", "read"]
 
-#: A page read: its header (without papers), and per paper its base key, its order digest and
-#: its fields (:func:`~arrow2bib.run._spool.paper_tuple`).
-FiledPage = tuple[Page, list[tuple[str, int, tuple]]]
+class Filed(NamedTuple):
+    """The papers of a page (or of a part of one) as read, ready to file: per paper its base
+    key and order digest (:attr:`keys`), and the papers as the run's spool keeps them
+    (:attr:`batches`: :meth:`~arrow2bib.run._spool.PaperSpool.packed` lists of ``(base key,
+    paper_tuple(paper))``, of :attr:`sizes` rows each), made where the page was read: the
+    process that files them copies the bytes, it does not unpickle every paper and marshal
+    it again."""
+
+    keys: list[tuple[str, int]]
+    batches: list[bytes]
+    sizes: list[int]
+
+    @property
+    def papers(self) -> int:
+        """How many papers."""
+        return len(self.keys)
+
+
+#: A page read: its header (without papers), and its papers ready to file.
+FiledPage = tuple[Page, Filed]
 
 
 # -- the plugin manager, shared with the tasks --------------------------------------------
@@ -142,10 +159,12 @@ def read(task: ReadTask) -> FiledPage:
 
 def filed(reader: Any, pm: pluggy.PluginManager, key_pattern: str | None) -> FiledPage:
     """The papers of ``reader`` (a page reader, or a :class:`Page`) filed, and its header."""
-    rows = []
+    rows = Filed([], [], [])
     for papers in batched(reader.papers if isinstance(reader, Page) else reader, KEY_BATCH):
-        rows += [(key, order_digest(paper), paper_tuple(paper))
-                 for key, paper in zip(base_keys(papers, pm, key_pattern), papers)]
+        keys = base_keys(papers, pm, key_pattern)
+        rows.keys.extend(zip(keys, map(order_digest, papers)))
+        rows.batches.append(PaperSpool.packed(list(zip(keys, map(paper_tuple, papers)))))
+        rows.sizes.append(len(papers))
     return header(reader), rows
 
 
