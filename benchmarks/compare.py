@@ -8,6 +8,10 @@ interleaved (base, this, base, this...), so that the load of a shared machine fa
 core mypyc compiled (``setup.py build_ext --inplace`` in a temporary copy; needs mypy and a
 C compiler, and takes about a minute): the speed of the optional compiled core.
 
+The rows: ``check``, ``convert`` to each streaming format, ``--jobs 2``, and on pages of up
+to ``--citeproc-max`` papers (2,000) the CSL-styled formats (``text``, ``html``,
+``markdown``), which take some 20 times as long a paper.
+
 Each row is a fresh process, as in :mod:`benchmarks.run`; the table gives, per command, the
 medians of wall seconds, CPU seconds (user + system, the children's included) and peak
 memory for the base checkout and this one, and this one's ratios to the base. CPU seconds are
@@ -32,13 +36,18 @@ from .generate import MODES, write
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("bibtex", "biblatex", "ris", "csljson", "json", "orcid")
+#: The CSL-styled formats (citeproc-py), some 40 times slower a paper than the others: their
+#: rows run on pages up to ``--citeproc-max`` papers.
+CITEPROC = ("text", "html", "markdown")
 
 
-def commands(page: Path, out: Path) -> list[tuple[str, list[str]]]:
-    """The rows: a check, each format, and ``--jobs 2``."""
+def commands(page: Path, out: Path, citeproc: bool = False) -> list[tuple[str, list[str]]]:
+    """The rows: a check, each format (the CSL-styled ones with ``citeproc``), and
+    ``--jobs 2``."""
     rows = [("check PAGE", ["check", str(page)])]
     rows += [(f"convert --to {fmt}", ["convert", str(page), "--to", fmt, "-q", "-o",
-                                      str(out / f"{fmt}.out")]) for fmt in FORMATS]
+                                      str(out / f"{fmt}.out")])
+             for fmt in FORMATS + (CITEPROC if citeproc else ())]
     rows.append(("convert --to bibtex --jobs 2", ["convert", str(page), "--to", "bibtex", "-q",
                                                   "--jobs", "2", "-o", str(out / "jobs.bib")]))
     return rows
@@ -87,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the rows whose command contains TEXT (e.g. bibtex)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per command and tree")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--citeproc-max", type=int, default=2000, metavar="N",
+                        help="the CSL-styled formats (text, html, markdown) only on pages of "
+                             "up to N papers (default: 2000)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="arrow2bib-compare-") as work:
         folder = Path(work)
@@ -102,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"| {args.size:,} papers ({args.mode}) | base wall s | this wall s | ratio | "
               "base CPU s | this CPU s | ratio | base MiB | this MiB | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|")
-        rows = [row for row in commands(page, folder) if args.only is None or args.only in row[0]]
+        rows = [row for row in commands(page, folder, args.size <= args.citeproc_max)
+                if args.only is None or args.only in row[0]]
         for name, argv_row in rows:
             got: dict[str, list[tuple[float, float, int, int]]] = {"base": [], "this": []}
             for _ in range(args.repeat):

