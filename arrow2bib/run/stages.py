@@ -34,8 +34,9 @@ from ..read.grammar import PageReader
 from ..read.pages import open_page
 from ._spool import PaperSpool, paper_from_tuple, paper_tuple, problem_tuple
 
-__all__ = ["Batch", "BatchDone", "Filed", "FiledPage", "Plugins", "ReadTask", "check_and_format",
-           "describe", "manager", "read"]
+__all__ = ["Batch", "BatchDone", "Filed", "FiledPage", "Plugins", "ReadTask",
+           "check_and_format", "describe", "manager", "read"]
+
 
 class Filed(NamedTuple):
     """The papers of a page (or of a part of one) as read, ready to file: per paper its base
