@@ -121,12 +121,12 @@ class PaperSpool(_Batches):
     """Papers filed during the first pass as ``(base key, paper_tuple(paper))``, replayed
     during the second (:func:`paper_from_tuple` makes the papers again)."""
 
-    @classmethod
-    def packed(cls, rows: list[tuple[str, tuple]]) -> bytes:
+    @staticmethod
+    def packed(rows: list[tuple[str, tuple]]) -> bytes:
         """``rows`` as one of the spool's batches, made where they were read (a worker),
         so that the process that files them writes the bytes as they are
         (:meth:`append_packed`) instead of unpickling every paper and marshalling it again."""
-        return cls.codec.dumps(rows)
+        return marshal.dumps(rows)  # the spool's codec
 
     def append_packed(self, blob: bytes, count: int) -> None:
         """File the ``count`` rows that :meth:`packed` made ``blob`` of, after those
