@@ -135,7 +135,15 @@ class KeyTable:
         self._flush()
         db = self._db
         db.execute("BEGIN")
-        db.execute("CREATE INDEX k_group ON k (lbase, digest, pos)")
+        # base last: the queries below read the index alone, not the table
+        db.execute("CREATE INDEX k_group ON k (lbase, digest, pos, base)")
+        if self._give_at_once():
+            db.execute("COMMIT")
+            self._assigned = True
+            return
+        # what it wrote is undone by hand: with journal_mode=OFF, ROLLBACK undoes nothing
+        db.execute("DELETE FROM taken")
+        db.execute("DELETE FROM changed")
         groups = db.cursor().execute("SELECT lbase FROM k GROUP BY lbase HAVING COUNT(*) > 1 "
                                      "ORDER BY MIN(pos)")
         # keys given, written to the tables after each chunk of groups (a look-up sees them)
@@ -149,6 +157,38 @@ class KeyTable:
             self._give([(lbase, members[lbase]) for lbase in chunk], given)
         db.execute("COMMIT")
         self._assigned = True
+
+    def _give_at_once(self) -> bool:
+        """The common case, in a few queries: the n-th paper of each group (in the order of
+        their digests, from 0) gets suffix n. That is what the rules give unless one of those
+        keys is another paper's base key or another group's key (lower case), which ends
+        this with False (the caller empties the tables it wrote to and gives the keys group
+        by group)."""
+        db = self._db
+        rows = db.execute("SELECT pos, base, lbase FROM k ORDER BY lbase, digest, pos")
+        names: dict[int, str] = {}
+        group: str | None = None
+        n = 0
+        try:
+            while part := rows.fetchmany(_BATCH):
+                given: list[tuple[int, str, str]] = []
+                for position, base, lbase in part:
+                    if lbase != group:
+                        group, n = lbase, 0
+                        continue
+                    n += 1
+                    name = names.get(n)
+                    if name is None:
+                        name = names[n] = suffix(n)
+                    given.append((position, lbase + name, base + name))
+                # the primary key refuses a key given twice
+                db.executemany("INSERT INTO taken VALUES (?)", [(low,) for _p, low, _k in given])
+                db.executemany("INSERT INTO changed VALUES (?, ?)",
+                               [(position, key) for position, _low, key in given])
+        except sqlite3.IntegrityError:
+            return False
+        clash = db.execute("SELECT 1 FROM taken WHERE lkey IN (SELECT lbase FROM k) LIMIT 1")
+        return clash.fetchone() is None
 
     def _give(self, chunk: list[tuple[str, list[tuple[int, str]]]],
               given: dict[str, tuple[int, str]]) -> None:
