@@ -97,6 +97,30 @@ def test_three_backends_give_identical_bytes_and_problems(client, pages, tmp_pat
     assert sum(len(data) for data in files.values()) > 100_000
 
 
+@pytest.mark.parametrize("papers", [0, 1, 63, 64, 1_000, 7_777, 50_000, 1_000_000])
+def test_batches_sent_to_workers_start_small_and_end_small(papers):
+    # the first batch is checked here before any worker has work, and the last ones come
+    # back while this process waits: both small; the middle ones SLICE; in this process
+    # LOCAL_SLICE throughout
+    from arrow2bib.run.engine import LOCAL_SLICE, MIN_SLICE, SLICE, batch_size
+
+    depth, left, sizes = 4, papers, []
+    while left > 0:
+        sizes.append(min(batch_size(len(sizes), left, False, depth), left))
+        left -= sizes[-1]
+    assert sum(sizes) == papers
+    assert all(size <= SLICE for size in sizes)
+    assert all(size >= MIN_SLICE for size in sizes[:-1])
+    if papers >= 10 * SLICE:
+        assert sizes[:4] == [SLICE // 8, SLICE // 4, SLICE // 2, SLICE]
+        assert SLICE in sizes
+        assert sizes[-depth:] == sorted(sizes[-depth:], reverse=True)
+        assert max(sizes[-2 * depth:]) < SLICE // 2
+        # the small ones are few: about log2 of SLICE / MIN_SLICE at each end
+        assert len(sizes) <= papers // SLICE + 40
+    assert all(batch_size(number, papers, True, 1) == LOCAL_SLICE for number in range(5))
+
+
 def test_a_plugin_written_to_the_contract_runs_on_every_backend(client, pages, tmp_path):
     pm = get_plugin_manager(load_installed=False)
     pm.register(contract_plugin, name="contract")

@@ -98,6 +98,24 @@ SLICE = 1000
 LOCAL_SLICE = 256
 
 
+#: The fewest papers in a batch sent to a worker (the first ones, and those of the end).
+MIN_SLICE = 64
+
+
+def batch_size(number: int, left: int, local: bool, depth: int) -> int:
+    """The most papers in batch ``number`` (from 0) of the second pass, ``left`` papers of
+    the run not yet in a batch. In this process, :data:`LOCAL_SLICE`. Sent to workers,
+    :data:`SLICE`, but for the first ones (1/8, 1/4, 1/2 of it: a worker starts once the
+    first is checked here, not after a whole slice) and those of the end, each at most what
+    is left over twice the batches in flight (the last batches come back close together,
+    not one large one after the others); never under :data:`MIN_SLICE` (or
+    :data:`SLICE`, if smaller)."""
+    if local:
+        return LOCAL_SLICE
+    size = min(SLICE >> max(0, 3 - number), -(-left // (2 * depth)))
+    return max(min(MIN_SLICE, SLICE), size)
+
+
 class Progress(Protocol):
     """What the engine tells of its reading (a progress bar: :mod:`arrow2bib.progress`)."""
 
@@ -406,15 +424,22 @@ class Engine:
         self._dropped: set[str] = set()
         window: collections.deque[_Pending] = collections.deque()
         rows = self.keyed_rows()
-        step = min(SLICE, LOCAL_SLICE) if self.backend.local else SLICE
+        local, depth = self.backend.local, self.backend.depth
+        number, left = 0, self.read_count
         for page, size in self.page_sizes():
-            starts = range(0, size, step) or range(1)
-            for start in starts:
-                share = list(itertools.islice(rows, min(step, size - start)))
-                window.append(self._submit(page, share, start == 0, start == starts[-1],
-                                           ordered, texts))
-                if len(window) >= self.backend.depth:
+            start = 0
+            while True:  # a page with no paper is one (empty) batch
+                most = batch_size(number, left, local, depth)
+                share = list(itertools.islice(rows, min(most, size - start)))
+                number, left = number + 1, left - len(share)
+                end = start + len(share)
+                window.append(self._submit(page, share, start == 0, end >= size, ordered,
+                                           texts))
+                if len(window) >= depth:
                     yield from self._finish(window.popleft(), texts, keep)
+                start = end
+                if start >= size or not share:
+                    break
         while window:
             yield from self._finish(window.popleft(), texts, keep)
         if ordered is not None:
