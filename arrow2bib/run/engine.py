@@ -11,10 +11,11 @@ output and of the problems is decided here, once, so it is the same on every bac
    :class:`~arrow2bib.keys._table.KeyTable`, both on disk.
 2. key: once every input is read, the table knows which keys collide and gives their
    suffixes (:func:`arrow2bib.keys.suffix`, the one suffix rule).
-3. check: the papers are replayed in order, :data:`SLICE` at a time. The checks that look
-   across papers (:class:`~arrow2bib.checks.Check`, :class:`~arrow2bib.checks.CopyCheck`) see
-   each paper here, in this process and in order; the paper checks
-   (:class:`~arrow2bib.checks.PaperCheck`) run with the formatting, on the backend.
+3. check: the papers are replayed in order, in batches (:func:`batch_size`). The checks
+   that look across papers (:class:`~arrow2bib.checks.Check`,
+   :class:`~arrow2bib.checks.CopyCheck`) see each paper here, in this process and in order;
+   the paper checks (:class:`~arrow2bib.checks.PaperCheck`) run with the formatting, on the
+   backend.
 4. dedupe: a :class:`~arrow2bib.checks.Copy` that a copy check found removes the later paper
    (``--dedupe first``) or merges it into the earlier one (``--dedupe merge``).
 5. format: a batch's papers are formatted by the exporter's
