@@ -105,14 +105,14 @@ MIN_SLICE = 64
 
 def batch_size(number: int, left: int, local: bool, depth: int) -> int:
     """The most papers in batch ``number`` (from 0) of the second pass, ``left`` papers of
-    the run not yet in a batch. In this process, :data:`LOCAL_SLICE`. Sent to workers,
-    :data:`SLICE`, but for the first ones (1/8, 1/4, 1/2 of it: a worker starts once the
-    first is checked here, not after a whole slice) and those of the end, each at most what
-    is left over twice the batches in flight (the last batches come back close together,
-    not one large one after the others); never under :data:`MIN_SLICE` (or
-    :data:`SLICE`, if smaller)."""
+    the run not yet in a batch. In this process, :data:`LOCAL_SLICE` (or :data:`SLICE`, if
+    smaller). Sent to workers, :data:`SLICE`, but for the first ones (1/8, 1/4, 1/2 of it: a
+    worker starts once the first is checked here, not after a whole slice) and those of the
+    end, each at most what is left over twice the batches in flight (the last batches come
+    back close together, not one large one after the others); never under
+    :data:`MIN_SLICE` (or :data:`SLICE`, if smaller)."""
     if local:
-        return LOCAL_SLICE
+        return min(SLICE, LOCAL_SLICE)
     size = min(SLICE >> max(0, 3 - number), -(-left // (2 * depth)))
     return max(min(MIN_SLICE, SLICE), size)
 
