@@ -137,7 +137,12 @@ def whole(page: Path, n: int, mode: str, repeat: int, work: Path, info: dict[str
                         (0, 1), expect=str(nodup)), repeat, work),
             measure(Row(n, "arrow2bib convert --to bibtex", "arrow2bib", "bibtex",
                         cli + ["convert", str(page), "--to", "bibtex", "-o", str(bib), "-q"],
-                        (0, 1), expect=str(bib)), repeat, work)]
+                        (0, 1), expect=str(bib)), repeat, work),
+            # the same on two processes ("x bibtex" is then its time over the row above)
+            measure(Row(n, "arrow2bib convert --to bibtex --jobs 2", "arrow2bib",
+                        "bibtex-jobs2", cli + ["convert", str(page), "--to", "bibtex", "-o",
+                                               str(work / "jobs2.bib"), "-q", "--jobs", "2"],
+                        (0, 1), expect=str(work / "jobs2.bib")), repeat, work)]
     # the baselines start from arrow2bib's own output of the same papers, made untimed
     csl = work / "page.json"
     run_once(cli + ["convert", str(page), "--to", "csljson", "-o", str(csl), "-q"],

@@ -23,6 +23,7 @@ def test_the_duplicate_benchmark_runs_on_a_tiny_page(tmp_path, capsys, monkeypat
     assert alone["default"]["in_memory"] and not alone["database"]["in_memory"]
     names = [row["name"] for row in results["rows"]]
     assert "arrow2bib convert --to bibtex" in names
+    assert "arrow2bib convert --to bibtex --jobs 2" in names
     assert all(row["error"] is None for row in results["rows"]), results["rows"]
     if results["machine"]["peers"]:
         assert "bibtex-tidy --duplicates: BibTeX -> BibTeX" in names
