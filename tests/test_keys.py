@@ -160,6 +160,20 @@ def _reference_keys(bases, digests):
     return keys
 
 
+def _table_keys(table, rows):
+    """The keys ``table`` (a KeyTable, closed after) gives papers with ``(base key,
+    digest)`` ``rows``, in order."""
+    try:
+        for position, (base, digest) in enumerate(rows):
+            table.add(position, base, digest)
+        keys = [base for base, _ in rows]
+        for position, key in table.changed():
+            keys[position] = key
+    finally:
+        table.close()
+    return keys
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["x", "X", "xa", "xb", "xaa", "Xa", "y", "ya", "xab",
                                            "xz", "xba", "xzz"]),
@@ -178,15 +192,7 @@ def test_key_table_follows_the_key_rules(rows, batch):
     with mock.patch.object(keytable, "_BATCH", batch), \
             mock.patch.object(keytable, "_GROUPS", batch), \
             mock.patch.object(keytable, "_LOOKUP", batch):
-        table = KeyTable()
-        try:
-            for position, (base, digest) in enumerate(rows):
-                table.add(position, base, digest)
-            keys = [base for base, _ in rows]
-            for position, key in table.changed():
-                keys[position] = key
-        finally:
-            table.close()
+        keys = _table_keys(KeyTable(), rows)
     assert keys == _reference_keys([b for b, _ in rows], [d for _, d in rows])
     assert len({k.lower() for k in keys}) == len(keys)
 
@@ -208,15 +214,7 @@ def test_keys_are_given_at_once_unless_a_suffixed_key_is_taken(rows, group_by_gr
             calls.append(len(chunk))
             return super()._give(chunk, given)
 
-    table = Counting()
-    try:
-        for position, (base, digest) in enumerate(rows):
-            table.add(position, base, digest)
-        keys = [base for base, _ in rows]
-        for position, key in table.changed():
-            keys[position] = key
-    finally:
-        table.close()
+    keys = _table_keys(Counting(), rows)
     assert keys == _reference_keys([b for b, _ in rows], [d for _, d in rows])
     assert bool(calls) == group_by_group
 
