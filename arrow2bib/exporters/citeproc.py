@@ -317,9 +317,12 @@ def _unshield(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
 
 def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None,
-                  order: list[str], sort: bool) -> dict[str, str]:
+                  order: list[str], sort: bool,
+                  only: frozenset[str] | None = None) -> dict[str, str]:
     """HTML per lower-case id, in the style's order if ``sort``, else in ``order`` (a sorted
-    run's, so that citation numbers match it)."""
+    run's, so that citation numbers match it); of the ids in ``only`` alone if given (every
+    id of ``order`` is still registered: a reference's citation number is its place among
+    them all)."""
     from citeproc import (Citation, CitationItem, CitationStylesBibliography,
                           CitationStylesStyle, formatter)
     from lxml import etree
@@ -334,7 +337,11 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
             bibliography.register(Citation([CitationItem(key)]))
         if sort:
             bibliography.sort()
-        return dict(zip(bibliography.keys, map(str, bibliography.bibliography())))
+        if only is None:
+            return dict(zip(bibliography.keys, map(str, bibliography.bibliography())))
+        items = [item for item in bibliography.items if item.key in only]
+        return dict(zip((item.key for item in items),
+                        map(str, style.render_bibliography(items))))
     except Exception as exc:  # citeproc-py fails on some CSL it does not implement
         name = root.findtext(f"{CSL}info/{CSL}title") or "this style"
         raise ExportError(f"citeproc-py cannot render {name} ({type(exc).__name__}: {exc}); "
@@ -452,8 +459,8 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         html = _bibliography(root, source, locale, [e.key for e in entries], sort=True)
         order = list(html)
         for shown, keys in cut.items():
-            redone = _bibliography(_with_et_al(root, shown), source, locale, order, False)
-            html.update({key: redone[key] for key in keys})
+            html.update(_bibliography(_with_et_al(root, shown), source, locale, order, False,
+                                      frozenset(keys)))
     in_quote = punctuation_in_quote(root, locale)  # what citeproc-py leaves undone
     html = {key: tidy(text, in_quote) for key, text in html.items()}
     by_key = {entry.key.lower(): entry for entry in entries}
