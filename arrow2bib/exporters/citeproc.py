@@ -296,15 +296,15 @@ def _shielded(value: Any, removed: list[str] | None = None) -> Any:
     value, dropped = xml_text(value)
     if dropped and removed is not None:
         removed.append(dropped)
-    for char, shield in _SHIELD.items():
-        value = value.replace(char, shield)
-    for tag in _NOCASE_TAGS:
-        value = value.replace(_shielded_text(tag), tag)
+    value = value.translate(_SHIELDING)
+    if _SHIELD["<"] in value:
+        for shielded, tag in _SHIELDED_TAGS:
+            value = value.replace(shielded, tag)
     return value
 
 
-def _shielded_text(text: str) -> str:
-    return "".join(_SHIELD.get(c, c) for c in text)
+_SHIELDING = str.maketrans(_SHIELD)
+_SHIELDED_TAGS = tuple((tag.translate(_SHIELDING), tag) for tag in _NOCASE_TAGS)
 
 
 def _unshield(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
@@ -330,8 +330,8 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
     try:
         style = CitationStylesStyle(io.BytesIO(etree.tostring(root)), locale=locale,
                                     validate=False)
-        if MACRO_CACHE:
-            _cache_macros(style)
+        if STYLE_CACHE:
+            _cache_lookups(style)
         bibliography = CitationStylesBibliography(style, source, formatter.html)
         for key in order:
             bibliography.register(Citation([CitationItem(key)]))
@@ -348,37 +348,75 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
                           "choose another style.") from exc
 
 
-#: Whether a style's macros are looked up once per name (see :func:`_cache_macros`); the
-#: tests render with and without it.
-MACRO_CACHE = True
-_CACHE = "_arrow2bib_macros"
+#: Whether what citeproc-py looks up in the styles arrow2bib makes is found once (see
+#: :func:`_cache_lookups`); the tests render with and without it.
+STYLE_CACHE = True
+_CACHE = "_arrow2bib_lookups"
 
 
-def _cache_macros(style: Any) -> None:
-    """Look ``style``'s macros up once per name. citeproc-py finds a macro by evaluating an
-    XPath expression over the style each time a ``<text macro=...>`` is rendered or asked
-    whether it calls a variable: about 40% of the time of a ``text`` run (0.11.1, APA). The
-    lookup (``CitationStylesElement.get_macro``) is wrapped once, for every style, and it
-    keeps what it found in a dict on the style's root element only for the styles given
-    here (the root's Python object lives as long as the style, which holds it): any other
-    style, a program's own for example, is looked up as before. A style's macros do not
-    change while it renders, and the macro found is the same element either way."""
+def _cache_lookups(style: Any) -> None:
+    """Find once what citeproc-py looks up in ``style`` again and again while it renders.
+    citeproc-py 0.11 evaluates an XPath expression over the style each time it renders a
+    ``<text macro=...>`` (about 40% of a ``text`` run, APA), a term, a name's inherited
+    option or the enclosing layout, and walks a group's whole subtree, macros included,
+    each time it asks whether the group calls a variable. Three of its lookups are wrapped
+    once, for every style: ``CitationStylesElement.get_macro`` and ``xpath_search``, and
+    ``calls_variable`` (of ``Parent`` and ``Text``, the two that look further than their
+    own attributes). They keep what they found in a dict on the root element of the styles
+    given here and of their locales (a root's Python object lives as long as the style,
+    which holds it; the dict holds the elements it keys, so theirs live as long). Any other
+    style, a program's own for example, is looked up as before. What is kept does not
+    change while a style renders: the style's structure, and the attributes the
+    expressions test, stay as they are (citeproc-py adds a default ``<name>`` to a
+    ``<names>`` without one, before any lookup from it)."""
     from citeproc import model
 
+    if not getattr(model.CitationStylesElement.get_macro, "arrow2bib_cache", False):
+        _wrap_lookups(model)
+    style.root.__dict__[_CACHE] = {}
+    for locale in style.root.locales:  # the locale files' roots; a style's own are in it
+        locale.get_root().__dict__.setdefault(_CACHE, {})
+
+
+def _wrap_lookups(model: Any) -> None:
     lookup = model.CitationStylesElement.get_macro
-    if not getattr(lookup, "arrow2bib_cache", False):
-        def get_macro(self: Any, name: str) -> Any:
+    search = model.CitationStylesElement.xpath_search
+
+    def get_macro(self: Any, name: str) -> Any:
+        cache = self.get_root().__dict__.get(_CACHE)
+        if cache is None:
+            return lookup(self, name)
+        macro = cache.get(name)
+        if macro is None:
+            macro = cache[name] = lookup(self, name)
+        return macro
+
+    def xpath_search(self: Any, expression: str) -> Any:
+        cache = self.get_root().__dict__.get(_CACHE)
+        if cache is None:
+            return search(self, expression)
+        key = (self, expression)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = search(self, expression)
+        return list(found)  # a caller's copy
+
+    def calling(asks: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        def calls_variable(self: Any) -> bool:
             cache = self.get_root().__dict__.get(_CACHE)
             if cache is None:
-                return lookup(self, name)
-            macro = cache.get(name)
-            if macro is None:
-                macro = cache[name] = lookup(self, name)
-            return macro
+                return asks(self)
+            calls = cache.get(self)
+            if calls is None:
+                calls = cache[self] = asks(self)
+            return calls
+        return calls_variable
 
-        get_macro.arrow2bib_cache = True  # type: ignore[attr-defined]
-        model.CitationStylesElement.get_macro = get_macro
-    style.root.__dict__[_CACHE] = {}
+    get_macro.arrow2bib_cache = True  # type: ignore[attr-defined]
+    model.CitationStylesElement.get_macro = get_macro
+    model.CitationStylesElement.xpath_search = xpath_search
+    for cls in (model.Parent, model.Text):
+        cls.calls_variable = calling(cls.calls_variable)
 
 
 def _title_cased(root: etree._Element, locale: str | None, types: set[str]) -> set[str]:
