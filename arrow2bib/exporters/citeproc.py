@@ -30,6 +30,7 @@ import contextlib
 import copy
 import dataclasses
 import difflib
+import functools
 import importlib.resources
 import io
 import logging
@@ -333,8 +334,15 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
         if STYLE_CACHE:
             _cache_lookups(style)
         bibliography = CitationStylesBibliography(style, source, formatter.html)
-        for key in order:
-            bibliography.register(Citation([CitationItem(key)]))
+        item = _item(CitationItem)
+        seen: set[str] = set()
+        for key in order:  # as bibliography.register does, which tests keys against a list
+            cite = item(key)
+            Citation([cite]).bibliography = bibliography
+            if cite.key in source and cite.key not in seen:
+                seen.add(cite.key)
+                bibliography.keys.append(cite.key)
+                bibliography.items.append(cite)
         if sort:
             bibliography.sort()
         if only is None:
@@ -346,6 +354,34 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
         name = root.findtext(f"{CSL}info/{CSL}title") or "this style"
         raise ExportError(f"citeproc-py cannot render {name} ({type(exc).__name__}: {exc}); "
                           "choose another style.") from exc
+
+
+@functools.cache
+def _item(base: Any) -> Any:
+    """citeproc-py's ``CitationItem`` (``base``), its reference and number looked up once:
+    citeproc-py finds the reference in the source (through the citation and the
+    bibliography) each time a variable is rendered or tested, some 450 times a reference in
+    APA, and the number by searching the list of keys. Neither changes while the
+    bibliography renders."""
+
+    class Item(base):  # type: ignore[misc]
+        @property
+        def reference(self) -> Any:
+            found = self.__dict__.get("_reference")
+            if found is None:
+                found = self.__dict__["_reference"] = base.reference.fget(self)
+            return found
+
+        @property
+        def number(self) -> int:
+            keys = self.bibliography.keys
+            places = self.bibliography.__dict__.get("_arrow2bib_places")
+            if places is None or places[0] is not keys or len(places[1]) != len(keys):
+                places = (keys, {key: n for n, key in enumerate(keys, 1)})
+                self.bibliography.__dict__["_arrow2bib_places"] = places
+            return places[1][self.key]
+
+    return Item
 
 
 #: Whether what citeproc-py looks up in the styles arrow2bib makes is found once (see
