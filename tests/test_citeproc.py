@@ -487,11 +487,11 @@ def test_the_csl_builders_problems_are_told_as_this_formats(cpm):
 # ---------------------------------------------------------------------------- style lookups
 
 def test_looking_up_once_gives_the_same_references(sample_page, cpm, monkeypatch):
-    """What citeproc-py looks up in a style, found once (STYLE_CACHE: macros, XPath
-    searches, whether an element calls a variable), renders every format exactly as
-    citeproc-py's own lookups do, style after style in one process (each style keeps its
-    own: the styles name their macros alike), on the sample page, with et-al=never and in
-    a second locale."""
+    """arrow2bib's shortcuts through citeproc-py (STYLE_CACHE: macros, XPath searches,
+    whether an element calls a variable found once; each reference's entry and number;
+    registration against a set) render every format exactly as citeproc-py alone does,
+    style after style in one process (each style keeps its own: the styles name their
+    macros alike), on the sample page, with et-al=never and in a second locale."""
     styles = ["apa", "chicago-author-date", "ieee", "modern-language-association",
               "harvard-cite-them-right"]
     cases = [(style, fmt, options) for style in styles
@@ -505,6 +505,24 @@ def test_looking_up_once_gives_the_same_references(sample_page, cpm, monkeypatch
              for style, fmt, options in cases]
     assert cached == plain
     assert len({text for text, _problems in plain}) == len(cases)  # five styles, three formats
+
+
+def test_the_shortcuts_fit_the_installed_citeproc_py(monkeypatch):
+    """The shortcuts through citeproc-py's internals are taken with the citeproc-py installed
+    (else the test above would compare its plain rendering with itself), and not with one
+    whose internals differ: it is used through its API alone."""
+    from citeproc import model
+
+    citeproc_plugin._fits.cache_clear()
+    assert citeproc_plugin._fits() and citeproc_plugin._shortcuts()
+    monkeypatch.delattr(model.Text, "calls_variable")
+    citeproc_plugin._fits.cache_clear()
+    try:
+        assert not citeproc_plugin._fits()
+    finally:
+        monkeypatch.undo()
+        citeproc_plugin._fits.cache_clear()
+    assert citeproc_plugin._fits()
 
 
 @pytest.mark.parametrize("cache", [True, False])

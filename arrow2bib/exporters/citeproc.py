@@ -331,22 +331,27 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
     try:
         style = CitationStylesStyle(io.BytesIO(etree.tostring(root)), locale=locale,
                                     validate=False)
-        if STYLE_CACHE:
-            _cache_lookups(style)
         bibliography = CitationStylesBibliography(style, source, formatter.html)
-        item = _item(CitationItem)
-        seen: set[str] = set()
-        for key in order:  # as bibliography.register does, which tests keys against a list
-            cite = item(key)
-            Citation([cite]).bibliography = bibliography
-            if cite.key in source and cite.key not in seen:
-                seen.add(cite.key)
-                bibliography.keys.append(cite.key)
-                bibliography.items.append(cite)
+        if _shortcuts() and all(isinstance(getattr(bibliography, name, None), list)
+                                for name in ("keys", "items")):
+            _cache_lookups(style)
+            item = _item(CitationItem)
+            seen: set[str] = set()
+            for key in order:  # as bibliography.register does, testing keys against a list
+                cite = item(key)
+                Citation([cite]).bibliography = bibliography
+                if cite.key in source and cite.key not in seen:
+                    seen.add(cite.key)
+                    bibliography.keys.append(cite.key)
+                    bibliography.items.append(cite)
+        else:
+            for key in order:
+                bibliography.register(Citation([CitationItem(key)]))
         if sort:
             bibliography.sort()
-        if only is None:
-            return dict(zip(bibliography.keys, map(str, bibliography.bibliography())))
+        if only is None or not isinstance(getattr(bibliography, "items", None), list):
+            html = dict(zip(bibliography.keys, map(str, bibliography.bibliography())))
+            return html if only is None else {k: v for k, v in html.items() if k in only}
         items = [item for item in bibliography.items if item.key in only]
         return dict(zip((item.key for item in items),
                         map(str, style.render_bibliography(items))))
@@ -384,10 +389,30 @@ def _item(base: Any) -> Any:
     return Item
 
 
-#: Whether what citeproc-py looks up in the styles arrow2bib makes is found once (see
-#: :func:`_cache_lookups`); the tests render with and without it.
+#: Whether arrow2bib takes its shortcuts through citeproc-py's internals (:func:`_item`,
+#: :func:`_cache_lookups`, references registered against a set) where they are as in
+#: citeproc-py 0.11 (:func:`_shortcuts`); the tests render with and without them.
 STYLE_CACHE = True
 _CACHE = "_arrow2bib_lookups"
+
+
+@functools.cache
+def _fits() -> bool:
+    """Whether citeproc-py's internals are those the shortcuts were written and tested
+    against (0.11): a later version that changed them is used through its API alone, the
+    same references, only slower."""
+    from citeproc import CitationItem, model
+
+    return (all(callable(getattr(model.CitationStylesElement, name, None))
+                for name in ("get_macro", "xpath_search", "get_root"))
+            and all(callable(getattr(cls, "calls_variable", None))
+                    for cls in (model.Parent, model.Text))
+            and all(isinstance(getattr(CitationItem, name, None), property)
+                    for name in ("reference", "number", "bibliography")))
+
+
+def _shortcuts() -> bool:
+    return STYLE_CACHE and _fits()
 
 
 def _cache_lookups(style: Any) -> None:
