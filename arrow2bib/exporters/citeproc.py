@@ -35,6 +35,7 @@ import importlib.resources
 import io
 import logging
 import re
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -245,22 +246,29 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+_CAUGHT = threading.RLock()
+
+
 @contextlib.contextmanager
 def _lossy(report: Callable[[Problem], None], details: dict[str, Any],
            entry: Entry | None = None) -> Iterator[None]:
-    """Turn what citeproc-py warns or logs meanwhile into ``export-lossy`` problems."""
+    """Turn what citeproc-py warns or logs meanwhile into ``export-lossy`` problems. The
+    warnings' filters and the logger's handlers are the process's, so one thread at a time
+    renders through here (the web page converts in a pool of threads): another's warnings
+    would go to this one's references, or to the terminal."""
     records: list[logging.LogRecord] = []
     handler = _Collect(records)
     logger = logging.getLogger("citeproc")
-    logger.addHandler(handler)
-    propagate, logger.propagate = logger.propagate, False  # keep the terminal clean
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+    with _CAUGHT:
+        logger.addHandler(handler)
+        propagate, logger.propagate = logger.propagate, False  # keep the terminal clean
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                yield
+        finally:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
     messages = [r.getMessage() for r in records]
     for w in caught:
         if not issubclass(w.category, UserWarning):  # not citeproc-py's: pass it on
@@ -394,6 +402,7 @@ def _item(base: Any) -> Any:
 #: citeproc-py 0.11 (:func:`_shortcuts`); the tests render with and without them.
 STYLE_CACHE = True
 _CACHE = "_arrow2bib_lookups"
+_WRAPPING = threading.Lock()
 
 
 @functools.cache
@@ -432,8 +441,9 @@ def _cache_lookups(style: Any) -> None:
     ``<names>`` without one, before any lookup from it)."""
     from citeproc import model
 
-    if not getattr(model.CitationStylesElement.get_macro, "arrow2bib_cache", False):
-        _wrap_lookups(model)
+    with _WRAPPING:  # once, whichever thread renders first (the web page's, say)
+        if not getattr(model.CitationStylesElement.get_macro, "arrow2bib_cache", False):
+            _wrap_lookups(model)
     style.root.__dict__[_CACHE] = {}
     for locale in style.root.locales:  # the locale files' roots; a style's own are in it
         locale.get_root().__dict__.setdefault(_CACHE, {})
