@@ -384,12 +384,17 @@ TINY = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+def tiny_papers() -> list[Paper]:
+    """Two papers for TINY: a complete list of two, and an older cut list of three."""
+    return [make_paper(year=2017),
+            make_paper(title="Older", names=("Ann Lee", "Bo Ma", "Cy Ng"), year=2001,
+                       status=AuthorStatus.TRUNCATED)]
+
+
 def test_a_tiny_style_file(cpm, tmp_path):
     path = tmp_path / "tiny.csl"
     path.write_text(TINY, encoding="utf-8")
-    papers = [make_paper(year=2017),
-              make_paper(title="Older", names=("Ann Lee", "Bo Ma", "Cy Ng"), year=2001,
-                         status=AuthorStatus.TRUNCATED)]
+    papers = tiny_papers()
     text, problems = export(papers, "text", cpm, style=str(path))
     assert paragraphs(text) == [
         "A. Lee, B. Ma, C. Ng, et al.: Older.",
@@ -570,9 +575,7 @@ def test_a_names_element_without_a_name_renders_alike_with_lookups_kept(cpm, tmp
                                  'initialize-with=". "/></names>',
                                  '<names variable="author"/>'), encoding="utf-8")
     monkeypatch.setattr(citeproc_plugin, "STYLE_CACHE", cache)
-    papers = [make_paper(year=2017),
-              make_paper(title="Older", names=("Ann Lee", "Bo Ma", "Cy Ng"), year=2001,
-                         status=AuthorStatus.TRUNCATED)]
+    papers = tiny_papers()
     text, _problems = export(papers, "text", cpm, style=str(path))
     assert paragraphs(text) == [
         "Ann Lee, Bo Ma, Cy Ng, et al.: Older.",
