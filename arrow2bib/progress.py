@@ -1,16 +1,18 @@
-"""A progress bar on stderr while the pages are read, only when stderr is a terminal.
+"""A progress bar on stderr for the whole run, only when stderr is a terminal.
 
-One page: bytes read of the file's size, papers, papers/s and the time left. Several pages:
-pages done of all, with papers and papers/s. Drawn by tqdm (a well-kept library that knows
-terminal widths and rates), never into a file or a pipe: :func:`progress_for` gives None
-there, and the command line then draws nothing.
+While the pages are read, one page: bytes read of the file's size, papers, papers/s and the
+time left; several pages: pages done of all, with papers and papers/s. Then a bar per stage
+of papers (:meth:`Progress.stage`): checked and written (the second pass), and for the
+formats that render the whole list at once (the CSL-styled ones), formatted. Drawn by tqdm (a
+well-kept library that knows terminal widths and rates), never into a file or a pipe:
+:func:`progress_for` gives None there, and the command line then draws nothing.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from typing import Iterable, Iterator, Sequence, TextIO
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 __all__ = ["Progress", "progress_for"]
 
@@ -21,29 +23,52 @@ _STEP = 64 * 1024
 
 class Progress:
     """Counts of what was read, shown on ``err`` by a tqdm bar: bytes of one page (when
-    ``total_bytes`` is known) or pages of several."""
+    ``total_bytes`` is known) or pages of several; then, stage by stage (:meth:`stage`), the
+    papers through each."""
 
     def __init__(self, err: TextIO, *, pages: int, total_bytes: int | None = None,
                  by_pages: bool = False) -> None:
         self.pages, self.papers = pages, 0
         self.by_bytes = pages == 1 and not by_pages
         self._pending = 0
-        from tqdm import tqdm  # imported for a terminal only: runs into a file never draw
-
-        # a terminal that reports no width (0 columns: a bare pseudo-terminal) gets 100,
-        # where tqdm would draw nothing
-        width = {"dynamic_ncols": True} if _columns(err) else {"ncols": 100}
+        self._err = err
+        #: The stage the bar counts: ``reading``, then a stage of papers (:meth:`stage`).
+        self.name = "reading"
         if self.by_bytes:
-            self.bar = tqdm(total=total_bytes, file=err, unit="B", unit_scale=True,
-                            unit_divisor=1024, desc="arrow2bib: reading", leave=False,
-                            **width)
+            self.bar = self._bar(total=total_bytes, unit="B", unit_scale=True,
+                                 unit_divisor=1024)
         else:
-            self.bar = tqdm(total=pages, file=err, unit="page", desc="arrow2bib: reading",
-                            leave=False, **width)
+            self.bar = self._bar(total=pages, unit="page")
         self._shown_first = False
 
+    def _bar(self, **settings: Any) -> Any:
+        from tqdm import tqdm  # imported for a terminal only: runs into a file never draw
+
+        # a terminal that reports no size (a bare pseudo-terminal: 0 columns, 0 rows) gets
+        # 100 columns and 20 rows, where tqdm would draw nothing (it skips a bar whose
+        # position is past the last row)
+        columns, rows = _size(self._err)
+        shape: dict[str, Any] = {"dynamic_ncols": True} if columns else {"ncols": 100}
+        if not rows:
+            shape["nrows"] = 20
+        return tqdm(file=self._err, desc=f"arrow2bib: {self.name}", leave=False,
+                    **shape, **settings)
+
+    def stage(self, name: str, total: int) -> None:
+        """The stage before is done: the bar now counts the ``total`` papers of stage
+        ``name`` (``checking``, ``writing``, ``formatting``), advanced by
+        ``update(papers=...)``."""
+        self._end_bar()
+        self.name = name
+        self.bar = self._bar(total=total, unit=" papers")
+
     def update(self, *, papers: int = 0, bytes: int = 0, pages: int = 0) -> None:
-        """Count ``papers`` papers, ``bytes`` bytes and ``pages`` pages more."""
+        """Count ``papers`` papers, ``bytes`` bytes and ``pages`` pages more (in a stage of
+        papers, ``papers`` through it)."""
+        if self.name != "reading":
+            if papers:
+                self.bar.update(papers)
+            return
         self.papers += papers
         if self.by_bytes:
             self._pending += bytes
@@ -74,21 +99,27 @@ class Progress:
 
     def close(self) -> None:
         """Remove the bar (the closing report follows on stderr)."""
-        # the last counts are drawn before the bar goes, however quick the reading was
-        # (tqdm draws at most ten frames a second, so a fast run might end on an early one)
-        self._postfix()
-        if self.by_bytes and self._pending:
-            self.bar.update(self._pending)
-            self._pending = 0
+        self._end_bar()
+
+    def _end_bar(self) -> None:
+        # the last counts are drawn before the bar goes, however quick the stage was (tqdm
+        # draws at most ten frames a second, so a fast one might end on an early frame)
+        if self.name == "reading":
+            self._postfix()
+            if self.by_bytes and self._pending:
+                self.bar.update(self._pending)
+                self._pending = 0
         self.bar.refresh()
         self.bar.close()
 
 
-def _columns(err: TextIO) -> int:
+def _size(err: TextIO) -> tuple[int, int]:
+    """The columns and rows of the terminal ``err`` writes to (0 where it reports none)."""
     try:
-        return os.get_terminal_size(err.fileno()).columns
+        size = os.get_terminal_size(err.fileno())
     except (AttributeError, ValueError, OSError):
-        return 0
+        return 0, 0
+    return size.columns, size.lines
 
 
 def progress_for(err: TextIO, specs: Sequence[str], *, pages: bool = False

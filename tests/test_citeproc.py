@@ -4,6 +4,7 @@ the Markdown with markdown-it-py, a CommonMark parser."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import sys
@@ -29,7 +30,9 @@ from arrow2bib.exporters.citeproc import (
     markdown_escape,
     sentence_case,
 )
+from arrow2bib.exporters.base import ExportOptions
 from arrow2bib.exporters.registry import Formats
+from arrow2bib.keys import entries_for
 from arrow2bib.model import AuthorStatus, Paper, Severity
 from arrow2bib.read.names import parse_name
 
@@ -404,6 +407,56 @@ def test_a_tiny_style_file(cpm, tmp_path):
     assert problems == []
     markdown = export(papers, "markdown", cpm, style=str(path))[0]
     assert markdown.splitlines()[0] == "- A. Lee, B. Ma, C. Ng, et al.: *Older*."
+
+
+JOURNALS_ONLY = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><id>journals-only</id><title>Journals Only</title>
+    <updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><sort><key variable="title"/></sort><layout>
+    <choose><if type="article-journal"><text variable="title"/></if></choose>
+  </layout></bibliography>
+</style>
+"""
+
+
+def test_a_reference_the_style_prints_nothing_for_is_left_out_and_reported(cpm, tmp_path):
+    # citeproc-py leaves such a reference out of its list, so the texts after it were given
+    # to the keys before them, and the last references were lost without a word
+    path = tmp_path / "journals.csl"
+    path.write_text(JOURNALS_ONLY, encoding="utf-8")
+    journal = {"venue": "TKDE", "venue_kind": "Journal", "paper_type": "Journal Article"}
+    papers = [make_paper("A conference paper", ("Ann Lee",)),
+              make_paper("B journal paper", ("Bo Ma",), **journal),
+              make_paper("C conference paper", ("Cy Ng",)),
+              make_paper("D journal paper", ("Di Wu",), **journal)]
+    html, problems = export(papers, "html", cpm, style=str(path))
+    items = lxml_html.fromstring(html).xpath("//li")
+    assert [(li.get("id"), li.text_content()) for li in items] == [
+        ("ma2017b", "B journal paper"), ("wu2017journal", "D journal paper")]
+    lossy = [p for p in problems if p.code == "export-lossy"]
+    assert [(p.title, p.key, p.severity) for p in lossy] == [
+        ("A conference paper", "lee2017conference", Severity.WARNING),
+        ("C conference paper", "ng2017c", Severity.WARNING)]
+    assert "Journals Only prints nothing" in lossy[0].message
+    assert lossy[0].details["reason"] == "empty-reference"
+    text, _problems = export(papers, "text", cpm, style=str(path))
+    assert paragraphs(text) == ["B journal paper", "D journal paper"]
+
+
+def test_formatting_tells_its_progress_in_entries(sample_page, cpm):
+    told: list[tuple[int, int]] = []
+    options = ExportOptions(extra={"style": "apa"},
+                            progress=lambda done, total: told.append((done, total)))
+    exporter = Formats(cpm).get("text")
+    out = io.StringIO()
+    exporter.export(entries_for(sample_page.papers, cpm), out, options)
+    # from 0 to every entry, never back; the cut lists' second rendering is counted within
+    assert told[0] == (0, 13) and told[-1] == (13, 13)
+    assert [done for done, _total in told] == sorted(done for done, _total in told)
+    assert {total for _done, total in told} == {13}
+    assert out.getvalue() == arrow2bib.export(sample_page.papers, "text", pm=cpm)
 
 
 DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>

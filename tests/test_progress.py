@@ -1,5 +1,6 @@
-"""The progress bar (issue 18): on stderr when it is a terminal, while the pages are read;
-nothing when it is not. Run under a pseudo-terminal (pty) in a child process."""
+"""The progress bar (issue 18): on stderr when it is a terminal, while the pages are read
+and then through each stage of papers (checked and written, formatted); nothing when it is
+not. Run under a pseudo-terminal (pty) in a child process."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ def big_page(page_5k) -> Path:
     return page_5k
 
 
-def _under_pty(*argv: str, cwd: Path) -> tuple[int, str]:
-    """Run arrow2bib with stderr on a pseudo-terminal; its return code and all it drew."""
+def _under_pty(*argv: str, cwd: Path, rows: int = 40, columns: int = 120) -> tuple[int, str]:
+    """Run arrow2bib with stderr on a pseudo-terminal of ``rows`` x ``columns``; its return
+    code and all it drew."""
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # 120 columns
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = dict(os.environ)
     process = subprocess.Popen([sys.executable, "-m", "arrow2bib", *argv], cwd=cwd,
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -67,6 +69,11 @@ def test_one_large_page_shows_progress_early(big_page, tmp_path):
     assert any(re.search(r"<\d\d:\d\d", f) for f in frames)  # the time left
     # the bar is gone when the closing report is written, and the report is there
     assert "problem(s) by code" in drawn and "wrote 5000 as bibtex" in drawn
+    # it does not stop at the reading: the checks and the writing are most of a run
+    writing = _stage(drawn, "writing")
+    assert writing and writing[-1] == (5_000, 5_000), writing
+    assert writing == sorted(writing)
+    assert drawn.index("arrow2bib: reading") < drawn.index("arrow2bib: writing")
 
 
 def test_several_pages_count_pages(tmp_path):
@@ -101,3 +108,46 @@ def test_jobs_show_pages(tmp_path):
                              "--jobs", "2", cwd=tmp_path)
     assert code == 0, drawn
     assert re.search(r"arrow2bib: reading: +\d+%.*\| [01]/1 \[", drawn), drawn[:500]
+
+
+def _stage(drawn: str, name: str) -> list[tuple[int, int]]:
+    """The ``(done, total)`` of each frame the bar drew for stage ``name``."""
+    frames = re.findall(rf"arrow2bib: {name}: +\d+%\|[^|]*\| (\d+)/(\d+) \[", drawn)
+    return [(int(done), int(total)) for done, total in frames]
+
+
+def _page(tmp_path: Path, papers: int) -> Path:
+    from benchmarks.generate import write
+    page = tmp_path / f"page-{papers}.txt"
+    with page.open("w", encoding="utf-8") as out:
+        write(papers, out)
+    return page
+
+
+def test_a_check_shows_the_papers_checked(tmp_path):
+    code, drawn = _under_pty("check", str(_page(tmp_path, 600)), cwd=tmp_path)
+    assert code == 0, drawn
+    assert _stage(drawn, "checking")[-1] == (600, 600), drawn[-800:]
+    assert "arrow2bib: writing" not in drawn
+
+
+def test_a_csl_styled_format_shows_its_formatting(tmp_path):
+    # citeproc-py renders the whole list once every paper is checked: the longest stage
+    code, drawn = _under_pty("convert", str(_page(tmp_path, 150)), "--to", "text", "-o",
+                             str(tmp_path / "refs.txt"), cwd=tmp_path)
+    assert code == 0, drawn
+    assert _stage(drawn, "checking")[-1] == (150, 150), drawn[-800:]
+    formatting = _stage(drawn, "formatting")
+    assert formatting[0] == (0, 150) and formatting[-1] == (150, 150), formatting
+    assert formatting == sorted(formatting)
+    assert drawn.index("arrow2bib: checking") < drawn.index("arrow2bib: formatting")
+    assert (tmp_path / "refs.txt").read_text(encoding="utf-8").count("\n\n") == 149
+
+
+def test_a_terminal_that_reports_no_size_gets_a_bar(tmp_path):
+    # a bare pseudo-terminal says 0 rows and 0 columns; tqdm alone drew nothing there
+    code, drawn = _under_pty("convert", str(EXAMPLE), "-o", str(tmp_path / "refs.bib"),
+                             cwd=tmp_path, rows=0, columns=0)
+    assert code == 0, drawn
+    assert re.search(r"arrow2bib: reading: +\d+%\|", drawn), drawn[:500]
+    assert _stage(drawn, "writing")[-1] == (13, 13), drawn[:1000]

@@ -43,6 +43,8 @@ class ExportOptions:
     ``report`` receives a :class:`~arrow2bib.model.Problem` for anything the exporter had to
     change or leave out (a title cut to a format's length limit, a year outside a schema's
     range): nothing is dropped silently. The default discards them.
+
+    ``progress`` is told how far a format that takes long over the whole list has come.
     """
 
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -51,6 +53,11 @@ class ExportOptions:
     #: (their ``papers`` may be empty: the entries carry the papers). Formats that describe
     #: whole pages use it; most ignore it.
     pages: Mapping[str, Page] = field(default_factory=dict, compare=False)
+    #: ``progress(done, total)``: a format that works long over the whole list after taking
+    #: its entries (the CSL-styled formats render it at once) tells how many of ``total`` it
+    #: has done, so that the command line's bar moves meanwhile. The default does nothing.
+    progress: Callable[[int, int], None] = field(default=lambda done, total: None,
+                                                 compare=False)
 
 
 #: Entries formatted at a time by :meth:`Exporter.write_layout`.

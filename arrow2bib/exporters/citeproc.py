@@ -81,6 +81,8 @@ OPTIONS = {
 ET_AL = {"cut": (AuthorStatus.TRUNCATED, AuthorStatus.MAY_BE_TRUNCATED),
          "truncated": (AuthorStatus.TRUNCATED,), "never": ()}
 TITLES = ("auto", "sentence", "as-written")
+#: References rendered between two reports of progress (``ExportOptions.progress``).
+RENDER_BATCH = 64
 #: Proper nouns and adjectives frequent in titles, kept capitalised in sentence case (the
 #: list BibTeX protects too: :mod:`arrow2bib.text.propernouns`).
 PROPER_WORDS = PROPER_NOUNS
@@ -326,12 +328,13 @@ def _unshield(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
 
 def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None,
-                  order: list[str], sort: bool,
-                  only: frozenset[str] | None = None) -> dict[str, str]:
+                  order: list[str], sort: bool, only: frozenset[str] | None = None,
+                  rendered: Callable[[int], None] = lambda count: None) -> dict[str, str]:
     """HTML per lower-case id, in the style's order if ``sort``, else in ``order`` (a sorted
     run's, so that citation numbers match it); of the ids in ``only`` alone if given (every
     id of ``order`` is still registered: a reference's citation number is its place among
-    them all)."""
+    them all). ``rendered`` is told how many references were rendered, every
+    :data:`RENDER_BATCH`."""
     from citeproc import (Citation, CitationItem, CitationStylesBibliography,
                           CitationStylesStyle, formatter)
     from lxml import etree
@@ -357,12 +360,21 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
                 bibliography.register(Citation([CitationItem(key)]))
         if sort:
             bibliography.sort()
-        if only is None or not isinstance(getattr(bibliography, "items", None), list):
+        if not isinstance(getattr(bibliography, "items", None), list):  # not as in 0.11
             html = dict(zip(bibliography.keys, map(str, bibliography.bibliography())))
+            rendered(len(html))
             return html if only is None else {k: v for k, v in html.items() if k in only}
-        items = [item for item in bibliography.items if item.key in only]
-        return dict(zip((item.key for item in items),
-                        map(str, style.render_bibliography(items))))
+        items = [item for item in bibliography.items if only is None or item.key in only]
+        # a reference at a time, as citeproc-py's bibliography() renders them (each alone),
+        # so that progress is told as they go and a reference the style prints nothing for
+        # keeps its place (citeproc-py's list leaves it out, shifting the ones after it)
+        html = {}
+        for start in range(0, len(items), RENDER_BATCH):
+            for item in items[start:start + RENDER_BATCH]:
+                text = style.render_bibliography([item])
+                html[item.key] = str(text[0]) if text else ""
+            rendered(min(RENDER_BATCH, len(items) - start))
+        return html
     except Exception as exc:  # citeproc-py fails on some CSL it does not implement
         name = root.findtext(f"{CSL}info/{CSL}title") or "this style"
         raise ExportError(f"citeproc-py cannot render {name} ({type(exc).__name__}: {exc}); "
@@ -523,9 +535,12 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
            et_al: str = "cut", titles: str = "auto", links: str = "note",
            report: Callable[[Problem], None] = lambda problem: None,
            details: dict[str, Any] | None = None,
-           nouns: ProperNouns = DEFAULT_NOUNS) -> list[Reference]:
+           nouns: ProperNouns = DEFAULT_NOUNS,
+           progress: Callable[[int, int], None] = lambda done, total: None
+           ) -> list[Reference]:
     """``entries`` formatted in the style ``root`` (see :func:`load_style`), in its order;
-    sentence case keeps ``nouns`` capitalised."""
+    sentence case keeps ``nouns`` capitalised. ``progress(done, total)`` is told how many
+    of the ``total`` entries are formatted, as they are rendered."""
     from citeproc.source.json import CiteProcJSON
     from lxml import html as lxml_html
 
@@ -539,11 +554,24 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         report(dataclasses.replace(problem, details={**problem.details, **details}))
 
     items = [csl_item(entry, relay, links) for entry in entries]
+    cut: dict[int, list[str]] = {}  # names shown -> ids of the cut lists that long
+    for entry, item in zip(entries, items):
+        shown = len(item.get("author", ()))
+        if entry.paper.authors_status in ET_AL[et_al] and shown > 1:
+            cut.setdefault(shown, []).append(entry.key.lower())
+    # told in entries: the cut lists' references are rendered twice, each time half of one
+    total, done = len(entries) + sum(map(len, cut.values())), 0
+    progress(0, len(entries))  # from here on the entries are being formatted
+
+    def rendered(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(done * len(entries) // total, len(entries))
+
     types = {item["type"] for item in items}
     with _lossy(report, details):
         sentence = types - _title_cased(root, locale, types) if titles == "auto" else types
     source = CiteProcJSON([])
-    cut: dict[int, list[str]] = {}  # names shown -> ids of the cut lists that long
     for entry, item in zip(entries, items):
         kept = {k: item[k] for k in KEPT_102_KEYS if k in item}
         item = {**for_legacy_processors([item])[0], **kept}
@@ -561,20 +589,31 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
                 line=entry.paper.line or None, title=entry.paper.title, key=entry.key,
                 details={**details, "removed": [f"U+{ord(c):04X}" for c in "".join(removed)]}))
         report_notes(report, entry.paper, str(details.get("format", "csljson")), entry.key)
-        shown = len(item.get("author", ()))
-        if entry.paper.authors_status in ET_AL[et_al] and shown > 1:
-            cut.setdefault(shown, []).append(entry.key.lower())
     with _lossy(report, details):
-        html = _bibliography(root, source, locale, [e.key for e in entries], sort=True)
+        html = _bibliography(root, source, locale, [e.key for e in entries], sort=True,
+                             rendered=rendered)
         order = list(html)
         for shown, keys in cut.items():
             html.update(_bibliography(_with_et_al(root, shown), source, locale, order, False,
-                                      frozenset(keys)))
+                                      frozenset(keys), rendered))
     in_quote = punctuation_in_quote(root, locale)  # what citeproc-py leaves undone
     html = {key: tidy(text, in_quote) for key, text in html.items()}
     by_key = {entry.key.lower(): entry for entry in entries}
-    return [Reference(by_key[key], _unshield(lxml_html.fragment_fromstring(
-        html[key], create_parent="li"))) for key in order]
+    references = []
+    for key in order:
+        item = _unshield(lxml_html.fragment_fromstring(html[key], create_parent="li"))
+        if item.text_content().strip():
+            references.append(Reference(by_key[key], item))
+            continue
+        paper = by_key[key].paper  # a style that prints nothing for some types of work
+        style = root.findtext(f"{CSL}info/{CSL}title") or "the style"
+        report(Problem(
+            code="export-lossy", severity=Severity.WARNING,
+            message=f"{style} prints nothing for this reference (CSL type "
+            f"{source[key].type!r}); it is left out.", source=paper.source,
+            line=paper.line or None, title=paper.title, key=by_key[key].key,
+            details={**details, "reason": "empty-reference"}))
+    return references
 
 
 # ------------------------------------------------------------------------------ the formats
@@ -600,7 +639,7 @@ class CiteprocExporter(Exporter):
                       et_al=choices["et-al"], titles=choices["titles"], report=options.report,
                       links=links.mode(self.option(options, "links", "note")),
                       details={"format": self.name, "style": spec},
-                      nouns=propernouns.settings(options.extra))
+                      nouns=propernouns.settings(options.extra), progress=options.progress)
 
 
 def _one_line(text: str) -> str:

@@ -118,7 +118,14 @@ def batch_size(number: int, left: int, local: bool, depth: int) -> int:
 
 
 class Progress(Protocol):
-    """What the engine tells of its reading (a progress bar: :mod:`arrow2bib.progress`)."""
+    """What the engine tells of its reading (a progress bar: :mod:`arrow2bib.progress`).
+
+    One that also has a ``stage(name, total)`` method is told of the stages after the
+    reading too: ``checking`` or ``writing`` (the second pass), then ``formatting`` when the
+    format renders the whole list at once (:attr:`ExportOptions.progress
+    <arrow2bib.exporters.base.ExportOptions.progress>`), each followed by ``update(papers=n)``
+    as its papers go through.
+    """
 
     def update(self, *, papers: int = 0, bytes: int = 0, pages: int = 0) -> None: ...
 
@@ -158,7 +165,8 @@ def merge_papers(first: Paper, later: Paper) -> Paper:
 
 
 def export_options(exporter: Exporter, extra: Mapping[str, str] | None, report,
-                   pages: Mapping[str, Page]) -> ExportOptions:
+                   pages: Mapping[str, Page],
+                   progress: Callable[[int, int], None] | None = None) -> ExportOptions:
     """Validated options for ``exporter`` (unknown option names are a :class:`FormatError`)."""
     extra = dict(extra or {})
     unknown = sorted(set(extra) - set(exporter.options))
@@ -167,7 +175,9 @@ def export_options(exporter: Exporter, extra: Mapping[str, str] | None, report,
         raise FormatError(
             f"The {exporter.name} format has no option {unknown[0]!r} (its options: {known})."
         )
-    return ExportOptions(extra=extra, report=report, pages=pages)
+    if progress is None:
+        return ExportOptions(extra=extra, report=report, pages=pages)
+    return ExportOptions(extra=extra, report=report, pages=pages, progress=progress)
 
 
 class _Pending(NamedTuple):
@@ -222,6 +232,8 @@ class Engine:
         self._spool = PaperSpool()
         self._keys = KeyTable()
         self._plugins = describe(pm)
+        self._stage = ""  # the stage of papers the progress bar counts (after the reading)
+        self._counted = 0  # its papers counted so far
 
     def __enter__(self) -> Engine:
         return self
@@ -368,7 +380,26 @@ class Engine:
         assert self.exporter is not None
         return export_options(self.exporter, self.options,
                               lambda problem: self.problems.add(problem, export=True),
-                              self._headers)
+                              self._headers, self._formatted)
+
+    def _start(self, stage: str, total: int) -> None:
+        """Tell the progress bar (one that knows stages) that ``stage`` starts."""
+        tell = getattr(self.progress, "stage", None)
+        if tell is not None:
+            tell(stage, total)
+            self._stage, self._counted = stage, 0
+
+    def _count(self, papers: int) -> None:
+        """``papers`` more through the stage the progress bar counts."""
+        if self._stage and self.progress is not None and papers:
+            self.progress.update(papers=papers)
+            self._counted += papers
+
+    def _formatted(self, done: int, total: int) -> None:
+        """:attr:`ExportOptions.progress`: ``done`` of ``total`` entries formatted."""
+        if self._stage != "formatting":
+            self._start("formatting", total)
+        self._count(done - self._counted)
 
     def layout(self) -> Layout | None:
         """The exporter's layout (None: the format needs the entries in one place)."""
@@ -421,6 +452,7 @@ class Engine:
         in order; with ``--dedupe merge`` the merged entries come last."""
         ordered = (CheckRun(self.pm, CheckContext(exporter=self.exporter), skip=self.skip,
                             scope="run") if self.checks else None)
+        self._start("writing" if texts else "checking", self.read_count)
         self._merged: dict[str, Paper] = {}
         self._dropped: set[str] = set()
         window: collections.deque[_Pending] = collections.deque()
@@ -514,6 +546,7 @@ class Engine:
                 self.problems.add_tuple(values, export=True)
         if texts or keep:  # a check writes nothing
             self.written += sum(pending.write)
+        self._count(len(pending.papers))
         if texts:
             if done is not None and done.text is not None:
                 yield done.text
