@@ -61,14 +61,30 @@ class _Terminated(BaseException):
     way out as for Ctrl-C."""
 
 
+def _jobs(value: str) -> int:
+    """``--jobs``: a number of processes, or ``auto`` (the CPUs this process may run on:
+    its affinity mask where the system has one, as ``os.process_cpu_count()`` of Python
+    3.13 counts them, else all of them)."""
+    if value.strip().lower() == "auto":
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):  # no affinity masks (macOS, Windows)
+            return max(1, os.cpu_count() or 1)
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of processes (a number, or auto)") from None
+
+
 def _add_input_arguments(parser: argparse.ArgumentParser, files: object) -> None:
     _files(parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="page file (text, HTML, or a browser's single-file web archive "
                         "*.mht/*.mhtml), directory of pages (*.txt, *.html, *.htm, *.mht, "
                         "*.mhtml), URL, or -"), files)
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                        help="work on the pages in N processes (default 1); the output and "
-                        "the report are the same")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                        help="work on the pages in N processes (default 1; auto: one per "
+                        "CPU this process may use); the output and the report are the same")
     parser.add_argument("--encoding", metavar="NAME",
                         help="the text encoding of the inputs (default: UTF-8 or by BOM)")
     parser.add_argument("--strict", action="store_true",
@@ -200,7 +216,7 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     """The pages to read (directories expanded: files in them that are not pages are
     skipped, with a warning each)."""
     if args.jobs < 1:
-        raise _UsageError("--jobs takes a number of processes, 1 or more.")
+        raise _UsageError("--jobs takes a number of processes, 1 or more, or auto.")
     if args.encoding is not None:
         try:
             check_encoding(args.encoding)

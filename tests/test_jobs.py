@@ -94,8 +94,10 @@ def test_error_in_a_worker_is_reported_cleanly(pages):
     assert f"{pages / 'zz-bad.txt'}:2: The bytes are not valid utf-8" in err
 
 
-def test_bad_jobs_and_empty_directory(tmp_path):
+def test_bad_jobs_and_empty_directory(tmp_path, capsys):
     assert run("convert", str(SAMPLE), "--jobs", "0")[0] == 2
+    assert run("convert", str(SAMPLE), "--jobs", "many")[0] == 2  # argparse's usage error
+    assert "'many' is not a number of processes (a number, or auto)" in capsys.readouterr().err
     code, _, err = run("convert", str(tmp_path))
     assert code == 1 and f"{tmp_path}: This directory holds no Arrow page" in err
 
@@ -112,3 +114,21 @@ def test_progress_only_on_a_terminal(pages):
     assert re.search(r"\rarrow2bib: reading: +\d+%.*\| \d+/13 \[", err.getvalue())
     code, _, plain = run("check", str(pages))
     assert "\r" not in plain
+
+
+def test_jobs_auto_is_a_process_per_cpu_this_process_may_use(tmp_path, monkeypatch):
+    from arrow2bib import cli
+
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert cli._jobs("auto") == cli._jobs(" AUTO ") == 3
+    monkeypatch.delattr(cli.os, "sched_getaffinity", raising=False)  # macOS, Windows
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 6)
+    assert cli._jobs("auto") == 6
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: None)  # undetermined
+    assert cli._jobs("auto") == 1
+    monkeypatch.undo()
+    # and a run with it writes what one process writes
+    one, auto = tmp_path / "one.bib", tmp_path / "auto.bib"
+    assert run("convert", str(SAMPLE), "-o", str(one))[0] == 0
+    assert run("convert", str(SAMPLE), "-o", str(auto), "--jobs", "auto")[0] == 0
+    assert auto.read_bytes() == one.read_bytes()
