@@ -33,7 +33,7 @@ from arrow2bib.exporters.citeproc import (
 from arrow2bib.exporters.base import ExportOptions
 from arrow2bib.exporters.registry import Formats
 from arrow2bib.keys import entries_for
-from arrow2bib.model import AuthorStatus, Paper, Severity
+from arrow2bib.model import AuthorStatus, Page, Paper, Severity
 from arrow2bib.read.names import parse_name
 
 # ---------------------------------------------------------------------------- helpers
@@ -435,14 +435,20 @@ def test_a_reference_the_style_prints_nothing_for_is_left_out_and_reported(cpm, 
     items = lxml_html.fromstring(html).xpath("//li")
     assert [(li.get("id"), li.text_content()) for li in items] == [
         ("ma2017b", "B journal paper"), ("wu2017journal", "D journal paper")]
-    lossy = [p for p in problems if p.code == "export-lossy"]
-    assert [(p.title, p.key, p.severity) for p in lossy] == [
-        ("A conference paper", "lee2017conference", Severity.WARNING),
-        ("C conference paper", "ng2017c", Severity.WARNING)]
-    assert "Journals Only prints nothing" in lossy[0].message
-    assert lossy[0].details["reason"] == "empty-reference"
+    skipped = [p for p in problems if p.code == "export-skipped"]
+    assert [(p.title, p.key, p.severity) for p in skipped] == [
+        ("A conference paper", "lee2017conference", Severity.ERROR),
+        ("C conference paper", "ng2017c", Severity.ERROR)]
+    assert "Journals Only prints nothing" in skipped[0].message
+    assert skipped[0].details["reason"] == "empty-reference"
     text, _problems = export(papers, "text", cpm, style=str(path))
     assert paragraphs(text) == ["B journal paper", "D journal paper"]
+    # a run counts them as skipped, not written: every paper is one or the other
+    out = io.StringIO()
+    result = arrow2bib.convert([Page(source="t.txt", papers=tuple(papers))], "text", out,
+                               options={"style": str(path)}, pm=cpm)
+    assert (result.read, result.written, result.skipped) == (4, 2, 2)
+    assert paragraphs(out.getvalue()) == ["B journal paper", "D journal paper"]
 
 
 def test_formatting_tells_its_progress_in_entries(sample_page, cpm):

@@ -330,6 +330,20 @@ def test_blank_title_leaves_the_work_out_with_an_error(bulk_schema):
     assert [p.code for p in problems if p.severity is Severity.ERROR] == ["export-skipped"]
 
 
+def test_a_run_counts_the_work_left_out_as_skipped(tmp_path, pm):
+    # every paper read is written, merged or skipped: the one ORCID cannot take is skipped
+    import arrow2bib
+    from arrow2bib.model import Page
+
+    papers = (make_paper(title=" \x00 ** ** "), make_paper(), make_paper(title="Another"))
+    for jobs in (1, 2):
+        out = tmp_path / f"works-{jobs}.xml"
+        result = arrow2bib.convert([Page(source="t.txt", papers=papers)], "orcid", out,
+                                   pm=pm, jobs=jobs)
+        assert (result.read, result.written, result.skipped) == (3, 2, 1)
+        assert len(parse(out.read_text(encoding="utf-8"))) == 2
+
+
 # --- payloads -------------------------------------------------------------------------------
 
 

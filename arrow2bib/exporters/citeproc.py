@@ -608,7 +608,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         paper = by_key[key].paper  # a style that prints nothing for some types of work
         style = root.findtext(f"{CSL}info/{CSL}title") or "the style"
         report(Problem(
-            code="export-lossy", severity=Severity.WARNING,
+            code="export-skipped", severity=Severity.ERROR,
             message=f"{style} prints nothing for this reference (CSL type "
             f"{source[key].type!r}); it is left out.", source=paper.source,
             line=paper.line or None, title=paper.title, key=by_key[key].key,

@@ -379,8 +379,17 @@ class Engine:
         """The exporter's options, reporting into :attr:`problems`."""
         assert self.exporter is not None
         return export_options(self.exporter, self.options,
-                              lambda problem: self.problems.add(problem, export=True),
+                              lambda problem: self._reported(problem_tuple(problem)),
                               self._headers, self._formatted)
+
+    def _reported(self, values: tuple) -> None:
+        """Log a problem the exporter reported (as its :func:`problem_tuple`). A paper it
+        could not write at all (``export-skipped``, one per paper) counts as skipped, not
+        written: every paper read is written, merged or skipped."""
+        self.problems.add_tuple(values, export=True)
+        if values[0] == "export-skipped":
+            self.written -= 1
+            self.skipped += 1
 
     def _start(self, stage: str, total: int) -> None:
         """Tell the progress bar (one that knows stages) that ``stage`` starts."""
@@ -543,7 +552,7 @@ class Engine:
         self.problems.extend(p for _n, p in pending.page_level)
         if done is not None:
             for values in done.reported:
-                self.problems.add_tuple(values, export=True)
+                self._reported(values)
         if texts or keep:  # a check writes nothing
             self.written += sum(pending.write)
         self._count(len(pending.papers))
