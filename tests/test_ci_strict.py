@@ -50,6 +50,9 @@ def _pytest(tmp_path, source: str, **env: str) -> tuple[int, str]:
     (tmp_path / "test_tiny.py").write_text(source, encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if k not in ("CI", "ARROW2BIB_SCHEMAS")}
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
+    # only this repository's conftest modules: the installed plugins (hypothesis, xdist,
+    # playwright...) cost a second of start-up each run and play no part here
+    environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     environ.update(env)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "tests.conftest",
