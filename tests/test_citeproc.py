@@ -587,9 +587,10 @@ def test_references_rendered_at_once_in_threads_are_what_each_renders_alone(
         return {**item, "odd-key": "x"} if "Rank" in item["title"] else item
 
     monkeypatch.setattr(citeproc_plugin, "csl_item", with_odd_key)
-    cases = [("text", "apa"), ("markdown", "ieee"), ("html", "chicago-author-date"),
-             ("text", "modern-language-association")] * 3
-    alone = [export(sample_page, fmt, cpm, style=style) for fmt, style in cases]
+    distinct = [("text", "apa"), ("markdown", "ieee"), ("html", "chicago-author-date"),
+                ("text", "modern-language-association")]
+    cases = distinct * 3
+    alone = [export(sample_page, fmt, cpm, style=style) for fmt, style in distinct] * 3
     assert all([p.title for p in problems if "odd_key" in p.message] == [
         "Beyond Higher Rank: Token-wise Input-Output Projections for Efficient Low-Rank "
         "Adaptation"] for _text, problems in alone)
