@@ -327,6 +327,11 @@ def _unshield(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return element
 
 
+def _title(root: etree._Element) -> str:
+    """The style's title, as a message names it."""
+    return root.findtext(f"{CSL}info/{CSL}title") or "this style"
+
+
 def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None,
                   order: list[str], sort: bool, only: frozenset[str] | None = None,
                   rendered: Callable[[int], None] = lambda count: None) -> dict[str, str]:
@@ -376,9 +381,8 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
             rendered(min(RENDER_BATCH, len(items) - start))
         return html
     except Exception as exc:  # citeproc-py fails on some CSL it does not implement
-        name = root.findtext(f"{CSL}info/{CSL}title") or "this style"
-        raise ExportError(f"citeproc-py cannot render {name} ({type(exc).__name__}: {exc}); "
-                          "choose another style.") from exc
+        raise ExportError(f"citeproc-py cannot render {_title(root)} "
+                          f"({type(exc).__name__}: {exc}); choose another style.") from exc
 
 
 @functools.cache
@@ -600,13 +604,13 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
     html = {key: tidy(text, in_quote) for key, text in html.items()}
     by_key = {entry.key.lower(): entry for entry in entries}
     references = []
+    style = _title(root)  # named in a problem if it prints nothing for a reference
     for key in order:
         item = _unshield(lxml_html.fragment_fromstring(html[key], create_parent="li"))
         if item.text_content().strip():
             references.append(Reference(by_key[key], item))
             continue
         paper = by_key[key].paper  # a style that prints nothing for some types of work
-        style = root.findtext(f"{CSL}info/{CSL}title") or "the style"
         report(Problem(
             code="export-skipped", severity=Severity.ERROR,
             message=f"{style} prints nothing for this reference (CSL type "
