@@ -82,11 +82,12 @@ CRAFTED = {
 
 WORDS = ["Graphs", "Bandits", "Text", "Images", "Audio", "Users", "Items", "Sessions"]
 #: More than MAX_BLOCK papers filed under one blocking key between a paper and its near copy:
-#: the single index no longer scores the first, so neither may the cluster.
+#: the single index no longer scores the first, so neither may the cluster. The copy shares
+#: only that block (the first 16 letters): its end and a word's first letters ("Wob") differ.
 CROWD = [(SIGIR22, "Scalable Recommendation Systems at Web Scale", LI),
          *((SIGIR22, f"Scalable Recommendation with {a} and {b}", ["Ann Smith"])
            for a in WORDS for b in WORDS),
-         (SIGIR22, "Scalable Recommendation Systems at Web Scales", LI)]
+         (SIGIR22, "Scalable Recommendation Systems at Wob Scales", LI)]
 
 
 @pytest.fixture

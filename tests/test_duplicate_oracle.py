@@ -14,10 +14,11 @@ own matching code: every later paper is compared with every earlier one.
   (as reported, to 3 places), then the earliest paper.
 
 The index scores only papers that share a block (the normal title, its first or last 16
-characters with the numbers in it, its set of words), at most the last 64 of a block. The
-first test's papers are made so that no match is lost that way (long titles, edits away
-from both ends, small blocks), so the index must find exactly what comparing all pairs
-finds. The second crowds blocks on purpose and models them (:func:`_blocks`).
+characters with the numbers in it, its set of words cut to 3 letters with the numbers), at
+most the last 64 of a block. The first test's papers are made so that no match is lost that
+way (long titles, edits away from both ends, small blocks), so the index must find exactly
+what comparing all pairs finds. The second crowds blocks on purpose and models them
+(:func:`_blocks`).
 """
 
 from __future__ import annotations
@@ -220,13 +221,15 @@ MAX_BLOCK = 64
 
 def _blocks(record: Seen) -> list[tuple]:
     """The blocks of the module's docstring: the first and last 16 characters of the title
-    without spaces, each with the numbers in the title, and its set of words."""
+    without spaces, each with the numbers in the title, and the set of its words without a
+    digit cut to 3 letters, with the numbers."""
     compact = record.normal.replace(" ", "")
     if not compact:
         return []
     numbers = tuple(sorted(record.numbers))
     return [("first", compact[:16], numbers), ("last", compact[-16:], numbers),
-            ("words", frozenset(record.normal.split()))]
+            ("words", frozenset(w[:3] for w in record.normal.split()
+                                if not re.search(r"\d", w)), numbers)]
 
 
 def oracle_with_blocks(records: list[Seen]) -> list:
@@ -280,16 +283,45 @@ def test_crowded_blocks_keep_their_latest_papers(seed, pm):
     assert max(sizes.values()) > 2 * MAX_BLOCK
 
 
-# ---- what the blocks miss ---------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="known gap (reported with issue 19): titles that "
-                   "differ near both ends and in a word share no block, so the index never "
-                   "scores them, although their ratio is above 0.90")
+# ---- the edges of the blocks -------------------------------------------------------------
+def _share_a_block(a: arrow2bib.Paper, b: arrow2bib.Paper) -> bool:
+    x, y = seen(a), seen(b)
+    return x.normal == y.normal or bool(set(_blocks(x)) & set(_blocks(y)))
+
+
 @pytest.mark.parametrize("first, second", [
     ("DeepFM Network", "DeepFM Networks"),  # 0.966: a short title, one letter more
     ("A Deep Graph Model for Everything", "A Deep Graph Modal for Everythings"),  # 0.955
 ])
-def test_near_copies_that_share_no_block(first, second, pm):
+def test_near_copies_that_differ_near_both_ends_share_the_word_block(first, second, pm):
+    """Both ends differ (no first or last 16 characters in common), so only the word block
+    (words cut to 3 letters) brings the pair together: a plural, a changed ending. Up to
+    0.5 the words were whole and these pairs were never scored (issue 19's known gap)."""
     a = paper(first, ["Ann Lee"], 2020, "AAAI", "Conference Paper", 1)
     b = paper(second, ["Ann Lee"], 2020, "AAAI", "Conference Paper", 2)
     assert oracle_compare(seen(b), seen(a))[0] == "near-identical"
+    compact = [t.normal.replace(" ", "") for t in (seen(a), seen(b))]
+    assert compact[0][:16] != compact[1][:16] and compact[0][-16:] != compact[1][-16:]
     assert found([a, b], pm)[1] is not None
+
+
+def _gap() -> tuple[arrow2bib.Paper, arrow2bib.Paper]:
+    """A near-identical pair (0.955) that differs near both ends and in the first 3 letters
+    of a word ("mod", "nod")."""
+    return (paper("A Deep Graph Model for Everything", ["Ann Lee"], 2020, "AAAI",
+                  "Conference Paper", 1),
+            paper("A Deep Graph Nodel for Everythings", ["Ann Lee"], 2020, "AAAI",
+                  "Conference Paper", 2))
+
+
+def test_the_known_gap_is_a_near_copy_with_no_block_in_common():
+    a, b = _gap()
+    assert oracle_compare(seen(b), seen(a))[0] == "near-identical"
+    assert not _share_a_block(a, b)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: titles that differ near both ends and in "
+                   "the first 3 letters of a word share no block, so the index never scores "
+                   "them, although their ratio is above 0.90")
+def test_near_copies_that_share_no_block(pm):
+    assert found(list(_gap()), pm)[1] is not None

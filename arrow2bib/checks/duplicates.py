@@ -25,7 +25,8 @@ titles (``Part 1`` / ``Part 2``, ``GPT-3`` / ``GPT-4``).
 
 Not quadratic: papers are indexed by their normal title (exact matches) and by three blocking
 keys (the first and last :data:`BLOCK_CHARS` characters of the compact title with the numbers
-in it, and its sorted word set); only papers sharing a key are scored, at most
+in it, and its set of words cut to :data:`WORD_CHARS` letters, with the numbers whole); only
+papers sharing a key are scored, at most
 :data:`MAX_BLOCK` per key. The index keeps a compact record per paper, not the paper: in
 memory up to :data:`MEMORY_BUDGET` (about 110,000 papers), in a database past it
 (:class:`DuplicateIndex`).
@@ -61,6 +62,8 @@ THRESHOLD = 0.9
 #: Papers further apart than this many years are never the same work.
 MAX_YEARS_APART = 3
 BLOCK_CHARS = 16
+#: The letters of each title word the word block keeps (:func:`blocking_keys`).
+WORD_CHARS = 3
 #: Only the most recent papers of a block are scored, so degenerate blocks stay cheap.
 MAX_BLOCK = 64
 #: Papers written to the index's database together (until then they are matched in memory).
@@ -137,7 +140,12 @@ def blocking_keys(record: Record, numbers: str | None = None) -> Iterator[str]:
         numbers = _join(record.numbers)
     yield "p:" + compact[:BLOCK_CHARS] + numbers
     yield "s:" + compact[-BLOCK_CHARS:] + numbers
-    yield "w:" + " ".join(sorted(set(record.normal.split())))
+    # the words cut to their first WORD_CHARS letters, as a set: a plural, an ending or a
+    # letter changed late in a word ("Network"/"Networks", "Model"/"Modal") keeps the key,
+    # also where the change is near both ends of the title (the two keys above both miss
+    # it); the numbers stay whole (another number is a veto: no reason to share a block)
+    words = set(record.normal.split()).difference(record.numbers)
+    yield "w:" + " ".join(sorted({word[:WORD_CHARS] for word in words})) + numbers
 
 
 def title_score(new: str, old: str) -> float:
