@@ -39,6 +39,11 @@ try:
     import atheris
 except ImportError:  # the regression tests replay the corpus with the same checks, without it
     atheris = None
+NO_ATHERIS = ("This fuzzer needs atheris: pip install atheris (Linux x86-64 wheels; elsewhere "
+              "it builds against a libFuzzer-enabled clang), or install the test extra: "
+              "pip install -e '.[test]'. See fuzz/README.md.")
+if atheris is None and __name__ == "__main__":  # at once, before every module is imported
+    sys.exit(NO_ATHERIS)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the checkout, not an install
@@ -274,9 +279,7 @@ def test_one_input(data: bytes) -> None:
 def main() -> None:
     """Run libFuzzer with the command line's arguments."""
     if atheris is None:
-        sys.exit("This fuzzer needs atheris: pip install atheris (Linux x86-64 wheels; "
-                 "elsewhere it builds against a libFuzzer-enabled clang), or install the "
-                 "test extra: pip install -e '.[test]'. See fuzz/README.md.")
+        sys.exit(NO_ATHERIS)
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
 
