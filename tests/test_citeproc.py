@@ -496,6 +496,15 @@ def test_the_sort_tells_its_progress_too(cpm, monkeypatch):
     assert len(set(told[:told.index(at_sort[1]) + 1])) > 3  # moved in steps, not at once
     monkeypatch.undo()
     assert out.getvalue() == arrow2bib.export(papers, "text", pm=cpm)
+    # a style that does not sort (IEEE: in citation order) is told its renderings only
+    assert citeproc_plugin.sort_walks(citeproc_plugin.load_style("ieee")) == 0
+    told.clear()
+    Formats(cpm).get("text").export(entries_for(papers, cpm), io.StringIO(), ExportOptions(
+        extra={"style": "ieee"}, progress=lambda done, total: told.append(done)))
+    # its first step is a batch of renderings (each reference rendered at most twice: at
+    # least half a batch), not a walk through the references (a third of that)
+    assert told[0] == 0 and told[1] >= citeproc_plugin.RENDER_BATCH // 2
+    assert told == sorted(told) and told[-1] == 200
 
 
 DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>

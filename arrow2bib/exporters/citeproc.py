@@ -340,12 +340,13 @@ def _title(root: etree._Element) -> str:
 def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None,
                   order: list[str], sort: bool, only: frozenset[str] | None = None,
                   rendered: Callable[[int], None] = lambda count: None,
-                  sorted_: Callable[[int], None] = lambda count: None) -> dict[str, str]:
+                  sorted_: Callable[[int], None] | None = None) -> dict[str, str]:
     """HTML per lower-case id, in the style's order if ``sort``, else in ``order`` (a sorted
     run's, so that citation numbers match it); of the ids in ``only`` alone if given (every
     id of ``order`` is still registered: a reference's citation number is its place among
     them all). ``rendered`` is told how many references were rendered, every
-    :data:`RENDER_BATCH`; ``sorted_`` how many were walked through by the sort."""
+    :data:`RENDER_BATCH`; ``sorted_`` (for a style that sorts) how many were walked through
+    by the sort."""
     from citeproc import (Citation, CitationItem, CitationStylesBibliography,
                           CitationStylesStyle, formatter)
     from lxml import etree
@@ -370,7 +371,7 @@ def _bibliography(root: etree._Element, source: CiteProcJSON, locale: str | None
             for key in order:
                 bibliography.register(Citation([CitationItem(key)]))
         if sort:
-            if isinstance(bibliography.items, list):
+            if sorted_ is not None and isinstance(bibliography.items, list):
                 # citeproc-py walks the list once per sort key (rendering the key for each
                 # reference) and once more to order them: told as it goes
                 bibliography.items = _Walked(bibliography.items, sorted_)
@@ -640,7 +641,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
         report_notes(report, entry.paper, str(details.get("format", "csljson")), entry.key)
     with _lossy(report, details):
         html = _bibliography(root, source, locale, [e.key for e in entries], sort=True,
-                             rendered=rendered, sorted_=told)
+                             rendered=rendered, sorted_=told if walks else None)
         order = list(html)
         for shown, keys in cut.items():
             html.update(_bibliography(_with_et_al(root, shown), source, locale, order, False,
