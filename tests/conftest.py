@@ -15,6 +15,25 @@ SAMPLE = ROOT / "examples" / "xiuqiang-he.txt"
 SCHEMAS = pathlib.Path(os.environ.get("ARROW2BIB_SCHEMAS") or ROOT.parent / "shared" / "schemas")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _subprocess_bytecode(tmp_path_factory):
+    """The Python processes the tests start (``python -m arrow2bib`` on the checkout's
+    sources, say) keep their compiled modules in this session's temporary folder: with
+    PYTHONDONTWRITEBYTECODE=1 in the environment (as on the machines here) each of them
+    compiled the whole package again, and without it they would write ``__pycache__``
+    folders into the checkout. This process is not affected (it read both at start-up)."""
+    names = ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp_path_factory.mktemp("pycache"))
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture
 def pm():
     """A fresh plugin manager with the built-in plugins only (no installed ones)."""

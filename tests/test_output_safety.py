@@ -31,7 +31,9 @@ def test_write_failure_leaves_no_partial_file(tmp_path, fmt):
         [sys.executable, "-m", "arrow2bib", "convert", str(SAMPLE), "--to", fmt,
          "-o", str(target)],
         capture_output=True, text=True, timeout=120, preexec_fn=_limited(4096),
-        env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        # no bytecode written under the limit: Python would cut its .pyc files at 4096 bytes
+        # (a short write is no error to it) and leave them for the next process to fail on
+        env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1"))
     assert result.returncode == 1, result.stderr
     assert "cannot write the output" in result.stderr and "nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
