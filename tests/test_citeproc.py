@@ -465,7 +465,6 @@ def test_formatting_tells_its_progress_in_entries(sample_page, cpm):
     assert out.getvalue() == arrow2bib.export(sample_page.papers, "text", pm=cpm)
 
 
-
 def test_the_sort_tells_its_progress_too(cpm, monkeypatch):
     """citeproc-py sorts by rendering each sort key of each reference (a fifth of the time in
     APA), which told nothing: the bar sat at 0. The sort now moves it, by less than a third
