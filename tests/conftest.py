@@ -22,16 +22,10 @@ def _subprocess_bytecode(tmp_path_factory):
     PYTHONDONTWRITEBYTECODE=1 in the environment (as on the machines here) each of them
     compiled the whole package again, and without it they would write ``__pycache__``
     folders into the checkout. This process is not affected (it read both at start-up)."""
-    names = ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp_path_factory.mktemp("pycache"))
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    with pytest.MonkeyPatch.context() as patch:  # undone at the session's end
+        patch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("pycache")))
+        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        yield
 
 
 @pytest.fixture
