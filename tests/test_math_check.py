@@ -64,6 +64,20 @@ def test_invalid_math_is_reported_at_its_line():
     assert issubclass(InvalidMath, arrow2bib.PaperCheck)
 
 
+
+def test_invalid_math_inside_bold_is_reported_and_written_as_text():
+    """Bold may hold math (``**$\\ell_1$-LoRA**``): the check sees it there too, and BibTeX
+    writes that span as text inside ``\\textbf``, as it does outside bold."""
+    text = page(["x"], ["y"]).replace("We use $y$.",
+                                      "A **bold $x^1^2$ bound** and **$\\ell_1$**.")
+    parsed = arrow2bib.parse(text, source="p.txt")
+    problems = [p for p in arrow2bib.check(parsed) if p.code == "invalid-math"]
+    assert [(p.line, p.details["field"], p.details["math"]) for p in problems] == [
+        (10, "abstract", "x^1^2")]
+    bibtex = arrow2bib.export(parsed, "bibtex")
+    assert (r"\textbf{bold \$x{\textasciicircum}1{\textasciicircum}2\$ bound} and "
+            r"\textbf{$\ell_1$}") in bibtex
+
 @needs_tex
 @pytest.mark.parametrize("math", sorted(INVALID))
 def test_pdflatex_refuses_it_as_math(tmp_path, math):

@@ -4,7 +4,6 @@ references, and one title and abstract in every format."""
 from __future__ import annotations
 
 import json
-import random
 import re
 import unicodedata
 from pathlib import Path
@@ -22,6 +21,8 @@ from benchmarks import generate
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "xiuqiang-he.txt"
 MATH = ROOT / "tests" / "data" / "math.txt"
+#: math inside Markdown bold (``**$\ell_1$-LoRA**``), at a title's start and in an abstract
+BOLD_MATH = ROOT / "tests" / "data" / "bold-math.txt"
 NS = {"work": "http://www.orcid.org/ns/work", "common": "http://www.orcid.org/ns/common",
       "bulk": "http://www.orcid.org/ns/bulk"}
 UNICODE_FORMATS = ("csljson", "ris", "orcid", "text", "html", "markdown")
@@ -65,6 +66,7 @@ def math_page(seed: int, papers: int = 12) -> str:
 
 
 PAGES = {"sample": SAMPLE.read_text("utf-8"), "math": MATH.read_text("utf-8"),
+         "bold-math": BOLD_MATH.read_text("utf-8"),
          **{f"generated-{seed}": math_page(seed) for seed in range(3)}}
 
 #: TeX that must not reach a format that does not interpret it.

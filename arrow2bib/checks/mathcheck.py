@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..hookspecs import hookimpl
-from ..text.markup import spans
+from ..text.markup import unbolded
 from ..model import Paper, Problem, Severity
 from ..text.texmath import math_error
 from .base import Check, PaperCheck
@@ -30,7 +30,7 @@ class InvalidMath(PaperCheck):
         for field, text in (("title", paper.title), ("abstract", abstract or "")):
             if "$" not in text:
                 continue
-            for span in spans(text):
+            for span in unbolded(text):
                 reason = math_error(span.text) if span.kind == "math" else None
                 if reason:
                     yield Problem(

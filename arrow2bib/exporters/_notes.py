@@ -23,7 +23,7 @@ import re
 from typing import Callable
 
 from ..model import Paper, Problem, Severity
-from ..text.markup import spans
+from ..text.markup import unbolded
 from ..text.unimath import plain_math
 
 __all__ = ["MATH_CONVERTED", "URL_REPAIRED", "math_notes", "report_notes", "url_notes"]
@@ -47,7 +47,7 @@ def math_notes(paper: Paper, fmt: str, key: str | None = None) -> list[Problem]:
     for field, text in (("title", paper.title), ("abstract", abstract or "")):
         if "$" not in text:
             continue
-        math = [span.text for span in spans(text) if span.kind == "math"]
+        math = [span.text for span in unbolded(text) if span.kind == "math"]
         if not math:
             continue
         unicode = [plain_math(m) for m in math]

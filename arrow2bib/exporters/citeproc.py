@@ -45,7 +45,7 @@ from ..errors import ExportError, SettingError
 from ..text import links, propernouns
 from ..hookspecs import hookimpl
 from ..text.latex import needs_protection
-from ..text.markup import spans
+from ..text.markup import unbolded
 from ..model import AuthorStatus, Problem, Severity
 from ..text.propernouns import DEFAULT as DEFAULT_NOUNS
 from ..text.propernouns import PROPER_NOUNS, ProperNouns, is_proper_noun
@@ -123,7 +123,7 @@ def sentence_case(title: str, nouns: frozenset[str] = PROPER_WORDS,
     dropped."""
     out: list[str] = []
     start = True
-    for span in spans(title):
+    for span in unbolded(title):
         if span.kind == "math":
             out.append(f"${span.text}$")
             start = False

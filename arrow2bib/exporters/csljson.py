@@ -38,7 +38,7 @@ from ..text import links
 from ..errors import SettingError
 from ..hookspecs import hookimpl
 from ..text.links import note
-from ..text.markup import spans
+from ..text.markup import unbolded
 from ..text.unimath import csl_math
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
@@ -128,7 +128,7 @@ def csl_title(text: str) -> str:
         run.clear()
         protect = False
 
-    for span in spans(text):
+    for span in unbolded(text):
         if span.kind == "math":
             run.append(csl_math(span.text))
             protect = True

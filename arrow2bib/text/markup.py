@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Literal, NamedTuple
 
-__all__ = ["Span", "spans", "plain"]
+__all__ = ["Span", "spans", "plain", "unbolded"]
 
 Kind = Literal["text", "bold", "math"]
 
@@ -53,12 +53,25 @@ def spans(text: str) -> Iterator[Span]:
         yield Span("text", parts[-1])
 
 
+def unbolded(text: str) -> Iterator[Span]:
+    """:func:`spans` as the formats that drop bold see them: text and math spans only. A bold
+    span's content is split again, since bold may hold math (``**$\\ell_1$-LoRA**``), and
+    comes out as text and math spans."""
+    for span in spans(text):
+        if span.kind == "bold":
+            for inner in spans(span.text):
+                # bold cannot hold bold (the pattern ends it at the first **)
+                yield inner if inner.kind == "math" else Span("text", inner.text)
+        else:
+            yield span
+
+
 def plain(text: str, *, math: Literal["keep", "strip"] = "keep") -> str:
     """``text`` without Markdown bold markers; math keeps its ``$`` unless ``math="strip"``."""
     if "$" not in text and "**" not in text:  # no markup (see :func:`spans`)
         return text
     out = []
-    for span in spans(text):
+    for span in unbolded(text):
         if span.kind == "math" and math == "keep":
             out.append(f"${span.text}$")
         else:

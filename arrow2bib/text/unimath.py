@@ -31,7 +31,7 @@ from pylatexenc.latexwalker import (
     LatexSpecialsNode, LatexWalker, LatexWalkerError,
 )
 
-from .markup import spans
+from .markup import unbolded
 
 __all__ = ["csl", "csl_math", "plain", "plain_math", "rich_to_plain", "script"]
 
@@ -262,14 +262,14 @@ def plain(text: str) -> str:
     converted (:func:`plain_math`)."""
     if "$" not in text and "**" not in text:
         return text
-    return "".join(plain_math(s.text) if s.kind == "math" else s.text for s in spans(text))
+    return "".join(plain_math(s.text) if s.kind == "math" else s.text for s in unbolded(text))
 
 
 def csl(text: str) -> str:
     """``text`` as CSL rich text: bold markers dropped, math as :func:`csl_math`."""
     if "$" not in text and "**" not in text:
         return text
-    return "".join(csl_math(s.text) if s.kind == "math" else s.text for s in spans(text))
+    return "".join(csl_math(s.text) if s.kind == "math" else s.text for s in unbolded(text))
 
 
 _RICH = re.compile(r"<(sub|sup)>(.*?)</\1>|<(?:/?(?:i|b|sc)|span class=\"nocase\"|/span)>")
