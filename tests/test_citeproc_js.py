@@ -91,11 +91,29 @@ def test_references_equal_citeproc_js(sample_page, style):
     assert sorted(normal(t) for t in ours) == expected
 
 
+#: titles that end in their own punctuation: "?", "!" and an abbreviation's period
+PUNCTUATION = Path(__file__).resolve().parent / "data" / "punctuation.txt"
+
+
+@needs_citeproc_js
+@pytest.mark.parametrize("style", ["apa", "ieee", "nature"])
+def test_titles_ending_in_punctuation_equal_citeproc_js(style):
+    """citeproc-js leaves out the period a style puts after a title ending in "?", "!" or
+    "." (``Need? Proceedings``, ``Need?” Proceedings``), and keeps a comma (``Need?,” in``)."""
+    page = arrow2bib.parse_file(PUNCTUATION)
+    ours = arrow2bib.export(page, "text", options={"style": style}).strip().split("\n\n")
+    theirs = citeproc_js(page, style)
+    assert sorted(normal(t) for t in ours) == sorted(normal(t) for t in theirs.values())
+
+
+@pytest.mark.parametrize("page", ["sample", "punctuation"])
 @pytest.mark.parametrize("style", ["nature", "chicago-author-date",
                                    "modern-language-association", "ieee", "apa"])
-def test_no_doubled_punctuation_and_quotes_as_the_locale_says(sample_page, style):
-    text = arrow2bib.export(sample_page, "text", options={"style": style})
-    assert not re.search(r"(?<!\.)\.\.(?!\.)|,,|\.,(?! )", text), text
+def test_no_doubled_punctuation_and_quotes_as_the_locale_says(sample_page, page, style):
+    parsed = sample_page if page == "sample" else arrow2bib.parse_file(PUNCTUATION)
+    text = arrow2bib.export(parsed, "text", options={"style": style})
+    # ".,”" is what citeproc-js writes after a title ending in an abbreviation (IEEE)
+    assert not re.search(r"(?<!\.)\.\.(?!\.)|,,|\.,(?![ ”’])|[?!][”’]?\.", text), text
     assert "et al.." not in text
     assert not re.search(r"[”’][.,]", text)  # en-US: inside the closing quote
     if style in ("ieee", "chicago-author-date", "modern-language-association"):

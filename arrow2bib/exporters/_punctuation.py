@@ -3,7 +3,9 @@
 citeproc-py (0.11) joins affixes and delimiters without looking at what they meet, so:
 
 - a period ends "et al." and the style's delimiter adds another: ``Li, S. et al.. Beyond``
-  (nature); citeproc-js, the reference CSL processor, writes one period;
+  (nature); citeproc-js, the reference CSL processor, writes one period; so it does after a
+  title that ends in ``?`` or ``!`` (``Is Attention All You Need?. Proceedings``: citeproc-js
+  writes ``Need? Proceedings``, and ``Need?”`` where the period would go inside the quote);
 - a locale with ``punctuation-in-quote="true"`` (en-US) wants a comma or period after a
   quoted title inside the closing quote (IEEE: ``“Title,” in``); citeproc-py leaves it out.
 
@@ -25,8 +27,9 @@ __all__ = ["punctuation_in_quote", "tidy"]
 
 CSL = "{http://purl.org/net/xbiblio/csl}"
 _TAGS = r"(?:</?[a-z]+(?: [^>]*)?>)*"
-#: Two periods (not an ellipsis of three), tags allowed between them.
-_DOUBLE_PERIOD = re.compile(rf"(?<!\.)\.({_TAGS})\.(?!\.)")
+#: A period after a period (not an ellipsis of three), a question or an exclamation mark,
+#: tags and a closing quote allowed between them.
+_DOUBLE_PERIOD = re.compile(rf"(?<!\.)([.?!]{_TAGS}[”’]?{_TAGS})\.(?!\.)")
 #: A closing quote, tags, then a comma or period.
 _OUTSIDE_QUOTE = re.compile(rf"([”’])({_TAGS})([.,])")
 
@@ -63,9 +66,8 @@ def punctuation_in_quote(style: etree._Element, locale: str | None) -> bool:
 
 
 def tidy(html: str, in_quote: bool) -> str:
-    """One reference's HTML with a doubled period made one, and, when ``in_quote``, a
-    comma or period after a closing quote moved inside it."""
-    html = _DOUBLE_PERIOD.sub(r".\1", html)
-    if in_quote:
+    """One reference's HTML with, when ``in_quote``, a comma or period after a closing quote
+    moved inside it; then a period that follows a period, ``?`` or ``!`` left out."""
+    if in_quote:  # first: the period moved inside may meet the title's own ("Etc..”")
         html = _OUTSIDE_QUOTE.sub(r"\3\1\2", html)
-    return html
+    return _DOUBLE_PERIOD.sub(r"\1", html)
