@@ -64,15 +64,24 @@ def mhtml_lines(data: bytes, *, source: str, encoding: str | None = None
 
 def _body(data: bytes, part: EmailMessage) -> tuple[bytes, list[int]]:
     """The part's decoded body, and for each of its lines the archive line it starts on."""
-    raw = part.get_payload(decode=False)
-    raw_bytes = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
-    first = _line_of(data, raw_bytes)
     coding = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if coding in ("", "7bit", "8bit", "binary"):
+        # the body as it stands in the archive (the email package hands an 8bit part's text
+        # back decoded with its charset: its bytes are the decoded payload)
+        decoded = part.get_payload(decode=True)
+        body = decoded if isinstance(decoded, bytes) else b""
+        first = _line_of(data, body)
+        return body, [first + n for n in range(body.count(b"\n") + 1)]
+    raw = part.get_payload(decode=False)
+    raw = raw if isinstance(raw, str) else ""
+    try:
+        raw_bytes = raw.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:  # 8-bit text in a part that says it is encoded
+        raw_bytes = raw.encode(part.get_content_charset() or "utf-8", "surrogateescape")
+    first = _line_of(data, raw_bytes)
     if coding != "quoted-printable":
         decoded = part.get_payload(decode=True)
         body = decoded if isinstance(decoded, bytes) else raw_bytes
-        if coding in ("", "7bit", "8bit", "binary"):
-            return body, [first + n for n in range(body.count(b"\n") + 1)]
         return body, [first] * (body.count(b"\n") + 1)  # base64: no line maps to a line
     out: list[bytes] = []
     starts: list[int] = []
