@@ -227,6 +227,14 @@ def test_csljson_export_keeps_only_real_authors(sample_page, cpm):
     ("Markov Chains \u2014 The Bayesian View", "Markov chains \u2014 The Bayesian view"),
     ("the $\\Sigma_X$ Matrix in **Bold** Words", "The $\\Sigma_X$ matrix in bold words"),
     ("$k$-Means For All", "$k$-means for all"),
+    # Greek letters are symbols: their case is their meaning (BibTeX writes them as math)
+    ("On the \u0394-Stepping Algorithm and \u03a3-Protocols",
+     "On the \u0394-stepping algorithm and \u03a3-protocols"),
+    ("An \u03a9(n) Lower Bound: \u03a6-Nets", "An \u03a9(n) lower bound: \u03a6-nets"),
+    # a letter whose lower or upper case is two letters keeps its case
+    ("Walking In \u0130stanbul", "Walking in \u0130stanbul"),
+    ("A Title: \u00dfmall Caps", "A title: \u00dfmall caps"),
+    ("\u00c9cole Normale: \u00c9tude", "\u00c9cole normale: \u00c9tude"),
 ])
 def test_sentence_case(title, expected):
     assert sentence_case(title) == expected

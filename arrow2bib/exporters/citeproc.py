@@ -97,6 +97,23 @@ KEPT_102_KEYS = ("event-title",)
 _UNSUPPORTED = re.compile(r"The following arguments for Reference are unsupported: (.*)")
 _WORD = re.compile(r"[^\W_](?:.*[^\W_])?")  # a title word, first to last letter or digit
 _DASHES = ("\u2014", "\u2013", "--", "-")  # standing alone, they start a subtitle
+#: Greek letters: in an English title a symbol (``Δ-Stepping``, ``Ω(n)``), whose case is its
+#: meaning; BibTeX writes them as math, which no style changes
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+def _lower(word: str) -> str:
+    """``word`` in lower case, but for Greek letters and letters whose lower case is not one
+    letter (``İ`` would become ``i`` and a combining dot)."""
+    if word.isascii() or not (_GREEK.search(word) or len(word.lower()) != len(word)):
+        return word.lower()
+    return "".join(c if _GREEK.match(c) or len(c.lower()) != 1 else c.lower() for c in word)
+
+
+def _capitalised(word: str) -> str:
+    """``word`` with its first letter in upper case, if that is one letter (not ``ß``)."""
+    first = word[:1].upper()
+    return first + word[1:] if len(first) == 1 else word
 _URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]']")
 #: What CommonMark (or GitHub's strikethrough and math) could read as markup: ``]`` and
 #: ``>`` are harmless once ``[`` is escaped and a line cannot start with ``>``; ``&`` only
@@ -133,9 +150,9 @@ def sentence_case(title: str, nouns: frozenset[str] = PROPER_WORDS,
             word = core.group() if core else ""
             if (word and not needs_protection(word) and word.lower() not in nouns
                     and not is_proper_noun(word, names)):
-                word = word.lower()
+                word = _lower(word)
                 if start:
-                    word = word[:1].upper() + word[1:]
+                    word = _capitalised(word)
                 token = token[: core.start()] + word + token[core.end():]  # type: ignore
             out.append(token)
             if token.strip():
