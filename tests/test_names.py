@@ -89,6 +89,10 @@ def test_title_tokens_word_by_word_as_whole(text):
     ("Deep Learning for Click-Through Rate Estimation", False), ("UNBERT: User-News", False),
     ("We study graphs.", False), ("A, B", False), ("", False),
     ("One Two Three Four Five Six Seven", False),
+    # an elided particle, a comma before a suffix; a field's label is no name
+    ("Mary d'Arcy", True), ("Guillaume de l\u2019H\u00f4pital", True),
+    ("Martin Luther King, Jr.", True), ("Ann Lee, III", True), ("Lee, Ann", False),
+    ("l'amour fou", False), ("Abstract", False), ("Authors", False), ("Keywords", False),
 ])
 def test_name_like(text, expected):
     """What the readers take for one person's name where no bullet says so."""

@@ -128,13 +128,27 @@ def _damage(text: str, how: str) -> str:
         return text.replace("  • ", f"  {bullet} ")
     if how == "no-indent":
         return text.replace("  • ", "• ")
+    if how == "no-bullets":  # as a browser copies a list whose bullets are drawn by CSS
+        return text.replace("  • ", "")
+    if how in ("labels", "labels-no-bullets"):  # "Authors" before the names, "Abstract" after
+        out = []
+        filled = [line for line in lines if line.strip()]
+        for index, line in enumerate(filled):
+            bullet = line.startswith("  • ")
+            if bullet and not filled[index - 1].startswith("  • "):
+                out.append("Authors")
+            out.append(line.replace("  • ", "") if how == "labels-no-bullets" else line)
+            if bullet and index + 1 < len(filled) and not filled[index + 1].startswith("  • "):
+                out.append("Abstract")
+        return "\n".join(out) + "\n"
     raise AssertionError(how)
 
 
 @pytest.mark.parametrize(
     "how",
     ["crlf", "bom", "trailing-spaces", "nbsp", "tabs", "no-blank-lines", "doubled-blank-lines",
-     "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "no-indent"],
+     "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "no-indent",
+     "no-bullets", "labels", "labels-no-bullets"],
 )
 def test_damaged_text_gives_same_papers(sample_page, how):
     text = SAMPLE.read_text(encoding="utf-8")
@@ -142,6 +156,18 @@ def test_damaged_text_gives_same_papers(sample_page, how):
     assert _without_provenance(page) == _without_provenance(sample_page)
     assert page.cluster == "Xiuqiang He" and page.declared_papers == 13
     assert page.problems == ()
+
+
+@pytest.mark.parametrize("name", ["Mary d'Arcy", "Martin Luther King, Jr."])
+def test_names_copied_without_bullets_read_as_with_them(name):
+    """Where no bullet says so, a line is a name by its looks (names.name_like): an elided
+    particle and a comma before a suffix are a name's."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("Xiandi Luo", name)
+    bulleted = arrow2bib.parse(text)
+    assert name in [a.literal for a in bulleted.papers[0].authors]
+    copied = arrow2bib.parse(_damage(text, "no-bullets"))
+    assert _without_provenance(copied) == _without_provenance(bulleted)
+    assert copied.problems == ()
 
 
 def test_utf16_with_bom(sample_page):

@@ -200,6 +200,8 @@ class _ReferenceReader(parser.PageReader):
                 if paper is not None:
                     yield paper
                 block = split
+            elif not block.abstract and text.lower() in parser._FIELD_LABELS:
+                continue
             elif not bullet and (why := parser.unreadable_venue_line(text)) is not None:
                 paper = self._finish(block)
                 if paper is not None:

@@ -82,6 +82,9 @@ def _normalise(text: str) -> str:
 #: The labels of the controls a page shows beside its fields (buttons, links), as a line of
 #: their own in text copied from it: between a venue line and its title, or after an
 #: abstract, such a line is the page's, not the paper's (compared in lower case).
+#: A line that labels the authors or the abstract (``Authors``, ``Abstract:``): left out.
+_FIELD_LABELS = frozenset(f"{label}{colon}" for label in ("abstract", "authors", "author")
+                          for colon in ("", ":"))
 CONTROL_LABELS = frozenset(
     """save saved cite copy share bookmark export download pdf more less accept
     """.split()
@@ -279,6 +282,8 @@ def _names_without_bullets(block: _Block) -> None:
         while taken < len(lines) and name_like(lines[taken]):
             taken += 1
         block.authors = lines[:taken]
+    if block.authors and taken < len(lines) and lines[taken].lower() in _FIELD_LABELS:
+        taken += 1  # the abstract's label after the names
     del lines[:taken], numbers[:taken]
 
 
@@ -641,6 +646,8 @@ class PageReader:
                 else:
                     block.abstract.append(text)
                     block.abstract_lines.append(number)
+            elif not block.abstract and len(text) < 10 and text.lower() in _FIELD_LABELS:
+                continue  # "Authors", "Abstract": the page's labels, before the fields
             elif text[-1] in _TYPE_END and (why := unreadable_venue_line(text)) is not None:
                 paper = self._finish(block)
                 if paper is not None:

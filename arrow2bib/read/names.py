@@ -124,14 +124,26 @@ def parse_name(displayed: str) -> Person:
 _NOT_IN_NAMES = re.compile(r"[\d:;,!?@#/=<>\[\]{}|]")
 #: The words of a name at most.
 _NAME_WORDS = 6
+#: A suffix after a comma, the one comma a name may have (``Martin Luther King, Jr.``).
+_COMMA_SUFFIX = re.compile(r",\s*(?:" + "|".join(sorted(SUFFIXES)) + r")\.?$", re.IGNORECASE)
+#: An elided particle before a capital (``d'Arcy``, ``l'Hôpital``, ``dell'Acqua``).
+_ELIDED = re.compile(r"[^\W\d_]{1,4}['’][^\W\d_]")
+#: The labels a page may put before its authors or its abstract: never a name.
+FIELD_LABELS = frozenset(
+    "abstract authors author keywords summary tldr tl;dr code paper title venue".split())
 
 
 def name_like(text: str) -> bool:
     """Whether ``text`` reads as one person's name: one to six words, each starting with a
-    capital (or a letter without case) or a particle, no digits, no clause punctuation, not
-    ending in a full stop unless it ends in an initial or a suffix (``Jr.``)."""
+    capital (or a letter without case), a particle or an elided one (``d'Arcy``), no digits,
+    no clause punctuation but a comma before a suffix (``King, Jr.``), not ending in a full
+    stop unless it ends in an initial or a suffix, not a field's label (``Abstract``)."""
+    if "," in text:
+        text = _COMMA_SUFFIX.sub(lambda m: " " + m.group().lstrip(", \t"), text)
     words = text.split()
     if not 1 <= len(words) <= _NAME_WORDS or _NOT_IN_NAMES.search(text):
+        return False
+    if text.lower() in FIELD_LABELS:
         return False
     last = words[-1]
     if text.endswith(".") and not (len(last) == 2 and last[0].isupper()) and (
@@ -141,9 +153,15 @@ def name_like(text: str) -> bool:
         core = word.strip("()\"'“”‘’")
         if not core or not core[0].isalpha():
             return False
-        if core[0].islower() and core not in PARTICLES:
+        if core[0].islower() and core not in PARTICLES and not _elided(core):
             return False
     return True
+
+
+def _elided(word: str) -> bool:
+    """Whether ``word`` starts with an elided particle before a capital (``d'Arcy``)."""
+    found = _ELIDED.match(word)
+    return found is not None and word[found.end() - 1].isupper()
 
 
 # -- several names on one line ---------------------------------------------------------------
