@@ -158,6 +158,19 @@ def test_damaged_text_gives_same_papers(sample_page, how):
     assert page.problems == ()
 
 
+@pytest.mark.parametrize("figures", ["13 papers · 1 author row", "13 papers | 1 author row",
+                                     "13 papers 1 author row", "13 papers, 1 author row"])
+def test_both_figures_on_one_line(sample_page, figures):
+    """A rendering that sets "13 papers" and "1 author row" side by side: the page's counts
+    are read (the count check needs them), not lost."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("13 papers\n1 author row", figures)
+    assert figures in text
+    page = arrow2bib.parse(text)
+    assert (page.declared_papers, page.author_rows) == (13, 1)
+    assert _without_provenance(page) == _without_provenance(sample_page)
+    assert page.problems == ()
+
+
 @pytest.mark.parametrize("name", ["Mary d'Arcy", "Martin Luther King, Jr."])
 def test_names_copied_without_bullets_read_as_with_them(name):
     """Where no bullet says so, a line is a name by its looks (names.name_like): an elided

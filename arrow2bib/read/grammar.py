@@ -65,6 +65,10 @@ _VENUE_LINE = re.compile(
 _BULLET = re.compile(r"^(?:[•·‣◦▪●∙]\s*|[-*–]\s+)(?P<name>\S.*)$")
 _PAPERS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?$", re.IGNORECASE)
 _ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
+#: Both figures on one line, as a rendering that sets them side by side writes them
+#: (``13 papers · 1 author row``, ``13 papers | 1 author row``, ``13 papers 1 author row``).
+_BOTH = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?\s*(?:[·•|,;/–—-]\s*)?"
+                   r"(?P<rows>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 _CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
 _SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
 
@@ -383,7 +387,7 @@ def is_header_line(text: str) -> bool:
     """Whether ``text`` is a part of the page header that says what it is: the "Author name
     cluster" line, or a figure ("13 papers", "1 author row")."""
     return (_CLUSTER_MARK.match(text) is not None or _figure(_PAPERS, text) is not None
-            or _figure(_ROWS, text) is not None)
+            or _figure(_ROWS, text) is not None or _BOTH.match(text) is not None)
 
 
 def _figure(pattern: re.Pattern[str], text: str) -> int | None:
@@ -531,6 +535,10 @@ class PageReader:
                 header_seen = figures = True
             elif (rows := _figure(_ROWS, text)) is not None:
                 self.author_rows = rows
+                header_seen = figures = True
+            elif (both := _BOTH.match(text)) is not None:
+                self.declared_papers = int(both.group("n").replace(",", ""))
+                self.author_rows = int(both.group("rows").replace(",", ""))
                 header_seen = figures = True
             elif header_seen and last is not None and _title_like(last[1]) and (
                     names := _first_authors(text)) is not None and all(map(name_like, names)):
