@@ -188,7 +188,8 @@ def test_et_al_follows_each_styles_own_rule(sample_page, cpm):
     ieee = paragraphs(export(sample_page, "text", cpm, style="ieee")[0])
     assert ieee[1].startswith("[2] Z. Cui et al., “Semantic retrieval augmented")
     chicago = paragraphs(export(sample_page, "text", cpm, style="chicago-author-date")[0])
-    assert by_first_author(chicago, "Cui, Z.").startswith("Cui, Z., Y. Weng, X. Tang, et al. 2025.")
+    assert by_first_author(chicago, "Cui, Ziqiang").startswith(
+        "Cui, Ziqiang, Yunpeng Weng, Xing Tang, et al. 2025.")
 
 
 @pytest.mark.parametrize("style, expected", [

@@ -91,6 +91,21 @@ def test_references_equal_citeproc_js(sample_page, style):
     assert sorted(normal(t) for t in ours) == expected
 
 
+@needs_citeproc_js
+@pytest.mark.parametrize("style", ["chicago-author-date", "modern-language-association"])
+def test_references_but_their_titles_equal_citeproc_js(sample_page, style):
+    """Chicago and MLA: the same references but for the titles, which these styles
+    title-case themselves (citeproc-py and citeproc-js differ: ``Through``/``through``).
+    Their names are in full (``initialize="false"``, which citeproc-py ignores alone)."""
+    def untitled(text: str) -> str:
+        return re.sub(r"“[^”]*”", "“TITLE”", normal(text))
+
+    ours = arrow2bib.export(sample_page, "text", options={"style": style}).strip().split("\n\n")
+    theirs = citeproc_js(sample_page, style)
+    assert sorted(map(untitled, ours)) == sorted(map(untitled, theirs.values()))
+    assert any(t.startswith("Chen, Chong, ") for t in ours)
+
+
 #: titles that end in their own punctuation: "?", "!" and an abbreviation's period
 PUNCTUATION = Path(__file__).resolve().parent / "data" / "punctuation.txt"
 

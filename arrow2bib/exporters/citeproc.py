@@ -238,6 +238,36 @@ def _spaced(root: etree._Element) -> etree._Element:
     return root
 
 
+def _initialize_as_declared(root: etree._Element) -> etree._Element:
+    """``root`` with each ``<name>``'s ``initialize-with`` written on it, and none where the
+    name says ``initialize="false"``: citeproc-py (0.11) ignores ``initialize`` and shortens
+    every given name once ``initialize-with`` is set (Chicago and MLA print ``Chen, C.``
+    where citeproc-js prints ``Chen, Chong``). Both attributes inherit from the citation or
+    bibliography and the style (CSL 1.0.1, inheritable name options); the style and its
+    layouts keep no ``initialize-with`` after, so every name reads its own. (citeproc-js
+    would still add the mark after an initial that a full given name holds, ``J`` as ``J.``:
+    the page's names give initials with their periods.)"""
+    names = list(root.iter(f"{CSL}name"))
+    if not any(n.get("initialize") == "false" for n in names) and \
+            root.get("initialize") != "false":
+        return root
+    for name in names:
+        holder = next((a for a in name.iterancestors()
+                       if a.tag in (f"{CSL}citation", f"{CSL}bibliography")), None)
+        chain = [name, *([holder] if holder is not None else []), root]
+        mark = next((e.get("initialize-with") for e in chain
+                     if e.get("initialize-with") is not None), None)
+        initialize = next((e.get("initialize") for e in chain
+                           if e.get("initialize") is not None), "true")
+        if initialize == "false" or mark is None:
+            name.attrib.pop("initialize-with", None)
+        else:
+            name.set("initialize-with", mark)
+    for element in (root, *root.iter(f"{CSL}citation", f"{CSL}bibliography")):
+        element.attrib.pop("initialize-with", None)
+    return root
+
+
 def _with_et_al(root: etree._Element, shown: int) -> etree._Element:
     """A copy of the style whose bibliography ends a list of ``shown`` names with "et al.":
     the list had at least ``shown + 1`` names, so a style that shortens such lists keeps its
@@ -606,7 +636,7 @@ def render(entries: Iterable[Entry], root: etree._Element, *, locale: str | None
 
     if locale:
         _check_locale(locale)
-    root = _spaced(copy.deepcopy(root))
+    root = _initialize_as_declared(_spaced(copy.deepcopy(root)))
     details = details or {}
     entries = list(entries)
     # the CSL-JSON builder's own problems, told as this format's
