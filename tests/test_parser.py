@@ -171,6 +171,21 @@ def test_both_figures_on_one_line(sample_page, figures):
     assert page.problems == ()
 
 
+@pytest.mark.parametrize("label", [" Read more", " Show less", "Show more", " see more"])
+def test_a_control_label_after_the_abstract_on_its_line_is_left_out(sample_page, label):
+    """An inline "Read more" link or "Show less" button, copied or read from HTML onto the
+    abstract's last line, after its last sentence or its link."""
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() and not line.startswith("  • ") and index > 1 \
+                and lines[index - 2].startswith("  • "):  # the abstract, after the bullets
+            lines[index] = line + label
+    text = "\n".join(lines)
+    assert text.count(label) == 13
+    page = arrow2bib.parse(text)
+    assert _without_provenance(page) == _without_provenance(sample_page)
+
+
 @pytest.mark.parametrize("name", ["Mary d'Arcy", "Martin Luther King, Jr."])
 def test_names_copied_without_bullets_read_as_with_them(name):
     """Where no bullet says so, a line is a name by its looks (names.name_like): an elided

@@ -86,6 +86,11 @@ def _normalise(text: str) -> str:
 #: The labels of the controls a page shows beside its fields (buttons, links), as a line of
 #: their own in text copied from it: between a venue line and its title, or after an
 #: abstract, such a line is the page's, not the paper's (compared in lower case).
+#: A control's label at the end of the abstract's last line, as an inline link or button
+#: puts it there (``... in an end-to-end manner. Read more``); left out after the last
+#: sentence or a link.
+_TRAILING_CONTROL = re.compile(r"\s*(?:show|read|see|hide)\s+(?:more|less|abstract)$",
+                               re.IGNORECASE)
 #: A line that labels the authors or the abstract (``Authors``, ``Abstract:``): left out.
 _FIELD_LABELS = frozenset(f"{label}{colon}" for label in ("abstract", "authors", "author")
                           for colon in ("", ":"))
@@ -734,6 +739,12 @@ class PageReader:
         lines, numbers = block.abstract, block.abstract_lines
         while lines and (lines[-1].lower() in CONTROL_LABELS or _site_line(lines[-1])):
             del lines[-1], numbers[-1]
+        if lines and (label := _TRAILING_CONTROL.search(lines[-1])) is not None:
+            before = lines[-1][:label.start()]
+            last = before.rsplit(None, 1)[-1] if before.strip() else ""
+            # after the last sentence or a link ("... at https: //x. com/y Read more")
+            if _ENDS_SENTENCE.search(before) or "/" in last:
+                lines[-1] = before
         start = len(lines)
         while start > 1 and _footer_like(lines[start - 1]):
             start -= 1
