@@ -171,6 +171,32 @@ def test_both_figures_on_one_line(sample_page, figures):
     assert page.problems == ()
 
 
+@pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u2060"])
+def test_invisible_characters_are_dropped(sample_page, char):
+    """A soft hyphen, a zero-width space or a word joiner, which a browser's copy keeps
+    where the page allowed a line break (inside a long word, a link): no space, no
+    character, the same papers."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("Adaptation", f"Adap{char}tation").replace("//github", f"//{char}github")
+    assert text.count(char) == 5  # two titles, three links
+    page = arrow2bib.parse(text)
+    assert _without_provenance(page) == _without_provenance(sample_page)
+    assert page.problems == ()
+
+
+def test_bidi_marks_around_names_do_not_hide_the_pages_author(sample_page):
+    """Left-to-right marks around each name (kept, and reported: they reorder what a reader
+    sees) do not stop the page's own author being found, so the lists' status is the
+    sample's."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = "\n".join(f"  • \u200e{line[4:]}\u200e" if line.startswith("  • ") else line
+                     for line in text.split("\n"))
+    page = arrow2bib.parse(text)
+    assert [p.authors_status for p in page.papers] == \
+        [p.authors_status for p in sample_page.papers]
+    assert {p.code for p in page.problems} == {"unsafe-character"}
+
+
 @pytest.mark.parametrize("label", [" Read more", " Show less", "Show more", " see more"])
 def test_a_control_label_after_the_abstract_on_its_line_is_left_out(sample_page, label):
     """An inline "Read more" link or "Show less" button, copied or read from HTML onto the

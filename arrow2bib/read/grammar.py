@@ -70,13 +70,20 @@ _ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 _BOTH = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?\s*(?:[·•|,;/–—-]\s*)?"
                    r"(?P<rows>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 _CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
-_SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ", "\ufeff": ""})
+#: Characters that are not there to be seen: a byte-order mark, a soft hyphen, a zero-width
+#: space and a word joiner (a browser's copy keeps where a page allowed a line break: inside
+#: a long word or link, "https://\u200bgithub.com"). Dropped, never a space.
+_INVISIBLE = "\ufeff\u00ad\u200b\u2060"
+_SPACES = str.maketrans({"\u00a0": " ", "\t": " ", "\u202f": " ",
+                         **dict.fromkeys(_INVISIBLE, "")})
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(_INVISIBLE, ""))
 
 
 def _normalise(text: str) -> str:
-    """``text`` with its spaces collapsed and trimmed, byte-order marks dropped."""
-    if "\ufeff" in text:  # dropping a mark may join two runs of spaces: before collapsing
-        text = text.replace("\ufeff", "")
+    """``text`` with its spaces collapsed and trimmed, invisible characters (byte-order
+    marks, soft hyphens, zero-width spaces) dropped."""
+    if not text.isascii() and any(map(text.__contains__, _INVISIBLE)):
+        text = text.translate(_DROP_INVISIBLE)  # before collapsing: it may join two runs
     # The other characters of _SPACES are spaces clean_inline collapses anyway, so this is
     # clean_inline(text.translate(_SPACES)) (the plain version, in tests/oracles.py) without the
     # translate, which costs a dictionary look-up a character.

@@ -51,10 +51,10 @@ _ABBREVIATION = re.compile(
 #: word after it (``J. R. Smith``, left alone; ``U. S. government`` is joined).
 _NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
 _FOOTNOTE = re.compile(r"\\footnote\{([^{}]*)\}")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 #: The characters of _SPACES beyond ASCII: a text without them, tabs or two spaces in a row
-#: has nothing to collapse.
-_WIDE_SPACES = ("\u00a0", *map(chr, range(0x2000, 0x200C)), "\u202f", "\u205f", "\u3000")
+#: has nothing to collapse. (A zero-width space is no space: the reader drops it.)
+_WIDE_SPACES = ("\u00a0", *map(chr, range(0x2000, 0x200B)), "\u202f", "\u205f", "\u3000")
 #: Parts of every match of _URL_START and of _ABBREVIATION that are cheap to look for: they
 #: start with a literal character, which the regular expression engine skips to. (The second
 #: takes only its full stop, so that hints next to each other are all found.)

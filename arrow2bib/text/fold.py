@@ -68,7 +68,12 @@ SPECIAL_LETTERS = {
     "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ł": "l", "Ł": "L", "ı": "i",
     "ȷ": "j", "ŋ": "ng", "Ŋ": "NG", "ħ": "h", "Ħ": "H", "ĸ": "k", "ſ": "s",
 }
-_SPECIAL = str.maketrans(SPECIAL_LETTERS)
+#: Characters a comparison does not see: they change no letter (a soft hyphen, zero-width
+#: spaces and joiners, a word joiner, a byte-order mark) or only the order a reader sees
+#: (bidirectional marks and controls, which a copy may leave around a name).
+IGNORED = ("\u00ad\u200b\u200c\u200d\u2060\ufeff"
+           "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPECIAL = str.maketrans({**SPECIAL_LETTERS, **dict.fromkeys(IGNORED)})
 
 
 _SPACE = re.compile(r"\s+")
