@@ -128,6 +128,8 @@ def _damage(text: str, how: str) -> str:
         return text.replace("  • ", f"  {bullet} ")
     if how == "no-indent":
         return text.replace("  • ", "• ")
+    if how == "trailing-commas":  # a list written "• Ann Lee," "• Bo Chen," ...
+        return "\n".join(line + "," if line.startswith("  • ") else line for line in lines)
     if how == "no-bullets":  # as a browser copies a list whose bullets are drawn by CSS
         return text.replace("  • ", "")
     if how in ("labels", "labels-no-bullets"):  # "Authors" before the names, "Abstract" after
@@ -148,7 +150,7 @@ def _damage(text: str, how: str) -> str:
     "how",
     ["crlf", "bom", "trailing-spaces", "nbsp", "tabs", "no-blank-lines", "doubled-blank-lines",
      "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "no-indent",
-     "no-bullets", "labels", "labels-no-bullets"],
+     "no-bullets", "labels", "labels-no-bullets", "trailing-commas"],
 )
 def test_damaged_text_gives_same_papers(sample_page, how):
     text = SAMPLE.read_text(encoding="utf-8")
