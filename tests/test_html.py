@@ -378,3 +378,21 @@ def test_paragraphs_survive_whole(texts):
     """No loss: any text, escaped into paragraphs, comes back line for line."""
     body = "\n".join(f"<p>{html.escape(t)}</p>" for t in texts)
     assert lines(body) == [" ".join(t.split()) for t in texts if t.split()]
+
+
+@pytest.mark.parametrize("logo", [
+    '<header class="site"><h1 class="logo"><a href="/">Arrow Research</a></h1>'
+    '<nav><a href="/">Home</a></nav></header>',
+    '<div class="top"><h1>Arrow Research</h1></div>',
+])
+def test_a_sites_logo_in_an_h1_is_not_the_pages_heading(sample_page, logo):
+    """A page without an "Author name cluster" line takes its first <h1> for the name, but
+    not an <h1> that names the site (its logo), as the text reader does not."""
+    from .templates import TEMPLATES, render
+
+    semantic = render(sample_page, TEMPLATES["semantic"])
+    assert "Author name cluster" not in semantic
+    page = arrow2bib.parse(semantic.replace("<body>", "<body>" + logo, 1))
+    assert page.cluster == "Xiuqiang He"
+    assert [dataclasses.replace(p, source="", line=0) for p in page.papers] == \
+        [dataclasses.replace(p, source="", line=0) for p in sample_page.papers]

@@ -128,6 +128,16 @@ def _damage(text: str, how: str) -> str:
         return text.replace("  • ", f"  {bullet} ")
     if how == "no-indent":
         return text.replace("  • ", "• ")
+    if how == "wrapped-abstracts":  # hard-wrapped at 72 columns, as a mail or an editor does
+        import textwrap
+
+        wrap = textwrap.TextWrapper(72, break_long_words=False, break_on_hyphens=False)
+        out = []
+        for index, line in enumerate(lines):
+            abstract = (index > 1 and lines[index - 2].startswith("  • ")
+                        and not line.startswith("  • ") and line.strip())
+            out.extend(wrap.wrap(line) if abstract else [line])
+        return "\n".join(out)
     if how == "trailing-commas":  # a list written "• Ann Lee," "• Bo Chen," ...
         return "\n".join(line + "," if line.startswith("  • ") else line for line in lines)
     if how == "no-bullets":  # as a browser copies a list whose bullets are drawn by CSS
@@ -150,7 +160,7 @@ def _damage(text: str, how: str) -> str:
     "how",
     ["crlf", "bom", "trailing-spaces", "nbsp", "tabs", "no-blank-lines", "doubled-blank-lines",
      "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "no-indent",
-     "no-bullets", "labels", "labels-no-bullets", "trailing-commas"],
+     "no-bullets", "labels", "labels-no-bullets", "trailing-commas", "wrapped-abstracts"],
 )
 def test_damaged_text_gives_same_papers(sample_page, how):
     text = SAMPLE.read_text(encoding="utf-8")

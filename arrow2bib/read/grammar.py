@@ -130,13 +130,18 @@ def _heading_name(text: str) -> bool:
             and not _site_line(text))
 
 
+#: A path inside a word (``com/ziqiangcui/SRA-CL``): the rest of a link that a hard-wrapped
+#: abstract carried onto its last line.
+_PATH = re.compile(r"\S/\S")
+
+
 def _footer_like(text: str) -> bool:
     """Whether ``text`` could be a line of a page's footer: short, no clause punctuation
-    (``Keywords: a, b`` is the abstract's), not an item of a list, no link (an abstract's last
-    line may be a link to its code)."""
+    (``Keywords: a, b`` is the abstract's), not an item of a list, no link or part of one
+    (an abstract's last line may be a link to its code)."""
     return (len(text.split()) <= _FOOTER_WORDS and text[-1] not in ".!?"
             and not _CLAUSE.intersection(text) and "://" not in text and "www." not in text
-            and _BULLET.match(text) is None)
+            and _PATH.search(text) is None and _BULLET.match(text) is None)
 
 
 _SHOWN_CHANGES = 3

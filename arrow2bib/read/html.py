@@ -332,6 +332,14 @@ def _with_cluster_mark(
     return [*lines[:heading], (number, "Author name cluster"), *lines[heading:]]
 
 
+def _names_site(text: str) -> bool:
+    """Whether ``text`` is a short line naming the site (``Arrow Research``), as the text
+    reader tells one (``grammar._site_line``)."""
+    from .grammar import _site_line
+
+    return _site_line(text)
+
+
 def _too_deep(source: str, line: int | None) -> InputError:
     return InputError(
         f"The HTML nests elements more than {MAX_DEPTH} deep; arrow2bib refuses it rather than "
@@ -617,8 +625,8 @@ class _Renderer:
     def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())
         if text and (text := self._finish(text)):
-            if self._in_h1 and self.heading is None:
-                self.heading = len(self.lines)
+            if self._in_h1 and self.heading is None and not _names_site(text):
+                self.heading = len(self.lines)  # a site's logo in an <h1> is not the page's
             if text[0] not in _BULLET_CHARS and read_venue_line(text) is not None:
                 self._venues.append(len(self.lines))
             self.lines.append((self._number or self._pos, text))
