@@ -159,7 +159,8 @@ def _damage(text: str, how: str) -> str:
 @pytest.mark.parametrize(
     "how",
     ["crlf", "bom", "trailing-spaces", "nbsp", "tabs", "no-blank-lines", "doubled-blank-lines",
-     "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "no-indent",
+     "no-final-newline", "bullet:-", "bullet:*", "bullet:·", "bullet:•", "bullet:○",
+     "bullet:■", "bullet:▸", "no-indent",
      "no-bullets", "labels", "labels-no-bullets", "trailing-commas", "wrapped-abstracts"],
 )
 def test_damaged_text_gives_same_papers(sample_page, how):

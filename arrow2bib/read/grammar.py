@@ -63,7 +63,7 @@ _VENUE_LINE = re.compile(
     r"\s(?P<type>[A-Z][A-Za-z-]*(?:\s[A-Za-z()-]+){0,4})$"
 )
 #: An author bullet; a comma or semicolon after the name is the list's (``• Ann Lee,``).
-_BULLET = re.compile(r"^(?:[•·‣◦▪●∙]\s*|[-*–]\s+)(?P<name>\S.*?)\s*[,;]?$")
+_BULLET = re.compile(r"^(?:[•·‣◦▪●∙○■□▸►⁃]\s*|[-*–]\s+)(?P<name>\S.*?)\s*[,;]?$")
 _PAPERS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?$", re.IGNORECASE)
 _ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 #: Both figures on one line, as a rendering that sets them side by side writes them

@@ -48,7 +48,7 @@ MAX_DEPTH = 256
 #: How list items start, as in the text page.
 BULLET = "•"
 #: Characters that already mark a line as a bullet item (the grammar accepts them all).
-_BULLET_CHARS = "•·‣◦▪●∙"
+_BULLET_CHARS = "•·‣◦▪●∙○■□▸►⁃"
 
 _BLOCK = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
