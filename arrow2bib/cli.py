@@ -13,9 +13,11 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import warnings
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TextIO
 
 
@@ -40,7 +42,7 @@ from .run._collector import tuned
 from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
 from .run.engine import DEDUPE_MODES
-from .write.files import Target, resolve_target, write_stream
+from .write.files import Target, committed_together, resolve_target, write_stream
 from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_json
 
 __all__ = ["main"]
@@ -61,20 +63,38 @@ class _Terminated(BaseException):
     way out as for Ctrl-C."""
 
 
-def _jobs(value: str) -> int:
-    """``--jobs``: a number of processes, or ``auto`` (the CPUs this process may run on:
-    its affinity mask where the system has one, as ``os.process_cpu_count()`` of Python
-    3.13 counts them, else all of them)."""
-    if value.strip().lower() == "auto":
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except (AttributeError, OSError):  # no affinity masks (macOS, Windows)
-            return max(1, os.cpu_count() or 1)
+#: ``--jobs`` at most this many processes per CPU the run may use: the work is CPU-bound,
+#: so more only costs memory (a worker holds some 40 MB), and an absurd number would fork
+#: until the machine's memory is gone.
+JOBS_PER_CPU = 4
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on: its affinity mask where the system has one, as
+    ``os.process_cpu_count()`` of Python 3.13 counts them, else all of them."""
     try:
-        return int(value)
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity masks (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a number of processes, at most :data:`JOBS_PER_CPU` per CPU, or ``auto``
+    (one per CPU, :func:`_cpus`)."""
+    if value.strip().lower() == "auto":
+        return _cpus()
+    try:
+        jobs = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a number of processes (a number, or auto)") from None
+    cpus = _cpus()
+    if jobs > JOBS_PER_CPU * cpus:
+        raise argparse.ArgumentTypeError(
+            f"{jobs} processes is more than {JOBS_PER_CPU} per CPU this run may use ({cpus} "
+            f"CPU(s): at most {JOBS_PER_CPU * cpus}); the work is CPU-bound, so more would "
+            "only take memory. Give a smaller number, or auto") from None
+    return jobs
 
 
 def _add_input_arguments(parser: argparse.ArgumentParser, files: object) -> None:
@@ -308,6 +328,14 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
     # decided before any reading: a path that cannot take the output fails at once
     target = resolve_target(args.output, protect=inputs.files) if args.output else None
     report = _report_target(args, inputs)
+    if args.merge_into:
+        _report_apart(report, "the --merge-into file", args.merge_into)
+    elif target is not None and target.kind != "stdout":
+        _report_apart(report, "the output (-o)", target.shown)
+    elif report is not None and report.kind == "stdout":
+        raise _UsageError("--report -: the output goes to stdout already, and the report "
+                          "would be mixed into it; give --report a file, or -o a file. "
+                          "Nothing was written.")
     options = _configured_options(args, exporter) | _parse_options(args.option)
     if args.style is not None:
         if "style" not in exporter.options:
@@ -328,11 +356,14 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             return _run(args, inputs, exporter, destination, pm, err, log,
                         dedupe=args.dedupe, key_pattern=args.key_pattern, options=options)
 
-        result = _stdout_guarded(run) if destination is out else run()
-        if merged:  # --merge-into: the entries already in the file are not written again
-            result.skipped += len(merged[0].skipped)
-            result.written = len(merged[0].added)
-        _write_report(report, log, result, inputs)
+        # the output and the report are renamed into place together, or neither (the
+        # --merge-into file is written under its lock, before the report)
+        with contextlib.nullcontext() if args.merge_into else committed_together():
+            result = _stdout_guarded(run) if destination is out else run()
+            if merged:  # --merge-into: the entries already in the file are not written again
+                result.skipped += len(merged[0].skipped)
+                result.written = len(merged[0].added)
+            _write_report(report, log, result, inputs)
         _show_problems(args, log, err)
         if not args.quiet:
             print(f"arrow2bib: read {result.read} paper(s) from {len(result.pages)} page(s); "
@@ -364,6 +395,22 @@ def _report_target(args: argparse.Namespace, inputs: Inputs) -> Target | None:
         return resolve_target(args.report, protect=inputs.files)
     except OutputPathError as exc:
         raise _UsageError(f"--report: {exc}") from None
+
+
+def _report_apart(report: Target | None, what: str, path: str) -> None:
+    """Refuse a ``--report`` path that is also ``path`` (another output of the run), or one
+    of the numbered files it may become (``refs-002.xml``): the report would replace it."""
+    if report is None or report.path is None:
+        return
+    from ._identity import identity
+
+    real = Path(os.path.realpath(path))
+    numbered = re.fullmatch(re.escape(real.stem) + r"-\d{3,}" + re.escape(real.suffix),
+                            report.path.name) is not None and report.path.parent == real.parent
+    if identity(report.path) == identity(real) or numbered:
+        raise _UsageError(f"--report {report.shown}: this is also {what} ({path}); the report "
+                          "would replace it. Give the report a path of its own. Nothing was "
+                          "written.")
 
 
 def _write_report(target: Target | None, log: ProblemLog, result: Result,
@@ -439,6 +486,9 @@ def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: Tex
     exporter = formats.get(args.to) if args.to else None
     inputs = _inputs(args)
     report = _report_target(args, inputs)
+    if report is not None and report.kind == "stdout":
+        raise _UsageError("--report -: check writes its report to stdout already (as JSON "
+                          "with --format json); give --report a file. Nothing was written.")
     with ProblemLog() as log:
         result = _run(args, inputs, exporter, None, pm, err, log)
         _write_report(report, log, result, inputs)

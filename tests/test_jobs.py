@@ -96,6 +96,10 @@ def test_error_in_a_worker_is_reported_cleanly(pages):
 
 def test_bad_jobs_and_empty_directory(tmp_path, capsys):
     assert run("convert", str(SAMPLE), "--jobs", "0")[0] == 2
+    # a number of processes the machine cannot make use of is refused before any is made
+    # (100000 forked until the memory was gone)
+    assert run("convert", str(SAMPLE), "--jobs", "100000")[0] == 2
+    assert "100000 processes is more than 4 per CPU" in capsys.readouterr().err
     assert run("convert", str(SAMPLE), "--jobs", "many")[0] == 2  # argparse's usage error
     assert "'many' is not a number of processes (a number, or auto)" in capsys.readouterr().err
     code, _, err = run("convert", str(tmp_path))

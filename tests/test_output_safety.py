@@ -41,6 +41,55 @@ def test_write_failure_leaves_no_partial_file(tmp_path, fmt):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.out"]
 
 
+def test_a_report_that_cannot_be_written_leaves_the_output_as_it_was(tmp_path):
+    """The output and the report are renamed into place together: a report that cannot be
+    written (to a device that is always full, as /dev/full: made in tmp_path) leaves the old
+    output, not a new one beside an old or missing report."""
+    import stat
+
+    target, full = tmp_path / "refs.bib", tmp_path / "full"
+    target.write_text("old output\n", encoding="utf-8")
+    os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    code, out, err = run("convert", str(SAMPLE), "-o", str(target), "--report", str(full))
+    assert code == 1 and f"{full}: cannot write the output" in err, err
+    assert "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "old output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "refs.bib"]
+    # the control: to a file, both are written
+    code, _, err = run("convert", str(SAMPLE), "-o", str(target), "--report",
+                       str(tmp_path / "refs.json"))
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("@"), err
+
+
+@pytest.mark.parametrize("where", ["output", "merge", "numbered", "symlink"])
+def test_the_report_never_replaces_another_output(tmp_path, where):
+    """--report naming the -o file (also through a link), the --merge-into file, or one of the
+    numbered files the output becomes: refused (exit 2), nothing written."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{old,\n  title = {Old},\n}\n", encoding="utf-8")
+    if where == "output":
+        args = ["-o", str(bib), "--report", str(bib)]
+    elif where == "merge":
+        args = ["--merge-into", str(bib), "--report", str(bib)]
+    elif where == "numbered":
+        args = ["--to", "orcid", "-o", str(tmp_path / "refs.xml"),
+                "--report", str(tmp_path / "refs-002.xml")]
+    else:
+        (tmp_path / "link.json").symlink_to(bib)
+        args = ["-o", str(bib), "--report", str(tmp_path / "link.json")]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run("convert", str(SAMPLE), *args)
+    assert code == 2 and "the report would replace it" in err and out == ""
+    assert bib.read_text(encoding="utf-8") == "@article{old,\n  title = {Old},\n}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("command", [["convert", "--to", "bibtex"], ["check"]])
+def test_a_report_on_stdout_never_mixes_with_the_output(command):
+    code, out, err = run(command[0], str(SAMPLE), *command[1:], "--report", "-")
+    assert code == 2 and "--report -" in err and out == ""
+
+
 def test_unwritable_location(tmp_path):
     code, out, err = run("convert", str(SAMPLE), "-o", "/proc/arrow2bib-refs.bib")
     assert code == 1 and "cannot write the output" in err and out == ""

@@ -21,6 +21,7 @@ temporary file, so no document is ever held whole in memory.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import signal
 import stat
@@ -261,6 +262,10 @@ def _staged(target: Target, write: Callable[[Callable[[str],
 
     try:
         write(stage)
+        pending = _DEFERRED.get()
+        if pending is not None:  # renamed with the run's other outputs (committed_together)
+            pending.extend(staged)
+            return [final for _tmp, final in staged]
         for tmp, final in staged:
             os.replace(tmp, final)
     except OutputError:
@@ -285,6 +290,35 @@ def _numbered(target: Target, suffix: str, protect: Collection[FileIdentity]
                               "this format must be regular files. Nothing was written.")
     assert numbered.path is not None
     return numbered.path
+
+
+#: The temporary files written and not yet renamed, inside :func:`committed_together`.
+_DEFERRED: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
+    "arrow2bib_deferred_renames", default=None)
+
+
+@contextlib.contextmanager
+def committed_together() -> Iterator[None]:
+    """Within it, every file written through a temporary file (an output, a report) is
+    renamed into place only at its end, all of them together, signals held; if anything
+    fails before (a later file that cannot be written, a signal), none is: a run changes all
+    of its files or none."""
+    pending: list[tuple[str, Path]] = []
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    except BaseException:
+        _remove(pending)
+        raise
+    finally:
+        _DEFERRED.reset(token)
+    try:
+        with _signals_held():
+            for tmp, final in pending:
+                os.replace(tmp, final)
+    except OSError as exc:
+        _remove(pending)
+        raise _cannot_write(str(final), exc) from exc
 
 
 _HELD = frozenset({signal.SIGINT, signal.SIGTERM})
