@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import io
 import json
 import os
 import re
@@ -18,7 +20,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TextIO
+from typing import Any, Callable, Iterator, Sequence, TextIO, cast
 
 
 from . import __version__, _core, config, venues
@@ -611,13 +613,19 @@ def _serve(args: argparse.Namespace, err: TextIO) -> int:
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
+    # a process started with stdout or stderr closed (``>&-``) has None for them
+    out = (sys.stdout or cast(TextIO, _Closed("stdout"))) if out is None else out
+    err = (sys.stderr or cast(TextIO, _Closed("stderr", quiet=True))) if err is None else err
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if isinstance(out, _Closed) and _writes_stdout(args):
+        print("arrow2bib: error: stdout is closed (the command was started with >&-), and "
+              "this command writes to it; give -o FILE, or start it with stdout open. Nothing "
+              "was written.", file=err)
+        return EXIT_USAGE
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -630,6 +638,30 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         print(f"arrow2bib: warning: {warning.message}", file=err)
     with _sigterm_raises():
         return _dispatch(args, formats, pm, out, err)
+
+
+def _writes_stdout(args: argparse.Namespace) -> bool:
+    """Whether the command writes to stdout (its output, or its report)."""
+    if args.command == "convert":
+        return not getattr(args, "merge_into", None) and args.output in (None, "-")
+    return True
+
+
+class _Closed(io.TextIOBase):
+    """A standard stream the process was started without: writing to stdout fails as a
+    write to a closed descriptor does (the output is never lost in silence, and the run says
+    so on stderr); stderr's messages go nowhere (``quiet``), the exit code still tells."""
+
+    def __init__(self, name: str, quiet: bool = False) -> None:
+        self.name, self.quiet = name, quiet
+
+    def write(self, text: str) -> int:
+        if self.quiet:
+            return len(text)
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+    def isatty(self) -> bool:
+        return False
 
 
 def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:

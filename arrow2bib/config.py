@@ -136,8 +136,13 @@ def _upward(start: Path, name: str, table: bool = False) -> Path | None:
             if not table:
                 return candidate
             try:
-                data = tomllib.loads(candidate.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text("utf-8")
+                data = tomllib.loads(text)
+            except (OSError, UnicodeDecodeError):
+                continue  # not ours to judge: a project's unreadable pyproject.toml
+            except tomllib.TOMLDecodeError:
+                if "tool.arrow2bib" in text:
+                    return candidate  # meant for us: its error is reported (_file_layer)
                 continue  # not ours to judge: a project's broken pyproject.toml
             if isinstance(data.get("tool"), dict) and "arrow2bib" in data["tool"]:
                 return candidate

@@ -171,6 +171,20 @@ def test_nearest_pyproject_with_a_table_is_used(project):
     assert f'format = "ris"  # from {project}/pyproject.toml:2' in out
 
 
+def test_a_broken_pyproject_is_an_error_when_it_is_meant_for_us(project):
+    """A pyproject.toml that is not valid TOML: an error at its line when its text names
+    tool.arrow2bib (it was taken for no settings at all, and the run went on with the
+    defaults); some other tool's broken file is left to that tool."""
+    pyproject = project / "work" / "pyproject.toml"
+    pyproject.write_text('[tool.arrow2bib]\nformat = "ris"\nkey-pattern = \n', "utf-8")
+    code, _, err = _run("convert", "../page.txt", "-o", "out.bib")
+    assert code == 2 and f"{pyproject}:3: not valid TOML" in err, err
+    assert not (project / "work" / "out.bib").exists()
+    pyproject.write_text('[tool.black\nline-length = 100\n', "utf-8")
+    code, _, err = _run("convert", "../page.txt", "-o", "out.bib")
+    assert code == 0, err
+
+
 @pytest.mark.parametrize("text,line,words", [
     ('format = "bibtex"\nkey-patern = "{auth}"\n', 2, "unknown setting 'key-patern'"),
     ('format = "bibtex"\n\nkey-pattern = \n', 3, "not valid TOML"),

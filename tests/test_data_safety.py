@@ -317,6 +317,36 @@ def test_directory_skips_files_that_are_not_pages_naming_each(tmp_path):
     assert run("convert", str(pages), "--to", "bibtex", "--strict")[0] == 1
 
 
+def test_directory_entries_named_as_pages_that_are_no_files_are_named(tmp_path):
+    """A link to nothing, a link that loops, a FIFO and a folder, each named like a page, are
+    skipped with a warning each (they were left out without a word); a folder named otherwise
+    (a saved page's "_files") and hidden files are not pages, and not reported."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "he.txt").write_bytes(SAMPLE.read_bytes())
+    (pages / "gone.txt").symlink_to(tmp_path / "nowhere" / "p.txt")
+    (pages / "l1.html").symlink_to(pages / "l2.html")
+    (pages / "l2.html").symlink_to(pages / "l1.html")
+    os.mkfifo(pages / "fifo.txt")
+    (pages / "old.txt").mkdir()
+    (pages / "he_files").mkdir()
+    code, out, err = run("convert", str(pages), "--to", "bibtex")
+    assert code == 0, err
+    assert out == _expected_bibtex()
+    reasons = {line.split(": warning: ")[0]: line.split("directory: ")[1]
+               for line in err.splitlines() if "[skipped-file]" in line}
+    assert reasons == {
+        str(pages / "fifo.txt"): "it is a FIFO, not a file (give it on its own to read from "
+                                 "it). [skipped-file]",
+        str(pages / "gone.txt"): f"it is a symbolic link to {tmp_path / 'nowhere' / 'p.txt'}, "
+                                 "which does not exist. [skipped-file]",
+        str(pages / "l1.html"): "it is a symbolic link that loops. [skipped-file]",
+        str(pages / "l2.html"): "it is a symbolic link that loops. [skipped-file]",
+        str(pages / "old.txt"): "it is a directory (directories inside are not searched: give "
+                                "it on its own). [skipped-file]",
+    }
+
+
 def test_empty_directory_is_named(tmp_path):
     code, _, err = run("convert", str(tmp_path), "--to", "bibtex")
     assert code == 1

@@ -397,3 +397,30 @@ def test_the_runs_own_processes_collect_young_objects_less_often(tmp_path, monke
         assert gc.get_threshold()[0] == 0
     finally:
         gc.set_threshold(*before)
+
+
+_HALF_SENT = """
+import os, struct, sys, threading, time
+from arrow2bib.run.backends import ProcessPool
+
+pool = ProcessPool(1)
+pool.submit(time.sleep, 60, "sleeper").future  # a worker, busy
+time.sleep(1)
+# what a worker killed halfway through sending a result leaves on the result pipe: a message
+# of 1,000 bytes announced and 10 sent (this process holds the pipe's writing end as well)
+writer = pool._pool._result_queue._writer
+os.write(writer.fileno(), struct.pack("!i", 1000) + b"x" * 10)
+time.sleep(0.5)  # the pool's manager thread is now reading the other 990
+pool.close(abort=True)
+print("closed")
+"""
+
+
+def test_an_aborted_pool_closes_though_a_result_was_half_sent(tmp_path):
+    """A signal that kills the workers while one is sending its result: the pool's manager
+    thread would wait for the rest of the message forever, and the interrupted run with it
+    (1 run in 20 hung after Ctrl-C at --jobs 2). Run in a process of its own, so that a hang
+    is a timeout here, not a test session that never ends."""
+    result = subprocess.run([sys.executable, "-c", _HALF_SENT], capture_output=True,
+                            text=True, timeout=30, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0 and result.stdout == "closed\n", result.stderr

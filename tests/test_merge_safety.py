@@ -249,3 +249,20 @@ def test_latin1_file_named_takes_latin1_entries(tmp_path):
     assert data.startswith(original) and "Lué".encode("latin-1") in data
     assert "Étude des réseaux".encode("latin-1") in data
     assert _keys(bib, "latin-1") == ["lue2024etude"]
+
+
+def test_a_file_bibtexparser_cannot_read_is_one_message_at_its_line(tmp_path, capfd):
+    """An unbalanced brace: one error in arrow2bib's words with the file, the block's line
+    and bibtexparser's reason (the reason was empty, "()", and bibtexparser's own log lines
+    went to stderr before it); the file unchanged."""
+    bib = tmp_path / "refs.bib"
+    text = "@misc{ok, title = {Fine}}\n\n@article{a,\n  title = {Unbalanced,\n  year = 2020\n}\n"
+    bib.write_text(text, encoding="utf-8")
+    code, out, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-q")
+    captured = capfd.readouterr()
+    assert code == 1 and out == ""
+    assert err == (f"arrow2bib: error: {bib}:3: bibtexparser cannot read the block that starts "
+                   "here (Unexpectedly reached end of file); fix it first. Nothing was "
+                   "changed.\n")
+    assert "Parsing of" not in captured.err  # nothing of bibtexparser's own
+    assert bib.read_text(encoding="utf-8") == text

@@ -99,6 +99,10 @@ def test_output_is_a_directory(tmp_path):
     code, _, err = run("convert", str(SAMPLE), "--to", "bibtex", "-o", str(tmp_path))
     assert code == 2 and "this is a directory, which cannot take the output" in err
     assert list(tmp_path.iterdir()) == []
+    # one that does not exist yet, named by its final slash: no file of its name
+    code, _, err = run("convert", str(SAMPLE), "--to", "bibtex", "-o", f"{tmp_path}/new/")
+    assert code == 2 and "this names a directory (it ends in /)" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("dedupe", ["keep", "first", "merge"])
@@ -117,3 +121,38 @@ def test_summary_adds_up(tmp_path, dedupe):
     assert read == 14 and read == wrote + merged + skipped, summary
     assert (wrote, merged, skipped) == {"keep": (14, 0, 0), "first": (13, 0, 1),
                                         "merge": (13, 1, 0)}[dedupe]
+
+
+def _closed(fd: int):
+    def close() -> None:
+        os.close(fd)
+    return close
+
+
+def test_a_closed_stdout_is_an_error_not_an_empty_success(tmp_path):
+    """Started with stdout closed (>&-): a command that writes there says so and exits 2
+    (it had written nothing and said 'wrote 0', exit 0); with -o it runs as usual."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    for argv in (["convert", str(SAMPLE), "--to", "bibtex"], ["check", str(SAMPLE)]):
+        result = subprocess.run([sys.executable, "-m", "arrow2bib", *argv], stdout=None,
+                                stderr=subprocess.PIPE, text=True, timeout=120,
+                                preexec_fn=_closed(1), env=env)
+        assert result.returncode == 2 and "stdout is closed" in result.stderr, result.stderr
+    target = tmp_path / "refs.bib"
+    result = subprocess.run([sys.executable, "-m", "arrow2bib", "convert", str(SAMPLE), "-o",
+                             str(target), "-q"], stderr=subprocess.PIPE, text=True,
+                            timeout=120, preexec_fn=_closed(1), env=env)
+    assert result.returncode == 0 and target.read_text(encoding="utf-8").startswith("@")
+
+
+def test_a_closed_stderr_does_not_fail_a_run_that_worked(tmp_path):
+    """Started with stderr closed (2>&-): the output is written and the exit code is the
+    run's (it was 1, from the messages that had nowhere to go)."""
+    target = tmp_path / "refs.bib"
+    result = subprocess.run([sys.executable, "-m", "arrow2bib", "convert", str(SAMPLE), "-o",
+                             str(target)], stdout=subprocess.PIPE, text=True, timeout=120,
+                            preexec_fn=_closed(2),
+                            env=dict(os.environ, PYTHONPATH=str(ROOT),
+                                     PYTHONDONTWRITEBYTECODE="1"))
+    assert result.returncode == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("@")

@@ -10,7 +10,9 @@ page's ``_files`` folder) are passed over in silence.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 
 from .._identity import FileIdentity, identity
@@ -61,7 +63,12 @@ def _expand_directory(directory: str, found: Inputs, encoding: str | None) -> No
     pages = 0
     for name in names:
         path = os.path.join(directory, name)
-        if name.startswith(".") or not os.path.isfile(path):
+        if name.startswith("."):
+            continue
+        if not os.path.isfile(path):
+            # named as a page but no file to read (a folder such as "page_files" is not)
+            if name.lower().endswith(PAGE_SUFFIXES):
+                found.skipped.append(_skip(path, _not_a_file(path)))
             continue
         found.files.add(identity(path))
         if not name.lower().endswith(PAGE_SUFFIXES):
@@ -113,6 +120,26 @@ def _not_a_page(path: str, encoding: str | None) -> str | None:
     finally:
         getattr(lines, "close", lambda: None)()
     return None
+
+
+def _not_a_file(path: str) -> str:
+    """Why ``path``, named as a page, is no file to read."""
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "it is a symbolic link that loops"
+            return f"it is a symbolic link to {os.readlink(path)}, which does not exist"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        return "it is a directory (directories inside are not searched: give it on its own)"
+    if stat.S_ISFIFO(mode):
+        return "it is a FIFO, not a file (give it on its own to read from it)"
+    return "it is not a regular file"
 
 
 def _skip(path: str, reason: str) -> Problem:

@@ -11,6 +11,7 @@ input it was working on, never a raw traceback of the pool.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -176,8 +177,19 @@ class ProcessPool:
 
     def close(self, abort: bool = False) -> None:
         if abort:  # the tasks in flight are of no use: stop the workers now
-            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            processes = list((getattr(self._pool, "_processes", None) or {}).values())
+            for process in processes:
                 process.kill()
+            for process in processes:
+                process.join(timeout=10)
+            # a worker killed halfway through sending its result leaves the pool's manager
+            # thread reading the rest of it forever (this process holds the pipe's writing end
+            # too, so no end of file comes), and the shutdown below waiting for that thread:
+            # closing that end makes the read fail, and the pool shuts down as broken
+            writer = getattr(getattr(self._pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(OSError):
+                    writer.close()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -61,6 +61,11 @@ def resolve_target(path: str | os.PathLike[str], *,
         return Target(shown, None, "stdout")
     if not shown:
         raise OutputPathError("The output path is empty; give a file name, or - for stdout.")
+    if shown.endswith(("/", os.sep)) and not os.path.isdir(shown):
+        # a directory that does not exist: never a file made with its name
+        raise OutputPathError(f"{shown}: this names a directory (it ends in /), which cannot "
+                              "take the output; give a file path (or - for stdout). Nothing "
+                              "was written.")
     real = Path(os.path.realpath(shown))
     if protect and identity(real) in protect:
         raise OutputPathError(f"{shown}: the output would overwrite the input {shown}; choose "

@@ -25,6 +25,7 @@ the other's entries.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import warnings
@@ -312,11 +313,23 @@ def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
         raise InputError(f"Cannot read the file to merge into: {exc.strerror}.",
                          source=shown) from None
     text, append_as = _decode(data, shown, encoding)
-    library = bibtexparser.parse_string(text)
+    # bibtexparser logs each block it cannot read (to stderr, through logging's last-resort
+    # handler): said here once, in arrow2bib's words, with the file and line
+    quiet, nothing = logging.getLogger("bibtexparser"), logging.NullHandler()
+    was = quiet.propagate
+    quiet.addHandler(nothing)  # its modules' records stop here (no last-resort printing)
+    quiet.propagate = False
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        quiet.propagate = was
+        quiet.removeHandler(nothing)
     if library.failed_blocks:
         block = library.failed_blocks[0]
+        error = block.error
+        why = (getattr(error, "abort_reason", None) or str(error) or type(error).__name__)
         raise InputError(
-            f"bibtexparser cannot read this block of the file to merge into ({block.error}); "
+            f"bibtexparser cannot read the block that starts here ({why.strip().rstrip('.')}); "
             "fix it first. Nothing was changed.",
             source=shown, line=(block.start_line or 0) + 1)
     crlf = text.count("\r\n")
