@@ -424,3 +424,27 @@ def test_an_aborted_pool_closes_though_a_result_was_half_sent(tmp_path):
     result = subprocess.run([sys.executable, "-c", _HALF_SENT], capture_output=True,
                             text=True, timeout=30, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert result.returncode == 0 and result.stdout == "closed\n", result.stderr
+
+
+_FORK_MASK = """
+import os, signal
+from arrow2bib.run.backends import ProcessPool
+
+masks = []
+os.register_at_fork(before=lambda: masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+pool = ProcessPool(2)
+for n in range(4):
+    pool.submit(abs, -n, "task").result()
+pool.close()
+assert masks, "no worker was forked"
+print(all({signal.SIGINT, signal.SIGTERM} <= mask for mask in masks))
+"""
+
+
+def test_workers_are_forked_with_ctrl_c_and_sigterm_held():
+    """A SIGTERM handled inside fork's own bookkeeping raised where Python can only print
+    "Exception ignored", and the run went on to exit 0: the pool starts its workers with
+    both signals held (delivered right after)."""
+    result = subprocess.run([sys.executable, "-c", _FORK_MASK], capture_output=True,
+                            text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0 and result.stdout == "True\n", result.stderr

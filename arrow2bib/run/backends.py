@@ -18,6 +18,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
 
+from .._signals import signals_held
 from ..errors import WorkerError
 from ._collector import tune
 
@@ -152,11 +153,13 @@ class ProcessPool:
         if getattr(self._pool, "_broken", False):  # a worker died: a new pool for what follows
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._start(self.jobs)
-        try:
-            future = self._pool.submit(fn, arg)
-        except BrokenProcessPool:
-            self._pool = self._start(self.jobs)
-            future = self._pool.submit(fn, arg)
+        # a submit may start workers (fork): a signal is held until it is done (see _signals)
+        with signals_held():
+            try:
+                future = self._pool.submit(fn, arg)
+            except BrokenProcessPool:
+                self._pool = self._start(self.jobs)
+                future = self._pool.submit(fn, arg)
         return _PoolHandle(self, future, fn, arg, label)
 
     def alone(self, fn: Callable[[T], R], arg: T, label: str) -> R:
@@ -165,7 +168,9 @@ class ProcessPool:
 
         solo = self._start(1)
         try:
-            return solo.submit(fn, arg).result()
+            with signals_held():
+                future = solo.submit(fn, arg)
+            return future.result()
         except BrokenProcessPool as exc:
             raise WorkerError(
                 f"{label}: a worker process died while working on it (killed, out of memory, "

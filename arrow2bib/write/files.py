@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-import signal
 import stat
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator, Literal, TextIO
 
 from .._identity import FileIdentity, identity
+from .._signals import signals_held
 from ..errors import OutputError, OutputPathError
 from ..exporters.base import Document, Entry, Exporter, ExportOptions
 
@@ -251,7 +251,7 @@ def _staged(target: Target, write: Callable[[Callable[[str],
     def stage(suffix: str) -> Iterator[TextIO]:
         final = _numbered(target, suffix, protect) if suffix else target.path
         assert final is not None
-        with _signals_held():  # a Ctrl-C or SIGTERM here must find the file in ``staged``
+        with signals_held():  # a Ctrl-C or SIGTERM here must find the file in ``staged``
             fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp",
                                        dir=final.parent)
             staged.append((tmp, final))
@@ -318,29 +318,12 @@ def committed_together() -> Iterator[None]:
     finally:
         _DEFERRED.reset(token)
     try:
-        with _signals_held():
+        with signals_held():
             for tmp, final in pending:
                 os.replace(tmp, final)
     except OSError as exc:
         _remove(pending)
         raise _cannot_write(str(final), exc) from exc
-
-
-_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while a temporary file is made and recorded; they are
-    delivered (and the run unwinds, removing it) right after."""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _remove(staged: list[tuple[str, Path]]) -> None:
