@@ -396,3 +396,17 @@ def test_a_sites_logo_in_an_h1_is_not_the_pages_heading(sample_page, logo):
     assert page.cluster == "Xiuqiang He"
     assert [dataclasses.replace(p, source="", line=0) for p in page.papers] == \
         [dataclasses.replace(p, source="", line=0) for p in sample_page.papers]
+
+
+def test_two_html_documents_in_one_file_are_an_error_at_the_second(sample_page, tmp_path):
+    """libxml2 reads a file up to the first </html> and drops the rest without a word: a
+    second saved page after it (two pages concatenated) lost all of its papers in silence."""
+    from .templates import TEMPLATES, render
+
+    one = render(sample_page, TEMPLATES["semantic"]).replace("><", ">\n<")
+    path = tmp_path / "two.html"
+    path.write_text(one + "\n<!-- saved again -->\n" + one, encoding="utf-8")
+    with pytest.raises(InputError, match="A second HTML document starts here") as info:
+        arrow2bib.parse_file(path)
+    assert info.value.line == one.count("\n") + 3
+    assert len(arrow2bib.parse(one).papers) == 13  # the control: one document reads

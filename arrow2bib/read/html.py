@@ -309,11 +309,23 @@ def html_lines(
                 source=source,
                 line=entry.line or None,
             )
+    if (second := _SECOND_DOCUMENT.search(raw)) is not None:
+        # libxml2 reads up to the first </html> and drops the rest without a word
+        raise InputError(
+            "A second HTML document starts here, after the first one's </html> (two saved "
+            "pages in one file?); libxml2 would read the first and drop it. Save each page "
+            "in a file of its own.",
+            source=source, line=raw.count(b"\n", 0, second.start(1)) + 1)
     if root is None:
         return []
     renderer = _Renderer(source, _author_items(root))
     renderer.walk(root)
     return _with_cluster_mark(renderer.lines, renderer.heading)
+
+
+#: ``</html>``, then (after anything but tags-free white space) another document's start.
+_SECOND_DOCUMENT = re.compile(rb"</html\s*>\s*(?:<!--.*?-->\s*)*(<(?:!doctype|html)\b)",
+                              re.IGNORECASE | re.DOTALL)
 
 
 def _with_cluster_mark(
