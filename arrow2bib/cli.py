@@ -239,6 +239,8 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     skipped, with a warning each)."""
     if args.jobs < 1:
         raise _UsageError("--jobs takes a number of processes, 1 or more, or auto.")
+    if args.inputs.count("-") > 1:
+        raise _UsageError("- (stdin) is given more than once; stdin can be read once.")
     if args.encoding is not None:
         try:
             check_encoding(args.encoding)
@@ -312,6 +314,8 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             check_encoding(args.bib_encoding)
         except InputError as exc:
             raise _UsageError(f"--bib-encoding: {exc.message}") from None
+    if args.output == "":
+        raise _UsageError("-o names no file (an empty path); give a file path, or - for stdout.")
     if args.output == "-":
         args.output = None  # stdout, as for any other tool
     _configured_format(args, formats)

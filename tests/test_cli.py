@@ -69,6 +69,9 @@ def test_several_inputs(tmp_path):
         (["convert", str(SAMPLE), "-O", "novalue"], "NAME=VALUE"),
         (["convert"], ""),
         (["frobnicate"], ""),
+        # stdin can be read once; an empty -o named no file and went to stdout
+        (["convert", "-", "-"], "- (stdin) is given more than once"),
+        (["convert", str(SAMPLE), "-o", ""], "-o names no file (an empty path)"),
     ],
 )
 def test_usage_errors_exit_2(argv, message):
