@@ -174,12 +174,13 @@ def _parser(files: object = None) -> argparse.ArgumentParser:
     convert.add_argument("--dedupe", choices=DEDUPE_MODES, default="keep",
                          help="copies of one paper: keep all and report (default), keep the "
                          "first, or merge them into the first")
-    convert.add_argument("-q", "--quiet", action="store_true",
-                         help="print only errors on stderr")
-    convert.add_argument("-v", "--verbose", action="store_true",
-                         help="print every problem on stderr, one a line (by default a run "
-                         f"with more than {LIST_ALL_UP_TO} prints a table of problem codes "
-                         "with counts and the first examples)")
+    talk = convert.add_mutually_exclusive_group()  # as the usage line says: [-q | -v]
+    talk.add_argument("-q", "--quiet", action="store_true",
+                      help="print only errors on stderr")
+    talk.add_argument("-v", "--verbose", action="store_true",
+                      help="print every problem on stderr, one a line (by default a run "
+                      f"with more than {LIST_ALL_UP_TO} prints a table of problem codes "
+                      "with counts and the first examples)")
 
     check = sub.add_parser(
         "check", help="check pages and report problems",

@@ -193,3 +193,9 @@ def test_help_lists_every_saved_form_read(command, capsys):
     code, out, err = run(command, "--help")
     shown = " ".join((out + err + capsys.readouterr().out).split())
     assert all(f"*{suffix}" in shown for suffix in PAGE_SUFFIXES), shown
+
+
+def test_quiet_and_verbose_together_are_refused(capsys):
+    """The usage line says [-q | -v]; both were accepted (and -q won)."""
+    assert run("convert", str(SAMPLE), "-q", "-v")[0] == 2
+    assert "not allowed with argument -q/--quiet" in capsys.readouterr().err
