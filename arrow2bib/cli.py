@@ -373,6 +373,8 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
             _write_report(report, log, result, inputs)
         _show_problems(args, log, err)
         if not args.quiet:
+            _warn_stale_numbered(target, result.files, err)
+        if not args.quiet:
             print(f"arrow2bib: read {result.read} paper(s) from {len(result.pages)} page(s); "
                   f"wrote {result.written} as {exporter.name} to {result.where}; merged "
                   f"{result.merged}; skipped {result.skipped}; {_tally(log.counts)}.",
@@ -402,6 +404,26 @@ def _report_target(args: argparse.Namespace, inputs: Inputs) -> Target | None:
         return resolve_target(args.report, protect=inputs.files)
     except OutputPathError as exc:
         raise _UsageError(f"--report: {exc}") from None
+
+
+def _warn_stale_numbered(target: Target | None, written: list[Path], err: TextIO) -> None:
+    """Numbered files beside the output that this run did not write (``refs-003.xml`` of an
+    earlier run with more works): said, so that they are not uploaded with the new ones;
+    left as they are (they are the user's files)."""
+    if target is None or target.path is None or not written:
+        return
+    path = target.path
+    pattern = re.compile(re.escape(path.stem) + r"-\d{3,}" + re.escape(path.suffix))
+    try:
+        found = [p for p in path.parent.iterdir() if pattern.fullmatch(p.name)]
+    except OSError:
+        return
+    stale = sorted(set(found) - set(written))
+    if stale:
+        names = ", ".join(p.name for p in stale[:5]) + (", ..." if len(stale) > 5 else "")
+        print(f"arrow2bib: warning: {len(stale)} numbered file(s) beside {target.shown} are "
+              f"from an earlier run, not this one ({names}); they were left as they are: "
+              "remove them before using the files of this run together.", file=err)
 
 
 def _report_apart(report: Target | None, what: str, path: str) -> None:

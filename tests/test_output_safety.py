@@ -156,3 +156,24 @@ def test_a_closed_stderr_does_not_fail_a_run_that_worked(tmp_path):
                                      PYTHONDONTWRITEBYTECODE="1"))
     assert result.returncode == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("@")
+
+
+def test_numbered_files_of_an_earlier_run_are_named(tmp_path):
+    """ORCID writes 100 works a file (refs-001.xml...): a later run that writes fewer files
+    leaves the earlier run's others, which would be uploaded with the new ones. They are
+    named in a warning, and left as they are."""
+    from benchmarks.generate import write
+
+    big = tmp_path / "big.txt"
+    with open(big, "w", encoding="utf-8") as out:
+        write(250, out, 0)
+    target = tmp_path / "refs.xml"
+    code, _, err = run("convert", str(big), "--to", "orcid", "-o", str(target), "-q")
+    assert code in (0, 1), err
+    numbered = sorted(p.name for p in tmp_path.glob("refs-*.xml"))
+    assert numbered == ["refs-001.xml", "refs-002.xml", "refs-003.xml"]
+    code, _, err = run("convert", str(SAMPLE), "--to", "orcid", "-o", str(target))
+    assert code == 0
+    assert ("3 numbered file(s) beside " + str(target) + " are from an earlier run, not this "
+            "one (refs-001.xml, refs-002.xml, refs-003.xml)") in err
+    assert sorted(p.name for p in tmp_path.glob("refs-*.xml")) == numbered  # left alone
