@@ -410,3 +410,18 @@ def test_two_html_documents_in_one_file_are_an_error_at_the_second(sample_page, 
         arrow2bib.parse_file(path)
     assert info.value.line == one.count("\n") + 3
     assert len(arrow2bib.parse(one).papers) == 13  # the control: one document reads
+
+
+@pytest.mark.parametrize("template", ["list-bullets", "semantic", "nested-cards"])
+def test_a_linked_venue_name_is_not_an_author(sample_page, template):
+    """A venue's name linked in its venue line (``/venues?name=NeurIPS``, whose query names
+    a name as an author link's does) is part of the line, not an author bullet."""
+    from .templates import TEMPLATES, render
+
+    page = render(sample_page, TEMPLATES[template])
+    linked = page.replace("NeurIPS Conference",
+                          '<a href="/venues?name=NeurIPS">NeurIPS</a> Conference')
+    assert "/venues?name=NeurIPS" in linked
+    read = arrow2bib.parse(linked)
+    assert [dataclasses.replace(p, source="", line=0) for p in read.papers] == \
+        [dataclasses.replace(p, source="", line=0) for p in arrow2bib.parse(page).papers]

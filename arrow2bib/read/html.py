@@ -167,6 +167,9 @@ def _author_items(root: etree._Element) -> set[etree._Element]:
         text = _visible_text(link)
         if not name_like(text):
             continue
+        line = link.getparent()
+        if line is not None and isinstance(line.tag, str) and _venue_line(_visible_text(line)):
+            continue  # a venue's name linked in its line ("/venues?name=NeurIPS")
         item = link
         parent = item.getparent()
         while (parent is not None and isinstance(parent.tag, str)
@@ -342,6 +345,13 @@ def _with_cluster_mark(
         return lines  # the <h1> is a paper's title, not the page's heading
     number = lines[heading][0]
     return [*lines[:heading], (number, "Author name cluster"), *lines[heading:]]
+
+
+def _venue_line(text: str) -> bool:
+    """Whether ``text`` reads as a venue line (``grammar.read_venue_line``)."""
+    from .grammar import read_venue_line
+
+    return read_venue_line(text) is not None
 
 
 def _names_site(text: str) -> bool:
