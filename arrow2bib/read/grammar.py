@@ -752,7 +752,8 @@ class PageReader:
         lines, numbers = block.abstract, block.abstract_lines
         while lines and (lines[-1].lower() in CONTROL_LABELS or _site_line(lines[-1])):
             del lines[-1], numbers[-1]
-        if lines and (label := _TRAILING_CONTROL.search(lines[-1])) is not None:
+        if lines and lines[-1][-8:].lower().endswith(("more", "less", "abstract")) and (
+                label := _TRAILING_CONTROL.search(lines[-1])) is not None:
             before = lines[-1][:label.start()]
             last = before.rsplit(None, 1)[-1] if before.strip() else ""
             # after the last sentence or a link ("... at https: //x. com/y Read more")
