@@ -141,6 +141,18 @@ def test_dedupe_first_keeps_the_skipped_copies_visible(client):
     assert all(paper["key"] is None and paper["problems"] for paper in copies)
 
 
+@pytest.mark.parametrize("dedupe", ["first", "merge"])
+def test_duplicate_groups_stay_when_copies_are_removed(client, dedupe):
+    """With the copies skipped or merged, the groups are still shown, side by side with the
+    reasons (they were empty: the removed copy's note keeps the duplicate's details apart)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    data = post(client, text, files=[("files", ("copy.txt", text.encode()))],
+                dedupe=dedupe).json()
+    assert len(data["duplicates"]) == 13
+    assert all(len(group["papers"]) == 2 and group["reasons"][0]["code"] == "dedupe"
+               and group["reasons"][0]["kind"] == "identical" for group in data["duplicates"])
+
+
 def test_orcid_work_layout_is_one_zip_of_the_cli_files(client, tmp_path):
     data = post(client, SAMPLE.read_text(encoding="utf-8"), format="orcid",
                 **{"option.layout": "work"}).json()
@@ -263,6 +275,16 @@ def test_a_pasted_url_is_never_fetched(client, monkeypatch):
     ({"format": "text", "style": "/etc/passwd"}, "is not a CSL style name"),
     ({"format": "text", "style": "../../x.csl"}, "is not a CSL style name"),
     ({"format": "ris", "option.eol": "cr"}, "eol"),
+    # no option reads a file of the server's disk (propernouns showed a file's first line)
+    ({"format": "text", "option.style": "/etc/passwd"}, "is not a CSL style name"),
+    ({"format": "text", "option.style": "x.csl"}, "is not a CSL style name"),
+    # (paths that do not exist: were the option read, its error would differ; /dev/zero
+    # made the server read until its memory was gone)
+    ({"format": "bibtex", "option.propernouns": "/nonexistent/nouns.txt"},
+     "names a file on the machine"),
+    ({"format": "text", "option.propernouns": "/nonexistent/nouns.txt"},
+     "names a file on the machine"),
+    ({"format": "text", "option.locale": "../../etc/passwd"}, "is not a locale"),
 ])
 def test_bad_choices_are_clear_400s(client, fields, message):
     response = post(client, SAMPLE.read_text(encoding="utf-8"), **fields)

@@ -42,6 +42,10 @@ _URL_LINE = re.compile(r"^[ \t]*https?://\S+[ \t]*$", re.IGNORECASE | re.MULTILI
 #: A CSL style chosen in the page is a name from the bundled styles, never a path on the
 #: server (the command line's --style also takes a .csl file; the page does not).
 _STYLE_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
+#: A locale's name (``en-US``), never a path.
+_LOCALE = re.compile(r"\A[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}\Z")
+#: The built-in options whose value is a file to read (refused from the page).
+_FILE_OPTIONS = frozenset({"propernouns"})
 URL_NOTE = ("The server never fetches web addresses (nothing leaves this computer): a "
             "pasted address is read as text. Open the author page in your browser, select "
             "all, copy, and paste the page's text here, or save the page and drop the file.")
@@ -95,6 +99,16 @@ def convert_request(*, text: str, uploads: list[Upload], to: str,
     if unknown:
         raise WebError(f"The {exporter.name} format has no option {unknown[0]!r} (its "
                        f"options: {', '.join(exporter.options) or 'none'}).")
+    # options that name a file are the command line's: the page reads nothing of the disk of
+    # the machine it runs on (a path was read, its first line shown in the error)
+    for name in sorted(set(opts) & _FILE_OPTIONS):
+        raise WebError(f"The option {name} names a file on the machine running arrow2bib; the "
+                       "web page takes none. Use the command line for it (-O "
+                       f"{name}=FILE).")
+    if "style" in opts:  # as the style field: a name, never a path
+        style, opts = opts["style"], {k: v for k, v in opts.items() if k != "style"}
+    if "locale" in opts and not _LOCALE.match(opts["locale"].strip()):
+        raise WebError(f"{opts['locale']!r} is not a locale: give one such as en-US or de-DE.")
     if style.strip():
         if "style" not in exporter.options:
             raise WebError(f"The {exporter.name} format takes no CSL style; the formats with "
@@ -242,14 +256,17 @@ def _duplicates(problems: list[Problem], pages: list[Page]) -> list[dict[str, An
 
     reasons: list[tuple[tuple[str, int], dict[str, Any]]] = []
     for problem in problems:
-        other = problem.details.get("other") if problem.details else None
+        details = problem.details or {}
+        # a copy --dedupe removed keeps the duplicate's details in "duplicate"
+        other = details.get("other") or (details.get("duplicate") or {}).get("other")
         if not isinstance(other, Mapping) or problem.line is None:
             continue
         this, that = (problem.source, problem.line), (other.get("source"), other.get("line"))
         if not isinstance(that[0], str) or not isinstance(that[1], int):
             continue
         parent[root(this)] = root(that)  # type: ignore[arg-type]
-        reasons.append((this, {"kind": problem.details.get("kind", ""),
+        kind = details.get("kind") or (details.get("duplicate") or {}).get("kind", "")
+        reasons.append((this, {"kind": kind,
                                "message": problem.message, "code": problem.code}))
     groups: dict[tuple[str, int], dict[str, Any]] = {}
     for item in list(parent):
