@@ -43,6 +43,7 @@ from .read.sources import check_encoding
 from .run._collector import tuned
 from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
+from .run.backends import available_cpus
 from .run.engine import DEDUPE_MODES
 from .write.files import Target, committed_together, resolve_target, write_stream
 from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_json
@@ -71,26 +72,17 @@ class _Terminated(BaseException):
 JOBS_PER_CPU = 4
 
 
-def _cpus() -> int:
-    """The CPUs this process may run on: its affinity mask where the system has one, as
-    ``os.process_cpu_count()`` of Python 3.13 counts them, else all of them."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # no affinity masks (macOS, Windows)
-        return max(1, os.cpu_count() or 1)
-
-
 def _jobs(value: str) -> int:
     """``--jobs``: a number of processes, at most :data:`JOBS_PER_CPU` per CPU, or ``auto``
-    (one per CPU, :func:`_cpus`)."""
+    (one per CPU, :func:`~arrow2bib.run.backends.available_cpus`)."""
     if value.strip().lower() == "auto":
-        return _cpus()
+        return available_cpus()
     try:
         jobs = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a number of processes (a number, or auto)") from None
-    cpus = _cpus()
+    cpus = available_cpus()
     if jobs > JOBS_PER_CPU * cpus:
         raise argparse.ArgumentTypeError(
             f"{jobs} processes is more than {JOBS_PER_CPU} per CPU this run may use ({cpus} "

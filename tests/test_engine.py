@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import io
 import os
+import re
 import signal
 import socketserver
 import subprocess
@@ -448,3 +449,28 @@ def test_workers_are_forked_with_ctrl_c_and_sigterm_held():
     result = subprocess.run([sys.executable, "-c", _FORK_MASK], capture_output=True,
                             text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert result.returncode == 0 and result.stdout == "True\n", result.stderr
+
+
+@pytest.mark.parametrize("arguments, words", [
+    ({"pages": str(SAMPLE)}, "takes the pages in a list"),
+    ({"skip": "duplicate"}, "skip takes check names in a list"),
+    ({"skip": ["nosuch"]}, "there is no check 'nosuch'"),
+    ({"dedupe": "zz"}, "dedupe must be one of keep, first, merge"),
+    ({"dedupe": "first", "skip": ["duplicate"]}, "needs the duplicate check"),
+    ({"jobs": 0}, "jobs takes a number of processes"),
+    ({"jobs": "many"}, "jobs takes a number of processes"),
+    ({"to": None, "out": io.StringIO()}, "convert() needs a format"),
+])
+def test_library_arguments_are_setting_errors(tmp_path, arguments, words):
+    """What the command line refuses as a usage error, the library refuses with a
+    SettingError (an Arrow2BibError, as docs/usage.md promises), before reading anything:
+    they were ValueErrors and TypeErrors, and skip="duplicate" was read as characters."""
+    given = {"pages": [str(SAMPLE)], "to": "bibtex", "out": tmp_path / "refs.bib", **arguments}
+    with pytest.raises(arrow2bib.SettingError, match=re.escape(words)):
+        arrow2bib.convert(given.pop("pages"), given.pop("to"), given.pop("out"), **given)
+    assert not (tmp_path / "refs.bib").exists()
+
+
+def test_library_jobs_auto_is_one_per_cpu(tmp_path):
+    result = arrow2bib.convert([str(SAMPLE)], "bibtex", tmp_path / "refs.bib", jobs="auto")
+    assert result.written == 13

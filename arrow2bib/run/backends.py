@@ -241,6 +241,15 @@ class DaskBackend:
         pass  # the cluster is the caller's; the futures are released as they are read
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask where the system has one, as
+    ``os.process_cpu_count()`` of Python 3.13 counts them, else all of them."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity masks (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
 def backend_for(jobs: int) -> Backend:
     """The backend ``--jobs N`` asks for."""
     return InProcess() if jobs == 1 else ProcessPool(jobs)

@@ -18,15 +18,16 @@ from typing import Callable, Collection, Iterable, Iterator, Mapping, TextIO, Un
 import pluggy
 
 from .._identity import FileIdentity, identity
-from ..errors import OutputPathError
+from ..checks import registered_checks
+from ..errors import OutputPathError, SettingError
 from ..exporters.base import Entry, Exporter, ExportOptions
 from ..exporters.registry import Formats
 from ..model import Page, Problem, Severity
 from ..plugins import get_plugin_manager
 from ..write.files import Target, write_export, write_stream, writes_one_document
 from ._spool import ProblemLog
-from .backends import Backend, backend_for
-from .engine import Dedupe, Engine, Input, Progress
+from .backends import Backend, available_cpus, backend_for
+from .engine import DEDUPE_MODES, Dedupe, Engine, Input, Progress
 
 __all__ = ["Output", "Result", "convert"]
 
@@ -68,7 +69,7 @@ def convert(
     key_pattern: str | None = None,
     options: Mapping[str, str] | None = None,
     encoding: str | None = None,
-    jobs: int = 1,
+    jobs: int | str = 1,
     backend: Backend | None = None,
     pm: pluggy.PluginManager | None = None,
     protect: Collection[FileIdentity] = (),
@@ -84,8 +85,11 @@ def convert(
 
     ``to``: a format name or exporter (default: from ``out``'s extension). ``checks=False``
     runs no check; ``skip`` names checks not to run. ``dedupe``: ``"keep"`` every paper,
-    ``"first"`` copy only, or ``"merge"`` copies into the first. ``jobs``: worker processes
-    (or give a ``backend``: :class:`~arrow2bib.run.backends.DaskBackend` for a Dask cluster).
+    ``"first"`` copy only, or ``"merge"`` copies into the first. ``jobs``: worker processes,
+    or ``"auto"`` (one per CPU); or give a ``backend``
+    (:class:`~arrow2bib.run.backends.DaskBackend` for a Dask cluster). Arguments the run
+    cannot take (a string for ``pages`` or ``skip``, an unknown check, ``jobs=0``) raise
+    :class:`~arrow2bib.errors.SettingError` before anything is read.
     ``protect``: files that must not be overwritten (the inputs are always protected).
     ``problems``: problems found before the run (inputs skipped, say), reported first.
     ``progress``: told of the pages, papers and bytes read (:mod:`arrow2bib.progress`).
@@ -100,11 +104,11 @@ def convert(
     :class:`~arrow2bib.errors.WorkerError`; then nothing is written.
     """
     pm = pm if pm is not None else get_plugin_manager()
-    items = list(pages)
+    items, skip, jobs = _arguments(pages, skip, dedupe, jobs, pm)
     exporter = _exporter(to, out, pm)
     if out is not None and exporter is None:
-        raise ValueError("convert() needs a format: give to=..., or an output path with a "
-                         "format's extension.")
+        raise SettingError("convert() needs a format: give to=..., or an output path with a "
+                           "format's extension.")
     protected = set(protect) | {identity(os.fspath(item)) for item in items
                                 if not isinstance(item, Page) and os.path.isfile(item)}
     backend = backend if backend is not None else backend_for(jobs)
@@ -131,6 +135,35 @@ def convert(
         result.merged, result.skipped = run.merged, run.skipped
         result.counts = dict(run.problems.counts)
     return result
+
+
+def _arguments(pages: Iterable[Input], skip: Iterable[str], dedupe: str, jobs: int | str,
+               pm: pluggy.PluginManager) -> tuple[list[Input], tuple[str, ...], int]:
+    """``pages``, ``skip`` and ``jobs`` as the run takes them, checked as the command line
+    checks its own (a :class:`~arrow2bib.errors.SettingError` says what is wrong)."""
+    if isinstance(pages, (str, bytes, os.PathLike, Page)):
+        raise SettingError(f"convert() takes the pages in a list (paths, URLs, '-' or Page "
+                           f"objects), not one {type(pages).__name__}: a string would be read "
+                           "as its characters. Give [page].")
+    if isinstance(skip, (str, bytes)):
+        raise SettingError("skip takes check names in a list (skip=['duplicate']), not one "
+                           "string: a string would be read as its characters.")
+    skipped = tuple(skip)
+    names = {check.name for check in registered_checks(pm)}
+    unknown = [name for name in skipped if name not in names]
+    if unknown:
+        raise SettingError(f"skip: there is no check {unknown[0]!r} (the checks: "
+                           f"{', '.join(sorted(names))}).")
+    if dedupe not in DEDUPE_MODES:
+        raise SettingError(f"dedupe must be one of {', '.join(DEDUPE_MODES)}, not {dedupe!r}.")
+    if "duplicate" in skipped and dedupe != "keep":
+        raise SettingError(f"dedupe={dedupe!r} needs the duplicate check; do not skip it.")
+    if isinstance(jobs, str) and jobs.strip().lower() == "auto":
+        jobs = available_cpus()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SettingError(f"jobs takes a number of processes, 1 or more, or 'auto', not "
+                           f"{jobs!r}.")
+    return list(pages), skipped, jobs
 
 
 def _exporter(to: str | Exporter | None, out: Output, pm: pluggy.PluginManager
