@@ -45,7 +45,8 @@ from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
 from .run.backends import available_cpus
 from .run.engine import DEDUPE_MODES
-from .write.files import Target, committed_together, resolve_target, write_stream
+from .write.files import (Target, committed_together, resolve_target, write_stream,
+                          writes_one_document)
 from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_json
 
 __all__ = ["main"]
@@ -364,7 +365,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
                 result.written = len(merged[0].added)
             _write_report(report, log, result, inputs)
         _show_problems(args, log, err)
-        if not args.quiet:
+        if not args.quiet and not writes_one_document(exporter):  # a format that numbers
             _warn_stale_numbered(target, result.files, err)
         if not args.quiet:
             print(f"arrow2bib: read {result.read} paper(s) from {len(result.pages)} page(s); "

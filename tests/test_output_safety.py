@@ -177,3 +177,7 @@ def test_numbered_files_of_an_earlier_run_are_named(tmp_path):
     assert ("3 numbered file(s) beside " + str(target) + " are from an earlier run, not this "
             "one (refs-001.xml, refs-002.xml, refs-003.xml)") in err
     assert sorted(p.name for p in tmp_path.glob("refs-*.xml")) == numbered  # left alone
+    # a format that never numbers its files says nothing of a user's refs-001.bib
+    (tmp_path / "refs-001.bib").write_text("% a backup\n", encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "-o", str(tmp_path / "refs.bib"))
+    assert code == 0 and "earlier run" not in err
