@@ -91,9 +91,6 @@ def _normalise(text: str) -> str:
     return clean_inline(text)
 
 
-#: The labels of the controls a page shows beside its fields (buttons, links), as a line of
-#: their own in text copied from it: between a venue line and its title, or after an
-#: abstract, such a line is the page's, not the paper's (compared in lower case).
 #: A control's label at the end of the abstract's last line, as an inline link or button
 #: puts it there (``... in an end-to-end manner. Read more``); left out after the last
 #: sentence or a link.
@@ -102,6 +99,9 @@ _TRAILING_CONTROL = re.compile(r"\s*(?:show|read|see|hide)\s+(?:more|less|abstra
 #: A line that labels the authors or the abstract (``Authors``, ``Abstract:``): left out.
 _FIELD_LABELS = frozenset(f"{label}{colon}" for label in ("abstract", "authors", "author")
                           for colon in ("", ":"))
+#: The labels of the controls a page shows beside its fields (buttons, links), as a line of
+#: their own in text copied from it: between a venue line and its title, or after an
+#: abstract, such a line is the page's, not the paper's (compared in lower case).
 CONTROL_LABELS = frozenset(
     """save saved cite copy share bookmark export download pdf more less accept
     """.split()
