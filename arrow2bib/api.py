@@ -6,6 +6,7 @@ problems with the data are returned as :class:`~arrow2bib.model.Problem` values.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import os
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Callable, Iterable, Mapping, cast
 
 import pluggy
 
-from .errors import ExportError
+from .errors import ExportError, SettingError
 from .exporters.base import Document, Entry, Exporter
 from .exporters.registry import Formats
 from .text.hygiene import clean_paper
@@ -31,13 +32,29 @@ __all__ = ["check", "export", "export_documents", "formats", "open_page", "parse
 
 def parse_file(spec: str | os.PathLike[str], *, encoding: str | None = None) -> Page:
     """Read a whole page from a path, a URL or ``-`` (stdin)."""
+    if not isinstance(spec, (str, os.PathLike)):
+        raise SettingError(f"parse_file() takes a path, a URL or '-', not "
+                           f"{type(spec).__name__}.")
+    _encoding(encoding)
     return open_page(spec, encoding=encoding).read()
 
 
 def parse(data: str | bytes, *, source: str = "<string>", encoding: str | None = None) -> Page:
     """Read a whole page from a string (text or HTML) or from bytes."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not isinstance(data, (str, bytes, bytearray)):
+        raise SettingError(f"parse() takes the page itself, as str or bytes, not "
+                           f"{type(data).__name__}" + (": for a path, use parse_file()."
+                                                        if isinstance(data, os.PathLike)
+                                                        else "."))
+    _encoding(encoding)
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     return read_bytes(raw, source=source, encoding=encoding)
+
+
+def _encoding(encoding: object) -> None:
+    if encoding is not None and not isinstance(encoding, str):
+        raise SettingError(f"encoding names a text encoding ('utf-8', 'cp1252'), not "
+                           f"{type(encoding).__name__}.")
 
 
 def _manager(pm: pluggy.PluginManager | None) -> pluggy.PluginManager:
@@ -58,7 +75,7 @@ Papers = Page | Iterable[Page] | Iterable[Paper]
 def _split(papers: Papers, report: Callable[[Problem], None] | None = None
            ) -> tuple[list[Paper], dict[str, Page]]:
     """The papers, and the page headers (without their papers) by source."""
-    items: list[Page | Paper] = [papers] if isinstance(papers, Page) else list(papers)
+    items = _items(papers)
     out: list[Paper] = []
     pages: dict[str, Page] = {}
     for item in items:
@@ -73,7 +90,25 @@ def _split(papers: Papers, report: Callable[[Problem], None] | None = None
     return out, pages
 
 
+def _items(papers: object) -> list[Page | Paper]:
+    """``papers`` (a page, pages or papers) as a list, each checked to be a Page or Paper."""
+    if isinstance(papers, Page):
+        return [papers]
+    if isinstance(papers, (str, bytes)) or not isinstance(papers, collections.abc.Iterable):
+        raise SettingError(f"Give a Page, pages or papers (parse() or parse_file() makes a "
+                           f"Page from a page's text or file), not {type(papers).__name__}.")
+    items = list(papers)
+    for item in items:
+        if not isinstance(item, (Page, Paper)):
+            raise SettingError(f"Give a Page, pages or papers: one item is "
+                               f"{type(item).__name__}, not a Page or a Paper.")
+    return items
+
+
 def _exporter(fmt: str | Exporter, pm: pluggy.PluginManager | None) -> Exporter:
+    if not isinstance(fmt, (str, Exporter)):
+        raise SettingError(f"The format is a name ('bibtex', 'ris', ...) or an Exporter, "
+                           f"not {type(fmt).__name__}.")
     return fmt if isinstance(fmt, Exporter) else formats(pm).get(fmt)
 
 
@@ -138,7 +173,7 @@ def write(
     """
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else formats(pm).for_path(os.fspath(path))
-    items: list[Page | Paper] = [papers] if isinstance(papers, Page) else list(papers)
+    items = _items(papers)
     # no page read from a file may be overwritten by its own bibliography
     protect = {identity(i.source) for i in items if i.source and os.path.isfile(i.source)}
     documents = export_documents(
@@ -157,9 +192,12 @@ def check(
     return the parser's and the checks' problems, as ``arrow2bib check`` reports them."""
     pm = _manager(pm)
     exporter = _exporter(fmt, pm) if fmt is not None else None
-    items = [pages] if isinstance(pages, Page) else list(pages)
+    given = _items(pages)
+    if not all(isinstance(item, Page) for item in given):
+        raise SettingError("check() takes a Page or pages (its checks read each page's own "
+                           "counts), not papers.")
     found: list[Problem] = []  # a caller's page may hold what no format can take
     items = [dataclasses.replace(page, papers=tuple(clean_paper(paper, found.append)
                                                     for paper in page.papers))
-             for page in items]
+             for page in cast(list[Page], given)]
     return found + list(process(items, pm=pm, exporter=exporter, export=False).problems)

@@ -474,3 +474,29 @@ def test_library_arguments_are_setting_errors(tmp_path, arguments, words):
 def test_library_jobs_auto_is_one_per_cpu(tmp_path):
     result = arrow2bib.convert([str(SAMPLE)], "bibtex", tmp_path / "refs.bib", jobs="auto")
     assert result.written == 13
+
+
+def _sample():
+    return arrow2bib.parse_file(SAMPLE)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: arrow2bib.export("the page's text", "bibtex"), "not str"),
+    (lambda: arrow2bib.export(["a", "b"], "ris"), "one item is str"),
+    (lambda: arrow2bib.export(_sample(), None), "not NoneType"),
+    (lambda: arrow2bib.export(_sample(), "bibtex", options={"sort": 1}), "not int 1"),
+    (lambda: arrow2bib.export(_sample(), "bibtex", options="sort=year"), "not str"),
+    (lambda: arrow2bib.export(_sample(), "bibtex", key_pattern=5), "not int"),
+    (lambda: arrow2bib.parse(SAMPLE), "for a path, use parse_file()"),
+    (lambda: arrow2bib.parse(None), "not NoneType"),
+    (lambda: arrow2bib.parse(b"x", encoding=123), "not int"),
+    (lambda: arrow2bib.parse_file(bytes(SAMPLE)), "not bytes"),
+    (lambda: arrow2bib.check("the page's text"), "not str"),
+    (lambda: arrow2bib.check(list(_sample().papers)), "not papers"),
+])
+def test_library_calls_with_the_wrong_kind_of_argument_are_setting_errors(call, words):
+    """docs/usage.md: every exception derives from Arrow2BibError. A wrong kind of argument
+    was an AttributeError or TypeError from deep inside (parse(None) was read as an empty
+    page); it is a SettingError that says what to give."""
+    with pytest.raises(arrow2bib.SettingError, match=re.escape(words)):
+        call()

@@ -110,6 +110,9 @@ def _families(paper: Paper) -> list[str]:
 @functools.lru_cache(maxsize=64)
 def _compile(pattern: str) -> tuple[str, ...]:
     """The field names of ``pattern``, once it is known to be a valid pattern."""
+    if not isinstance(pattern, str):
+        raise SettingError(f"A key pattern is a string such as '{{auth}}{{year}}', not "
+                           f"{type(pattern).__name__}.")
     names = tuple(_FIELD.findall(pattern))
     unknown = [name for name in names if name not in PATTERN_FIELDS]
     if unknown:

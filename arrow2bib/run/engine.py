@@ -60,7 +60,7 @@ import pluggy
 
 from ..checks import CheckContext, CheckRun, Copy
 from ..checks.base import removed_copy
-from ..errors import FormatError
+from ..errors import FormatError, SettingError
 from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout, warn_old_contract
 from ..keys import base_keys
 from ..keys._table import KeyTable, order_digest
@@ -167,8 +167,17 @@ def merge_papers(first: Paper, later: Paper) -> Paper:
 def export_options(exporter: Exporter, extra: Mapping[str, str] | None, report,
                    pages: Mapping[str, Page],
                    progress: Callable[[int, int], None] | None = None) -> ExportOptions:
-    """Validated options for ``exporter`` (unknown option names are a :class:`FormatError`)."""
+    """Validated options for ``exporter`` (unknown option names are a :class:`FormatError`,
+    an option that is not a name with a string value a :class:`SettingError`)."""
+    if extra is not None and not isinstance(extra, Mapping):
+        raise SettingError(f"options are option names with string values (a dict such as "
+                           f"{{'sort': 'year'}}), not {type(extra).__name__}.")
     extra = dict(extra or {})
+    for name, value in extra.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise SettingError(f"The option {name!r} must be a name with a string value (as "
+                               f"-O NAME=VALUE gives it), not {type(value).__name__} "
+                               f"{value!r}.")
     unknown = sorted(set(extra) - set(exporter.options))
     if unknown:
         known = ", ".join(sorted(exporter.options)) or "none"
