@@ -308,3 +308,15 @@ def test_the_per_request_folder_is_gone_before_the_answer(client, tmp_path, monk
                     **{"option.layout": "work"})
     assert response.status_code == 200
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_api_answers_404_and_405_as_json(client):
+    """docs/web.md: the API's errors are JSON ({"error": ...}); a wrong path or method was
+    Starlette's plain text."""
+    for response, status in ((client.get("/api/nosuch"), 404),
+                             (client.get("/api/convert"), 405),
+                             (client.delete("/api/formats"), 405)):
+        assert response.status_code == status
+        assert response.headers["content-type"].startswith("application/json")
+        assert response.json()["error"]
+    assert client.get("/nosuch").status_code == 404  # the page's own paths: as they were

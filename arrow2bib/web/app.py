@@ -94,12 +94,22 @@ def create_app(*, port: int | None = None, pm: pluggy.PluginManager | None = Non
                           "(arrow2bib convert) shows the whole error.", 500)
         return JSONResponse(answer)
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        # the API answers every error as JSON, a 404 and a 405 too (the page's own paths
+        # keep Starlette's plain text)
+        status = getattr(exc, "status_code", 500)
+        detail = getattr(exc, "detail", "") or "error"
+        if request.url.path.startswith("/api/"):
+            return _error(f"{detail}: {request.method} {request.url.path}", status)
+        return Response(detail, status_code=status, media_type="text/plain")
+
     return Starlette(routes=[
         Route("/", page),
         Route("/static/{name}", asset),
         Route("/api/formats", formats),
         Route("/api/convert", convert, methods=["POST"]),
-    ], middleware=[Middleware(_Guard, allowed=hosts)])
+    ], middleware=[Middleware(_Guard, allowed=hosts)],
+        exception_handlers={404: http_error, 405: http_error})
 
 
 def _allowed_hosts(port: int | None) -> Callable[[str], bool]:
