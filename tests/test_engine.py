@@ -406,12 +406,15 @@ from arrow2bib.run.backends import ProcessPool
 
 pool = ProcessPool(1)
 pool.submit(time.sleep, 60, "sleeper").future  # a worker, busy
-time.sleep(1)
+for _ in range(100):  # until it runs (a fork takes some 0.05 s)
+    if any(p.is_alive() for p in pool._pool._processes.values()):
+        break
+    time.sleep(0.05)
 # what a worker killed halfway through sending a result leaves on the result pipe: a message
 # of 1,000 bytes announced and 10 sent (this process holds the pipe's writing end as well)
 writer = pool._pool._result_queue._writer
 os.write(writer.fileno(), struct.pack("!i", 1000) + b"x" * 10)
-time.sleep(0.5)  # the pool's manager thread is now reading the other 990
+time.sleep(0.2)  # the pool's manager thread is now reading the other 990
 pool.close(abort=True)
 print("closed")
 """
