@@ -296,6 +296,31 @@ def test_not_an_arrow_page(text):
     assert "not an Arrow author page" in str(info.value)
 
 
+@pytest.mark.parametrize("between", ["\n", "", "\nArrow Research search\n\n"])
+def test_two_pages_in_one_file_are_refused_at_the_second_header(between):
+    """``cat a.txt b.txt``: the second page's header would have gone into the last paper's
+    abstract (with an info note only) and its papers into the first page's count."""
+    text = SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n" + between
+    second = text.count("\n") + 1 + SAMPLE.read_text(encoding="utf-8").split("\n").index(
+        "Author name cluster")
+    with pytest.raises(InputError) as info:
+        arrow2bib.parse(text + SAMPLE.read_text(encoding="utf-8"), source="both.txt")
+    assert str(info.value).startswith(f"both.txt:{second}: A second page starts here")
+    assert "after the paper 'Personalized Tag Recommendation" in str(info.value)
+
+
+def test_a_second_header_after_a_paper_without_abstract_is_refused_too():
+    with pytest.raises(InputError, match=r"^p.txt:4: A second page .*after the paper 'T'"):
+        arrow2bib.parse("AAAI Conference 2020 Conference Paper\nT\n• Ann Lee\n"
+                        "Author name cluster\nBo Chen\n1 paper\n", source="p.txt")
+
+
+def test_the_cluster_line_before_the_first_paper_is_the_header():
+    page = arrow2bib.parse("Author name cluster\nArrow\nAuthor name cluster\nJane Doe\n"
+                           "1 paper\nAAAI Conference 2020 Conference Paper\nT\n• Jane Doe\n")
+    assert page.cluster == "Jane Doe" and len(page.papers) == 1
+
+
 def test_header_only_page_is_empty():
     page = arrow2bib.parse("Author name cluster\nJane Doe\n3 papers\n1 author row\n")
     assert page.cluster == "Jane Doe" and page.papers == () and page.problems == ()

@@ -178,6 +178,8 @@ class _ReferenceReader(parser.PageReader):
                     yield paper
                 block = parser._Block(number, venue)
                 continue
+            if not bullet and parser.is_cluster_mark(text):  # a second page
+                self._second_page(number, block)
             if block.title is None:
                 if bullet and block.label is not None:  # a control's label was the title
                     (block.title, block.title_line), block.label = block.label, None

@@ -148,3 +148,18 @@ def test_bad_byte_in_a_late_part(small_parts, tmp_path):
     line = data[:at].count(b"\n") + 1
     assert serial[0] == 1 and f"{path}:{line}: The bytes are not valid utf-8" in serial[2]
     assert not out.exists()
+
+
+def test_a_second_page_in_a_late_part(small_parts, tmp_path):
+    """Two saved pages in one file: refused at the second header's line, whichever worker
+    reads it, and nothing written."""
+    first, second = _generated(300), _generated(20, seed=5)
+    path = _write(tmp_path / "both.txt", first + second)
+    assert len(page_parts(path, 2)) > 10
+    line = first.count("\n") + 1 + second.split("\n").index("Author name cluster")
+    out = tmp_path / "refs.bib"
+    serial = run("convert", path, "-o", str(out))
+    parts = run("convert", path, "-o", str(out), "--jobs", "2")
+    assert serial == parts
+    assert serial[0] == 1 and f"{path}:{line}: A second page starts here" in serial[2]
+    assert not out.exists()

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from ..errors import NotAPageError
+from ..errors import InputError, NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
@@ -71,6 +71,8 @@ _ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 _BOTH = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?\s*(?:[·•|,;/–—-]\s*)?"
                    r"(?P<rows>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 _CLUSTER_MARK = re.compile(r"^author\s+name\s+cluster$", re.IGNORECASE)
+#: Longer lines are not the mark (a normalised line has single spaces): most skip the regex.
+_CLUSTER_LONGEST = 32
 #: Characters that are not there to be seen: a byte-order mark, a soft hyphen, a zero-width
 #: space and a word joiner (a browser's copy keeps where a page allowed a line break: inside
 #: a long word or link, "https://\u200bgithub.com"). Dropped, never a space.
@@ -642,6 +644,8 @@ class PageReader:
                     yield paper
                 block = _Block(number, venue)
                 continue
+            if name is None and len(text) < _CLUSTER_LONGEST and _CLUSTER_MARK.match(text):
+                self._second_page(number, block)
             if block.title is None:
                 if name is not None:
                     if block.label is not None:  # the label was the title
@@ -685,6 +689,20 @@ class PageReader:
         paper = self._finish(block)
         if paper is not None:
             yield paper
+
+    def _second_page(self, number: int, block: _Block) -> None:
+        """Refuse a second page's header after the papers of the first (pages saved one
+        after the other into one file, ``cat a.txt b.txt``): read on, its header and first
+        lines would go into the last paper's abstract and its papers count as the first
+        page's, with the wrong figures."""
+        after = (f"the paper {_quote(block.title)}" if block.title is not None
+                 else f"the venue line at line {block.line}")
+        raise InputError(
+            "A second page starts here ('Author name cluster', after "
+            f"{after}): two saved pages in one file? Read on, its header would go into the "
+            "last paper's abstract and its papers into the first page's count. Save each "
+            "page in a file of its own (arrow2bib reads several files, or a folder, at once).",
+            source=self.source, line=number)
 
     def _finish(self, block: _Block) -> Paper | None:
         if block.title is None and block.label is not None:
