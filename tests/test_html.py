@@ -425,3 +425,17 @@ def test_a_linked_venue_name_is_not_an_author(sample_page, template):
     read = arrow2bib.parse(linked)
     assert [dataclasses.replace(p, source="", line=0) for p in read.papers] == \
         [dataclasses.replace(p, source="", line=0) for p in arrow2bib.parse(page).papers]
+
+
+def test_a_hidden_preview_beside_the_full_abstract_is_read_once():
+    """A card with a preview and the full abstract in one paragraph (the page's style hides
+    one of them; without the style both are text): the abstract once, and a note."""
+    full = ("We propose a method that reads saved pages. It keeps every paper, and it "
+            "reports what it leaves out.")
+    page = arrow2bib.parse(
+        "<html><body><p>1 paper</p><div class='paper'><div>AAAI Conference 2020 Conference "
+        "Paper</div><h3>A Title</h3><ul><li>Ann Lee</li></ul><p class='abstract'>"
+        f"<span class='hidden'>{full[:40]}…</span>{full}</p></div></body></html>",
+        source="p.html")
+    assert page.papers[0].abstract == full
+    assert [(p.code, p.line) for p in page.problems] == [("page-chrome", 1)]

@@ -272,6 +272,73 @@ def test_multiline_abstract_is_joined():
     assert page.papers[0].abstract == "first line second line third"
 
 
+def _first_abstract_as(text: str, sample: str | None = None):
+    """The sample page with its first abstract's line replaced by ``text``: the page read,
+    and the abstract's line on the page."""
+    lines = (sample or SAMPLE.read_text(encoding="utf-8")).split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("Low-rank adaptation"))
+    full = lines[at]
+    lines[at:at + 1] = text.replace("FULL", full).split("\n")
+    return arrow2bib.parse("\n".join(lines), source="p.txt"), full, at + 1
+
+
+@pytest.mark.parametrize("label", ["**Abstract:** ", "Abstract: ", "ABSTRACT — ", "Abstract. ",
+                                   "**Abstract**: ", "Abstract - ", "abstract:", "**ABSTRACT** "])
+def test_the_abstracts_label_at_its_start_is_left_out(sample_page, label):
+    page, full, _ = _first_abstract_as(label + "FULL")
+    assert page.papers[0].raw_abstract == full
+    assert page.papers[0].abstract == sample_page.papers[0].abstract
+    assert page.problems == sample_page.problems
+
+
+@pytest.mark.parametrize("start", ["Abstract syntax trees ", "Abstractive summaries ",
+                                   "Abstract ", "Abstract, "])
+def test_an_abstract_that_starts_with_the_word_keeps_it(start):
+    page, full, _ = _first_abstract_as(start + "FULL")
+    assert page.papers[0].raw_abstract == start + full
+
+
+@pytest.mark.parametrize("wrapped, joined", [
+    ("a new multi-\nrelational model", "a new multi-relational model"),
+    ("the state-of-the-\nArt", "the state-of-the-Art"),
+    ("results -\nwhich hold", "results - which hold"),  # a dash between words
+    ("top-\n10 items", "top- 10 items"),  # not a word after it: as written
+    ("first line\nsecond line", "first line second line"),
+])
+def test_a_hard_wrapped_abstract_keeps_its_hyphenated_words_whole(wrapped, joined):
+    page = arrow2bib.parse("AAAI Conference 2020 Conference Paper\nT\n• A B\n" + wrapped + "\n")
+    assert page.papers[0].raw_abstract == joined
+
+
+@pytest.mark.parametrize("shape", ["FULL[:70]… FULL", "FULL[:70]…FULL", "FULL FULL[:70]…",
+                                   "FULL[:70]... FULL", "FULL FULL[:40]..."])
+def test_a_shortened_copy_beside_the_full_abstract_is_left_out(sample_page, shape):
+    """A page's preview (``... in large l…``) and the full text a Read more shows are both in
+    the saved HTML (one hidden by the page's style): the preview is left out, with a note."""
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    full = next(line for line in lines if line.startswith("Low-rank adaptation"))
+    cut = int(shape[shape.index("[:") + 2:shape.index("]")])
+    text = shape.replace(f"FULL[:{cut}]", full[:cut]).replace("FULL", full)
+    page, _, line = _first_abstract_as(text)
+    assert page.papers[0].raw_abstract == full
+    assert page.papers[0].abstract == sample_page.papers[0].abstract
+    (note,) = [p for p in page.problems if p not in sample_page.problems]
+    assert (note.code, note.severity, note.line) == ("page-chrome", Severity.INFO, line)
+    assert "on the page twice, in full and shortened" in note.message
+    assert note.details["text"] == text.replace(full, "", 1).strip()
+
+
+@pytest.mark.parametrize("text", ["FULL[:70]…", "Short one… Short one and more.",
+                                  "We wait... We wait for it."])
+def test_an_abstract_with_an_ellipsis_but_no_copy_is_kept(text):
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    full = next(line for line in lines if line.startswith("Low-rank adaptation"))
+    text = text.replace("FULL[:70]", full[:70])
+    page, _, _ = _first_abstract_as(text)
+    assert page.papers[0].raw_abstract == text
+    assert not [p for p in page.problems if p.code == "page-chrome"]
+
+
 def test_block_without_title_is_a_problem_and_others_survive():
     page = arrow2bib.parse(
         "13 papers\n"

@@ -101,6 +101,17 @@ _TRAILING_CONTROL = re.compile(r"\s*(?:show|read|see|hide)\s+(?:more|less|abstra
 #: A line that labels the authors or the abstract (``Authors``, ``Abstract:``): left out.
 _FIELD_LABELS = frozenset(f"{label}{colon}" for label in ("abstract", "authors", "author")
                           for colon in ("", ":"))
+#: The abstract's label at the start of its first line (``**Abstract:** We propose``,
+#: ``Abstract. We``, ``ABSTRACT — We``): left out. A word ``Abstract`` with no colon, dash,
+#: full stop or bold after it is the abstract's own (``Abstract syntax trees are ...``).
+_ABSTRACT_LABEL = re.compile(
+    r"(?:\*\*abstract\s*[:.—–-]?\s*\*\*\s*[:.—–-]?|abstract\s*[:—–]|abstract\s+-|abstract\.)"
+    r"\s*(?=\S)", re.IGNORECASE)
+#: The end of a shortened copy of the abstract that a page shows before the full text (or
+#: after it), ``... in large l…``; a copy is left out when it is at least
+#: :data:`_PREVIEW_SHORTEST` characters long and the full text starts with it.
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
+_PREVIEW_SHORTEST = 20
 #: The labels of the controls a page shows beside its fields (buttons, links), as a line of
 #: their own in text copied from it: between a venue line and its title, or after an
 #: abstract, such a line is the page's, not the paper's (compared in lower case).
@@ -317,6 +328,24 @@ def _first_authors(text: str) -> list[str] | None:
     if (bullet := _BULLET.match(text)) is not None:
         return [bullet.group("name")]
     return listed_names(text) or run_together(text) or space_separated(text)
+
+
+def _joined(lines: list[str]) -> str:
+    """An abstract's lines as one text: joined by spaces, but for a line that ends in a
+    word's hyphen (``multi-``) before one that starts with a letter (a hard-wrapped
+    copy's ``multi-`` / ``relational``: one word); its label (``Abstract:``) left out."""
+    first = lines[0]
+    if first[:1] in "*Aa" and (label := _ABSTRACT_LABEL.match(first)) is not None:
+        first = first[label.end():]
+    if len(lines) == 1:
+        return first
+    text = first
+    for line in lines[1:]:
+        if text[-1:] == "-" and text[-2:-1].isalpha() and line[:1].isalpha():
+            text += line
+        else:
+            text += " " + line
+    return text
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
@@ -731,7 +760,9 @@ class PageReader:
         if not block.authors and block.abstract:
             _names_without_bullets(block)
         authors = tuple(map(parse_name, block.authors))
-        raw_abstract = " ".join(block.abstract) or None
+        raw_abstract = _joined(block.abstract) if block.abstract else None
+        if raw_abstract is not None and ("…" in raw_abstract or "..." in raw_abstract):
+            raw_abstract = self._without_preview(block, raw_abstract)
         if not authors:
             self._problem(
                 "parse-error",
@@ -761,6 +792,40 @@ class PageReader:
             source=self.source,
             line=block.line,
         )
+
+    def _without_preview(self, block: _Block, abstract: str) -> str:
+        """``abstract`` without a shortened copy of itself before or after it (a page's
+        preview, ``Low-rank adaptation ... in large l…``, beside the full text that a
+        ``Read more`` shows: both are in the saved HTML), reported."""
+        for end in _ELLIPSIS.finditer(abstract):
+            start = end.start()
+            if start < _PREVIEW_SHORTEST:
+                continue
+            if end.end() < len(abstract):  # the preview first, then the full text
+                if abstract.startswith(abstract[:start], end.end()):
+                    preview, abstract = abstract[:end.end()], abstract[end.end():]
+                    break
+                continue
+            # the full text first, then the preview at the end
+            at = abstract.find(abstract[:_PREVIEW_SHORTEST], 1, start)
+            while at > 0 and not (abstract[at - 1] == " "
+                                  and abstract.startswith(abstract[at:start])):
+                at = abstract.find(abstract[:_PREVIEW_SHORTEST], at + 1, start)
+            if at > 0:
+                preview, abstract = abstract[at:], abstract[:at].rstrip()
+                break
+        else:
+            return abstract
+        self._problem(
+            "page-chrome",
+            Severity.INFO,
+            f"The abstract of {_quote(block.title)} is on the page twice, in full and "
+            f"shortened ({_quote(preview.strip(), 60)}): a preview the page shows beside "
+            "the full text. The shortened copy was left out.",
+            block.abstract_lines[0],
+            details={"title": block.title, "text": preview.strip()},
+        )
+        return abstract
 
     def _page_lines(self, block: _Block) -> None:
         """Take the page's own lines off the end of ``block``'s abstract: the labels of
