@@ -439,3 +439,15 @@ def test_a_hidden_preview_beside_the_full_abstract_is_read_once():
         source="p.html")
     assert page.papers[0].abstract == full
     assert [(p.code, p.line) for p in page.problems] == [("page-chrome", 1)]
+
+
+def test_superscript_marks_after_author_names_are_left_out():
+    page = arrow2bib.parse(
+        "<html><body><p>Author name cluster</p><h1>Bo Chen</h1><p>1 paper</p><div>"
+        "<div>AAAI Conference 2020 Conference Paper</div><h3>A Title</h3><ul>"
+        "<li>Ann Lee<sup>*</sup></li><li>Bo Chen<sup>1,2</sup></li><li>Cy Dee<sup>2</sup></li>"
+        "</ul><p>An abstract.</p></div></body></html>", source="p.html")
+    paper = page.papers[0]
+    assert [a.literal for a in paper.authors] == ["Ann Lee", "Bo Chen", "Cy Dee"]
+    assert paper.authors_status.value == "complete"  # the page's own author is found
+    assert [p.code for p in page.problems] == ["page-chrome"]

@@ -339,6 +339,33 @@ def test_an_abstract_with_an_ellipsis_but_no_copy_is_kept(text):
     assert not [p for p in page.problems if p.code == "page-chrome"]
 
 
+@pytest.mark.parametrize("marked, name", [
+    ("Xiuqiang He7", "Xiuqiang He"), ("Xiuqiang He*", "Xiuqiang He"),
+    ("Xiuqiang He†,2", "Xiuqiang He"), ("Xiuqiang He 1,3", "Xiuqiang He"),
+    ("Xiuqiang He²", "Xiuqiang He"), ("Xiuqiang He‡", "Xiuqiang He"),
+])
+def test_footnote_marks_after_names_are_left_out(sample_page, marked, name):
+    """Superscript marks (affiliations, equal contribution) come out on the name's line in a
+    copy and in the HTML reader's text: the names, the page's own author among them, read as
+    without them, and a note lists what was taken off."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    first = text.index("  • Xiuqiang He\n")  # the first paper's last author
+    text = text[:first] + f"  • {marked}\n" + text[first + len("  • Xiuqiang He\n"):]
+    page = arrow2bib.parse(text, source="p.txt")
+    assert page.papers[0] == dataclasses.replace(sample_page.papers[0], source="p.txt")
+    assert page.papers[0].authors[-1].literal == name
+    (note,) = [p for p in page.problems if p.code == "page-chrome"]
+    assert note.severity is Severity.INFO and note.line == page.papers[0].line
+    assert note.details["names"] == [marked] and repr(marked) in note.message
+
+
+@pytest.mark.parametrize("name", ["Louis XIV", "Martin Luther King, Jr.", "Mary d'Arcy",
+                                  "Ann Lee-Smith", "J. R. R. Tolkien"])
+def test_names_without_marks_are_kept(name):
+    page = arrow2bib.parse(f"AAAI Conference 2020 Conference Paper\nT\n• {name}\n")
+    assert page.papers[0].authors[0].literal == name and page.problems == ()
+
+
 def test_block_without_title_is_a_problem_and_others_survive():
     page = arrow2bib.parse(
         "13 papers\n"

@@ -333,7 +333,8 @@ def _crowded_page(authors: int) -> tuple[str, int]:
 
     head = ("Arrow Research search\n\nAuthor name cluster\n\nAnn Lee\n\n3 papers\n\n"
             "AAAI Conference 2020 Conference Paper\n\nA First Paper\n\n  • Ann Lee\n\n")
-    crowd = "".join(f"  • Author{i % 977} Family{i % 991}\n" for i in range(authors))
+    crowd = "".join(f"  • Author{i % 977} Family{i % 991}a\n"  # no trailing digit: a mark
+                    for i in range(authors))
     text = (head + "NeurIPS Conference 2021 Conference Paper\n\nA Crowded Paper\n\n" + crowd
             + "\nIts abstract.\n\nICML Conference 2022 Conference Paper\n\nA Third Paper\n\n"
             + "  • Ann Lee\n")

@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 import arrow2bib
 from arrow2bib import InputError
-from arrow2bib.read.grammar import _BULLET, _normalise, read_venue_line, unreadable_venue_line
+from arrow2bib.read.grammar import (
+    _ABSTRACT_LABEL,
+    _BULLET,
+    _NAME_MARKS,
+    _normalise,
+    is_cluster_mark,
+    read_venue_line,
+    unreadable_venue_line,
+)
 from arrow2bib.read.names import name_like
 from arrow2bib.text.hygiene import BIDI
 
@@ -60,19 +68,24 @@ LINE_TEXT = st.text(
 
 def _title_ok(text: str) -> bool:
     text = _normalise(text)
-    return bool(text) and read_venue_line(text) is None and not _BULLET.match(text)
+    return (bool(text) and read_venue_line(text) is None and not _BULLET.match(text)
+            and not is_cluster_mark(text))  # a second page's header: an error (test_parser)
 
 
 def _abstract_ok(text: str) -> bool:
     # a line that looks like a venue line the reader cannot read starts a block it reports
-    return _title_ok(text) and unreadable_venue_line(_normalise(text)) is None
+    # (nor does an abstract start with its label, "Abstract: ": left out, test_parser)
+    return (_title_ok(text) and unreadable_venue_line(_normalise(text)) is None
+            and _ABSTRACT_LABEL.match(_normalise(text)) is None)
 
 
 paper_strategy = st.tuples(
     VENUE_LINES,
     st.integers(1000, 2999),
     LINE_TEXT.filter(_title_ok),
-    st.lists(LINE_TEXT.filter(lambda t: bool(_normalise(t))), max_size=10),
+    # (names that end in footnote marks, "A0", "Ann*", lose them: test_parser)
+    st.lists(LINE_TEXT.filter(lambda t: bool(_normalise(t))
+                              and _NAME_MARKS.search(_normalise(t)) is None), max_size=10),
     st.one_of(st.none(), LINE_TEXT.filter(_abstract_ok)),
 ).filter(
     # without author bullets, a line after the title that reads as a name is read as the

@@ -112,6 +112,11 @@ _ABSTRACT_LABEL = re.compile(
 #: :data:`_PREVIEW_SHORTEST` characters long and the full text starts with it.
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _PREVIEW_SHORTEST = 20
+#: Footnote marks at the end of an author's name, as a page's superscripts come out on the
+#: line (``Xiandi Luo1``, ``Shiwei Li*``, ``Bo Chen†,2``, ``Cy Dee 3``): digits and the
+#: marks of notes, after a letter or a full stop (``Jr.*``). No name ends in them.
+_NAME_MARKS = re.compile(r"(?<=[^\W\d_.]|\.)\s?[\d*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹][\d*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹,\s]*$")
+_MARK_ENDS = frozenset("0123456789*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: The labels of the controls a page shows beside its fields (buttons, links), as a line of
 #: their own in text copied from it: between a venue line and its title, or after an
 #: abstract, such a line is the page's, not the paper's (compared in lower case).
@@ -759,6 +764,8 @@ class PageReader:
             return None
         if not block.authors and block.abstract:
             _names_without_bullets(block)
+        if not _MARK_ENDS.isdisjoint([name[-1] for name in block.authors]):
+            self._unmarked(block)
         authors = tuple(map(parse_name, block.authors))
         raw_abstract = _joined(block.abstract) if block.abstract else None
         if raw_abstract is not None and ("…" in raw_abstract or "..." in raw_abstract):
@@ -791,6 +798,30 @@ class PageReader:
             urls=urls,
             source=self.source,
             line=block.line,
+        )
+
+    def _unmarked(self, block: _Block) -> None:
+        """Take footnote marks off the ends of ``block``'s author names (``Xiandi Luo1``,
+        ``Shiwei Li*``, ``Bo Chen†,2``: affiliations and equal contribution, superscripts in
+        the page that a copy or the HTML reader writes on the line), reported."""
+        changed = []
+        for index, name in enumerate(block.authors):
+            mark = _NAME_MARKS.search(name)
+            if mark is not None:
+                block.authors[index] = name[:mark.start()]
+                changed.append((name, block.authors[index]))
+        if not changed:
+            return
+        shown = ", ".join(f"{old!r} -> {new!r}" for old, new in changed[:_SHOWN_CHANGES])
+        self._problem(
+            "page-chrome",
+            Severity.INFO,
+            f"The author names of {_quote(block.title)} end in footnote marks (affiliations, "
+            f"equal contribution), left out: {shown}"
+            + (f" and {len(changed) - _SHOWN_CHANGES} more" if len(changed) > _SHOWN_CHANGES
+               else "") + ".",
+            block.line,
+            details={"title": block.title, "names": [old for old, _ in changed]},
         )
 
     def _without_preview(self, block: _Block, abstract: str) -> str:
