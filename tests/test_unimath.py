@@ -176,7 +176,7 @@ def test_bibtex_and_biblatex_read_as_the_other_formats(fmt, page):
 
 # ------------------------------------------------------------------ any input
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from arrow2bib.text.texmath import math_error  # noqa: E402
@@ -191,6 +191,9 @@ MATHLIKE = st.lists(st.sampled_from(list("\\{}[]()^_$%&#~'ab XYZ12=+-,.") +
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(MATHLIKE, st.text(max_size=40)))
+# upright text holding a CSL tag's name was written as the tag (found by this test)
+@example(r"\textbf{<b>")
+@example(r"x_{\text{</i>}}")
 def test_any_math_converts_and_checks_without_error(math):
     plain = unimath.plain_math(math)
     rich = unimath.csl_math(math)
@@ -214,3 +217,12 @@ def test_script_tables_need_only_the_first_two_planes():
     whole = _script_tables(sys.maxunicode + 1)
     assert _script_tables() == whole
     assert whole["sub"]["2"] == "₂" and whole["sup"]["n"] == "ⁿ"
+
+
+@pytest.mark.parametrize("math, rich", [
+    (r"\text{<b>}", '<<span class="nocase"></span>b>'),
+    (r"\mathrm{</sup>}", '<<span class="nocase"></span>/sup>'),
+    (r"\text{<img>}", "<img>"),  # not a tag CSL processors read
+])
+def test_upright_text_in_math_never_reads_as_a_csl_tag(math, rich):
+    assert unimath.csl_math(math) == rich

@@ -247,11 +247,20 @@ def plain_math(math: str) -> str:
 _CSL_TAGS = {"var": "i", "sub": "sub", "sup": "sup"}
 
 
+#: A ``<`` that CSL processors would read as the start of one of their tags (``<b>``,
+#: ``</i>``, ``<sup>``, ``<span ...>``): in math it is a relation, so it is kept from reading
+#: as a tag by an empty ``nocase`` span after it (which renders as nothing).
+_CSL_TAG_START = re.compile(r"<(?=/?(?:i|b|sc|sub|sup|span)\b)")
+_NO_TAG = '<<span class="nocase"></span>'
+
+
 @functools.lru_cache(maxsize=4096)
 def csl_math(math: str) -> str:
     """One math span as CSL rich text: ``<i>`` letters, ``<sub>``, ``<sup>``."""
     out = []
     for kind, text in pieces(math):
+        if "<" in text:  # upright text (\text{<b>}) is written as it is
+            text = _CSL_TAG_START.sub(_NO_TAG, text)
         tag = _CSL_TAGS.get(kind)
         out.append(f"<{tag}>{text}</{tag}>" if tag else text)
     return "".join(out)
