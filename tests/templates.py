@@ -94,6 +94,10 @@ def _authors_divs(names: list[str]) -> str:
     return "<div>" + "".join(f"<div>{_e(n)}</div>" for n in names) + "</div>"
 
 
+def _authors_lines(names: list[str]) -> str:
+    return "<br>".join(map(_e, names))
+
+
 def _authors_spans(names: list[str]) -> str:
     return ("<div class=\"people\">" + ", ".join(
         f"<span class=\"person\"><i class=\"icon icon-user\"></i>{_e(n)}</span>" for n in names)
@@ -110,7 +114,7 @@ def _authors_icon_chips(names: list[str]) -> str:
 AUTHORS: dict[str, Callable[[list[str]], str]] = {
     "list": _authors_list, "chips": _authors_chips, "comma": _authors_comma,
     "semicolon": _authors_semicolon, "divs": _authors_divs, "spans": _authors_spans,
-    "icon-chips": _authors_icon_chips,
+    "icon-chips": _authors_icon_chips, "lines": _authors_lines,
 }
 
 
@@ -156,6 +160,12 @@ def _card_row(paper: Paper, authors: str) -> str:
             f"<td>{_e(paper.raw_abstract)}</td></tr>")
 
 
+def _card_row_lines(paper: Paper, authors: str) -> str:
+    # the venue line and the title in one cell, a line each
+    return (f"<tr><td>{_e(_venue(paper))}<br>{_e(paper.title)}</td><td>{authors}</td>"
+            f"<td>{_e(paper.raw_abstract)}</td></tr>")
+
+
 def _card_title_first(paper: Paper, authors: str) -> str:
     # the title above the venue line, as a card with a heading and a subtitle may lay it out
     abstract = f"<p class=\"abstract\">{_e(paper.raw_abstract)}</p>" if paper.raw_abstract \
@@ -167,7 +177,7 @@ def _card_title_first(paper: Paper, authors: str) -> str:
 
 CARDS: dict[str, Callable[[Paper, str], str]] = {
     "article": _card_article, "div": _card_div, "nested": _card_nested, "dl": _card_dl,
-    "row": _card_row, "title-first": _card_title_first,
+    "row": _card_row, "title-first": _card_title_first, "row-lines": _card_row_lines,
 }
 
 
@@ -196,6 +206,11 @@ TEMPLATES: dict[str, Template] = {
     "nested-cards": Template("divs", "nested", "icon-chips", chrome=True),
     "semantic": Template("semantic", "article", "list"),
 }
+#: Templates beyond the eight, each for a test of its own: a table whose cells hold lines
+#: (``<br>``), which a browser's copy writes with tabs where the cells end.
+MORE_TEMPLATES: dict[str, Template] = {
+    "table-lines": Template("paragraphs", "row-lines", "lines"),
+}
 
 _CHROME_HEAD = (
     "<meta name=\"viewport\" content=\"width=device-width\"><style>.card{margin:0}</style>"
@@ -216,6 +231,9 @@ def render(page: Page, template: Template) -> str:
     if template.card == "row":
         cards = ("<table><thead><tr><th>Venue</th><th>Title</th><th>Authors</th>"
                  f"<th>Abstract</th></tr></thead><tbody>{cards}</tbody></table>")
+    elif template.card == "row-lines":
+        cards = ("<table><thead><tr><th>Paper</th><th>Authors</th><th>Abstract</th></tr>"
+                 f"</thead><tbody>{cards}</tbody></table>")
     head = f"<title>{_e(page.cluster)} - Arrow Research</title>"
     if template.chrome:
         head += _CHROME_HEAD

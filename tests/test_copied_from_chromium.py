@@ -14,7 +14,7 @@ import pytest
 
 import arrow2bib
 
-from .templates import TEMPLATES, render
+from .templates import MORE_TEMPLATES, TEMPLATES, render
 from .test_split import small_parts  # noqa: F401 (a fixture)
 from .test_templates import _assert_same_page
 from .test_web_browser import browser  # noqa: F401 (a fixture: one Chromium for the module)
@@ -55,3 +55,23 @@ def test_jobs_2_reads_chromiums_copy_as_jobs_1(name, copied, tmp_path):
     assert len(page_parts(str(path), 2) or ()) > 1, "the text is read in parts"
     serial = run("convert", str(path), "--to", "json")
     assert serial[0] == 0 and serial == run("convert", str(path), "--to", "json", "--jobs", "2")
+
+
+def test_a_table_whose_cells_hold_lines_reads_as_the_text_page(browser, sample_page,  # noqa: F811
+                                                              tmp_path):
+    """Venue line and title in one cell, the names a line each in the next: Chromium's copy
+    has the title and the first name on one line with a tab between, and the last name and
+    the abstract (they went into the title and the abstract before). The HTML reads so too."""
+    html = render(sample_page, MORE_TEMPLATES["table-lines"])
+    tab = browser.new_page()
+    try:
+        tab.set_content(html)
+        text = tab.evaluate("document.body.innerText")
+    finally:
+        tab.close()
+    first = sample_page.papers[0]
+    assert f"{first.title}\t{first.authors[0].literal}\n" in text
+    for name, content in (("copy.txt", text), ("page.html", html)):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        _assert_same_page(arrow2bib.parse_file(path), sample_page)

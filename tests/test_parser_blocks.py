@@ -294,6 +294,28 @@ def test_a_table_rows_cells_on_one_line_are_its_fields():
         ("Second Title", 7, ["Cy Dee"], "More.")]
 
 
+def test_a_table_whose_cells_hold_lines_reads_each_cell_as_lines():
+    """A table row whose first cell holds the venue line and the title (``<br>`` between),
+    its second the names a line each, its third the abstract: a browser's copy has the
+    venue line alone, then the title and the first name with a tab between, the names, and
+    the last name and the abstract with a tab between (tests/test_copied_from_chromium.py
+    has Chromium's own copy). Before, the first name went into the title and the last into
+    the abstract, in silence."""
+    text = (HEAD + "AAAI Conference 2020 Conference Paper\nFirst Title\tAnn Lee\nBo Chen\n"
+            "Cy Dee\tText of it.\nIJCAI Conference 2019 Conference Paper\n"
+            "Second Title\tDan Eve\tMore.\n")
+    page = arrow2bib.parse(text)
+    assert page.problems == ()
+    assert [(p.title, [a.literal for a in p.authors], p.abstract) for p in page.papers] == [
+        ("First Title", ["Ann Lee", "Bo Chen", "Cy Dee"], "Text of it."),
+        ("Second Title", ["Dan Eve"], "More.")]
+
+
+def test_tabs_in_an_abstract_read_as_spaces():
+    page = arrow2bib.parse(FIRST + "We find\tthat it\tholds.\n")
+    assert page.papers[0].abstract == "Its abstract. We find that it holds."
+
+
 def test_tabs_that_are_no_table_row_are_spaces():
     page = arrow2bib.parse("AAAI\tConference\t2020\tConference\tPaper\nT\n\t•\tAnn Lee\n")
     assert page.problems == () and page.papers[0].authors[0].literal == "Ann Lee"

@@ -12,6 +12,7 @@ from arrow2bib import InputError
 from arrow2bib.read.grammar import (
     _ABSTRACT_LABEL,
     _BULLET,
+    _FIELD_LABELS,
     _NAME_MARKS,
     _normalise,
     is_cluster_mark,
@@ -74,9 +75,11 @@ def _title_ok(text: str) -> bool:
 
 def _abstract_ok(text: str) -> bool:
     # a line that looks like a venue line the reader cannot read starts a block it reports
-    # (nor does an abstract start with its label, "Abstract: ": left out, test_parser)
+    # (nor is an abstract its label, "Abstract", or starts with it, "Abstract: ": left out,
+    # test_parser and test_parser_blocks)
     return (_title_ok(text) and unreadable_venue_line(_normalise(text)) is None
-            and _ABSTRACT_LABEL.match(_normalise(text)) is None)
+            and _ABSTRACT_LABEL.match(_normalise(text)) is None
+            and _normalise(text).lower() not in _FIELD_LABELS)
 
 
 paper_strategy = st.tuples(

@@ -382,12 +382,19 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
 
 
 def _row_cells(raw: str) -> list[str] | None:
-    """The cells of a table row copied from a browser, one line with a tab between cells,
-    when its first cell is a venue line (``<venue line>\t<title>\t<authors>``): each is a
-    line of its own. ``None`` for any other line (tabs between a venue line's words, after a
-    bullet, or leading a line are spaces)."""
+    """The cells of a table row copied from a browser, one line with a tab between cells
+    (``<venue line>\t<title>\t<authors>``; or, where a cell holds several lines, such as
+    ``<venue line><br><title>``, the row's lines with a tab where a cell ends: ``<title>\t<first
+    author>``, ``<last author>\t<abstract>``): each cell is a line of its own. ``None`` for a
+    line whose tabs are spaces: between a venue line's words, after a bullet, or leading
+    or ending a line. (In an abstract, cells joined as lines read as the tab's space did.)"""
     cells = [cell for cell in raw.split("\t") if cell.strip()]
-    if len(cells) < 2 or read_venue_line(_normalise(cells[0])) is None:
+    if len(cells) < 2:
+        return None
+    if read_venue_line(_normalise(cells[0])) is not None:
+        return cells
+    line = _normalise(raw)
+    if _BULLET.match(line) is not None or read_venue_line(line) is not None:
         return None
     return cells
 
