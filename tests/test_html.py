@@ -451,3 +451,41 @@ def test_superscript_marks_after_author_names_are_left_out():
     assert [a.literal for a in paper.authors] == ["Ann Lee", "Bo Chen", "Cy Dee"]
     assert paper.authors_status.value == "complete"  # the page's own author is found
     assert [p.code for p in page.problems] == ["page-chrome"]
+
+
+def _one_card(card: str) -> arrow2bib.Page:
+    return arrow2bib.parse(f"<html><body><p>1 paper</p><div>{card}<ul><li>Ann Lee</li></ul>"
+                           "<p>Its abstract.</p></div></body></html>", source="p.html")
+
+
+@pytest.mark.parametrize("card", [
+    "<div>AAAI Conference 2020 Conference Paper</div><h3>Beyond Rank:<br>Token-wise Tuning</h3>",
+    "<div>AAAI Conference 2020 Conference Paper</div><h2>Beyond Rank:<br/><small>Token-wise "
+    "Tuning</small></h2>",
+    "<h3>AAAI Conference 2020 Conference Paper<br>Beyond Rank: Token-wise Tuning</h3>",
+])
+def test_a_br_inside_a_title_heading_breaks_it_for_the_eye_only(card):
+    """A title broken over two lines in its heading was two lines: its first half a paper
+    without authors, its second an error (no venue line). A venue line before the <br> still
+    ends its line."""
+    page = _one_card(card)
+    assert page.problems == ()
+    assert [(p.venue, p.title) for p in page.papers] == [
+        ("AAAI", "Beyond Rank: Token-wise Tuning")]
+
+
+def test_a_title_shown_to_the_eye_beside_its_screen_reader_copy_is_read_once():
+    page = _one_card("<div>AAAI Conference 2020 Conference Paper</div><h3><span "
+                     "aria-hidden='true'>A <b>Title</b></span><span class='sr-only'>A Title"
+                     "</span></h3>")
+    assert page.problems == () and page.papers[0].title == "A Title"
+
+
+@pytest.mark.parametrize("extra", [
+    "<i class='icon' aria-hidden='true'>★</i>",  # an icon's glyph, alone
+    "<span class='sr-only'>(opens a new tab)</span>",  # a screen-reader note, alone
+    "<span aria-hidden='true'>★</span><span class='sr-only'>starred</span>",  # not a copy
+])
+def test_hidden_halves_without_a_twin_stay_out(extra):
+    page = _one_card(f"<div>AAAI Conference 2020 Conference Paper</div><h3>A Title{extra}</h3>")
+    assert page.problems == () and page.papers[0].title == "A Title"

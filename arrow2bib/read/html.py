@@ -4,7 +4,8 @@ The grammar (:mod:`arrow2bib.read.grammar`) reads a page as lines; :func:`html_l
 lines out of any reasonable HTML rendering ("Save page as", a clean export, a fetched URL):
 
 - one line per block element's text; inline elements (``a``, ``span``, ``em``...) stay inline;
-  ``<br>`` breaks the line; whitespace collapses (no-break spaces too); entities are decoded;
+  ``<br>`` breaks the line (but for one in a ``h2``-``h6`` title after no venue line: a space);
+  whitespace collapses (no-break spaces too); entities are decoded;
 - ``<li>`` items become ``• Name`` bullet lines, as in the text page;
 - ``<strong>``/``<b>`` in running text (an abstract) become Markdown ``**bold**``; in
   headings, short lines (a venue, a name, "13 papers") and whole-line bold it is styling and
@@ -13,7 +14,8 @@ lines out of any reasonable HTML rendering ("Save page as", a clean export, a fe
   ``$source$``, and the rendered copies beside them are dropped;
 - what is not page content is dropped: ``head``, scripts, styles, ``noscript``, templates,
   SVG, ``nav``, page-level ``header``/``footer``, dialogs and cookie banners, and hidden
-  elements (``hidden``, ``aria-hidden="true"``, ``display: none``, screen-reader-only text).
+  elements (``hidden``, ``aria-hidden="true"``, ``display: none``, screen-reader-only text;
+  of text shown to the eye beside a screen-reader copy of it, the copy).
 
 Each line carries the 1-based source line where its text starts, so that problems point into
 the HTML file. Safety: the input is capped (:data:`MAX_HTML_BYTES`, :data:`MAX_TAGS`), decoded
@@ -93,6 +95,9 @@ _NO_BOLD = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "caption", "summary", "legend"
 })
 _PRE = frozenset({"pre", "listing", "xmp"})
+#: The headings a paper's title is in: a ``<br>`` inside one breaks the title for the eye,
+#: not into two lines (unless what comes before it is a venue line).
+_TITLE_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _TEX_ENCODINGS = frozenset({"application/x-tex", "application/x-latex", "tex", "latex"})
 #: Bold is emphasis (kept as ``**``) only in running text: a line of at least this many
 #: words, like an abstract. Elsewhere (a venue, a name, "**13** papers") it is styling.
@@ -148,11 +153,33 @@ def _hidden(el: etree._Element, tag: str) -> bool:
     if tag in _DROP:
         return True
     get = el.get
-    if get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true":
+    if get("hidden") is not None or _aria_hidden(el):
         return True
     style = get("style")
     return bool(style and _HIDDEN_STYLE.search(style)) or bool(
         _DROP_CLASSES.intersection(_classes(el)))
+
+
+def _aria_hidden(el: etree._Element) -> bool:
+    """Whether ``el`` is ``aria-hidden="true"`` and not the seen half of a pair: text shown to
+    the eye (hidden from screen readers) beside a screen-reader-only copy of it
+    (``<span aria-hidden="true">Title</span><span class="sr-only">Title</span>``), which
+    is the one left out then; dropping both would lose the text."""
+    if (el.get("aria-hidden") or "").strip().lower() != "true":
+        return False
+    parent = el.getparent()
+    if parent is None:
+        return True
+    text = None
+    for other in parent:
+        if other is el or not isinstance(other.tag, str) or not _DROP_CLASSES.intersection(
+                _classes(other)):
+            continue
+        if text is None:
+            text = _visible_text(el)
+        if text and _visible_text(other) == text:
+            return False
+    return True
 
 
 def _author_items(root: etree._Element) -> set[etree._Element]:
@@ -452,6 +479,7 @@ class _Renderer:
         #: Where each open block element's lines start, innermost last.
         self._starts: list[int] = []
         self._in_h1 = 0
+        self._in_title = 0  # inside h2-h6, where a paper's title is
         self._pos = 1  # the source line the walk has reached
 
     # -- the walk ------------------------------------------------------------------------
@@ -479,8 +507,13 @@ class _Renderer:
                 self._flush()
                 return
 
-    _IS_BLOCK, _IS_BOLD, _IS_LI, _IS_NO_BOLD, _IS_PRE, _IS_SECTION, _IS_H1 = (
-        1, 2, 4, 8, 16, 32, 64)
+    _IS_BLOCK, _IS_BOLD, _IS_LI, _IS_NO_BOLD, _IS_PRE, _IS_SECTION, _IS_H1, _IS_TITLE = (
+        1, 2, 4, 8, 16, 32, 64, 128)
+
+    def _venue_so_far(self) -> bool:
+        """Whether the current line's text is a venue line (or nothing yet)."""
+        text = " ".join("".join(self._parts).replace(_MARK, "").split())
+        return not text or read_venue_line(text) is not None
 
     def _enter(self, el: etree._Element) -> int:
         """Open ``el``: returns its flags, or -1 when its subtree is not to be walked."""
@@ -503,7 +536,10 @@ class _Renderer:
             self._pos += (el.text or "").count("\n") if not len(el) else 0
             return -1
         if tag in ("br", "hr"):
-            self._flush()
+            if tag == "br" and self._in_title and not self._venue_so_far():
+                self._add(" ")  # a title broken for the eye: one line
+            else:
+                self._flush()
             return 0
         flags = 0
         item = el in self._items
@@ -523,6 +559,9 @@ class _Renderer:
         if tag == "h1":
             flags |= self._IS_H1
             self._in_h1 += 1
+        elif tag in _TITLE_HEADINGS:
+            flags |= self._IS_TITLE
+            self._in_title += 1
         if tag in _PRE:
             flags |= self._IS_PRE
             self._pre += 1
@@ -545,6 +584,8 @@ class _Renderer:
             if flags & self._IS_H1:
                 self._flush()
                 self._in_h1 -= 1
+            if flags & self._IS_TITLE:
+                self._in_title -= 1
             if flags & self._IS_BLOCK:
                 self._flush()
                 start = self._starts.pop()
@@ -564,7 +605,7 @@ class _Renderer:
         if tag in _LANDMARKS and not self._sectioning and next(el.iter("h1"), None) is None:
             return True
         get = el.get
-        if get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true":
+        if get("hidden") is not None or _aria_hidden(el):
             return True
         if _DROP_ROLES.intersection((get("role") or "").lower().split()):
             return True
