@@ -463,6 +463,9 @@ def test_workers_are_forked_with_ctrl_c_and_sigterm_held():
     ({"jobs": 0}, "jobs takes a number of processes"),
     ({"jobs": "many"}, "jobs takes a number of processes"),
     ({"to": None, "out": io.StringIO()}, "convert() needs a format"),
+    ({"out": 5}, "out takes a path (a str or os.PathLike), an open text stream"),
+    ({"out": b"refs.bib"}, "not bytes b'refs.bib'"),
+    ({"out": io.BytesIO()}, "out is a binary stream; the run writes text"),
 ])
 def test_library_arguments_are_setting_errors(tmp_path, arguments, words):
     """What the command line refuses as a usage error, the library refuses with a
@@ -472,6 +475,13 @@ def test_library_arguments_are_setting_errors(tmp_path, arguments, words):
     with pytest.raises(arrow2bib.SettingError, match=re.escape(words)):
         arrow2bib.convert(given.pop("pages"), given.pop("to"), given.pop("out"), **given)
     assert not (tmp_path / "refs.bib").exists()
+
+
+def test_library_out_refuses_a_binary_file(tmp_path):
+    with open(tmp_path / "refs.bib", "wb") as binary:
+        with pytest.raises(arrow2bib.SettingError, match="binary stream"):
+            arrow2bib.convert([str(SAMPLE)], "bibtex", binary)
+    assert (tmp_path / "refs.bib").read_bytes() == b""
 
 
 def test_library_jobs_auto_is_one_per_cpu(tmp_path):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,7 @@ def convert(
     """
     pm = pm if pm is not None else get_plugin_manager()
     items, skip, jobs = _arguments(pages, skip, dedupe, jobs, pm)
+    _check_output(out)
     exporter = _exporter(to, out, pm)
     if out is not None and exporter is None:
         raise SettingError("convert() needs a format: give to=..., or an output path with a "
@@ -164,6 +166,27 @@ def _arguments(pages: Iterable[Input], skip: Iterable[str], dedupe: str, jobs: i
         raise SettingError(f"jobs takes a number of processes, 1 or more, or 'auto', not "
                            f"{jobs!r}.")
     return list(pages), skipped, jobs
+
+
+def _check_output(out: object) -> None:
+    """Refuse an ``out`` the run cannot write to, before anything is read: not a path, a
+    text stream, a function or None (``out=5`` failed deep in the run), or a binary stream
+    (``io.BytesIO()``, ``sys.stdout.buffer``: the run writes text)."""
+    if out is None or isinstance(out, (str, os.PathLike, Target)):
+        return
+    if hasattr(out, "write"):
+        if isinstance(out, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(
+                getattr(out, "mode", "")):
+            raise SettingError(
+                "out is a binary stream; the run writes text: give a text stream "
+                "(io.StringIO(), open(path, 'w', encoding='utf-8')) or a path.")
+        return
+    if callable(out):
+        return
+    raise SettingError(
+        f"out takes a path (a str or os.PathLike), an open text stream, a function of the "
+        f"entries and the export options, or None to check only; not {type(out).__name__} "
+        f"{out!r:.40}.")
 
 
 def _exporter(to: str | Exporter | None, out: Output, pm: pluggy.PluginManager
