@@ -245,9 +245,11 @@ def render(page: Page, template: Template) -> str:
 
 # -- text copied from a browser --------------------------------------------------------------
 def copied_text(page: Page, *, bullet: str | None = "\u2022", indent: str = "  ",
-                blank: int = 1, one_line: bool = False, tabs: bool = False) -> str:
+                blank: int = 1, one_line: bool = False, tabs: bool = False,
+                separator: str = ", ") -> str:
     """``page`` as text copied from a rendered page: names after ``bullet`` (``None``: no
-    bullet, one name a line), or all on ``one_line`` separated by commas; ``blank`` blank lines
+    bullet, one name a line), or all on ``one_line`` separated by ``separator`` (one that is
+    not a comma comes after the last name too); ``blank`` blank lines
     between the lines (0: lost, 2: doubled); ``tabs`` where the copy puts them."""
     gap = "\n" * (blank + 1)
     lines = ["Author name cluster", page.cluster or "",
@@ -257,7 +259,7 @@ def copied_text(page: Page, *, bullet: str | None = "\u2022", indent: str = "  "
         lines += [venue.replace(" ", "\t") if tabs else venue, paper.title]
         names = _names(paper)
         if one_line:
-            lines.append(", ".join(names))
+            lines.append(separator.join(names) + separator.rstrip(", "))
         else:
             sep = "\t" if tabs else " "
             lines += [f"{indent}{bullet}{sep}{n}" if bullet else f"{indent}{n}" for n in names]
@@ -275,6 +277,8 @@ COPIED: dict[str, dict] = {
     "no-bullets": {"bullet": None, "indent": ""},
     "tabs": {"bullet": "\u2022", "indent": "\t", "tabs": True},
     "one-comma-line": {"one_line": True},
+    # chips with a dot after each (``Ann Lee · Bo Chen ·``), as CSS or a template lays them
+    "one-dot-line": {"one_line": True, "separator": " · "},
     "blank-lines-lost": {"blank": 0},
     "blank-lines-doubled": {"blank": 2, "bullet": "-"},
     "no-bullets-no-blank-lines": {"bullet": None, "indent": "", "blank": 0},

@@ -165,13 +165,16 @@ def _elided(word: str) -> bool:
 
 
 # -- several names on one line ---------------------------------------------------------------
-_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+_NAME_SEPARATORS = re.compile(r"\s*[;,]\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+|\s+[·•|]\s+")
+#: A separator the page put after the last name too (``Ann Lee · Bo Chen ·``).
+_LAST_SEPARATOR = re.compile(r"\s*[;,·•|]\s*$")
 
 
 def listed_names(text: str) -> list[str] | None:
-    """The names of a line that lists two or more, separated by commas, semicolons or "and"
-    (``Ann Lee, Bo Chen and Cy Dee``); ``None`` when it is not such a line."""
-    parts = _NAME_SEPARATORS.split(text)
+    """The names of a line that lists two or more, separated by commas, semicolons, "and",
+    or a middle dot, bullet or bar between spaces (``Ann Lee, Bo Chen and Cy Dee``,
+    ``Ann Lee · Bo Chen ·``); ``None`` when it is not such a line."""
+    parts = _NAME_SEPARATORS.split(_LAST_SEPARATOR.sub("", text))
     if len(parts) < 2 or not all(name_like(part) for part in parts):
         return None
     return parts
