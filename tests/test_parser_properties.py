@@ -82,13 +82,18 @@ def _abstract_ok(text: str) -> bool:
             and _normalise(text).lower() not in _FIELD_LABELS)
 
 
+def _name_ok(text: str) -> bool:
+    # (names that end in footnote marks as the bullet reads them, "A0", "Ann*", "A0;", lose
+    # the marks: test_parser)
+    bullet = _BULLET.match("• " + _normalise(text)) if _normalise(text) else None
+    return bullet is not None and _NAME_MARKS.search(bullet.group("name")) is None
+
+
 paper_strategy = st.tuples(
     VENUE_LINES,
     st.integers(1000, 2999),
     LINE_TEXT.filter(_title_ok),
-    # (names that end in footnote marks, "A0", "Ann*", lose them: test_parser)
-    st.lists(LINE_TEXT.filter(lambda t: bool(_normalise(t))
-                              and _NAME_MARKS.search(_normalise(t)) is None), max_size=10),
+    st.lists(LINE_TEXT.filter(_name_ok), max_size=10),
     st.one_of(st.none(), LINE_TEXT.filter(_abstract_ok)),
 ).filter(
     # without author bullets, a line after the title that reads as a name is read as the
