@@ -279,7 +279,7 @@ def test_batch_hook_leaves_papers_to_the_per_paper_hook(sample_page, pm):
     assert assign_keys(papers, pm) == [f"y{papers[0].year}", "pp" + papers[0].title[:1].lower()]
 
 
-@pytest.mark.parametrize("answer", [["k1"], "k1k2", None])
+@pytest.mark.parametrize("answer", [["k1"], "k1k2", "ab", {"a": 1, "b": 2}, None, ("k1", "k2")])
 def test_batch_hook_answers(sample_page, pm, answer):
     class Odd:
         @hookimpl
@@ -290,8 +290,11 @@ def test_batch_hook_answers(sample_page, pm, answer):
     papers = sample_page.papers[:2]
     if answer is None:  # the whole batch left: the built-in keys
         assert assign_keys(papers, pm) == assign_keys(papers, get_plugin_manager())
-    else:  # one key for two papers, or a string: an error naming the hook
-        with pytest.raises(ExportError, match="citation_keys hook gave"):
+    elif isinstance(answer, tuple):
+        assert assign_keys(papers, pm) == ["k1", "k2"]
+    else:  # one key for two papers, or a string (read as its letters, one key each, before:
+        # "ab" keyed two papers 'a' and 'b' in silence): an error naming the hook's plugin
+        with pytest.raises(ExportError, match=r"citation_keys hook \(plugin odd\) gave"):
             assign_keys(papers, pm)
 
 

@@ -170,15 +170,22 @@ def base_keys(papers: Sequence[Paper], pm: pluggy.PluginManager,
     ``citation_key``, the pattern is filled here directly (the same key, without a hook call
     per paper)."""
     keys: list[str | None] = [None] * len(papers)
-    if papers and pm.hook.citation_keys.get_hookimpls():
+    if papers and (impls := pm.hook.citation_keys.get_hookimpls()):
         chosen = pm.hook.citation_keys(papers=papers, pattern=pattern)
         if chosen is not None:
+            by = ", ".join(sorted({impl.plugin_name for impl in impls}))
+            if isinstance(chosen, (str, bytes)) or not isinstance(chosen, (list, tuple)):
+                # a string would be read as its characters: one key a letter
+                raise ExportError(
+                    f"The citation_keys hook (plugin {by}) gave a {type(chosen).__name__}, "
+                    "not a list of keys; it must give a list with one key (or None) per "
+                    "paper, in order.")
             chosen = list(chosen)
             if len(chosen) != len(papers):
                 raise ExportError(
-                    f"The citation_keys hook gave {len(chosen)} key(s) for {len(papers)} "
-                    "papers; it must give one key (or None) per paper, in order. Check the "
-                    "plugin that implements it.")
+                    f"The citation_keys hook (plugin {by}) gave {len(chosen)} key(s) for "
+                    f"{len(papers)} papers; it must give one key (or None) per paper, in "
+                    "order.")
             keys = chosen
     impls = pm.hook.citation_key.get_hookimpls()
     fill: Callable[[Paper], str | None]
