@@ -10,6 +10,7 @@ bad arguments, an output path that would overwrite an input or cannot take outpu
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import errno
 import io
@@ -36,7 +37,7 @@ from .errors import (
 )
 from .exporters.registry import Formats
 from .model import Severity
-from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_distribution
+from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_at_fault, plugin_distribution
 from .progress import progress_for
 from .read.inputs import Inputs, expand_inputs
 from .read.sources import check_encoding
@@ -52,6 +53,8 @@ from .write.report import LIST_ALL_UP_TO, Summary, counts, exit_status, write_js
 __all__ = ["main"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+#: An installed plugin's code raised: named, with its traceback, and no output file written.
+EXIT_PLUGIN = 3
 
 
 class _UsageError(Exception):
@@ -646,18 +649,44 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
               "this command writes to it; give -o FILE, or start it with stdout open. Nothing "
               "was written.", file=err)
         return EXIT_USAGE
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    real_stdout = out is sys.stdout
+    if real_stdout:
+        _encode_stdout(out, args)
+    # a plugin's print() goes to stderr: on stdout it would corrupt the output (JSON, BibTeX,
+    # a completion script); the command writes to ``out``, the stream kept here
+    with contextlib.redirect_stdout(err) if real_stdout else contextlib.nullcontext():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                pm = get_plugin_manager()
+                formats = Formats(pm)
+            except PluginError as exc:
+                print(f"arrow2bib: error: {exc}", file=err)
+                return EXIT_USAGE
+        for warning in caught:
+            print(f"arrow2bib: warning: {warning.message}", file=err)
+        with _sigterm_raises():
+            return _dispatch(args, formats, pm, out, err)
+
+
+#: The commands whose stdout is data (a format's output, JSON, a completion script): written
+#: as UTF-8, as files are, whatever the locale says; a report for people keeps the locale's
+#: encoding, with what it cannot encode escaped.
+def _encode_stdout(out: TextIO, args: argparse.Namespace) -> None:
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+    except LookupError:
+        pass
+    data = (args.command in ("convert", "completion", "plugins")
+            or getattr(args, "format", None) == "json" or getattr(args, "json", False))
+    reconfigure = getattr(out, "reconfigure", None)
+    if reconfigure is not None:
         try:
-            pm = get_plugin_manager()
-            formats = Formats(pm)
-        except PluginError as exc:
-            print(f"arrow2bib: error: {exc}", file=err)
-            return EXIT_USAGE
-    for warning in caught:
-        print(f"arrow2bib: warning: {warning.message}", file=err)
-    with _sigterm_raises():
-        return _dispatch(args, formats, pm, out, err)
+            reconfigure(encoding="utf-8") if data else reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):  # already written to, or not a text wrapper
+            pass
 
 
 def _writes_stdout(args: argparse.Namespace) -> bool:
@@ -707,7 +736,7 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         if args.command == "serve":
             return _serve(args, err)
         return _formats(args, formats, out)
-    except (_UsageError, FormatError, SettingError, OutputPathError) as exc:
+    except (_UsageError, FormatError, SettingError, OutputPathError, PluginError) as exc:
         print(f"arrow2bib: error: {exc}", file=err)
         return EXIT_USAGE
     except Arrow2BibError as exc:
@@ -725,6 +754,19 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         # the reader of stdout stopped reading (| head): what it wanted, not an error
         _silence(out)
         return EXIT_OK
+    except Exception as exc:
+        blame = plugin_at_fault(exc, pm)
+        if blame is None:  # arrow2bib's own bug: Python's traceback, for a report
+            raise
+        label, where = blame
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=err)
+        print(f"arrow2bib: error: the plugin {label} failed ({type(exc).__name__}: {exc}), "
+              f"at {where}; no output file was written"
+              + ("; what went to stdout is incomplete" if _writes_stdout(args) else "")
+              + ". The traceback above is for the plugin's author.", file=err)
+        return EXIT_PLUGIN
 
 
 @contextlib.contextmanager
@@ -751,7 +793,7 @@ def _sigterm_raises() -> Iterator[None]:
 def _silence(out: TextIO) -> None:
     """After stdout failed (a full disk, a closed pipe), point it at /dev/null, so that the
     interpreter's last flush at exit does not fail again with a traceback."""
-    if out is not sys.stdout:
+    if out is not sys.stdout and out is not sys.__stdout__:  # (stdout goes to stderr meanwhile)
         return
     try:
         fd = out.fileno()

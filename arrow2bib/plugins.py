@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import sys
+import traceback
 import warnings
 import weakref
 from importlib import metadata
@@ -33,7 +36,9 @@ __all__ = [
     "call_register_hook",
     "get_plugin_manager",
     "load_entry_points",
+    "plugin_at_fault",
     "plugin_distribution",
+    "plugin_label",
 ]
 
 ENTRY_POINT_GROUP = "arrow2bib"
@@ -141,7 +146,88 @@ def call_register_hook(pm: pluggy.PluginManager, name: str,
     plain = [impl.plugin for impl in impls if not (impl.hookwrapper or impl.wrapper)]
     for plugin in plain:
         others = [other for other in plain if other is not plugin]
-        pm.subset_hook_caller(name, remove_plugins=others)(register=register_for(plugin))
+        try:
+            answers = pm.subset_hook_caller(name, remove_plugins=others)(
+                register=register_for(plugin))
+        except PluginError:
+            raise
+        except Exception as exc:  # third-party code: say whose it is
+            raise PluginError(
+                f"The plugin {plugin_label(pm, plugin)} failed in its {name} hook "
+                f"({type(exc).__name__}: {exc}). Fix or uninstall it, or set "
+                "ARROW2BIB_LOAD_PLUGINS to choose the plugins to load.") from exc
+        if answers:  # pluggy collects what the hook returned, None left out
+            warnings.warn(
+                f"The plugin {plugin_label(pm, plugin)}'s {name} hook returned a "
+                f"{type(answers[0]).__name__} instead of calling register(...): nothing it "
+                "returned was registered. Call register(item) for each item.",
+                PluginWarning, stacklevel=2)
+
+
+def plugin_label(pm: pluggy.PluginManager, plugin: object) -> str:
+    """``'name' (distribution version)`` for a plugin, as messages name it."""
+    name = str(pm.get_name(plugin) or getattr(plugin, "__name__", type(plugin).__name__))
+    dist = plugin_distribution(pm, name)
+    return f"{name!r}" + (f" ({dist[0]} {dist[1]})" if dist else "")
+
+
+#: A frame of a traceback printed as text (a worker process's, sent back as a string).
+_TEXT_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<name>\S+)',
+                         re.MULTILINE)
+
+
+def plugin_at_fault(exc: BaseException, pm: pluggy.PluginManager) -> tuple[str, str] | None:
+    """Which installed plugin raised ``exc``, when its traceback (or that of a worker
+    process, chained to it) passes through a plugin's own files: ``(label, where)`` of the
+    innermost such frame; failing that, of the innermost frame of arrow2bib's that was
+    driving one of a plugin's objects (a check whose ``paper()`` returned None, iterated
+    there); or None (arrow2bib's own code, or Python's)."""
+    roots: dict[str, str] = {}
+    for plugin in pm.get_plugins():
+        name = pm.get_name(plugin)
+        if not name or plugin_distribution(pm, name) is None:
+            continue  # built in, or registered by a library caller (its own code)
+        module = getattr(plugin, "__name__", None) or type(plugin).__module__
+        top = sys.modules.get(module.split(".")[0])
+        file = getattr(top, "__file__", None)
+        if file:
+            root = os.path.dirname(file) if os.path.basename(file) == "__init__.py" else file
+            roots[root] = plugin_label(pm, plugin)
+    if not roots:
+        return None
+    found: tuple[str, str] | None = None
+    driving: tuple[str, str] | None = None
+
+    def owner(file: str) -> str | None:
+        for root, label in roots.items():
+            if file == root or file.startswith(root + os.sep):
+                return label
+        return None
+
+    def consider(file: str, line: int, function: str) -> None:
+        nonlocal found
+        if (label := owner(file)) is not None:
+            found = (label, f"{file}:{line}, in {function}")
+
+    seen: set[int] = set()
+    chain: BaseException | None = exc
+    while chain is not None and id(chain) not in seen:
+        seen.add(id(chain))
+        for frame, line in traceback.walk_tb(chain.__traceback__):
+            consider(frame.f_code.co_filename, line, frame.f_code.co_name)
+            for driven in frame.f_locals.values():  # a plugin's check or exporter, say
+                module = sys.modules.get(type(driven).__module__)
+                if (label := owner(getattr(module, "__file__", None) or "")) is not None:
+                    driving = (label, f"{frame.f_code.co_filename}:{line}, in "
+                                      f"{frame.f_code.co_name}, running its "
+                                      f"{type(driven).__name__}")
+                    break
+        text = getattr(chain, "tb", None)  # concurrent.futures' _RemoteTraceback
+        if isinstance(text, str):
+            for match in _TEXT_FRAME.finditer(text):
+                consider(match["file"], int(match["line"]), match["name"])
+        chain = chain.__cause__ or chain.__context__
+    return found or driving
 
 
 def get_plugin_manager(*, load_installed: bool = True) -> pluggy.PluginManager:

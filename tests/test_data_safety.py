@@ -403,7 +403,7 @@ EXIT_CASES = {
 
 def test_readme_exit_code_table_is_what_the_cli_does(tmp_path):
     rows = _table_rows()
-    assert [code for code, _ in rows] == ["0", "1", "2", "130", "143"]
+    assert [code for code, _ in rows] == ["0", "1", "2", "3", "130", "143"]
     page = tmp_path / "page.txt"
     page.write_bytes(SAMPLE.read_bytes())
     pdf = tmp_path / "x.pdf"
@@ -419,7 +419,8 @@ def test_readme_exit_code_table_is_what_the_cli_does(tmp_path):
             got, _, err = run(*filled)
             assert str(got) == code, (filled, err)
             assert "Traceback" not in err
-    # 130 and 143 are driven by test_signal_while_writing_leaves_nothing
+    # 130 and 143 are driven by test_signal_while_writing_leaves_nothing, 3 by
+    # tests/test_installed_plugins.py (a plugin that raises)
 
 
 def test_console_script_exit_code_for_stdout_closed(tmp_path):

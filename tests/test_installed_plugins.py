@@ -96,3 +96,128 @@ def test_plugins_command(site):
     everything = json.loads(cli(site, "plugins", "--all").stdout)
     assert {r["name"] for r in everything if r["builtin"]} >= {
         "arrow2bib.exporters.bibtex", "arrow2bib.keys", "arrow2bib.checks.builtin"}
+
+
+FAILING = '''
+from arrow2bib import Check, Exporter, Problem, Severity, hookimpl
+
+class Fails(Exporter):
+    name = "fails"
+    extension = ".fails"
+    description = "fails on the seventh paper"
+    def export(self, entries, out, options):
+        for n, entry in enumerate(entries, 1):
+            if n == 7:
+                raise ValueError("boom on paper 7")
+            out.write(entry.key + "\\n")
+
+class NoList(Check):
+    name = "no-list"
+    def paper(self, paper, key):
+        return None  # must be an iterable of problems
+
+@hookimpl
+def register_exporters(register):
+    register(Fails())
+
+@hookimpl
+def register_checks(register):
+    register(NoList)
+'''
+
+PRINTS = '''
+from arrow2bib import hookimpl
+print("PRINTED AT IMPORT")
+
+@hookimpl
+def citation_keys(papers, pattern):
+    print("PRINTED WHILE KEYING")
+    return None
+'''
+
+RETURNS = '''
+from arrow2bib import Exporter, hookimpl
+
+class Quiet(Exporter):
+    name = "quiet"
+    extension = ".quiet"
+    def export(self, entries, out, options):
+        pass
+
+@hookimpl
+def register_exporters(register):
+    return [Quiet()]  # instead of register(Quiet())
+'''
+
+REGISTER_FAILS = '''
+from arrow2bib import hookimpl
+
+@hookimpl
+def register_exporters(register):
+    raise RuntimeError("boom while registering")
+'''
+
+
+def test_a_plugin_that_raises_mid_run_is_named_and_nothing_is_written(tmp_path):
+    """An exception in a plugin's own code was Python's traceback alone, exit 1 (the code
+    of bad input), naming nothing: now the traceback (for the plugin's author), then one
+    line naming the plugin and its distribution, exit 3, and no output file."""
+    site = tmp_path / "site"
+    site.mkdir()
+    install(site, "arrow2bib-fails", "arrow2bib_fails", FAILING)
+    out = tmp_path / "refs.fails"
+    done = cli(site, "convert", str(SAMPLE), "-o", str(out), "--skip-check", "no-list")
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" in done.stderr and "ValueError: boom on paper 7" in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("arrow2bib: error: the plugin 'arrow2bib_fails' (arrow2bib-fails "
+                           "1.2.3) failed (ValueError: boom on paper 7), at ")
+    assert "arrow2bib_fails.py:" in last and "no output file was written" in last
+    assert not out.exists() and os.listdir(tmp_path) == ["site"]
+    # a check that returns None, where arrow2bib iterates it: the plugin is named too
+    done = cli(site, "convert", str(SAMPLE), "-o", str(tmp_path / "refs.bib"))
+    assert done.returncode == 3 and "the plugin 'arrow2bib_fails'" in done.stderr
+    assert "running its NoList" in done.stderr and not (tmp_path / "refs.bib").exists()
+
+
+def test_a_plugins_print_goes_to_stderr_not_into_the_output(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    install(site, "arrow2bib-prints", "arrow2bib_prints", PRINTS)
+    done = cli(site, "convert", str(SAMPLE), "--to", "csljson", "-q")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 13  # valid JSON: no printed line in it
+    assert "PRINTED AT IMPORT" in done.stderr and "PRINTED WHILE KEYING" in done.stderr
+
+
+def test_register_hooks_that_return_or_raise_are_named(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    install(site, "arrow2bib-returns", "arrow2bib_returns", RETURNS)
+    done = cli(site, "formats")
+    assert done.returncode == 0 and "quiet" not in done.stdout
+    assert ("'arrow2bib_returns' (arrow2bib-returns 1.2.3)'s register_exporters hook "
+            "returned a list instead of calling register(...)") in done.stderr
+    install(site, "arrow2bib-regfails", "arrow2bib_regfails", REGISTER_FAILS)
+    done = cli(site, "formats")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert ("The plugin 'arrow2bib_regfails' (arrow2bib-regfails 1.2.3) failed in its "
+            "register_exporters hook (RuntimeError: boom while registering)") in done.stderr
+
+
+def test_output_on_a_stdout_that_is_not_utf8_is_utf8(tmp_path):
+    """A page of non-ASCII names converted to a stdout whose encoding is ASCII crashed with
+    UnicodeEncodeError: data on stdout is UTF-8, as in files; a report for people escapes
+    what the locale cannot show."""
+    page = tmp_path / "Jürgen.txt"
+    page.write_text(SAMPLE.read_text(encoding="utf-8").replace("Xiandi Luo", "Jürgen Müller"),
+                    encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ARROW2BIB_")}
+    environ.update(PYTHONPATH=str(ROOT), PYTHONIOENCODING="ascii", ARROW2BIB_LOAD_PLUGINS="")
+    done = subprocess.run([sys.executable, "-m", "arrow2bib", "convert", str(page), "--to",
+                           "ris", "-q"], capture_output=True, env=environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "AU  - Müller, Jürgen" in done.stdout.decode("utf-8")
+    done = subprocess.run([sys.executable, "-m", "arrow2bib", "check", str(page)],
+                          capture_output=True, env=environ, timeout=120)
+    assert done.returncode == 0 and b"J\\xfcrgen.txt" in done.stdout + done.stderr
