@@ -181,3 +181,14 @@ def test_numbered_files_of_an_earlier_run_are_named(tmp_path):
     (tmp_path / "refs-001.bib").write_text("% a backup\n", encoding="utf-8")
     code, _, err = run("convert", str(SAMPLE), "-o", str(tmp_path / "refs.bib"))
     assert code == 0 and "earlier run" not in err
+
+
+def test_an_output_name_of_the_longest_length_is_written(tmp_path):
+    """A legal name of 242 to 255 characters failed ("File name too long"): its temporary
+    file's name, made from it, was 14 characters longer. The temporary name is cut now."""
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX")
+    target = tmp_path / ("r" * (longest - 4) + ".bib")
+    code, _out, err = run("convert", str(SAMPLE), "-o", str(target))
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("@")
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

@@ -237,6 +237,22 @@ def _mode_and_owner(final: Path) -> tuple[int, tuple[int, int] | None]:
     return st.st_mode & 0o7777, (st.st_uid, st.st_gid)
 
 
+#: What a temporary file's name adds to its target's: a dot before, then mkstemp's dot, its
+#: eight random characters and ``.tmp``.
+_TEMPORARY_EXTRA = 14
+
+
+def _short(final: Path) -> str:
+    """``final``'s name, cut so that its temporary file's name is not longer than the file
+    system allows (a name of 242 to 255 characters, legal itself, had a temporary name
+    too long: the run failed with "File name too long")."""
+    try:
+        longest = os.pathconf(final.parent, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        longest = 255
+    return final.name[: max(1, longest - _TEMPORARY_EXTRA)]
+
+
 def _staged(target: Target, write: Callable[[Callable[[str],
             contextlib.AbstractContextManager[TextIO]]], None],
             encoding: str, errors: str, protect: Collection[FileIdentity]
@@ -252,7 +268,7 @@ def _staged(target: Target, write: Callable[[Callable[[str],
         final = _numbered(target, suffix, protect) if suffix else target.path
         assert final is not None
         with signals_held():  # a Ctrl-C or SIGTERM here must find the file in ``staged``
-            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp",
+            fd, tmp = tempfile.mkstemp(prefix=f".{_short(final)}.", suffix=".tmp",
                                        dir=final.parent)
             staged.append((tmp, final))
         mode, owner = _mode_and_owner(final)
