@@ -720,6 +720,9 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         if args.command == "config":
             return _config(args, out)
         if args.command in commands:
+            args.settings.check_options({
+                name.lower(): info.exporter.options for info in formats
+                for name in (info.name, *info.exporter.aliases)})
             _configure(args, pm)
             try:
                 with tuned():  # the run's own collector settings (restored after)

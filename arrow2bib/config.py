@@ -103,6 +103,29 @@ class Settings:
                 result[name] = setting
         return result
 
+    def check_options(self, formats: Mapping[str, Iterable[str]]) -> None:
+        """Refuse options no format can take, naming where they were set: an
+        ``[options.FMT]`` table for a format that does not exist (``[options.bibtx]``), and an
+        ``[options]`` name (or one of ``ARROW2BIB_OPTIONS``) that no format has (``linkz``,
+        or ``format = "ris"`` written under ``[options]``): ignored, they changed nothing in
+        silence. ``formats`` maps each format's names (aliases too, lower case) to its
+        option names."""
+        every = {name for options in formats.values() for name in options}
+        for layer in self.layers:
+            for fmt, options in layer.options.items():
+                if fmt and fmt.lower() not in formats:
+                    origin = next(iter(options.values())).origin if options else layer.name
+                    raise SettingError(
+                        f"{origin}: [options.{fmt}] names no format (the formats: "
+                        f"{', '.join(sorted(set(map(str.lower, formats))))}).")
+            for name, setting in layer.options.get("", {}).items():
+                if name not in every:
+                    hint = (f"; {name!r} is a setting of its own: write it before the first "
+                            "[table]" if name in KEYS else "")
+                    raise SettingError(
+                        f"{setting.origin}: no format has the option {name!r} (the options: "
+                        f"{', '.join(sorted(every))}){hint}.")
+
     def all_options(self) -> dict[str, dict[str, Setting]]:
         """Every option set, by format ("" for every format), higher layers winning."""
         result: dict[str, dict[str, Setting]] = {}

@@ -196,6 +196,12 @@ def test_a_broken_pyproject_is_an_error_when_it_is_meant_for_us(project):
      '[[venues]]\nid = "b"\n', 1, "'kind' must be 'proceedings' or 'journal'"),
     ('[[venues]]\nid = "a"\nshort = "A"\nevent = "E"\ncontainer = "C"\nkind = "journal"\n\n'
      '[[venues]]\nid = "b"\n', 8, "missing 'short'"),
+    # options that changed nothing, in silence (a misspelled format table, an option no
+    # format has, a top-level setting written under [options])
+    ('[options.bibtx]\nomit = ["abstract"]\n', 2, "[options.bibtx] names no format"),
+    ('[options]\nlinkz = "url"\n', 2, "no format has the option 'linkz'"),
+    ('[options]\nlinks = "url"\nformat = "ris"\n', 3,
+     "'format' is a setting of its own: write it before the first [table]"),
 ])
 def test_errors_name_file_and_line(project, text, line, words):
     (project / "arrow2bib.toml").write_text(text, "utf-8")
@@ -203,6 +209,16 @@ def test_errors_name_file_and_line(project, text, line, words):
     assert code == 2, err
     assert f"{project}/arrow2bib.toml:{line}: " in err and words in err
     assert not (project / "work" / "out.bib").exists()
+
+
+def test_an_option_no_format_has_in_the_environment_is_an_error(project, monkeypatch):
+    monkeypatch.setenv("ARROW2BIB_OPTIONS", "encodin=utf8")
+    code, _, err = _run("convert", "../page.txt", "-o", "out.bib")
+    assert code == 2 and ("environment ARROW2BIB_OPTIONS: no format has the option "
+                          "'encodin'") in err
+    assert not (project / "work" / "out.bib").exists()
+    monkeypatch.setenv("ARROW2BIB_OPTIONS", "links=url")  # a name some format has: fine
+    assert _run("convert", "../page.txt", "-o", "out.bib")[0] == 0
 
 
 def test_the_suite_ignores_settings_files_by_default():
