@@ -272,6 +272,12 @@ def _configure(args: argparse.Namespace, pm) -> None:
     to skip), and merge the user's venues over the built-in table."""
     pattern = args.settings.get("key-pattern")
     if getattr(args, "key_pattern", "") is None and pattern is not None:
+        from .keys import check_pattern
+
+        try:
+            check_pattern(pattern.value)  # a bad pattern names where it was set
+        except SettingError as exc:
+            raise _UsageError(f"{pattern.origin}: {exc}") from None
         args.key_pattern = pattern.value
     skip = args.settings.get("skip-checks")
     if not args.skip_check and skip is not None:

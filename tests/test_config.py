@@ -199,6 +199,7 @@ def test_a_broken_pyproject_is_an_error_when_it_is_meant_for_us(project):
     # options that changed nothing, in silence (a misspelled format table, an option no
     # format has, a top-level setting written under [options])
     ('[options.bibtx]\nomit = ["abstract"]\n', 2, "[options.bibtx] names no format"),
+    ('format = "bibtex"\nkey-pattern = "{nosuch}"\n', 2, "Unknown field {nosuch} in key"),
     ('[options]\nlinkz = "url"\n', 2, "no format has the option 'linkz'"),
     ('[options]\nlinks = "url"\nformat = "ris"\n', 3,
      "'format' is a setting of its own: write it before the first [table]"),

@@ -30,7 +30,7 @@ from ..text.markup import plain
 from ._table import KeyTable, canonical_digest, order_digest, suffix
 
 __all__ = ["DEFAULT_PATTERN", "assign_keys", "base_key", "base_keys", "canonical_digest",
-           "fold_ascii", "is_legal_key", "render_pattern", "suffix"]
+           "check_pattern", "fold_ascii", "is_legal_key", "render_pattern", "suffix"]
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
 
@@ -139,6 +139,12 @@ def _compile(pattern: str) -> tuple[str, ...]:
             "it with a field such as {auth} or with a letter."
         )
     return names
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise :class:`~arrow2bib.errors.SettingError` when ``pattern`` is not a valid key
+    pattern (an unknown field, a stray brace), before any paper is keyed."""
+    _compile(pattern)
 
 
 def render_pattern(pattern: str, paper: Paper) -> str:
