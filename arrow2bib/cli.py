@@ -667,12 +667,21 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
                 pm = get_plugin_manager()
                 formats = Formats(pm)
             except PluginError as exc:
-                print(f"arrow2bib: error: {exc}", file=err)
-                return EXIT_USAGE
+                if args.command not in _DIAGNOSTIC or "pm" not in locals():
+                    print(f"arrow2bib: error: {exc}", file=err)
+                    return EXIT_USAGE
+                # the commands that help find the broken plugin keep working
+                print(f"arrow2bib: warning: {exc}", file=err)
+                formats = cast(Formats, None)
         for warning in caught:
             print(f"arrow2bib: warning: {warning.message}", file=err)
         with _sigterm_raises():
             return _dispatch(args, formats, pm, out, err)
+
+
+#: Commands that need no format, and help find a broken plugin: they run past a plugin
+#: error (a format name registered twice, a register hook that raised), with a warning.
+_DIAGNOSTIC = frozenset({"plugins", "config", "completion"})
 
 
 #: The commands whose stdout is data (a format's output, JSON, a completion script): written

@@ -221,3 +221,32 @@ def test_output_on_a_stdout_that_is_not_utf8_is_utf8(tmp_path):
     done = subprocess.run([sys.executable, "-m", "arrow2bib", "check", str(page)],
                           capture_output=True, env=environ, timeout=120)
     assert done.returncode == 0 and b"J\\xfcrgen.txt" in done.stdout + done.stderr
+
+
+COLLIDES = '''
+from arrow2bib import Exporter, hookimpl
+
+class Other(Exporter):
+    name = "bibtex"
+    extension = ".other"
+    def export(self, entries, out, options):
+        pass
+
+@hookimpl
+def register_exporters(register):
+    register(Other())
+'''
+
+
+def test_the_commands_that_find_a_broken_plugin_run_past_it(tmp_path):
+    """A format name registered twice stopped every command, `plugins` included (exit 2):
+    the commands that need no format warn and run; the others stop, naming both."""
+    site = tmp_path / "site"
+    site.mkdir()
+    install(site, "arrow2bib-collides", "arrow2bib_collides", COLLIDES)
+    listed = cli(site, "plugins")
+    assert listed.returncode == 0 and "registered twice" in listed.stderr
+    assert "arrow2bib-collides" in listed.stdout
+    assert cli(site, "completion", "bash").returncode == 0
+    done = cli(site, "convert", str(SAMPLE), "--to", "ris")
+    assert done.returncode == 2 and "by arrow2bib_collides (arrow2bib-collides" in done.stderr
