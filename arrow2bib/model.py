@@ -125,6 +125,10 @@ class Problem:
     key: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
+    def __post_init__(self) -> None:
+        if type(self.severity) is not Severity:  # a plugin's "warning": the member it names
+            object.__setattr__(self, "severity", Severity(self.severity))
+
     def as_dict(self) -> dict[str, Any]:
         """This problem as a JSON-ready dict, as the JSON report and the ``json`` format
         write it."""

@@ -246,3 +246,31 @@ def test_registration_goes_through_the_hook_call_so_wrappers_and_tracing_apply()
     assert traced.count("register_exporters") == seen.count("exporters")
     assert {info.plugin for info in formats} >= {"arrow2bib.exporters.bibtex",
                                                  "arrow2bib.exporters.citeproc"}
+
+
+def test_a_check_name_registered_twice_names_both_plugins(pm):
+    from arrow2bib.checks import Check, registered_checks
+
+    class Again(Check):
+        name = "duplicate"
+
+    class Plugin:
+        @hookimpl
+        def register_checks(self, register):
+            register(Again)
+
+    pm.register(Plugin(), name="again-plugin")
+    with pytest.raises(PluginError, match=r"'duplicate' is registered twice: by "
+                                          r"arrow2bib\.checks\.builtin and by again-plugin"):
+        registered_checks(pm)
+
+
+def test_a_problems_severity_given_as_its_name_is_the_member():
+    """A plugin's Problem(severity="warning") was accepted, then failed far away (in the
+    run's log: 'str' object has no attribute 'value'); a name that is none stops at once."""
+    from arrow2bib import Problem, Severity
+
+    problem = Problem(code="x", severity="warning", message="m")
+    assert problem.severity is Severity.WARNING and problem.as_dict()["severity"] == "warning"
+    with pytest.raises(ValueError, match="'warnin' is not a valid Severity"):
+        Problem(code="x", severity="warnin", message="m")

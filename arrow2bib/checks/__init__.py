@@ -25,6 +25,7 @@ __all__ = ["Check", "CheckContext", "CheckRun", "Copy", "CopyCheck", "PaperCheck
 def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
     """The check classes the plugins register, validated; names are unique."""
     found: dict[str, type[Check]] = {}
+    by: dict[str, str] = {}
 
     def register_for(plugin: object) -> Callable[[type[Check]], None]:
         name = pm.get_name(plugin) or repr(plugin)
@@ -34,9 +35,9 @@ def registered_checks(pm: pluggy.PluginManager) -> list[type[Check]]:
                 raise PluginError(f"Plugin {name} registered {check!r}, which is not a "
                                   "subclass of arrow2bib.checks.Check; register the class.")
             if check.name in found:
-                raise PluginError(f"The check name {check.name!r} is registered twice (the "
-                                  f"second time by {name}); rename one of them.")
-            found[check.name] = check
+                raise PluginError(f"The check name {check.name!r} is registered twice: by "
+                                  f"{by[check.name]} and by {name}; rename one of them.")
+            found[check.name], by[check.name] = check, name
 
         return register
 
