@@ -159,7 +159,7 @@ def _upward(start: Path, name: str, table: bool = False) -> Path | None:
             if not table:
                 return candidate
             try:
-                text = candidate.read_text("utf-8")
+                text = candidate.read_text("utf-8-sig")
                 data = tomllib.loads(text)
             except (OSError, UnicodeDecodeError):
                 continue  # not ours to judge: a project's unreadable pyproject.toml
@@ -197,7 +197,7 @@ def load(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Setti
 
 def _file_layer(path: Path, *, pyproject: bool) -> Layer:
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # a byte-order mark (Notepad's) is not TOML's
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingError(f"{path}: cannot read this settings file ({exc}).") from None
     try:

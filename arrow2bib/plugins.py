@@ -125,8 +125,10 @@ def load_entry_points(
                 pm.unregister(name=ep.name)
             message = (
                 f"The arrow2bib plugin {ep.name!r} from {dist_name} could not be loaded "
-                f"({type(exc).__name__}: {exc}); it was skipped. Reinstall or uninstall it, "
-                "or set ARROW2BIB_LOAD_PLUGINS to choose the plugins to load."
+                f"({type(exc).__name__}: {exc})"
+                + ("" if strict else "; it was skipped")
+                + ". Reinstall or uninstall it, or set ARROW2BIB_LOAD_PLUGINS to choose the "
+                "plugins to load."
             )
             if strict:
                 raise PluginError(message) from exc

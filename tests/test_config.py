@@ -222,6 +222,15 @@ def test_an_option_no_format_has_in_the_environment_is_an_error(project, monkeyp
     assert _run("convert", "../page.txt", "-o", "out.bib")[0] == 0
 
 
+def test_a_settings_file_with_a_byte_order_mark_is_read(project):
+    """Notepad saves UTF-8 with a byte-order mark, which TOML does not allow: it was "not
+    valid TOML: Invalid statement" at line 1, with no hint."""
+    (project / "arrow2bib.toml").write_bytes(b'\xef\xbb\xbfkey-pattern = "{year}{auth}"\n')
+    code, out, err = _run("convert", "../page.txt", "--to", "bibtex")
+    assert code == 0, err
+    assert "2025li" in _keys(out)
+
+
 def test_the_suite_ignores_settings_files_by_default():
     import os
     assert os.environ.get("ARROW2BIB_NO_CONFIG") == "1"

@@ -170,8 +170,9 @@ def test_strict_mode_makes_it_an_error(plugin_modules):
     from arrow2bib.plugins import get_plugin_manager
 
     pm = get_plugin_manager(load_installed=False)
-    with pytest.raises(PluginError, match="'broken'"):
+    with pytest.raises(PluginError, match="'broken'") as info:
         load_entry_points(pm, _eps("good", "broken"), env={"ARROW2BIB_STRICT_PLUGINS": "1"})
+    assert "skipped" not in str(info.value)  # it stops the run: nothing is skipped
 
 
 @pytest.mark.parametrize("value, loaded", [("", []), ("good", ["good"]), ("good,broken", None)])
