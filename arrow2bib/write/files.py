@@ -68,7 +68,8 @@ def resolve_target(path: str | os.PathLike[str], *,
                               "was written.")
     real = Path(os.path.realpath(shown))
     if protect and identity(real) in protect:
-        raise OutputPathError(f"{shown}: the output would overwrite the input {shown}; choose "
+        what = f"{real} ({shown} links to it)" if os.path.islink(shown) else shown
+        raise OutputPathError(f"{shown}: the output would overwrite the input {what}; choose "
                               "another output path. Nothing was written.")
     try:
         mode = os.stat(real).st_mode
