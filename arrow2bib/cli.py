@@ -373,6 +373,8 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
                 result.skipped += len(merged[0].skipped)
                 result.written = len(merged[0].added)
             _write_report(report, log, result, inputs)
+        if destination is not out:  # in place now: an interrupt after this must not deny it
+            args.written_to = result.where
         _show_problems(args, log, err)
         if not args.quiet and not writes_one_document(exporter):  # a format that numbers
             _warn_stale_numbered(target, result.files, err)
@@ -506,6 +508,8 @@ def _merge_sink(args: argparse.Namespace, exporter, inputs: Inputs, err: TextIO,
         for problem in done.problems:
             opts.report(problem)
         merged.append(done)
+        if done.updated:
+            args.written_to = args.merge_into  # (the report, if any, comes after)
         state = "updated" if done.updated else "unchanged"
         return f"{args.merge_into} ({state}: {len(done.added)} added, " \
                f"{len(done.skipped)} already there)"
@@ -763,10 +767,10 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
             _silence(out)
         return EXIT_DATA
     except KeyboardInterrupt:
-        print("arrow2bib: interrupted; no output was written.", file=err)
+        print(f"arrow2bib: interrupted; {_what_was_written(args)}.", file=err)
         return EXIT_INTERRUPTED
     except _Terminated:
-        print("arrow2bib: terminated; no output was written.", file=err)
+        print(f"arrow2bib: terminated; {_what_was_written(args)}.", file=err)
         return EXIT_TERMINATED
     except BrokenPipeError:
         # the reader of stdout stopped reading (| head): what it wanted, not an error
@@ -785,6 +789,15 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
               + ("; what went to stdout is incomplete" if _writes_stdout(args) else "")
               + ". The traceback above is for the plugin's author.", file=err)
         return EXIT_PLUGIN
+
+
+def _what_was_written(args: argparse.Namespace) -> str:
+    """What an interrupted command leaves: nothing, or (interrupted after it) its output."""
+    written = getattr(args, "written_to", None)
+    if written:
+        return (f"the output was written before ({written}); what came after it (the "
+                "report, the summary) may be missing")
+    return "no output was written"
 
 
 @contextlib.contextmanager

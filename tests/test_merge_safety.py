@@ -266,3 +266,145 @@ def test_a_file_bibtexparser_cannot_read_is_one_message_at_its_line(tmp_path, ca
                    "changed.\n")
     assert "Parsing of" not in captured.err  # nothing of bibtexparser's own
     assert bib.read_text(encoding="utf-8") == text
+
+
+# -- found by the merge QA session (each fails without its fix) ----------------------------
+_ONE = ("@article{knuth1984,\n  author = {Knuth, Donald E.},\n  title = {Literate "
+        "Programming},\n  journal = {Comput. J.},\n  year = {1984}\n}\n")
+
+
+def test_a_change_another_program_saves_during_the_merge_is_kept(tmp_path, monkeypatch):
+    """The lock keeps other arrow2bib runs out, not JabRef or a sync client: an entry saved
+    into the file while the merge ran was lost (the file, read before, replaced whole).
+    The editor's save is made at a fixed moment here: when the merge parses what it read."""
+    import importlib
+
+    merging = importlib.import_module("arrow2bib.write.merge_into")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(_ONE, encoding="utf-8")
+    saved = "\n@misc{fromjabref,\n  title = {Saved by JabRef meanwhile}\n}\n"
+    parse = merging.bibtexparser.parse_string
+
+    def parse_while_an_editor_saves(text, *args, **kwargs):
+        if saved not in bib.read_text(encoding="utf-8"):  # one save
+            with open(bib, "a", encoding="utf-8") as editor:
+                editor.write(saved)
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(merging.bibtexparser, "parse_string", parse_while_an_editor_saves)
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 1 and "the file changed while arrow2bib was merging into it" in err
+    assert bib.read_text(encoding="utf-8") == _ONE + saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".refs.bib.lock", "refs.bib"]
+
+
+def test_a_file_the_user_cannot_write_is_not_replaced(tmp_path, monkeypatch):
+    """A read-only file (or another user's) was replaced through a temporary file, which
+    the folder allowed: its content changed, its owner too. (Root may write any file, so
+    under root the test asks os.access as a user would be answered for mode 444.)"""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(_ONE, encoding="utf-8")
+    bib.chmod(0o444)
+    if os.geteuid() == 0:
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if (
+            mode & os.W_OK and os.path.realpath(path) == str(bib)) else real_access(
+                path, mode, **kw))
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 1 and "permission denied: this file is not writable by you" in err
+    assert bib.read_text(encoding="utf-8") == _ONE
+
+
+def test_the_lock_file_is_as_writable_as_the_file_merged_into(tmp_path):
+    """A lock left by one user (mode 644) kept every other user of a shared file out."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(_ONE, encoding="utf-8")
+    bib.chmod(0o664)
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-q")
+    assert code == 0, err
+    assert (lock_path(bib).stat().st_mode & 0o777) == 0o664
+
+
+def test_an_interrupt_after_the_merge_does_not_say_nothing_was_written(tmp_path, monkeypatch):
+    """Ctrl-C after the file was replaced (while the report was written) said "no output was
+    written". The interrupt is raised at that moment here, as the signal would."""
+    from arrow2bib import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_write_report", interrupted)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(_ONE, encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 130 and "no output was written" not in err
+    assert f"the output was written before ({bib})" in err
+    assert len(_keys(bib)) == 14
+
+
+def test_utf8_with_a_stray_byte_is_refused_at_its_line(tmp_path):
+    """One byte that is not UTF-8 made the whole file read as Latin-1: its UTF-8 names no
+    longer matched, and the page's papers already there were added again."""
+    text = (_ONE + "\n@misc{cafe,\n  title = {Caf\xe9}\n}\n").encode("latin-1")
+    text = "% Bibliographie de Jérôme\n".encode("utf-8") + text
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(text)
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib))
+    assert code == 1 and f"{bib}:10: The file to merge into is UTF-8 text with a byte" in err
+    assert "(0xE9)" in err and bib.read_bytes() == text
+
+
+def test_bib_encoding_does_not_apply_to_a_utf8_file(tmp_path):
+    """--bib-encoding latin-1 on a valid UTF-8 file appended Latin-1 bytes to it (a file of
+    two encodings); the option is for files that are not UTF-8, as its help says."""
+    original = "% Jérôme\n".encode("utf-8")
+    text = ("Author name cluster\n\nXiandi Lué\n\n1 papers\n1 author row\n\n"
+            "NeurIPS Conference 2024 Conference Paper\n\nÉtude des réseaux\n\n"
+            "  • Xiandi Lué\n\nUn résumé.\n")
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(original)
+    code, _, err = run("convert", str(page), "--to", "biblatex", "--merge-into", str(bib),
+                       "--bib-encoding", "latin-1")
+    assert code == 0, err
+    assert "Étude des réseaux" in bib.read_bytes().decode("utf-8")  # one encoding: UTF-8
+
+
+@pytest.mark.parametrize("text, what", [
+    ('[{"id": "x", "title": "A"}]\n', "JSON"),
+    ("TY  - JOUR\nTI  - A\nER  - \n", "RIS"),
+    ("\\documentclass{article}\n\\begin{document}\nHi\n\\end{document}\n", "LaTeX"),
+    ('<?xml version="1.0"?>\n<works/>\n', "XML"),
+])
+def test_a_file_of_another_format_is_not_merged_into(tmp_path, text, what):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "--to", "bibtex")
+    assert code == 1 and "holds no BibTeX entry, and reads as" in err and what in err
+    assert bib.read_text(encoding="utf-8") == text
+
+
+def test_an_entry_of_another_kind_of_work_does_not_hide_the_paper(tmp_path):
+    """@software (the paper's code), @online, @thesis of the paper's title were taken for the
+    paper, which was then not added (an info note only)."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@software{deepfm-code,\n  title = {DeepFM: A Factorization-Machine based "
+                   "Neural Network for CTR Prediction},\n  author = {Guo, Huifeng},\n"
+                   "  year = {2017}\n}\n", encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    keys = _keys(bib)
+    assert "guo2017deepfm" in keys and len(keys) == 14
+    assert "an @software entry of the same title (not the paper) as deepfm-code" in err
+
+
+def test_a_key_that_took_a_suffix_is_reported(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{guo2017deepfm,\n  title = {Another Work Entirely},\n"
+                   "  year = {2001}\n}\n", encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    assert "guo2017deepfma" in _keys(bib)
+    assert (f"Added as guo2017deepfma: {bib} has an entry guo2017deepfm (another work), so "
+            "the key took a suffix") in err

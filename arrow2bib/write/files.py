@@ -106,10 +106,13 @@ def document_path(path: Path, suffix: str) -> Path:
 
 def write_documents(path: str | os.PathLike[str] | Target, documents: Iterable[Document], *,
                     errors: str = "strict", encoding: str = "utf-8",
-                    protect: Collection[FileIdentity] = ()) -> list[Path]:
+                    protect: Collection[FileIdentity] = (),
+                    before_replace: Callable[[], None] | None = None) -> list[Path]:
     """Write ``documents`` at ``path`` (numbered beside it when there are several); return
     the paths written. ``encoding``/``errors`` say how the text becomes bytes
-    (``errors="surrogateescape"`` writes back undecodable bytes a text was read with)."""
+    (``errors="surrogateescape"`` writes back undecodable bytes a text was read with).
+    ``before_replace`` is called once the files are staged, right before they replace their
+    targets (not within :func:`committed_together`); what it raises stops the write."""
     target = path if isinstance(path, Target) else resolve_target(path, protect=protect)
     if target.kind != "file":
         return _write_unstaged(target, documents, encoding, errors)
@@ -119,7 +122,7 @@ def write_documents(path: str | os.PathLike[str] | Target, documents: Iterable[D
             with stage(document.suffix) as handle:
                 handle.write(document.text)
 
-    return _staged(target, write, encoding, errors, protect)
+    return _staged(target, write, encoding, errors, protect, before_replace)
 
 
 def write_export(path: str | os.PathLike[str] | Target, exporter: Exporter,
@@ -256,8 +259,8 @@ def _short(final: Path) -> str:
 
 def _staged(target: Target, write: Callable[[Callable[[str],
             contextlib.AbstractContextManager[TextIO]]], None],
-            encoding: str, errors: str, protect: Collection[FileIdentity]
-            ) -> list[Path]:
+            encoding: str, errors: str, protect: Collection[FileIdentity],
+            before_replace: Callable[[], None] | None = None) -> list[Path]:
     """Run ``write`` with a function that opens a temporary file for a document suffix;
     once ``write`` returns, every file is synced and renamed over its target. On any
     failure (signals included), every temporary file is removed and no target changes."""
@@ -288,8 +291,11 @@ def _staged(target: Target, write: Callable[[Callable[[str],
         if pending is not None:  # renamed with the run's other outputs (committed_together)
             pending.extend(staged)
             return [final for _tmp, final in staged]
-        for tmp, final in staged:
-            os.replace(tmp, final)
+        with signals_held():  # replaced, or not: then "nothing was written" is true
+            if before_replace is not None:
+                before_replace()
+            for tmp, final in staged:
+                os.replace(tmp, final)
     except OutputError:
         _remove(staged)
         raise

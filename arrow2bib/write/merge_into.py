@@ -38,7 +38,7 @@ import filelock
 
 from ..checks.duplicates import (PREPRINT, Match, Record, blocking_keys, compare_entry,
                                  record_for)
-from ..errors import InputError, OutputPathError
+from ..errors import InputError, OutputError, OutputPathError
 from ..read._encodings import BOMS, bomless_utf16, check_encoding
 from ..exporters.base import Document, Entry, Exporter, ExportOptions
 from ..keys import suffix
@@ -54,6 +54,14 @@ _YEAR = re.compile(r"(1[0-9]{3}|2[0-9]{3})")
 #: DBLP tells namesakes apart by a number after the name: ``Xue Liu 0001``.
 _DBLP_NUMBER = re.compile(r"\s+\d{4}$")
 _PREPRINT_VENUE = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
+#: Entry types of works that are not a paper (its code, a web page, a thesis, a talk): an
+#: entry of one with the paper's title is not the paper, which is added (with a note).
+OTHER_WORKS = frozenset({
+    "software", "online", "www", "electronic", "webpage", "dataset", "patent", "thesis",
+    "phdthesis", "mastersthesis", "report", "techreport", "manual", "booklet", "video",
+    "audio", "artwork", "image", "movie", "music", "performance", "standard", "letter",
+    "unpublished-talk", "presentation",
+})
 #: The lock file is ``.NAME.lock`` beside the file merged into.
 LOCK_PREFIX = "."
 
@@ -85,6 +93,7 @@ class _Bib:
     encoding: str  # for the appended text: no byte-order mark
     newline: str
     library: bibtexparser.Library
+    existed: bool = True
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
@@ -108,7 +117,12 @@ def merge_into(path: str | os.PathLike[str], entries: Sequence[Entry], exporter:
         raise OutputPathError(f"{path}: --merge-into needs a regular .bib file to read and "
                               "update, not a FIFO or a device. Nothing was written.")
     assert target.path is not None
-    lock = filelock.FileLock(lock_path(target.path))
+    if target.path.exists() and not os.access(target.path, os.W_OK):
+        # the file is replaced through a temporary file, which the folder's permission
+        # allows: a read-only file, or another user's, was replaced (and its owner changed)
+        raise OutputError(f"{path}: permission denied: this file is not writable by you (its "
+                          "mode or its owner); nothing was written.")
+    lock = filelock.FileLock(lock_path(target.path), mode=_lock_mode(target.path))
     try:
         lock.acquire(timeout=0)
     except filelock.Timeout:
@@ -116,12 +130,21 @@ def merge_into(path: str | os.PathLike[str], entries: Sequence[Entry], exporter:
             waiting(Path(lock.lock_file))
         lock.acquire()
     except OSError as exc:
-        raise OutputPathError(f"{path}: cannot lock the file for the merge "
-                              f"({exc.strerror or exc}); nothing was written.") from exc
+        raise OutputError(f"{path}: cannot lock the file for the merge "
+                          f"({exc.strerror or exc}); nothing was written.") from exc
     try:
         return _merge_locked(target.path, str(path), entries, exporter, options, encoding)
     finally:
         lock.release()
+
+
+def _lock_mode(path: Path) -> int:
+    """The lock file's mode: whoever may write the .bib file may lock it (a lock made by one
+    user, mode 644, kept every other user of a shared file out); 644 for a new file."""
+    try:
+        return (os.stat(path).st_mode & 0o666) | 0o600
+    except OSError:
+        return 0o644
 
 
 def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Exporter,
@@ -145,6 +168,8 @@ def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Ex
             venue=normalise_name(venue.container if venue else paper.venue))
         as_written = written.get(entry.key)
         match = index.match(record, names, as_written)
+        if match is not None and match.other.paper_type in OTHER_WORKS:
+            match = dataclasses.replace(match, kind="version")  # its code, a talk, a thesis
         if match is not None and match.kind != "version":
             _skip(outcome, entry, match, shown)
             continue
@@ -158,6 +183,13 @@ def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Ex
         outcome.added.append(added)
         if match is not None:
             _version(outcome, added, match, shown)
+        elif key != entry.key:
+            outcome.problems.append(Problem(
+                code="merge-key", severity=Severity.INFO,
+                message=f"Added as {key}: {shown} has an entry {entry.key} (another work), "
+                        "so the key took a suffix; cite it as " + key + ".",
+                source=paper.source, line=paper.line, title=paper.title, key=key,
+                details={"into": shown, "key": key, "wanted": entry.key}))
         index.add(dataclasses.replace(record, key=key))
         if as_written is not None:
             index.add(dataclasses.replace(as_written, key=key, source=paper.source,
@@ -184,8 +216,10 @@ def _skip(outcome: MergeOutcome, entry: Entry, match: Match, shown: str) -> None
 
 def _version(outcome: MergeOutcome, entry: Entry, match: Match, shown: str) -> None:
     other = match.other
-    what = "a preprint of this paper" if other.paper_type == PREPRINT else \
-        "another version of this paper (another year)"
+    what = ("a preprint of this paper" if other.paper_type == PREPRINT else
+            f"an @{other.paper_type} entry of the same title (not the paper)"
+            if other.paper_type in OTHER_WORKS else
+            "another version of this paper (another year)")
     outcome.problems.append(Problem(
         code="merge-version", severity=Severity.INFO,
         message=f"Added as {entry.key}; {shown} holds {what} as {other.key} (line "
@@ -295,7 +329,9 @@ def _record(entry: bibtexparser.model.Entry, source: str) -> Record:
         numbers=frozenset(t for t in tokens if any(c.isdigit() for c in t)),
         year=int(year_match.group(1)) if year_match else None,
         venue=normalise_name(venue),
-        paper_type=PREPRINT if _is_preprint(entry, fields) else "",
+        paper_type=(PREPRINT if _is_preprint(entry, fields) else
+                    entry.entry_type.lower() if entry.entry_type.lower() in OTHER_WORKS
+                    else ""),
         families=_families(fields.get("author", "")),
         source=source,
         line=(entry.start_line or 0) + 1,
@@ -308,7 +344,7 @@ def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return _Bib(b"", "", "utf-8", "\n", bibtexparser.Library())
+        return _Bib(b"", "", "utf-8", "\n", bibtexparser.Library(), existed=False)
     except OSError as exc:
         raise InputError(f"Cannot read the file to merge into: {exc.strerror}.",
                          source=shown) from None
@@ -332,9 +368,31 @@ def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
             f"bibtexparser cannot read the block that starts here ({why.strip().rstrip('.')}); "
             "fix it first. Nothing was changed.",
             source=shown, line=(block.start_line or 0) + 1)
+    if not (library.entries or library.strings or library.preambles) and (
+            what := _other_format(text)) is not None:
+        raise InputError(f"The file to merge into holds no BibTeX entry, and reads as {what}; "
+                         "nothing was changed. Give --merge-into a .bib file.",
+                         source=shown, line=1)
     crlf = text.count("\r\n")
     newline = "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
     return _Bib(data, text, append_as, newline, library)
+
+
+#: The starts of files of other formats that a user may give --merge-into by mistake.
+_OTHER_FORMATS = (
+    (re.compile(r"\s*[\[{]"), "JSON (CSL-JSON?)"),
+    (re.compile(r"\s*TY  - "), "RIS"),
+    (re.compile(r"\s*<"), "XML or HTML"),
+    (re.compile(r"[\s\S]*\\(?:documentclass|begin\{document\})"), "a LaTeX document"),
+)
+
+
+def _other_format(text: str) -> str | None:
+    """What a file without BibTeX blocks reads as, when that is another format."""
+    for pattern, name in _OTHER_FORMATS:
+        if pattern.match(text):
+            return name
+    return None
 
 
 def _decode(data: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
@@ -344,15 +402,34 @@ def _decode(data: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
             return _decoded(data, codec, shown), append_as
     if encoding is not None:
         name = check_encoding(encoding, shown)
+        if not data.isascii():
+            try:  # --bib-encoding is for a file that is not UTF-8 (as its help says)
+                return data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
         return _decoded(data, name, shown), name
     if (wide := bomless_utf16(data[:4096])) is not None:
         return _decoded(data, wide, shown), wide
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(data) is not None:
+            # UTF-8 text with a byte that is not: read as Latin-1, its UTF-8 names would not
+            # match (Müller read as MÃ¼ller) and the same papers be added again
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                "The file to merge into is UTF-8 text with a byte that is not UTF-8 "
+                f"(0x{data[exc.start]:02X}): it mixes encodings, and its entries could not be "
+                "matched; nothing was changed. Fix that line (or convert the file to one "
+                "encoding).", source=shown, line=line) from None
         # an 8-bit legacy encoding: read it byte for byte for matching; what is appended
         # must then be ASCII (the default BibTeX output is), checked in _append
         return data.decode("latin-1"), "ascii"
+
+
+#: Two bytes that are a UTF-8 sequence (a lead byte of a two-to-four-byte character, then a
+#: continuation byte): rare in Latin-1 text (``Ã©``), the mark of UTF-8.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 def _decoded(data: bytes, codec: str, shown: str) -> str:
@@ -400,4 +477,18 @@ def _append(real: Path, shown: str, bib: _Bib, added: list[Entry], exporter: Exp
     # the file's own bytes, then the new ones: written byte for byte (latin-1 maps each byte
     # to the character of the same number and back)
     whole = (bib.data + new).decode("latin-1")
-    write_documents(real, [Document("", whole)], encoding="latin-1")
+
+    def unchanged() -> None:
+        """The lock keeps other arrow2bib runs out, not an editor (JabRef, Zotero's export,
+        a sync client): if the file is not what was read, replacing it would lose their
+        change."""
+        try:
+            now = real.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != (bib.data if bib.existed else None):
+            raise OutputError(
+                f"{shown}: the file changed while arrow2bib was merging into it (another "
+                "program saved it); nothing was written, and its change is kept. Run again.")
+
+    write_documents(real, [Document("", whole)], encoding="latin-1", before_replace=unchanged)
