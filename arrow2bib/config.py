@@ -152,10 +152,20 @@ def user_config_file(env: Mapping[str, str] | None = None) -> Path:
     return user_config_path("arrow2bib", appauthor=False) / "arrow2bib.toml"
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; one that cannot even be looked at (a folder on its way
+    without permission) is an error naming it, not Python's PermissionError."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise SettingError(f"{path}: cannot read this settings file "
+                           f"({exc.strerror or exc}).") from None
+
+
 def _upward(start: Path, name: str, table: bool = False) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / name
-        if candidate.is_file():
+        if _is_file(candidate):
             if not table:
                 return candidate
             try:
@@ -187,7 +197,7 @@ def load(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Setti
     if env.get(ENV_NO_CONFIG, "").strip().lower() in _FALSE:
         settings.searched = config_files(cwd)
         for kind, path in settings.searched:
-            if path is not None and path.is_file():
+            if path is not None and _is_file(path):
                 settings.layers.append(_file_layer(path, pyproject=kind == "pyproject.toml"))
     settings.layers.append(_env_layer(env))
     return settings

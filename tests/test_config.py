@@ -231,6 +231,23 @@ def test_a_settings_file_with_a_byte_order_mark_is_read(project):
     assert "2025li" in _keys(out)
 
 
+def test_a_settings_file_that_cannot_be_looked_at_is_an_error_naming_it(project,
+                                                                        monkeypatch):
+    """A user file in a folder without permission made Path.is_file raise PermissionError:
+    a traceback. (Root may look anywhere: the refusal is raised where the system would.)"""
+    user = _user_file(project)
+    real = Path.is_file
+
+    def is_file(path):
+        if path == user:
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    code, _, err = _run("convert", "../page.txt", "-o", "out.bib")
+    assert code == 2 and f"{user}: cannot read this settings file (Permission denied)" in err
+
+
 def test_the_suite_ignores_settings_files_by_default():
     import os
     assert os.environ.get("ARROW2BIB_NO_CONFIG") == "1"
