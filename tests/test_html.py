@@ -24,6 +24,7 @@ from arrow2bib.read.html import (
     looks_like_html,
 )
 
+from . import oracles
 from .conftest import ROOT, SAMPLE
 
 DATA = ROOT / "tests" / "data"
@@ -344,7 +345,7 @@ def test_parse_file_reports_deep_html_with_its_name(tmp_path):
 
 
 # -- properties -----------------------------------------------------------------------------
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.binary(max_size=2000))
 def test_any_bytes_give_lines_or_a_clear_error(data):
     try:
@@ -359,7 +360,7 @@ def test_any_bytes_give_lines_or_a_clear_error(data):
 TAGS = st.sampled_from(["p", "div", "li", "b", "span", "br", "script", "ul", "h2", "pre", "a"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.lists(st.tuples(TAGS, st.text(max_size=30)), max_size=40))
 def test_any_tag_soup_gives_clean_lines(items):
     body = "".join(f"<{tag}>{html.escape(text)}" for tag, text in items)
@@ -372,7 +373,7 @@ PLAIN = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.lists(PLAIN, max_size=12))
 def test_paragraphs_survive_whole(texts):
     """No loss: any text, escaped into paragraphs, comes back line for line."""

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from arrow2bib.checks.duplicates import _NO_YEAR, MAX_BLOCK, _Table
 
+from . import oracles
+
 INT64 = st.integers(-(1 << 63), (1 << 63) - 1)
 #: keys that collide: a few values, each also shifted by the first capacities
 KEYS = st.one_of(
@@ -40,7 +42,8 @@ def _same_run(c_table, papers, limit):
             python.size, python.full, python.capacity, len(python))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(600), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(papers=st.lists(PAPER, max_size=60), limit=st.sampled_from([None, 0, 70_000, 80_000]))
 def test_the_c_table_answers_as_the_python_one(c_table, papers, limit):
     _same_run(c_table, papers, limit)

@@ -15,6 +15,8 @@ from arrow2bib.plugins import get_plugin_manager
 from arrow2bib.read.names import parse_name
 from benchmarks.generate import write as write_page
 
+from . import oracles
+
 
 def paper(title, authors=("Ann Lee",), year=2020, venue="AAAI"):
     return Paper(title=title, authors=tuple(parse_name(a) for a in authors), year=year,
@@ -174,7 +176,7 @@ def _table_keys(table, rows):
     return keys
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["x", "X", "xa", "xb", "xaa", "Xa", "y", "ya", "xab",
                                            "xz", "xba", "xzz"]),
                           st.integers(0, 4)), max_size=60), st.sampled_from([1, 3, 4096]))
@@ -233,7 +235,7 @@ def _significant_reference(title: str, count: int) -> list[str]:
     return (picked or words)[:count]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=oracles.examples(600), deadline=None)
 @given(st.lists(st.sampled_from(["the", "of", "A", "Über", "GPT-4", "$x$", "**Bold**", "C++",
                                  "—", "(", "data", "é", "", " ", "l'Été", "1"]), max_size=12)
        .map(" ".join), st.integers(1, 4))

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from arrow2bib.read.names import fold, parse_name, run_together, space_separated
 
+from . import oracles
+
 # displayed -> (given, family, particle, suffix, nickname, literal-only)
 CASES = [
     ("Xue (Steve) Liu", ("Xue", "Liu", None, None, "Steve")),
@@ -70,7 +72,7 @@ def _title_tokens_reference(text: str) -> list[str]:
     return [t for t in re.split(r"[\W_]+", folded) if t]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=oracles.examples(800), deadline=None)
 @given(st.lists(st.one_of(
     st.sampled_from([" ", "\u00a0", "\u2003", "Über", "ΑΣ", "ς", "ß", "ﬁ", "\u0308", "e\u0301",
                      "İ", "ǅ", "Ⅻ", "{\\\"U}", "**", "$", "-", "ŀ", "Ø", "ᾈ", "x"]),

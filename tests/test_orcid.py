@@ -21,6 +21,8 @@ from arrow2bib.model import AuthorStatus, Paper, Person, Severity
 from arrow2bib.text.unimath import plain  # math as Unicode outside TeX (issue 17)
 from arrow2bib.venues import resolve
 
+from . import oracles
+
 W = "{http://www.orcid.org/ns/work}"
 C = "{http://www.orcid.org/ns/common}"
 B = "{http://www.orcid.org/ns/bulk}"
@@ -511,7 +513,8 @@ papers = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(400), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(paper=papers)
 @example(paper=Paper(title="$0$", authors=(), authors_status=AuthorStatus.COMPLETE, venue="",
                      venue_kind="Conference", year=None, paper_type="", abstract=None,

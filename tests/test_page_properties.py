@@ -21,7 +21,10 @@ from hypothesis import strategies as st
 
 import arrow2bib
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from . import oracles
+
+SETTINGS = settings(max_examples=oracles.examples(300), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 VENUES = ["NeurIPS", "AAAI", "SIGIR", "WWW", "Computing in Science & Engineering",
           "ACM Transactions on Information Systems", "IEEE Trans. Knowl. Data Eng.",
@@ -189,7 +192,7 @@ def test_generated_pages_parse_to_what_they_were_made_from(page):
             assert got.abstract is None and got.raw_abstract is None and got.urls == ()
 
 
-@settings(SETTINGS, max_examples=50)
+@settings(SETTINGS, max_examples=oracles.examples(100))
 @given(pages())
 def test_generated_pages_pass_the_checks_but_for_what_they_hold(page):
     """The checks find nothing wrong with a generated page but truncated author lists and

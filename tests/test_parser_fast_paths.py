@@ -237,7 +237,7 @@ def test_pages_read_as_by_the_reference_loop(lines):
     assert _read(parser.PageReader, lines) == _read(_ReferenceReader, lines)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(page_lines)
 def test_pages_read_the_same_through_the_line_cache_or_not(lines):
     with pytest.MonkeyPatch.context() as patch:

@@ -22,7 +22,9 @@ from arrow2bib.read.grammar import (
 from arrow2bib.read.names import name_like
 from arrow2bib.text.hygiene import BIDI
 
-SETTINGS = settings(max_examples=200, deadline=None,
+from . import oracles
+
+SETTINGS = settings(max_examples=oracles.examples(400), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 

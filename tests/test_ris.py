@@ -20,6 +20,8 @@ from arrow2bib.read.names import parse_name
 from arrow2bib.text.unimath import plain  # math as Unicode outside TeX (issue 17)
 from arrow2bib.venues import resolve
 
+from . import oracles
+
 #: A tag line as the readers see it (rispy: line[2:5] == "  -"; Zotero: /^[A-Z][A-Z0-9] {1,2}-/).
 TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  - ")
 #: The types Zotero's RIS translator imports (importTypeMap plus its export types).
@@ -372,7 +374,8 @@ _papers = st.builds(
 _NOT_AUTHOR = re.compile(r"\s*(and\s+)?(others|et\.?\s*al\.?)\s*", re.IGNORECASE)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(400), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(papers=st.lists(_papers, min_size=1, max_size=4))
 @example(papers=[Paper(title="$0$", authors=(), authors_status=AuthorStatus.COMPLETE, venue="",
                        venue_kind="Conference", year=None, paper_type="", abstract=None,

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 import arrow2bib
 
-from .test_split import small_parts  # noqa: F401 (a fixture)
+from . import oracles
 from .templates import AUTHORS, CARDS, COPIED, HEADERS, TEMPLATES, Template, copied_text, render
+from .test_split import small_parts  # noqa: F401 (a fixture)
 
 
 def _neutral(page):
@@ -80,7 +81,8 @@ templates = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=oracles.examples(120), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(template=templates, keep=st.lists(st.integers(0, 12), min_size=1, max_size=13,
                                          unique=True),
        bare=st.sets(st.integers(0, 12)))

@@ -181,6 +181,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from arrow2bib.text.texmath import math_error  # noqa: E402
 
+from . import oracles  # noqa: E402
+
 MATHLIKE = st.lists(st.sampled_from(list("\\{}[]()^_$%&#~'ab XYZ12=+-,.") +
                                     [r"\frac", r"\left", r"\right", r"\sqrt", r"\ell",
                                      r"\Sigma", r"\mathbb", r"\textbf", r"\big", r"\\",
@@ -189,7 +191,7 @@ MATHLIKE = st.lists(st.sampled_from(list("\\{}[]()^_$%&#~'ab XYZ12=+-,.") +
                     max_size=25).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=oracles.examples(800), deadline=None)
 @given(st.one_of(MATHLIKE, st.text(max_size=40)))
 # upright text holding a CSL tag's name was written as the tag (found by this test)
 @example(r"\textbf{<b>")

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from arrow2bib.errors import Arrow2BibError
 from arrow2bib.venues import Venue, VenueTableError, load_table, normalise, resolve
 
+from . import oracles
+
 RAW = json.loads(resources.files("arrow2bib").joinpath("data/venues.json").read_text("utf-8"))
 ENTRIES = {e["id"]: e for e in RAW["venues"]}
 TABLE = load_table()
@@ -234,7 +236,7 @@ def test_journal_spellings_and_kind_words(spelling, kind):
 ALIASES = sorted({a for e in RAW["venues"] for a in e.get("aliases", ())})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(alias=st.sampled_from(ALIASES), flips=st.lists(st.booleans(), min_size=80, max_size=80),
        junk=st.sampled_from([" ", "-", ".", "_", "  ", "/"]))
 def test_any_casing_and_separators_of_an_alias_resolve_alike(alias, flips, junk):
