@@ -17,11 +17,11 @@ from arrow2bib.text.markup import Span
 
 
 def examples(thorough: int) -> int:
-    """A property test's number of examples: a quarter of ``thorough`` per run (the suite's
+    """A property test's number of examples: an eighth of ``thorough`` per run (the suite's
     time: every property test of the suite takes its budget from here), all of them with
     ``ARROW2BIB_THOROUGH=1`` (hypothesis keeps failing examples in its database either
     way)."""
-    return thorough if os.environ.get("ARROW2BIB_THOROUGH") == "1" else max(1, thorough // 4)
+    return thorough if os.environ.get("ARROW2BIB_THOROUGH") == "1" else max(1, thorough // 8)
 
 
 # -- text.markup -------------------------------------------------------------------------

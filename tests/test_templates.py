@@ -108,7 +108,7 @@ def test_generated_templates_never_move_a_name_into_a_title_or_abstract(
 
 
 # -- --jobs 2 reads every rendering as --jobs 1 ----------------------------------------------
-def _large(sample_page, copies: int = 24):
+def _large(sample_page, copies: int = 12):
     """The sample page's papers many times over: a text rendering of it is cut into parts."""
     papers = sample_page.papers * copies
     return dataclasses.replace(sample_page, papers=papers, declared_papers=len(papers))
