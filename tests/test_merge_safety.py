@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -408,3 +409,116 @@ def test_a_key_that_took_a_suffix_is_reported(tmp_path):
     assert "guo2017deepfma" in _keys(bib)
     assert (f"Added as guo2017deepfma: {bib} has an entry guo2017deepfm (another work), so "
             "the key took a suffix") in err
+
+
+# -- the .bib files of the merge QA session's second list (each fails without its fix) --------
+def _bibtex_reads(tmp_path: Path, bib: Path) -> tuple[int, str]:
+    """The real bibtex over ``bib`` (every entry cited): its exit code and its .blg."""
+    folder = tmp_path / "bibtex"
+    folder.mkdir()
+    (folder / "refs.bib").write_bytes(bib.read_bytes())
+    (folder / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+    done = subprocess.run(["bibtex", "doc"], cwd=folder, capture_output=True, timeout=120)
+    return done.returncode, (folder / "doc.blg").read_text(errors="replace")
+
+
+needs_bibtex = pytest.mark.skipif(not shutil.which("bibtex"),
+                                  reason="bibtex is not on PATH (CI installs TeX Live)")
+
+
+def test_a_lone_at_sign_at_the_end_is_refused_at_its_line(tmp_path):
+    """bibtex reads a command from an "@" on, over the blank lines: the first entry appended
+    became an entry of type "@inproceedings", printed as @misc (its booktitle lost)."""
+    bib = tmp_path / "refs.bib"
+    text = _ONE + "\n@\n\n"
+    bib.write_text(text, encoding="utf-8")
+    code, out, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-q")
+    assert code == 1 and out == ""
+    assert err == (f"arrow2bib: error: {bib}:8: A lone '@' ends the file: bibtex would read "
+                   "the first entry appended as part of it (and print it with the wrong "
+                   "type). Remove it first. Nothing was changed.\n")
+    assert bib.read_text(encoding="utf-8") == text
+    # an "@" elsewhere (an address in a comment) is bibtex's own business, not refused
+    bib.write_text(_ONE + "\n% corrections to jane.doe@uni.edu\n", encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-q")
+    assert code == 0, err
+
+
+def test_a_file_with_cr_line_endings_gets_cr_entries(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(_ONE.replace("\n", "\r").encode())
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-q")
+    assert code == 0, err
+    data = bib.read_bytes()
+    assert b"\n" not in data and data.count(b"@") == 14
+    assert len(_keys(bib)) == 14
+
+
+@needs_bibtex
+def test_a_key_bibtex_reads_inside_a_comment_is_not_taken_again(tmp_path):
+    """bibtex skips only the word of ``@comment{...}`` and reads an entry inside it: the
+    page's guo2017deepfm appended under that key was bibtex's "Repeated entry" (dropped)."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@comment{old, do not cite: @misc{guo2017deepfm, title = {Notes on DeepFM}, "
+                   "year = {2017}}}\n\n" + _ONE, encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    assert "guo2017deepfma" in _keys(bib) and "guo2017deepfm" not in _keys(bib)
+    assert (f"Added as guo2017deepfma: {bib} has an @comment with an entry guo2017deepfm in "
+            "it, which bibtex reads, so the key took a suffix") in err
+    returncode, blg = _bibtex_reads(tmp_path, bib)
+    assert "Repeated entry" not in blg and returncode in (0, 1), blg
+
+
+def test_string_macros_joined_with_hash_are_read(tmp_path):
+    """``title = dfmtitle # " for {CTR} Prediction"`` was read as the macro's name and a
+    quote: the paper it is was added again."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        '@string{dfmtitle = "{DeepFM}: A Factorization-Machine based Neural Network"}\n'
+        '@string{guo = "Guo, Huifeng"}\n@string{both = guo # " and He, Xiuqiang"}\n\n'
+        '@inproceedings{dfm,\n  title = dfmtitle # " for {CTR} Prediction",\n'
+        '  author = both,\n  booktitle = IJCAI17,\n  month = aug,\n  year = 2017\n}\n',
+        encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    assert "Not added: already there as dfm" in err and "12 added, 1 already there" in err
+
+
+@pytest.mark.parametrize("value, expected", [
+    ('{plain}', "plain"),
+    ('"quoted {with} braces"', "quoted {with} braces"),
+    ('2019', "2019"),
+    ('aug', "aug"),  # an unknown macro stays its name
+    ('tpami', "IEEE TPAMI"),
+    ('"A" # "B"', "AB"),
+    ('tpami # { } # 2019', "IEEE TPAMI 2019"),
+    ('{C# Programming}', "C# Programming"),  # a # in braces joins nothing
+    ('"in "quotes" badly"', '"in "quotes" badly"'),  # not a value bibtex reads: as written
+    ('{unclosed', "{unclosed"),
+    ('"A" # ', '"A" # '),
+])
+def test_a_value_is_read_as_bibtex_reads_it(value, expected):
+    from arrow2bib.write.merge_into import _value
+
+    assert _value(value, {"tpami": "IEEE TPAMI"}) == expected
+
+
+def test_a_repeated_key_or_field_is_a_warning_not_a_refusal(tmp_path):
+    """bibtex and biber read such files (with a warning); bibtexparser does not, and the
+    merge was refused with bibtexparser's internals in the message."""
+    bib = tmp_path / "refs.bib"
+    text = ("@article{dup,\n  title = {One},\n  year = {2001},\n}\n\n"
+            "@article{dup,\n  title = {DeepFM: A Factorization-Machine based Neural Network "
+            "for CTR Prediction},\n  author = {Guo, Huifeng},\n  year = {2017},\n}\n\n"
+            "@article{twice,\n  title = {Two},\n  title = {Two again},\n  year = {2002},\n}\n")
+    bib.write_text(text, encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    assert (f"{bib}:6: warning: A second entry with the key dup (the first at line 1): bibtex "
+            "and biber skip it (a paper it matches was not added again); give it a key of its "
+            "own. [merge-file]") in err
+    assert (f"{bib}:12: warning: The entry twice has title more than once (bibtex reads the "
+            "first, biber the last); the merge read the first. Keep one. [merge-file]") in err
+    assert "Not added: already there as dup" in err
+    assert bib.read_text(encoding="utf-8").startswith(text)

@@ -86,13 +86,17 @@ class MergeOutcome:
 
 @dataclass(frozen=True)
 class _Bib:
-    """A ``.bib`` file as read: its bytes, text, how new text is encoded and ended."""
+    """A ``.bib`` file as read: its bytes, text, how new text is encoded and ended, its
+    entries (with their fields' values resolved: :func:`_fields`), and the keys bibtex sees
+    that are no entry of bibtexparser's (:func:`_hidden_keys`)."""
 
     data: bytes
     text: str
     encoding: str  # for the appended text: no byte-order mark
     newline: str
-    library: bibtexparser.Library
+    entries: list[tuple[bibtexparser.model.Entry, dict[str, str]]]
+    hidden_keys: frozenset[str] = frozenset()
+    problems: tuple[Problem, ...] = ()
     existed: bool = True
 
 
@@ -151,10 +155,13 @@ def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Ex
                   options: ExportOptions, encoding: str | None) -> MergeOutcome:
     outcome = MergeOutcome()
     bib = _read(real, shown, encoding)
+    outcome.problems.extend(bib.problems)
     index = _Index()
-    for block in bib.library.entries:
-        index.add(_record(block, shown))
-    taken = {block.key.lower() for block in bib.library.entries}
+    for block, fields in bib.entries:
+        index.add(_record(block, fields, shown))
+    # keys bibtex would see as taken: the entries', and those inside an @comment
+    keys = {block.key.lower() for block, _ in bib.entries}
+    taken = keys | bib.hidden_keys
     # what this run would write for each paper, as bibtexparser reads it back
     written = _as_written(entries, exporter, options, shown)
     for entry in entries:
@@ -184,10 +191,13 @@ def _merge_locked(real: Path, shown: str, entries: Sequence[Entry], exporter: Ex
         if match is not None:
             _version(outcome, added, match, shown)
         elif key != entry.key:
+            where = ("an entry " + entry.key + " (another work)"
+                     if entry.key.lower() in keys else
+                     "an @comment with an entry " + entry.key + " in it, which bibtex reads")
             outcome.problems.append(Problem(
                 code="merge-key", severity=Severity.INFO,
-                message=f"Added as {key}: {shown} has an entry {entry.key} (another work), "
-                        "so the key took a suffix; cite it as " + key + ".",
+                message=f"Added as {key}: {shown} has {where}, so the key took a suffix; "
+                        f"cite it as {key}.",
                 source=paper.source, line=paper.line, title=paper.title, key=key,
                 details={"into": shown, "key": key, "wanted": entry.key}))
         index.add(dataclasses.replace(record, key=key))
@@ -287,8 +297,9 @@ def _as_written(entries: Sequence[Entry], exporter: Exporter, options: ExportOpt
     documents = list(exporter.documents(entries, quiet))
     if len(documents) != 1:
         return {}
-    library = bibtexparser.parse_string(documents[0].text)
-    return {entry.key: _record(entry, "") for entry in library.entries}
+    library = _parse(documents[0].text)
+    return {entry.key: _record(entry, _fields(_as_pairs(entry), {}), "")
+            for entry in library.entries}
 
 
 def _families(author_field: str) -> frozenset[str]:
@@ -317,8 +328,7 @@ def _is_preprint(entry: bibtexparser.model.Entry, fields: dict[str, str]) -> boo
     return entry.entry_type.lower() in ("unpublished",)
 
 
-def _record(entry: bibtexparser.model.Entry, source: str) -> Record:
-    fields = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
+def _record(entry: bibtexparser.model.Entry, fields: dict[str, str], source: str) -> Record:
     title = fields.get("title", "")
     year_match = _YEAR.search(fields.get("year") or fields.get("date") or "")
     tokens = title_tokens(title)
@@ -344,38 +354,193 @@ def _read(path: Path, shown: str, encoding: str | None) -> _Bib:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return _Bib(b"", "", "utf-8", "\n", bibtexparser.Library(), existed=False)
+        return _Bib(b"", "", "utf-8", "\n", [], existed=False)
     except OSError as exc:
         raise InputError(f"Cannot read the file to merge into: {exc.strerror}.",
                          source=shown) from None
     text, append_as = _decode(data, shown, encoding)
-    # bibtexparser logs each block it cannot read (to stderr, through logging's last-resort
-    # handler): said here once, in arrow2bib's words, with the file and line
+    library = _parse(text)
+    entries, problems = _entries(library, shown)
+    if not (entries or library.strings or library.preambles) and (
+            what := _other_format(text)) is not None:
+        raise InputError(f"The file to merge into holds no BibTeX entry, and reads as {what}; "
+                         "nothing was changed. Give --merge-into a .bib file.",
+                         source=shown, line=1)
+    if (stray := _STRAY_AT.search(text)) is not None:
+        # bibtex reads a command from an "@" on: the first entry appended would be its
+        # type's name ("@inproceedings", which no style defines: printed as @misc)
+        raise InputError(
+            "A lone '@' ends the file: bibtex would read the first entry appended as part of "
+            "it (and print it with the wrong type). Remove it first. Nothing was changed.",
+            source=shown, line=text.count("\n", 0, stray.start()) + 1)
+    macros: dict[str, str] = {}
+    for string in library.strings:  # in file order: a macro may use the ones before it
+        macros[string.key.lower()] = _value(str(string.value), macros)
+    resolved = [(block, _fields(fields, macros)) for block, fields in entries]
+    return _Bib(data, text, append_as, _newline(text), resolved,
+                hidden_keys=_hidden_keys(library), problems=tuple(problems))
+
+
+def _parse(text: str) -> bibtexparser.Library:
+    """``text`` parsed by bibtexparser with no middleware: values as written, with their
+    braces or quotes (:func:`_value` resolves them). bibtexparser logs each block it cannot
+    read (to stderr, through logging's last-resort handler): :func:`_entries` says it once,
+    in arrow2bib's words, with the file and line."""
     quiet, nothing = logging.getLogger("bibtexparser"), logging.NullHandler()
     was = quiet.propagate
     quiet.addHandler(nothing)  # its modules' records stop here (no last-resort printing)
     quiet.propagate = False
     try:
-        library = bibtexparser.parse_string(text)
+        return bibtexparser.parse_string(text, parse_stack=[])
     finally:
         quiet.propagate = was
         quiet.removeHandler(nothing)
-    if library.failed_blocks:
-        block = library.failed_blocks[0]
-        error = block.error
-        why = (getattr(error, "abort_reason", None) or str(error) or type(error).__name__)
-        raise InputError(
-            f"bibtexparser cannot read the block that starts here ({why.strip().rstrip('.')}); "
-            "fix it first. Nothing was changed.",
-            source=shown, line=(block.start_line or 0) + 1)
-    if not (library.entries or library.strings or library.preambles) and (
-            what := _other_format(text)) is not None:
-        raise InputError(f"The file to merge into holds no BibTeX entry, and reads as {what}; "
-                         "nothing was changed. Give --merge-into a .bib file.",
-                         source=shown, line=1)
+
+
+#: A field as written: its name, its value as written (a list keeps a repeated field).
+_Field = tuple[str, str]
+
+
+def _entries(library: bibtexparser.Library, shown: str
+             ) -> tuple[list[tuple[bibtexparser.model.Entry, list[_Field]]], list[Problem]]:
+    """The file's entries in file order, with their fields, and the problems of the file a
+    merge can live with: a repeated key or field, which bibtex and biber accept with a
+    warning (bibtexparser does not). Any other block bibtexparser cannot read is an error."""
+    model = bibtexparser.model
+    entries: list[tuple[int, model.Entry, list[_Field]]] = []
+    problems = []
+    first_line: dict[str, int] = {}
+    for entry in library.entries:
+        first_line.setdefault(entry.key.lower(), (entry.start_line or 0) + 1)
+        entries.append((entry.start_line or 0, entry, _as_pairs(entry)))
+    for failed in library.failed_blocks:
+        line = (failed.start_line or 0) + 1
+        kept = failed.ignore_error_block
+        if not isinstance(failed, (model.DuplicateFieldKeyBlock, model.DuplicateBlockKeyBlock)
+                          ) or not isinstance(kept, model.Entry):
+            error = failed.error
+            why = (getattr(error, "abort_reason", None) or str(error) or type(error).__name__)
+            raise InputError(
+                "bibtexparser cannot read the block that starts here "
+                f"({why.strip().rstrip('.')}); fix it first. Nothing was changed.",
+                source=shown, line=line)
+        fields = _as_pairs(kept)
+        if isinstance(failed, model.DuplicateFieldKeyBlock):
+            names = [name.lower() for name, _ in fields]
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            message = (f"The entry {kept.key} has {', '.join(repeated)} more than once "
+                       "(bibtex reads the first, biber the last); the merge read the first. "
+                       "Keep one.")
+            details: dict[str, object] = {"repeated": repeated}
+        else:
+            first = first_line.get(kept.key.lower())
+            message = (f"A second entry with the key {kept.key}"
+                       f"{f' (the first at line {first})' if first else ''}: bibtex and biber "
+                       "skip it (a paper it matches was not added again); give it a key of "
+                       "its own.")
+            details = {"first_line": first}
+        problems.append(Problem(code="merge-file", severity=Severity.WARNING, message=message,
+                                source=shown, line=line, key=kept.key,
+                                details={"into": shown, "key": kept.key, **details}))
+        entries.append((failed.start_line or 0, kept, fields))
+    entries.sort(key=lambda item: item[0])
+    problems.sort(key=lambda problem: problem.line or 0)
+    return [(entry, fields) for _, entry, fields in entries], problems
+
+
+def _as_pairs(entry: bibtexparser.model.Entry) -> list[_Field]:
+    return [(field.key, str(field.value)) for field in entry.fields]
+
+
+def _fields(fields: Sequence[_Field], macros: dict[str, str]) -> dict[str, str]:
+    """An entry's fields by lower-case name, their values resolved (:func:`_value`); of a
+    repeated field, the first (as bibtex and biber read it)."""
+    resolved: dict[str, str] = {}
+    for name, value in fields:
+        resolved.setdefault(name.lower(), _value(value, macros))
+    return resolved
+
+
+#: A piece of a value: a braced or quoted text, a number, or a macro's name.
+_PIECE = re.compile(r'\s*(?:(?P<brace>\{)|(?P<quote>")|(?P<name>[^\s#"{}(),=%]+))\s*')
+
+
+def _value(value: str, macros: dict[str, str]) -> str:
+    """A field's value as written in the file (``{...}``, ``"..."``, a number, a macro, or
+    pieces of those joined by ``#``) as the text bibtex reads: the braces or quotes that
+    enclose each piece dropped, the macros of the file's ``@string`` blocks put in. An
+    unknown macro stays its name (``TPAMI``, from another file: it still names the venue);
+    a value that does not read so stays as written."""
+    pieces = []
+    pos, end = 0, len(value)
+    while True:
+        match = _PIECE.match(value, pos)
+        if match is None:
+            return value
+        if match["name"] is not None:
+            name = match["name"]
+            pieces.append(macros.get(name.lower(), name))
+            pos = match.end()
+        else:
+            opener = match.start("brace") if match["brace"] else match.start("quote")
+            close = _closing(value, opener)
+            if close is None:
+                return value
+            pieces.append(value[opener + 1:close])  # the text between the delimiters
+            pos = close + 1
+        while pos < end and value[pos].isspace():
+            pos += 1
+        if pos == end:
+            return "".join(pieces)
+        if value[pos] != "#":
+            return value
+        pos += 1
+
+
+def _closing(value: str, start: int) -> int | None:
+    """The index of the ``}`` or ``"`` that closes the delimiter at ``start`` (a quote
+    closes at brace depth 0 only), or None."""
+    quote = value[start] == '"'
+    depth = 0
+    for pos in range(start + 1, len(value)):
+        char = value[pos]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return None if quote else pos
+            depth -= 1
+        elif char == '"' and quote and depth == 0:
+            return pos
+    return None
+
+
+#: An entry bibtex reads inside an ``@comment{...}`` (it skips the word ``comment`` only,
+#: and reads on; biber skips the braces): its key is taken for bibtex.
+_COMMENTED_ENTRY = re.compile(r"@\s*([A-Za-z]\w*)\s*[{(]\s*([^\s,{}()\"#%'=]+)\s*,")
+#: A lone ``@`` at the end of the file (only white space after it).
+_STRAY_AT = re.compile(r"@\s*\Z")
+
+
+def _hidden_keys(library: bibtexparser.Library) -> frozenset[str]:
+    """The keys of entries bibtex reads inside the file's ``@comment`` blocks (lower case)."""
+    keys = set()
+    for block in library.comments:
+        if isinstance(block, bibtexparser.model.ExplicitComment):
+            for kind, key in _COMMENTED_ENTRY.findall(str(block.comment)):
+                if kind.lower() not in ("comment", "string", "preamble"):
+                    keys.add(key.lower())
+    return frozenset(keys)
+
+
+def _newline(text: str) -> str:
+    """The file's line ending, the one most of its lines end with (CR alone too: classic
+    Mac OS, some BibDesk files)."""
     crlf = text.count("\r\n")
-    newline = "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
-    return _Bib(data, text, append_as, newline, library)
+    lf, cr = text.count("\n") - crlf, text.count("\r") - crlf
+    if cr > lf and cr > crlf:
+        return "\r"
+    return "\r\n" if crlf and crlf >= lf else "\n"
 
 
 #: The starts of files of other formats that a user may give --merge-into by mistake.
@@ -455,9 +620,9 @@ def _append(real: Path, shown: str, bib: _Bib, added: list[Entry], exporter: Exp
     head = bib.text
     nl = bib.newline
     separator = ""
-    if head and not head.endswith("\n"):
+    if head and not head.endswith(("\n", "\r")):
         separator += nl
-    if head and not head.endswith(("\n\n", "\r\n\r\n")):
+    if head and not head.endswith(("\n\n", "\r\n\r\n", "\r\r")):
         separator += nl
     new_text = (separator + documents[0].text).replace("\r\n", "\n").replace("\n", nl)
     try:
