@@ -522,3 +522,23 @@ def test_a_repeated_key_or_field_is_a_warning_not_a_refusal(tmp_path):
             "first, biber the last); the merge read the first. Keep one. [merge-file]") in err
     assert "Not added: already there as dup" in err
     assert bib.read_text(encoding="utf-8").startswith(text)
+
+
+def test_an_institution_or_et_al_as_author_does_not_veto_the_match(tmp_path):
+    """``{Fang et al.}`` was read as the family name "al.", an institution's name as its
+    last word: no family in common with the page's authors, so the papers were added again
+    (the same title and year) without a note."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@inproceedings{fang15,\n  author = {{Fang et al.}},\n  title = {Personalized Tag "
+        "Recommendation through Nonlinear Tensor Factorization Using Gaussian Kernel},\n"
+        "  booktitle = {AAAI},\n  year = {2015},\n}\n\n@inproceedings{unbert21,\n"
+        "  author = {{Huawei Noah's Ark Lab}},\n  title = {{UNBERT}: User-News Matching "
+        "{BERT} for News Recommendation},\n  booktitle = {IJCAI},\n  year = {2021},\n}\n\n"
+        "@inproceedings{stranger,\n  author = {{Barnes and Noble} and Nobody, Anne},\n"
+        "  title = {DeepFM: A Factorization-Machine based Neural Network for CTR "
+        "Prediction},\n  year = {2017}\n}\n", encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    assert "already there as fang15" in err and "already there as unbert21" in err
+    assert "11 added, 2 already there" in err  # Nobody's DeepFM is another paper

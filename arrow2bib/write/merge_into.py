@@ -49,7 +49,6 @@ from .files import resolve_target, write_documents
 
 __all__ = ["LOCK_PREFIX", "MergeOutcome", "lock_path", "merge_into"]
 
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _YEAR = re.compile(r"(1[0-9]{3}|2[0-9]{3})")
 #: DBLP tells namesakes apart by a number after the name: ``Xue Liu 0001``.
 _DBLP_NUMBER = re.compile(r"\s+\d{4}$")
@@ -303,9 +302,16 @@ def _as_written(entries: Sequence[Entry], exporter: Exporter, options: ExportOpt
 
 
 def _families(author_field: str) -> frozenset[str]:
+    """The family names of an author field (LaTeX as written, its value's outer braces or
+    quotes gone). A name that is one braced group (``{Huawei Noah's Ark Lab}``) is an
+    institution, with no family name to compare; ``Fang et al.`` is Fang's."""
     families = set()
-    for name in _AND.split(decode_latex(author_field).strip()):
-        name = _DBLP_NUMBER.sub("", name.strip())
+    for raw in _names(author_field):
+        raw = raw.strip()
+        corporate = raw.startswith("{") and _closing(raw, 0) == len(raw) - 1
+        name = _DBLP_NUMBER.sub("", _ET_AL.sub("", decode_latex(raw).strip()))
+        if corporate and name == decode_latex(raw).strip():
+            continue  # an institution: "et al." after a braced name is a list's end
         if not name or name.lower() == "others":
             continue
         if "," in name:
@@ -315,6 +321,28 @@ def _families(author_field: str) -> frozenset[str]:
             family = words[-1] if words else ""
         families.add(normalise_name(family))
     return frozenset(f for f in families if f)
+
+
+def _names(author_field: str) -> list[str]:
+    """An author field cut at its ``and`` words outside braces (as bibtex cuts it)."""
+    names, depth, start = [], 0, 0
+    for match in _AND_OR_BRACE.finditer(author_field):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            names.append(author_field[start:match.start()])
+            start = match.end()
+    names.append(author_field[start:])
+    return names
+
+
+#: A brace, or ``and`` between white space: where :func:`_names` cuts an author field.
+_AND_OR_BRACE = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
+#: "et al." written at the end of a name, as people shorten a list by hand.
+_ET_AL = re.compile(r"[\s,]+et\.?\s+al\.?$", re.IGNORECASE)
 
 
 def _is_preprint(entry: bibtexparser.model.Entry, fields: dict[str, str]) -> bool:
