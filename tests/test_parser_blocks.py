@@ -129,6 +129,43 @@ def test_bullets_inside_an_abstract_stay_there(abstract):
     assert paper.abstract == " ".join(abstract)
 
 
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        # an abstract that starts with a list, right after the authors: its items were read
+        # as two more authors (no problem said)
+        ["- We propose TopLoRA, a new method.", "- Experiments show gains."],
+        ["* Experiments show gains.", "We also release code."],
+        # an enumeration after abstract text starts no paper, whatever its markers
+        ["Our contributions are twofold", "1) Efficient Training", "2) Robust Inference"],
+        ["Our contributions are twofold", "+ Efficient Training", "+ Robust Inference"],
+    ],
+)
+def test_sentences_and_enumerations_are_not_authors(abstract):
+    text = "\n".join(["AAAI Conference 2020 Conference Paper", "T", "• Ann Lee",
+                     "• John Smith, Ph.D.", "• Li Fei-Fei.", *abstract])
+    page = arrow2bib.parse(text)
+    (paper,) = page.papers
+    assert page.problems == ()
+    assert [a.literal for a in paper.authors] == ["Ann Lee", "John Smith, Ph.D.", "Li Fei-Fei."]
+    assert paper.abstract == " ".join(abstract)
+
+
+@pytest.mark.parametrize("markers", [["1.", "2.", "3."], ["1.", "1.", "1."], ["1)", "2)", "3)"],
+                                     ["+"] * 3, [">"] * 3, ["→"] * 3, ["➤"] * 3])
+def test_the_list_markers_of_markdown_and_plain_text_conversions_are_bullets(markers):
+    """``1. Name`` (a Markdown export of the site's list, or of an ordered one), ``+ Name``,
+    ``> Name`` (quoted), ``→Name``: every paper was a parse error with no authors."""
+    names = ["Shiwei Li", "Xiandi Luo", "Haozhao Wang"]
+    text = "\n".join(["AAAI Conference 2020 Conference Paper", "T",
+                      *(f"{m} {n}" for m, n in zip(markers, names)), "", "An abstract."])
+    page = arrow2bib.parse(text)
+    (paper,) = page.papers
+    assert page.problems == ()
+    assert [a.literal for a in paper.authors] == names
+    assert paper.abstract == "An abstract."
+
+
 def test_authors_before_the_title_are_reported():
     text = ("AAAI Conference 2020 Conference Paper\n• Ann Lee\n• Bo Chen\n"
             "An abstract that the reader would otherwise take for the title.\n"

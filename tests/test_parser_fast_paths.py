@@ -117,15 +117,18 @@ def _read_line_reference(raw: str):
     venue line (never both)."""
     repaired = None if raw.isascii() else repair.repair_mojibake(raw)
     text = oracles.normalise_line(raw if repaired is None else repaired)
-    bullet = parser._BULLET.match(text) if text else None
+    bullet = (parser._BULLET.match(text) or parser._LIST_ITEM.match(text)) if text else None
     venue = None if bullet or not text else parser._match_venue_line(text)
-    return repaired, text, bullet.group("name") if bullet else None, venue
+    return repaired, text, parser._bullet_name(bullet) if bullet else None, venue
 
 
 @MANY
 @given(st.one_of(venue_lines, texts, st.one_of(venue_lines, texts).map(lambda t: "  • " + t)))
 @example("  â€¢ JÃ¼rgen Schmidhuber")
 @example("- NeurIPS Conference 2025 Conference Paper")
+@example("12) Ann Lee")
+@example("\u0663. Ann Lee")  # an Arabic-Indic digit
+@example("→Ann Lee")
 def test_read_line_equals_the_reference(raw):
     assert parser._read_line(raw) == _read_line_reference(raw)
 

@@ -6,7 +6,7 @@ lines into a header and a stream of :class:`~arrow2bib.model.Paper` objects. The
     [header]   Author name cluster / <name> / ... / "13 papers" / "1 author row" / ...
     [paper]    <Venue> <Kind> <Year> <Paper type>      the venue line starts each paper
                <Title>
-               • <Author>                               bullets: • - * · ‣ ◦ ▪ ●
+               • <Author>                               bullets: • - * · ‣ ◦ ▪ ● 1. +
                ...
                <Abstract, one or more lines>            optional
 
@@ -32,7 +32,8 @@ from ..errors import InputError, NotAPageError
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Page, Paper, Problem, Severity
 from ..text.hygiene import clean as clean_text
 from ..text.hygiene import problem as hygiene_problem
-from .names import fold, listed_names, name_key, name_like, parse_name, run_together
+from .names import (PARTICLES, fold, listed_names, name_key, name_like, parse_name,
+                    run_together)
 from .names import space_separated
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
@@ -63,7 +64,12 @@ _VENUE_LINE = re.compile(
     r"\s(?P<type>[A-Z][A-Za-z-]*(?:\s[A-Za-z()-]+){0,4})$"
 )
 #: An author bullet; a comma or semicolon after the name is the list's (``• Ann Lee,``).
-_BULLET = re.compile(r"^(?:[•·‣◦▪●∙○■□▸►⁃]\s*|[-*–]\s+)(?P<name>\S.*?)\s*[,;]?$")
+_BULLET = re.compile(r"^(?:[•·‣◦▪●∙○■□▸►▶➤→⁃]\s*|[-*–]\s+)(?P<name>\S.*?)\s*[,;]?$")
+#: The markers of a list that a Markdown or plain-text conversion writes for the site's list
+#: (``+ Ann Lee``, ``1. Ann Lee``, ``2) Ann Lee``, a quoted ``> Ann Lee``): an author only
+#: where the line reads as a name (:func:`_bullet_name`), and never one that starts a paper
+#: inside an abstract (an enumeration there: ``1) Efficient Training``).
+_LIST_ITEM = re.compile(r"^(?:[+>]|\d{1,3}[.)])\s+(?P<name>\S.*?)\s*[,;]?$")
 _PAPERS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?$", re.IGNORECASE)
 _ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 #: Both figures on one line, as a rendering that sets them side by side writes them
@@ -375,10 +381,29 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
     text = _normalise(raw if repaired is None else repaired)
     if not text:
         return repaired, text, None, None
-    bullet = _BULLET.match(text)
-    if bullet is not None:  # a bullet line is never read as a venue line
-        return repaired, text, bullet.group("name"), None
+    if text[0] in _MARKS or text[0].isdigit():
+        bullet = _BULLET.match(text) or _LIST_ITEM.match(text)
+        if bullet is not None:  # a bullet line is never read as a venue line
+            return repaired, text, _bullet_name(bullet), None
     return repaired, text, None, read_venue_line(text)
+
+
+#: The first characters of :data:`_BULLET` and :data:`_LIST_ITEM` lines but digits.
+_MARKS = frozenset("•·‣◦▪●∙○■□▸►▶➤→⁃-*–+>")
+
+
+def _bullet_name(bullet: re.Match[str]) -> str | None:
+    """The author's name of a bullet line (:data:`_BULLET`, :data:`_LIST_ITEM`), or None
+    when it is text: a sentence (``- We propose X.``: an abstract that starts with a list
+    was read as authors), or a list item (:data:`_LIST_ITEM`) that is no name."""
+    name = bullet.group("name")
+    if bullet.re is _LIST_ITEM:
+        return name if name_like(name) else None
+    if name[-1] in ".!?:" and not name_like(name):
+        words = name.split()
+        if len(words) >= 5 or any(w[0].islower() and w not in PARTICLES for w in words[1:]):
+            return None  # not "John Smith, Ph.D." or "Li Fei-Fei."
+    return name
 
 
 def _row_cells(raw: str) -> list[str] | None:
@@ -709,7 +734,8 @@ class PageReader:
                         block.authors.append(name)
                     else:  # kept out of memory: the paper is an error at this line
                         _overflow(block, number)
-                elif (split := _split_off(block, name, number)) is not None:
+                elif not _LIST_ITEM.match(text) and (
+                        split := _split_off(block, name, number)) is not None:
                     paper = self._finish(block)
                     if paper is not None:
                         yield paper
