@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
     "PluginWarning",
+    "WrongResult",
     "call_register_hook",
     "get_plugin_manager",
     "load_entry_points",
@@ -178,12 +179,26 @@ _TEXT_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?
                          re.MULTILINE)
 
 
+class WrongResult(TypeError):
+    """A plugin's object gave arrow2bib a value of the wrong type (the message says which and
+    what it must give); ``origin`` is the object's class as ``module.qualname``, which names
+    the plugin also when the error comes back from a worker process (kept when pickled)."""
+
+    def __init__(self, message: str, origin: str = "") -> None:
+        super().__init__(message, origin)
+        self.message, self.origin = message, origin
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def plugin_at_fault(exc: BaseException, pm: pluggy.PluginManager) -> tuple[str, str] | None:
     """Which installed plugin raised ``exc``, when its traceback (or that of a worker
     process, chained to it) passes through a plugin's own files: ``(label, where)`` of the
     innermost such frame; failing that, of the innermost frame of arrow2bib's that was
-    driving one of a plugin's objects (a check whose ``paper()`` returned None, iterated
-    there); or None (arrow2bib's own code, or Python's)."""
+    driving one of a plugin's objects; the class a :class:`WrongResult` names comes before
+    that (a check whose ``paper()`` returned None, or a str); or None (arrow2bib's own
+    code, or Python's)."""
     roots: dict[str, str] = {}
     for plugin in pm.get_plugins():
         name = pm.get_name(plugin)
@@ -199,6 +214,7 @@ def plugin_at_fault(exc: BaseException, pm: pluggy.PluginManager) -> tuple[str, 
         return None
     found: tuple[str, str] | None = None
     driving: tuple[str, str] | None = None
+    named: tuple[str, str] | None = None  # the plugin's class a WrongResult names
 
     def owner(file: str) -> str | None:
         for root, label in roots.items():
@@ -215,6 +231,11 @@ def plugin_at_fault(exc: BaseException, pm: pluggy.PluginManager) -> tuple[str, 
     chain: BaseException | None = exc
     while chain is not None and id(chain) not in seen:
         seen.add(id(chain))
+        if isinstance(chain, WrongResult) and chain.origin:
+            module = sys.modules.get(chain.origin.rpartition(".")[0].split(".<locals>")[0])
+            if (label := owner(getattr(module, "__file__", None) or "")) is not None:
+                named = named or (label, f"{getattr(module, '__file__', '')}, its "
+                                         f"{chain.origin.rpartition('.')[2]}")
         for frame, line in traceback.walk_tb(chain.__traceback__):
             consider(frame.f_code.co_filename, line, frame.f_code.co_name)
             for driven in frame.f_locals.values():  # a plugin's check or exporter, say
@@ -229,7 +250,7 @@ def plugin_at_fault(exc: BaseException, pm: pluggy.PluginManager) -> tuple[str, 
             for match in _TEXT_FRAME.finditer(text):
                 consider(match["file"], int(match["line"]), match["name"])
         chain = chain.__cause__ or chain.__context__
-    return found or driving
+    return found or named or driving
 
 
 def get_plugin_manager(*, load_installed: bool = True) -> pluggy.PluginManager:

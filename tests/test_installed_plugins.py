@@ -177,7 +177,42 @@ def test_a_plugin_that_raises_mid_run_is_named_and_nothing_is_written(tmp_path):
     # a check that returns None, where arrow2bib iterates it: the plugin is named too
     done = cli(site, "convert", str(SAMPLE), "-o", str(tmp_path / "refs.bib"))
     assert done.returncode == 3 and "the plugin 'arrow2bib_fails'" in done.stderr
-    assert "running its NoList" in done.stderr and not (tmp_path / "refs.bib").exists()
+    assert "arrow2bib_fails.py, its NoList" in done.stderr
+    assert "paper() gave None (a NoneType)" in done.stderr
+    assert not (tmp_path / "refs.bib").exists()
+
+
+WRONG_PROBLEMS = '''
+from arrow2bib import PaperCheck, hookimpl
+
+class GivesText(PaperCheck):
+    name = "gives-text"
+    def paper(self, paper, key):
+        return "abc"  # must be a list of Problem objects
+
+@hookimpl
+def register_checks(register):
+    register(GivesText)
+'''
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_check_that_gives_no_problems_but_text_is_named(tmp_path, jobs):
+    """A paper check returning a str: its characters went on as problems and failed in the
+    spool (``'str' object has no attribute 'code'``), a traceback naming no plugin."""
+    site = tmp_path / "site"
+    site.mkdir()
+    install(site, "arrow2bib-text", "arrow2bib_text", WRONG_PROBLEMS)
+    out = tmp_path / "refs.bib"
+    done = cli(site, "convert", str(SAMPLE), "-o", str(out), "--jobs", jobs)
+    assert done.returncode == 3, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("arrow2bib: error: the plugin 'arrow2bib_text' (arrow2bib-text "
+                           "1.2.3) failed (WrongResult: the check 'gives-text' "
+                           "(arrow2bib_text.GivesText).paper() gave among its problems 'a' "
+                           "(a str); it must give Problem objects), at "), last
+    assert "arrow2bib_text.py, its GivesText; no output file was written" in last
+    assert not out.exists()
 
 
 def test_a_plugins_print_goes_to_stderr_not_into_the_output(tmp_path):

@@ -9,13 +9,13 @@ wherever its backend sends them, and the other checks in input order in its own 
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import pluggy
 
 from ..errors import PluginError
 from ..model import Page, Paper, Problem
-from ..plugins import call_register_hook, get_plugin_manager
+from ..plugins import WrongResult, call_register_hook, get_plugin_manager
 from .base import Check, CheckContext, Copy, CopyCheck, PaperCheck, Verdict
 
 __all__ = ["Check", "CheckContext", "CheckRun", "Copy", "CopyCheck", "PaperCheck", "Verdict",
@@ -76,19 +76,21 @@ class CheckRun:
 
     def paper(self, paper: Paper, key: str | None = None) -> list[Problem]:
         """Problems of one paper."""
-        return [p for check in self.checks for p in check.paper(paper, key)]
+        return [p for check in self.checks for p in _valid(check, check.paper(paper, key))]
 
     def paper_numbered(self, paper: Paper, key: str | None = None) -> list[tuple[int, Problem]]:
         """Problems of one paper, each with its check's place in the registration order."""
-        return [(n, p) for n, check in self.numbered for p in check.paper(paper, key)]
+        return [(n, p) for n, check in self.numbered
+                for p in _valid(check, check.paper(paper, key))]
 
     def page(self, page: Page) -> list[Problem]:
         """Problems of a page once read (after all its papers went through :meth:`paper`)."""
-        return [p for check in self.checks for p in check.page(page)]
+        return [p for check in self.checks for p in _valid(check, check.page(page), "page")]
 
     def page_numbered(self, page: Page) -> list[tuple[int, Problem]]:
         """:meth:`page`, each problem with its check's place in the registration order."""
-        return [(n, p) for n, check in self.numbered for p in check.page(page)]
+        return [(n, p) for n, check in self.numbered
+                for p in _valid(check, check.page(page), "page")]
 
     def batch_numbered(self, batch: Sequence[tuple[Paper, str | None]]
                        ) -> list[list[tuple[int, Problem]]]:
@@ -102,7 +104,7 @@ class CheckRun:
                 results = [check.paper(paper, key) for paper, key in batch]
             for mine, problems in zip(found, results):
                 if problems:  # most papers have none: no generator for them
-                    mine.extend((number, problem) for problem in problems)
+                    mine.extend((number, problem) for problem in _valid(check, problems))
         return found
 
     def verdict_numbered(self, paper: Paper, key: str | None
@@ -115,16 +117,44 @@ class CheckRun:
         for number, check in self.numbered:
             if isinstance(check, CopyCheck):
                 verdict: Verdict = check.compare(paper, key)
-                found.extend((number, problem) for problem in verdict.problems)
+                if not isinstance(verdict, Verdict):
+                    raise _wrong(check, verdict, "compare", "a Verdict")
+                if verdict.problems:
+                    found.extend((number, problem)
+                                 for problem in _valid(check, verdict.problems, "compare"))
                 if copy is None and verdict.copy is not None:
                     copy, by = verdict.copy, number
             else:
-                found.extend((number, problem) for problem in check.paper(paper, key))
+                found.extend((number, problem)
+                             for problem in _valid(check, check.paper(paper, key)))
         return found, copy, by
 
     def finish(self) -> list[Problem]:
         """Problems of the whole run."""
-        return [p for check in self.checks for p in check.finish()]
+        return [p for check in self.checks for p in _valid(check, check.finish(), "finish")]
+
+
+def _valid(check: Check, problems: Iterable[Problem], method: str = "paper"
+           ) -> Iterator[Problem]:
+    """``problems`` as a check's ``method`` gave them, each checked to be a
+    :class:`~arrow2bib.model.Problem`: anything else failed far from the check (in the
+    spool, the report), naming no one."""
+    if isinstance(problems, (str, bytes, Problem)) or problems is None:
+        raise _wrong(check, problems, method, "a list (or an iterable) of Problem objects")
+    for problem in problems:
+        if not isinstance(problem, Problem):
+            raise _wrong(check, problem, method, "Problem objects", among=True)
+        yield problem
+
+
+def _wrong(check: Check, value: object, method: str, wanted: str, among: bool = False
+           ) -> WrongResult:
+    cls = type(check)
+    origin = f"{cls.__module__}.{cls.__qualname__}"
+    return WrongResult(
+        f"the check {check.name!r} ({origin}).{method}() gave "
+        f"{'among its problems ' if among else ''}{value!r:.60} (a {type(value).__name__}); "
+        f"it must give {wanted}", origin)
 
 
 def run_checks(
