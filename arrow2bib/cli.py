@@ -21,7 +21,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TextIO, cast
+from typing import Any, Callable, Iterator, Mapping, Sequence, TextIO, cast
 
 
 from . import __version__, _core, config, venues
@@ -37,7 +37,8 @@ from .errors import (
 )
 from .exporters.registry import Formats
 from .model import Severity
-from .plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_at_fault, plugin_distribution
+from .plugins import (DEFAULT_PLUGINS, failed_plugins, get_plugin_manager, plugin_at_fault,
+                      plugin_distribution)
 from .progress import progress_for
 from .read.inputs import Inputs, expand_inputs
 from .read.sources import check_encoding
@@ -95,7 +96,8 @@ def _jobs(value: str) -> int:
     return jobs
 
 
-def _add_input_arguments(parser: argparse.ArgumentParser, files: object) -> None:
+def _add_input_arguments(parser: argparse.ArgumentParser, files: object,
+                         names: _Names | None = None) -> None:
     _files(parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="page file (text, HTML, or a browser's single-file web archive "
                         "*.mht/*.mhtml), directory of pages (*.txt, *.html, *.htm, *.mht, "
@@ -107,11 +109,11 @@ def _add_input_arguments(parser: argparse.ArgumentParser, files: object) -> None
                         help="the text encoding of the inputs (default: UTF-8 or by BOM)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on warnings too, not only on errors")
-    parser.add_argument("--skip-check", action="append", default=[], metavar="NAME",
-                        help="do not run this check (count-mismatch, duplicate, "
-                        "missing-field, truncated-authors, unknown-venue, or a plugin's); "
-                        "'duplicate' is the one that compares papers with each other; "
-                        "repeatable")
+    _offer(parser.add_argument(
+        "--skip-check", action="append", default=[], metavar="NAME",
+        help="do not run this check (count-mismatch, duplicate, missing-field, "
+        "truncated-authors, unknown-venue, or a plugin's); 'duplicate' is the one that "
+        "compares papers with each other; repeatable"), names, "checks")
     _files(parser.add_argument("--report", metavar="FILE",
                                help="also write every problem to FILE as the JSON report "
                                "(written whole or not at all, as the other outputs)"), files)
@@ -129,7 +131,19 @@ def _files(action: argparse.Action, files: object) -> None:
         action.complete = files  # type: ignore[attr-defined]
 
 
-def _parser(files: object = None) -> argparse.ArgumentParser:
+#: The names a completion script offers, when the parser is built for one: ``formats`` and
+#: ``checks`` -> the registered names (plugins' included). Set only for that parser.
+_Names = Mapping[str, Sequence[str]]
+
+
+def _offer(action: argparse.Action, names: _Names | None, kind: str) -> None:
+    """Let shtab complete ``action`` with the registered ``kind`` names (the choices are
+    set on the completion script's parser only: a run's parser takes a plugin's later)."""
+    if names is not None and names.get(kind):
+        action.choices = list(names[kind])
+
+
+def _parser(files: object = None, names: _Names | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arrow2bib",
         description="Turn Arrow Research author pages into clean bibliographies.",
@@ -145,9 +159,10 @@ def _parser(files: object = None) -> argparse.ArgumentParser:
         description="Read Arrow author pages (files, http(s) URLs, or - for stdin; text, "
         "HTML, or a single-file web archive .mht/.mhtml), check them, and export their "
         "papers. Problems go to stderr, never into the output.")
-    _add_input_arguments(convert, files)
-    convert.add_argument("-t", "--to", metavar="NAME", help="output format (see 'formats'); "
-                         "default: from -o's extension, else json")
+    _add_input_arguments(convert, files, names)
+    _offer(convert.add_argument("-t", "--to", metavar="NAME",
+                                help="output format (see 'formats'); default: from -o's "
+                                "extension, else json"), names, "formats")
     convert.add_argument("-o", "--output", metavar="PATH",
                          help="write here instead of stdout (- is stdout): a file is replaced "
                          "atomically, a symlink's target is replaced and the link kept, a FIFO "
@@ -182,9 +197,10 @@ def _parser(files: object = None) -> argparse.ArgumentParser:
         "check", help="check pages and report problems",
         description="Check pages: fields missing for a format, duplicates, cut author lists, "
         "the page's counts. The report goes to stdout.")
-    _add_input_arguments(check, files)
-    check.add_argument("-t", "--to", metavar="NAME",
-                       help="check the fields this format needs (default: a core minimum)")
+    _add_input_arguments(check, files, names)
+    _offer(check.add_argument("-t", "--to", metavar="NAME",
+                              help="check the fields this format needs (default: a core "
+                              "minimum)"), names, "formats")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="report format (default: text)")
 
@@ -612,7 +628,12 @@ def _plugins(args: argparse.Namespace, pm, out: TextIO) -> int:
             "version": dist[1] if dist else (__version__ if builtin else None),
             "builtin": builtin,
             "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+            "error": None,
         })
+    for name, (dist_name, version, error) in failed_plugins(pm).items():
+        # installed, not loaded: the list is where one looks for why a format is missing
+        rows.append({"name": name, "distribution": dist_name, "version": version,
+                     "builtin": False, "hooks": [], "error": error})
     json.dump(rows, out, indent=2)
     out.write("\n")
     return EXIT_OK
@@ -753,7 +774,8 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
         if args.command == "completion":
             import shtab  # only here: the other commands never need it
 
-            out.write(shtab.complete(_parser(files=shtab.FILE), shell=args.shell))
+            out.write(shtab.complete(_parser(files=shtab.FILE, names=_names(formats, pm)),
+                                     shell=args.shell))
             return EXIT_OK
         if args.command == "serve":
             return _serve(args, err)
@@ -789,6 +811,20 @@ def _dispatch(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: 
               + ("; what went to stdout is incomplete" if _writes_stdout(args) else "")
               + ". The traceback above is for the plugin's author.", file=err)
         return EXIT_PLUGIN
+
+
+def _names(formats: Formats | None, pm) -> dict[str, list[str]]:
+    """The format and check names a completion script offers (none of a kind whose plugins
+    could not be registered: the script is made anyway, with a warning before it)."""
+    names: dict[str, list[str]] = {"formats": [], "checks": []}
+    if formats is not None:
+        names["formats"] = sorted({name for info in formats
+                                   for name in (info.name, *info.exporter.aliases)})
+    try:
+        names["checks"] = sorted(check.name for check in registered_checks(pm))
+    except PluginError:
+        pass
+    return names
 
 
 def _what_was_written(args: argparse.Namespace) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "PluginWarning",
     "WrongResult",
     "call_register_hook",
+    "failed_plugins",
     "get_plugin_manager",
     "load_entry_points",
     "plugin_at_fault",
@@ -63,6 +64,19 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 _DISTRIBUTIONS: weakref.WeakKeyDictionary[pluggy.PluginManager, dict[str, tuple[str, str]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+#: For each plugin manager, the entry-point plugins that failed to load: name ->
+#: (distribution, version, the error); the distribution's are None when it is not known.
+_FAILED: weakref.WeakKeyDictionary[
+    pluggy.PluginManager, dict[str, tuple[str | None, str | None, str]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def failed_plugins(pm: pluggy.PluginManager) -> dict[str, tuple[str | None, str | None, str]]:
+    """The installed plugins that could not be loaded into ``pm`` (and were skipped): entry
+    point name -> ``(distribution, version, error)``."""
+    return dict(_FAILED.get(pm, {}))
 
 
 def plugin_distribution(pm: pluggy.PluginManager, name: str) -> tuple[str, str] | None:
@@ -124,6 +138,9 @@ def load_entry_points(
         except Exception as exc:  # any failure in third-party code: isolate it
             if pm.get_plugin(ep.name) is not None:
                 pm.unregister(name=ep.name)
+            _FAILED.setdefault(pm, {})[ep.name] = (
+                dist.name if dist is not None else None,
+                dist.version if dist is not None else None, f"{type(exc).__name__}: {exc}")
             message = (
                 f"The arrow2bib plugin {ep.name!r} from {dist_name} could not be loaded "
                 f"({type(exc).__name__}: {exc})"

@@ -49,6 +49,24 @@ def test_bash_completes_file_names_for_inputs_and_the_report(tmp_path):
         "page.txt"]
 
 
+def test_bash_completes_format_and_check_names(tmp_path):
+    """--to and --skip-check completed nothing: their names are the registered ones."""
+    script = _script("bash")
+    assert _bash_complete(script, tmp_path, "arrow2bib", "convert", "x", "--to", "bib") == [
+        "biblatex", "bibtex"]
+    assert _bash_complete(script, tmp_path, "arrow2bib", "check", "x", "-t", "or") == ["orcid"]
+    assert _bash_complete(script, tmp_path, "arrow2bib", "convert", "x", "--skip-check",
+                          "dup") == ["duplicate"]
+
+
+def test_the_run_s_parser_takes_any_format_name():
+    # the names are choices of the completion script's parser only: a format name the
+    # registry does not know is still the registry's error (with its own message)
+    err = io.StringIO()
+    assert main(["convert", "-", "--to", "nosuch"], out=io.StringIO(), err=err) == 2
+    assert "invalid choice" not in err.getvalue() and "nosuch" in err.getvalue()
+
+
 def test_the_shells_offered_are_shtab_s():
     # named in arrow2bib.cli so that building the parser does not import shtab
     assert set(SHELLS) <= set(shtab.SUPPORTED_SHELLS)
@@ -56,11 +74,11 @@ def test_the_shells_offered_are_shtab_s():
         assert "convert" in _script(shell)
 
 
-@pytest.mark.parametrize("shell", ["zsh", "fish", "tcsh"])
+@pytest.mark.parametrize("shell", ["zsh", "fish", "tcsh", "powershell"])
 def test_other_shells_name_every_command_and_option(shell):
     script = _script(shell)
     for word in ("convert", "check", "formats", "config", "completion", "dedupe",
-                 "key-pattern", "report", "verbose"):
+                 "key-pattern", "report", "verbose", "bibtex", "duplicate"):
         assert word in script, word
 
 

@@ -88,11 +88,26 @@ def test_load_plugins_selects(site):
     assert "warning" not in result.stderr
 
 
+def test_completion_offers_a_plugins_format(site):
+    script = cli(site, "completion", "bash")
+    assert script.returncode == 0
+    choices = next(line for line in script.stdout.splitlines()
+                   if line.startswith("_shtab_arrow2bib_convert___to_choices="))
+    assert " shout " in choices.replace("(", " ").replace(")", " ")
+
+
 def test_plugins_command(site):
     result = cli(site, "plugins")
     rows = [r for r in json.loads(result.stdout) if r["name"] == "arrow2bib_shout"]
     assert rows == [{"name": "arrow2bib_shout", "distribution": "arrow2bib-shout",
-                     "version": "1.2.3", "builtin": False, "hooks": ["register_exporters"]}]
+                     "version": "1.2.3", "builtin": False, "hooks": ["register_exporters"],
+                     "error": None}]
+    # one that failed to load is listed, with why (it was missing from the list)
+    broken = [r for r in json.loads(result.stdout) if r["name"] == "arrow2bib_broken"]
+    assert broken == [{"name": "arrow2bib_broken", "distribution": "arrow2bib-broken",
+                       "version": "1.2.3", "builtin": False, "hooks": [],
+                       "error": broken[0]["error"]}]
+    assert broken[0]["error"].startswith("ModuleNotFoundError: ")
     everything = json.loads(cli(site, "plugins", "--all").stdout)
     assert {r["name"] for r in everything if r["builtin"]} >= {
         "arrow2bib.exporters.bibtex", "arrow2bib.keys", "arrow2bib.checks.builtin"}
