@@ -152,20 +152,30 @@ def user_config_file(env: Mapping[str, str] | None = None) -> Path:
     return user_config_path("arrow2bib", appauthor=False) / "arrow2bib.toml"
 
 
-def _is_file(path: Path) -> bool:
+def _is_file(path: Path, ours: bool = False) -> bool:
     """Whether ``path`` is a file; one that cannot even be looked at (a folder on its way
-    without permission) is an error naming it, not Python's PermissionError."""
+    without permission) is an error naming it, not Python's PermissionError. With ``ours``
+    (a name only arrow2bib's settings have), something there that is no file (a folder, a
+    FIFO) is an error too: passed over, the settings a user put there would not apply."""
     try:
-        return path.is_file()
+        if path.is_file():
+            return True
+        there = ours and (path.exists() or path.is_symlink())
     except OSError as exc:
         raise SettingError(f"{path}: cannot read this settings file "
                            f"({exc.strerror or exc}).") from None
+    if there:
+        what = "a folder" if path.is_dir() else (
+            "a broken symbolic link" if not path.exists() else "not a regular file")
+        raise SettingError(f"{path}: this is {what}, not a settings file; rename or remove it "
+                           "(or set ARROW2BIB_NO_CONFIG=1 to read no settings file).")
+    return False
 
 
 def _upward(start: Path, name: str, table: bool = False) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / name
-        if _is_file(candidate):
+        if _is_file(candidate, ours=not table):
             if not table:
                 return candidate
             try:
@@ -197,7 +207,7 @@ def load(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Setti
     if env.get(ENV_NO_CONFIG, "").strip().lower() in _FALSE:
         settings.searched = config_files(cwd)
         for kind, path in settings.searched:
-            if path is not None and _is_file(path):
+            if path is not None and _is_file(path, ours=kind != "pyproject.toml"):
                 settings.layers.append(_file_layer(path, pyproject=kind == "pyproject.toml"))
     settings.layers.append(_env_layer(env))
     return settings

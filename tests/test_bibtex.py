@@ -413,7 +413,7 @@ def test_options_and_reports():
     out = io.StringIO()
     exporter.export(entries, out, ExportOptions(extra={"encoding": "utf8"}))
     assert "中文 Title" in out.getvalue()
-    with pytest.raises(ExportError, match="encoding=ascii"):
+    with pytest.raises(ExportError, match="it takes ascii"):
         exporter.export(entries, io.StringIO(), ExportOptions(extra={"encoding": "latin1"}))
 
 

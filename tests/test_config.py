@@ -251,3 +251,39 @@ def test_a_settings_file_that_cannot_be_looked_at_is_an_error_naming_it(project,
 def test_the_suite_ignores_settings_files_by_default():
     import os
     assert os.environ.get("ARROW2BIB_NO_CONFIG") == "1"
+
+
+@pytest.mark.parametrize("where", ["project", "user"])
+def test_a_folder_named_as_the_settings_file_is_an_error(project, where):
+    """A folder (or a FIFO) named arrow2bib.toml was passed over in silence: the settings a
+    user meant to put there did not apply, and a file further up did."""
+    (project / "arrow2bib.toml").write_text('key-pattern = "{auth}{year}"\n', "utf-8")
+    folder = (project / "work" / "arrow2bib.toml" if where == "project"
+              else _user_file(project))
+    folder.mkdir()
+    code, out, err = _run("config")
+    assert code == 2 and out == ""
+    assert err == (f"arrow2bib: error: {folder}: this is a folder, not a settings file; "
+                   "rename or remove it (or set ARROW2BIB_NO_CONFIG=1 to read no settings "
+                   "file).\n")
+    folder.rmdir()
+    import os
+    os.mkfifo(folder)  # reading a FIFO would wait for a writer
+    code, _, err = _run("convert", "../page.txt", "--to", "bibtex")
+    assert code == 2 and "not a regular file, not a settings file" in err
+
+
+def test_a_folder_named_pyproject_toml_is_not_ours_to_judge(project):
+    (project / "work" / "pyproject.toml").mkdir()
+    code, out, _ = _run("config")
+    assert code == 0 and "no settings" in out
+
+
+def test_a_bad_option_value_from_a_settings_file_is_explained_without_assuming_the_flag(project):
+    """The message told a user who wrote the value in arrow2bib.toml to use an -O flag."""
+    (project / "arrow2bib.toml").write_text('[options.bibtex]\nencoding = "latin9"\n', "utf-8")
+    code, out, err = _run("convert", "../page.txt", "--to", "bibtex")
+    assert code == 2 and out == ""
+    assert ("The bibtex option encoding='latin9' is not known: it takes ascii (the default: "
+            "LaTeX escapes, for 8-bit bibtex) or utf8 (as -O encoding=utf8, or encoding = "
+            '"utf8" under [options.bibtex] in a settings file).') in err

@@ -284,8 +284,9 @@ class BibTeXExporter(BibTeXFamily):
         value = self.option(options, "encoding", "ascii").strip().lower()
         if value not in ENCODINGS:
             raise SettingError(
-                f"The bibtex option encoding={value!r} is not known; "
-                "use -O encoding=ascii or -O encoding=utf8."
+                f"The bibtex option encoding={value!r} is not known: it takes ascii (the "
+                "default: LaTeX escapes, for 8-bit bibtex) or utf8 (as -O encoding=utf8, or "
+                "encoding = \"utf8\" under [options.bibtex] in a settings file)."
             )
         return ENCODINGS[value]
 

@@ -323,8 +323,8 @@ class CslJsonExporter(Exporter):
     def _version(self, options: ExportOptions) -> str:
         value = self.option(options, "csl", "1.0.2").strip()
         if value not in ("1.0.2", "1.0.1"):
-            raise SettingError(f"The csljson option csl={value!r} is not known; use "
-                               "-O csl=1.0.2 or -O csl=1.0.1.")
+            raise SettingError(f"The csljson option csl={value!r} is not known: it takes "
+                               "1.0.2 (the default) or 1.0.1.")
         return value
 
     def layout(self, options: ExportOptions) -> Layout:
