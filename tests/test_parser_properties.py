@@ -20,6 +20,7 @@ from arrow2bib.read.grammar import (
     unreadable_venue_line,
 )
 from arrow2bib.read.names import name_like
+from arrow2bib.read.repair import repair_mojibake
 from arrow2bib.text.hygiene import BIDI
 
 from . import oracles
@@ -86,8 +87,10 @@ def _abstract_ok(text: str) -> bool:
 
 def _name_ok(text: str) -> bool:
     # (names that end in footnote marks as the bullet reads them, "A0", "Ann*", "A0;", lose
-    # the marks: test_parser)
-    bullet = _BULLET.match("• " + _normalise(text)) if _normalise(text) else None
+    # the marks: test_parser; also once the line's mojibake is repaired, "Ú¤Ă»0" -> "ڤû0")
+    line = "• " + text
+    line = repair_mojibake(line) or line
+    bullet = _BULLET.match(_normalise(line)) if _normalise(text) else None
     return bullet is not None and _NAME_MARKS.search(bullet.group("name")) is None
 
 
