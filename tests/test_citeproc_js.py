@@ -133,3 +133,36 @@ def test_no_doubled_punctuation_and_quotes_as_the_locale_says(sample_page, page,
     assert not re.search(r"[”’][.,]", text)  # en-US: inside the closing quote
     if style in ("ieee", "chicago-author-date", "modern-language-association"):
         assert re.search(r"[.,]”", text)
+
+
+def _page_with_tag_titles():
+    from .conftest import SAMPLE
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("Beyond Higher Rank: Token-wise",
+                        "Beyond the <i> and </b> Tags: Token-wise")
+    text = text.replace("Semantic Retrieval Augmented", "Semantic <sup>Retrieval</sup> Augmented")
+    return arrow2bib.parse(text)
+
+
+@needs_citeproc_js
+def test_titles_that_spell_csl_tags_stay_text_for_citeproc_js():
+    """A title about ``<i>`` elements went into CSL-JSON as the tag (italics to the end in
+    citeproc-js and Zotero); the text format dropped it, html wrote it unbalanced."""
+    page = _page_with_tag_titles()
+    theirs = citeproc_js(page, "apa")
+    assert any("Beyond the <i> and </b> tags: Token-wise" in t for t in theirs.values())
+    assert any("Semantic <sup>Retrieval</sup> augmented" in t for t in theirs.values())
+    ours = arrow2bib.export(page, "text", options={"style": "apa"}).strip().split("\n\n")
+    assert sorted(normal(t) for t in ours) == sorted(normal(t) for t in theirs.values())
+
+
+def test_titles_that_spell_csl_tags_are_escaped_in_every_csl_format():
+    page = _page_with_tag_titles()
+    items = json.loads(arrow2bib.export(page, "csljson"))
+    assert items[0]["title"].startswith(
+        'Beyond the <<span class="nocase"></span>i> and <<span class="nocase"></span>/b> Tags')
+    html = arrow2bib.export(page, "html", options={"style": "apa"})
+    assert "Beyond the &lt;i&gt; and &lt;/b&gt; tags" in html and "<sup>Retrieval" not in html
+    markdown = arrow2bib.export(page, "markdown", options={"style": "apa"})
+    assert r"Beyond the \<i> and \</b> tags" in markdown

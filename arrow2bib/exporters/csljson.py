@@ -39,7 +39,7 @@ from ..errors import SettingError
 from ..hookspecs import hookimpl
 from ..text.links import note
 from ..text.markup import unbolded
-from ..text.unimath import csl_math
+from ..text.unimath import csl_math, no_csl_tags
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
@@ -139,7 +139,7 @@ def csl_title(text: str) -> str:
                 flush()
                 out.append(part)
             elif part:
-                run.append(part)
+                run.append(no_csl_tags(part))  # the page's text, never markup
     flush()
     return "".join(out)
 

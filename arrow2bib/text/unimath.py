@@ -254,13 +254,19 @@ _CSL_TAG_START = re.compile(r"<(?=/?(?:i|b|sc|sub|sup|span)\b)")
 _NO_TAG = '<<span class="nocase"></span>'
 
 
+def no_csl_tags(text: str) -> str:
+    """``text`` (plain, not markup) for CSL rich text: a ``<`` that CSL processors would
+    read as one of their tags (a title about ``<i>`` elements) gets an empty ``nocase``
+    span after it, which renders as nothing."""
+    return _CSL_TAG_START.sub(_NO_TAG, text) if "<" in text else text
+
+
 @functools.lru_cache(maxsize=4096)
 def csl_math(math: str) -> str:
     """One math span as CSL rich text: ``<i>`` letters, ``<sub>``, ``<sup>``."""
     out = []
     for kind, text in pieces(math):
-        if "<" in text:  # upright text (\text{<b>}) is written as it is
-            text = _CSL_TAG_START.sub(_NO_TAG, text)
+        text = no_csl_tags(text)  # upright text (\text{<b>}) is written as it is
         tag = _CSL_TAGS.get(kind)
         out.append(f"<{tag}>{text}</{tag}>" if tag else text)
     return "".join(out)
@@ -277,8 +283,9 @@ def plain(text: str) -> str:
 def csl(text: str) -> str:
     """``text`` as CSL rich text: bold markers dropped, math as :func:`csl_math`."""
     if "$" not in text and "**" not in text:
-        return text
-    return "".join(csl_math(s.text) if s.kind == "math" else s.text for s in unbolded(text))
+        return no_csl_tags(text)
+    return "".join(csl_math(s.text) if s.kind == "math" else no_csl_tags(s.text)
+                   for s in unbolded(text))
 
 
 _RICH = re.compile(r"<(sub|sup)>(.*?)</\1>|<(?:/?(?:i|b|sc)|span class=\"nocase\"|/span)>")
