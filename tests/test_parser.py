@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -477,6 +478,14 @@ def test_streaming_yields_before_the_end():
         ("Findings of ACL 2023 Conference 2023 Conference Paper",
          ("Findings of ACL 2023", "Conference", 2023, "Conference Paper")),
         ("Conference 2020 Conference Paper", ("", "Conference", 2020, "Conference Paper")),
+        # a rendering's separators between the parts (were a parse error per paper)
+        ("NeurIPS Conference 2025 · Conference Paper",
+         ("NeurIPS", "Conference", 2025, "Conference Paper")),
+        ("NeurIPS · Conference · 2025 | Conference Paper",
+         ("NeurIPS", "Conference", 2025, "Conference Paper")),
+        ("ACL – Findings Conference 2024 Findings Paper",  # read as is: the dash kept
+         ("ACL – Findings", "Conference", 2024, "Findings Paper")),
+        ("Input · Output Tradeoffs in Deep Learning", None),
         ("Beyond Higher Rank: Token-wise Input-Output Projections", None),
         ("We ran 2020 Experiments", None),
         ("Deep Learning for Click-Through Rate Estimation", None),
@@ -516,3 +525,13 @@ def test_line_numbers_across_chunks(tmp_path, monkeypatch, newline):
     path.write_bytes(bad)
     with pytest.raises(InputError, match=r":6: "):
         arrow2bib.parse_file(path)
+
+
+def test_a_page_whose_venue_lines_have_separators_reads_as_the_sample():
+    """``NeurIPS Conference 2025 · Conference Paper`` (a rendering that sets the venue and
+    the paper type apart): every paper was a parse error."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    separated = re.sub(r"(?m)^(.* (?:19|20)\d\d) (\w+ Paper)$", r"\1 · \2", text)
+    assert separated.count(" · ") == 13
+    page, expected = arrow2bib.parse(separated), arrow2bib.parse(text)
+    assert page.problems == expected.problems and page.papers == expected.papers

@@ -61,11 +61,14 @@ venue_lines = st.builds(
 
 
 @MANY
-@given(st.one_of(venue_lines, texts))
+@given(st.one_of(venue_lines, texts,  # also with separators between the words (' · ')
+                 st.one_of(venue_lines, texts).map(lambda t: t.replace(" ", " · ", 2))))
 @example("NeurIPS Conference 2025 Conference Paper\n")
 @example("Foo Bar 2020 A b c d e")
 @example("Foo Bar 2020 A b c d e f")
 @example("Conference 2020 Conference Paper")
+@example("NeurIPS · Conference · 2025 · Findings of the ACL Paper")  # the year 7th from the end
+@example("A Conference 2020 | Conference Paper\n")
 def test_venue_line_test_only_skips_lines_that_cannot_match(text):
     assert parser.read_venue_line(text) == parser._match_venue_line(text)
 

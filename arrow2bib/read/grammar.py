@@ -211,7 +211,16 @@ def _may_be_venue_line(text: str) -> bool:
     if end not in _TYPE_END:
         return False
     words = text.rsplit(maxsplit=6)  # splits on what \s matches, as the expression does
-    return any(len(word) == 4 and word[0] in "12" for word in words[-6:-1])
+    if any(len(word) == 4 and word[0] in "12" for word in words[-6:-1]):
+        return True
+    return (not _SEPARATOR_CHARS.isdisjoint(text) and _SEPARATED.search(text) is not None
+            and _may_be_venue_line(_SEPARATED.sub(" ", text)))
+
+
+#: A separator a rendering sets between a venue line's parts (``NeurIPS Conference 2025 ·
+#: Conference Paper``): read as the space it stands for, where the line does not read as is.
+_SEPARATED = re.compile(r"\s+[·•|–—/]\s+")
+_SEPARATOR_CHARS = frozenset("·•|–—/")
 
 
 def read_venue_line(text: str) -> VenueLine | None:
@@ -223,7 +232,11 @@ def _match_venue_line(text: str) -> VenueLine | None:
     """:func:`read_venue_line` without the cheap test first: the reference for its tests."""
     match = _VENUE_LINE.match(text)
     if match is None:
-        return None
+        if _SEPARATOR_CHARS.isdisjoint(text) or _SEPARATED.search(text) is None:
+            return None
+        match = _VENUE_LINE.match(_SEPARATED.sub(" ", text))
+        if match is None:
+            return None
     kind, paper_type = match.group("kind"), match.group("type")
     if kind not in VENUE_KINDS and paper_type not in PAPER_TYPES:
         return None
