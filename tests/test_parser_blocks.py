@@ -441,3 +441,37 @@ def test_too_many_author_lines_exits_non_zero(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{page}:{past}: error: The paper 'A Crowded Paper' has 10,001 author lines" in err
     assert out.read_text(encoding="utf-8").count("@") == 2
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_hard_wrapped_titles_and_abstracts_read_as_the_sample(width):
+    """A page saved or copied with its lines cut at a width (``fold``, an e-mail, a terminal):
+    a title cut into two lines was one paper without authors and one without a venue line,
+    two errors a paper. Venue lines and bullets are short enough to stay whole."""
+    import textwrap
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    sample = arrow2bib.parse(text)
+    fields = {p.title for p in sample.papers} | {p.raw_abstract for p in sample.papers}
+    lines = []
+    for line in text.splitlines():
+        cut = textwrap.wrap(line, width, break_on_hyphens=False) if line in fields else []
+        lines += cut or [line]
+    wrapped = "\n".join(lines)
+    assert len(lines) > len(text.splitlines()) + 50
+    page = arrow2bib.parse(wrapped)
+    assert page.problems == sample.problems
+    assert [p.title for p in page.papers] == [p.title for p in sample.papers]
+    assert [p.authors for p in page.papers] == [p.authors for p in sample.papers]
+    assert [p.abstract for p in page.papers] == [p.abstract for p in sample.papers]
+
+
+@pytest.mark.parametrize("between", ["Share", "NeurIPS Conference Conference Paper"])
+def test_what_is_no_title_s_rest_is_not_joined_to_it(between):
+    """A control's label, or a venue line the reader cannot read, between a title and the
+    bullets is not the title's rest (the existing reports stand)."""
+    text = "\n".join(["AAAI Conference 2020 Conference Paper", "A Title Without Authors",
+                      between, "Next Title", "• Ann Lee", "An abstract."])
+    page = arrow2bib.parse(text)
+    assert all(p.title in ("A Title Without Authors", "Next Title") for p in page.papers)
+    assert page.problems  # reported, as before

@@ -150,7 +150,10 @@ page_lines = st.lists(
                          "Save", "Show more", "Arrow Research 2025", "Terms of use",
                          "Ann LeeBo Chen", "Ann Lee Bo Chen Cy Dee Eve Fay", "Ann Lee, Bo Chen",
                          "NeurIPS Conference 2025 Conference Paper\tA Title\tAnn Lee; Bo Chen",
-                         "1 author row"]),
+                         "1 author row",
+                         # bullets that are text, list items, a title's rest (a hard wrap)
+                         "- We propose a new method.", "1. Ann Lee", "2) Bo Chen", "+ Cy Dee",
+                         "Efficient Low-Rank Adaptation", "Share"]),
         texts,
     ),
     max_size=40,
@@ -176,7 +179,8 @@ class _ReferenceReader(parser.PageReader):
             text = self._text(number, raw)
             if not text:
                 continue
-            bullet = parser._BULLET.match(text)
+            bullet = parser._BULLET.match(text) or parser._LIST_ITEM.match(text)
+            name = parser._bullet_name(bullet) if bullet else None  # None: a sentence
             venue = None if bullet else parser._match_venue_line(text)
             if venue is not None:
                 paper = self._finish(block)
@@ -184,33 +188,37 @@ class _ReferenceReader(parser.PageReader):
                     yield paper
                 block = parser._Block(number, venue)
                 continue
-            if not bullet and parser.is_cluster_mark(text):  # a second page
+            if name is None and parser.is_cluster_mark(text):  # a second page
                 self._second_page(number, block)
             if block.title is None:
-                if bullet and block.label is not None:  # a control's label was the title
+                if name is not None and block.label is not None:  # a label was the title
                     (block.title, block.title_line), block.label = block.label, None
-                    block.authors.append(bullet.group("name"))
+                    block.authors.append(name)
                     continue
-                if bullet:
+                if name is not None:
                     block.stray_bullets = block.stray_bullets or number
-                    block.authors.append(bullet.group("name"))
+                    block.authors.append(name)
                     continue
                 if block.label is None and not block.authors and (
                         text.lower() in parser.CONTROL_LABELS):
                     block.label = (text, number)
                     continue
                 block.title, block.title_line = text, number
-            elif bullet and not block.abstract:
-                block.authors.append(bullet.group("name"))
-            elif bullet and (split := parser._split_off(
-                    block, bullet.group("name"), number)) is not None:
+            elif name is not None and not block.abstract:
+                block.authors.append(name)
+            elif name is not None and parser._wrapped_title(block):  # a hard-wrapped title
+                block.title = parser._unwrapped(block.title, block.abstract)
+                del block.abstract[:], block.abstract_lines[:]
+                block.authors.append(name)
+            elif name is not None and not parser._LIST_ITEM.match(text) and (
+                    split := parser._split_off(block, name, number)) is not None:
                 paper = self._finish(block)
                 if paper is not None:
                     yield paper
                 block = split
             elif not block.abstract and text.lower() in parser._FIELD_LABELS:
                 continue
-            elif not bullet and (why := parser.unreadable_venue_line(text)) is not None:
+            elif name is None and (why := parser.unreadable_venue_line(text)) is not None:
                 paper = self._finish(block)
                 if paper is not None:
                     yield paper

@@ -14,6 +14,9 @@ from arrow2bib.read.grammar import (
     _BULLET,
     _FIELD_LABELS,
     _NAME_MARKS,
+    CONTROL_LABELS,
+    _bullet_name,
+    _first_authors,
     _normalise,
     is_cluster_mark,
     read_venue_line,
@@ -82,7 +85,9 @@ def _abstract_ok(text: str) -> bool:
     # test_parser and test_parser_blocks)
     return (_title_ok(text) and unreadable_venue_line(_normalise(text)) is None
             and _ABSTRACT_LABEL.match(_normalise(text)) is None
-            and _normalise(text).lower() not in _FIELD_LABELS)
+            and _normalise(text).lower() not in _FIELD_LABELS
+            # a control's label ("Show more") after a paper is the page's: left out
+            and _normalise(text).lower() not in CONTROL_LABELS)
 
 
 def _name_ok(text: str) -> bool:
@@ -91,7 +96,9 @@ def _name_ok(text: str) -> bool:
     line = "• " + text
     line = repair_mojibake(line) or line
     bullet = _BULLET.match(_normalise(line)) if _normalise(text) else None
-    return bullet is not None and _NAME_MARKS.search(bullet.group("name")) is None
+    # (a bullet whose text is a sentence, "• 0 a:", is text: test_parser_blocks)
+    return (bullet is not None and _NAME_MARKS.search(bullet.group("name")) is None
+            and _bullet_name(bullet) is not None)
 
 
 paper_strategy = st.tuples(
@@ -103,7 +110,9 @@ paper_strategy = st.tuples(
 ).filter(
     # without author bullets, a line after the title that reads as a name is read as the
     # author (text copied from a browser writes names so); such a page is not this round trip
-    lambda p: p[3] or p[4] is None or not name_like(_normalise(p[4]))
+    # (or names: "A,A", test_parser's copied-text tests)
+    lambda p: p[3] or p[4] is None or not (name_like(_normalise(p[4]))
+                                           or _first_authors(_normalise(p[4])))
 )
 
 

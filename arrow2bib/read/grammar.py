@@ -361,15 +361,48 @@ def _joined(lines: list[str]) -> str:
     first = lines[0]
     if first[:1] in "*Aa" and (label := _ABSTRACT_LABEL.match(first)) is not None:
         first = first[label.end():]
-    if len(lines) == 1:
-        return first
-    text = first
-    for line in lines[1:]:
-        if text[-1:] == "-" and text[-2:-1].isalpha() and line[:1].isalpha():
+    return first if len(lines) == 1 else _unwrapped(first, lines[1:])
+
+
+def _unwrapped(text: str, lines: Iterable[str]) -> str:
+    """``text`` and the ``lines`` a hard wrap cut it into, joined: by a space, but for a line
+    that ends in a word's hyphen before one that starts with a letter (one word), unless
+    that is a conjunction (``feature-, interaction-`` / ``and relation-level``)."""
+    for line in lines:
+        if (text[-1:] == "-" and text[-2:-1].isalpha() and line[:1].isalpha()
+                and line.split(None, 1)[0].lower() not in _CONJUNCTIONS):
             text += line
         else:
             text += " " + line
     return text
+
+
+#: The words after a suspended hyphen (``pre- and post-training``): the hyphen stays apart.
+_CONJUNCTIONS = frozenset({"and", "or", "nor", "to", "vs", "vs.", "versus", "&"})
+#: Lines a hard-wrapped title may continue on before its author bullets, at most.
+_TITLE_WRAPS = 3
+
+
+def _wrapped_title(block: _Block) -> bool:
+    """Whether the lines between ``block``'s title and its first author bullet are the rest
+    of the title, cut by a hard wrap (a page saved or copied at 60 or 80 columns): no author
+    yet, a few lines, none of them a sentence's end, a control's label, the site's name or
+    a venue line the reader could not read (those start a paper :func:`_split_off` finds)."""
+    lines = block.abstract
+    if block.authors or len(lines) > _TITLE_WRAPS or block.title is None:
+        return False
+    if block.title[-1] in _WRAP_STOPS or any(line[-1] in _WRAP_STOPS for line in lines[:-1]):
+        return False
+    if lines[-1][-1] in _SENTENCE_END:
+        return False
+    words = len(block.title.split()) + sum(len(line.split()) for line in lines)
+    return words <= _TITLE_WORDS and not any(
+        line.lower() in CONTROL_LABELS or _site_line(line) or _BULLET.match(line)
+        or unreadable_venue_line(line) is not None for line in lines)
+
+
+#: A title line ending in one of these ends a sentence: what follows is not its rest.
+_WRAP_STOPS = frozenset(".!?;")
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
@@ -747,6 +780,11 @@ class PageReader:
                         block.authors.append(name)
                     else:  # kept out of memory: the paper is an error at this line
                         _overflow(block, number)
+                elif _wrapped_title(block):
+                    assert block.title is not None
+                    block.title = _unwrapped(block.title, block.abstract)
+                    del block.abstract[:], block.abstract_lines[:]
+                    block.authors.append(name)
                 elif not _LIST_ITEM.match(text) and (
                         split := _split_off(block, name, number)) is not None:
                     paper = self._finish(block)
