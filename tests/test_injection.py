@@ -110,10 +110,15 @@ def test_orcid_structure_holds():
 
 
 def test_csl_json_holds():
+    from arrow2bib.text.unimath import rich_to_plain
+
     items = json.loads(export("csljson"))
     assert len(items) == len(PAYLOADS)
     for item, payload in zip(items, PAYLOADS):
-        assert words(item["title"]) == words(payload.replace("\u0000", " "))
+        # the title is CSL rich text: a payload's <b> is kept from reading as a tag by an
+        # empty nocase span, which its plain form leaves out
+        assert words(rich_to_plain(item["title"])) == words(payload.replace("\u0000", " "))
+        assert "<b>" not in item["title"]
 
 
 @pytest.mark.parametrize("fmt", ["text", "html", "markdown"])
