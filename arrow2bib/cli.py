@@ -37,8 +37,8 @@ from .errors import (
 )
 from .exporters.registry import Formats
 from .model import Severity
-from .plugins import (DEFAULT_PLUGINS, failed_plugins, get_plugin_manager, plugin_at_fault,
-                      plugin_distribution)
+from .plugins import (DEFAULT_PLUGINS, ENTRY_POINT_GROUP, failed_plugins, get_plugin_manager,
+                      plugin_at_fault, plugin_distribution)
 from .progress import progress_for
 from .read.inputs import Inputs, expand_inputs
 from .read.sources import check_encoding
@@ -124,6 +124,25 @@ def _add_input_arguments(parser: argparse.ArgumentParser, files: object,
 SHELLS = ("bash", "zsh", "tcsh", "fish", "powershell")
 
 
+class _Version(argparse._VersionAction):
+    """``--version``: arrow2bib's version and core, then the installed plugin distributions
+    (from their metadata: none is loaded, so a broken one is listed too, and the answer is
+    quick), as a bug report wants them."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from importlib import metadata
+
+        found: dict[str, list[str]] = {}
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep, "dist", None)
+            where = f"{dist.name} {dist.version}" if dist is not None else ep.value
+            found.setdefault(where, []).append(ep.name)
+        plugins = ", ".join(f"{where} ({', '.join(names)})"
+                            for where, names in sorted(found.items())) or "none"
+        parser._print_message(f"{self.version}\ninstalled plugins: {plugins}\n", sys.stdout)
+        parser.exit()
+
+
 def _files(action: argparse.Action, files: object) -> None:
     """Tell shtab that ``action`` takes file names (``files`` is ``shtab.FILE`` when the
     parser is built for a completion script, else None)."""
@@ -150,7 +169,8 @@ def _parser(files: object = None, names: _Names | None = None) -> argparse.Argum
     )
     compiled = _core.compiled_modules()
     core = (f"compiled core: {len(compiled)} modules, mypyc and C" if compiled else "pure Python")
-    parser.add_argument("--version", action="version", version=f"arrow2bib {__version__} ({core})")
+    parser.add_argument("--version", action=_Version, version=f"arrow2bib {__version__} ({core})",
+                        help="show the version, the core and the installed plugins, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 

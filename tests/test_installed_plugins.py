@@ -88,6 +88,16 @@ def test_load_plugins_selects(site):
     assert "warning" not in result.stderr
 
 
+def test_version_names_the_installed_plugins_broken_ones_too(site):
+    """A bug report's first line: --version named no plugin."""
+    done = cli(site, "--version")
+    assert done.returncode == 0 and done.stdout.startswith("arrow2bib ")
+    line = done.stdout.splitlines()[1]  # (with whatever else the environment installed)
+    assert line.startswith("installed plugins: arrow2bib-broken 1.2.3 (arrow2bib_broken), ")
+    assert "arrow2bib-shout 1.2.3 (arrow2bib_shout)" in line
+    assert done.stderr == ""  # nothing is loaded: no warning about the broken one
+
+
 def test_completion_offers_a_plugins_format(site):
     script = cli(site, "completion", "bash")
     assert script.returncode == 0
