@@ -475,3 +475,23 @@ def test_what_is_no_title_s_rest_is_not_joined_to_it(between):
     page = arrow2bib.parse(text)
     assert all(p.title in ("A Title Without Authors", "Next Title") for p in page.papers)
     assert page.problems  # reported, as before
+
+
+@pytest.mark.parametrize("bullet", ["• ", ""])
+def test_role_labels_after_names_are_left_out_with_a_note(bullet):
+    """``Shiwei Li (author)``: a page's text for screen readers, in a browser's copy. With
+    bullets the label was read as the nickname "author"; without, no line read as a name
+    (a parse error per paper). A skip link's label after an abstract ending in a link went
+    into the abstract."""
+    text = "\n".join(["AAAI Conference 2020 Conference Paper", "A Title",
+                      f"{bullet}Ann Lee (author)", f"{bullet}Bo Chen (Corresponding author)",
+                      f"{bullet}Xue (Steve) Liu", "",
+                      "An abstract. The code: https://github.com/a/b", "Skip to content"])
+    page = arrow2bib.parse(text)
+    (paper,) = page.papers
+    assert [a.literal for a in paper.authors] == ["Ann Lee", "Bo Chen", "Xue (Steve) Liu"]
+    assert [a.nickname for a in paper.authors] == [None, None, "Steve"]
+    assert paper.abstract == "An abstract. The code: https://github.com/a/b"
+    (note,) = page.problems
+    assert note.code == "page-chrome" and "role labels" in note.message
+    assert note.details["names"] == ["Ann Lee (author)", "Bo Chen (Corresponding author)"]

@@ -122,7 +122,12 @@ _PREVIEW_SHORTEST = 20
 #: line (``Xiandi Luo1``, ``Shiwei Li*``, ``Bo Chen†,2``, ``Cy Dee 3``): digits and the
 #: marks of notes, after a letter or a full stop (``Jr.*``). No name ends in them.
 _NAME_MARKS = re.compile(r"(?<=[^\W\d_.]|\.)\s?[\d*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹][\d*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹,\s]*$")
-_MARK_ENDS = frozenset("0123456789*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MARK_ENDS = frozenset("0123456789*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹)")
+#: A role label after an author's name, as a page's text for screen readers, or a label
+#: beside the name, comes out in a copy (``Shiwei Li (author)``): never part of the name.
+_ROLE_LABEL = re.compile(
+    r"\s*\((?:(?:co-?)?authors?|corresponding(?:\s+author)?|first\s+author|presenter|speaker|"
+    r"(?:equal|joint)\s+(?:contribution|first\s+author))\)$", re.IGNORECASE)
 #: The labels of the controls a page shows beside its fields (buttons, links), as a line of
 #: their own in text copied from it: between a venue line and its title, or after an
 #: abstract, such a line is the page's, not the paper's (compared in lower case).
@@ -131,7 +136,8 @@ CONTROL_LABELS = frozenset(
     """.split()
 ) | {"show more", "show less", "read more", "read less", "see more", "see less",
      "show abstract", "hide abstract", "copy link", "copy bibtex", "load more", "sign in",
-     "sign up", "log in", "log out"}
+     "sign up", "log in", "log out", "skip to content", "skip to main content", "back to top",
+     "scroll to top"}
 #: The site's name: a short line naming it (``Arrow Research 2025``, ``Arrow Research
 #: search``) is the page's header or footer, never a paper's text.
 SITE_NAME = "arrow research"
@@ -324,6 +330,14 @@ def _split_off(block: _Block, name: str, number: int) -> _Block | None:
     return new
 
 
+def _name_line(text: str) -> bool:
+    """Whether a line without a bullet reads as one person's name, with or without a role
+    label after it (``Shiwei Li (author)``: taken off by :meth:`PageReader._unmarked`)."""
+    if text[-1] == ")" and (role := _ROLE_LABEL.search(text)) is not None:
+        text = text[:role.start()]
+    return bool(text) and name_like(text)
+
+
 def _names_without_bullets(block: _Block) -> None:
     """Move the authors of a block without author bullets out of the lines after its title,
     as text copied from a browser writes them: one line listing them all
@@ -332,13 +346,13 @@ def _names_without_bullets(block: _Block) -> None:
     authors, which :meth:`PageReader._finish` reports)."""
     lines, numbers = block.abstract, block.abstract_lines
     names = listed_names(lines[0])
-    if names is None and (len(lines) == 1 or not name_like(lines[1])):
+    if names is None and (len(lines) == 1 or not _name_line(lines[1])):
         names = run_together(lines[0]) or space_separated(lines[0])
     if names is not None:
         block.authors, taken = names, 1
     else:
         taken = 0
-        while taken < len(lines) and name_like(lines[taken]):
+        while taken < len(lines) and _name_line(lines[taken]):
             taken += 1
         block.authors = lines[:taken]
     if block.authors and taken < len(lines) and lines[taken].lower() in _FIELD_LABELS:
@@ -889,19 +903,26 @@ class PageReader:
         ``Shiwei Li*``, ``Bo Chen†,2``: affiliations and equal contribution, superscripts in
         the page that a copy or the HTML reader writes on the line), reported."""
         changed = []
+        roles = False
         for index, name in enumerate(block.authors):
-            mark = _NAME_MARKS.search(name)
+            new = name
+            if name[-1] == ")" and (role := _ROLE_LABEL.search(name)) is not None:
+                new, roles = name[:role.start()], True
+            mark = _NAME_MARKS.search(new)
             if mark is not None:
-                block.authors[index] = name[:mark.start()]
-                changed.append((name, block.authors[index]))
+                new = new[:mark.start()]
+            if new != name and new:
+                block.authors[index] = new
+                changed.append((name, new))
         if not changed:
             return
         shown = ", ".join(f"{old!r} -> {new!r}" for old, new in changed[:_SHOWN_CHANGES])
+        what = ("footnote marks or role labels (affiliations, equal contribution, '(author)')"
+                if roles else "footnote marks (affiliations, equal contribution)")
         self._problem(
             "page-chrome",
             Severity.INFO,
-            f"The author names of {_quote(block.title)} end in footnote marks (affiliations, "
-            f"equal contribution), left out: {shown}"
+            f"The author names of {_quote(block.title)} end in {what}, left out: {shown}"
             + (f" and {len(changed) - _SHOWN_CHANGES} more" if len(changed) > _SHOWN_CHANGES
                else "") + ".",
             block.line,
