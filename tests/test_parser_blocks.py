@@ -495,3 +495,79 @@ def test_role_labels_after_names_are_left_out_with_a_note(bullet):
     (note,) = page.problems
     assert note.code == "page-chrome" and "role labels" in note.message
     assert note.details["names"] == ["Ann Lee (author)", "Bo Chen (Corresponding author)"]
+
+
+# -- found by the QA review of this round's reading rules (each fails without its fix) -------
+def _one(*lines: str):
+    page = arrow2bib.parse("\n".join(["AAAI Conference 2020 Conference Paper", *lines]))
+    return page, page.papers
+
+
+def test_a_venue_line_cut_before_its_last_word_is_not_the_title_s_start():
+    """``fold -s -w 35``: "NeurIPS Conference 2025 Conference" / "Paper" gave every title a
+    first word "Paper" (the title's own lines joined to it), with no problem."""
+    page = arrow2bib.parse("NeurIPS Conference 2025 Conference\nPaper\nDeep Learning for\n"
+                           "Everything\n• Jane Doe\nAn abstract.")
+    (paper,) = page.papers
+    assert (paper.title, paper.paper_type) == ("Deep Learning for Everything",
+                                               "Conference Paper")
+    assert page.problems == ()
+
+
+@pytest.mark.parametrize("between", [["NeurIPS Conference 2024"],
+                                     ["NeurIPS Conference 2024", "Conference Paper"]])
+def test_a_venue_line_cut_in_two_is_not_a_title_s_rest(between):
+    """A paper without authors took the next paper's cut venue line, title and authors."""
+    page, papers = _one("A Paper Without Authors", *between, "Graph Learning at Scale",
+                        "• Jane Doe", "We study graphs.")
+    assert "A Paper Without Authors" in [p.title for p in papers]
+    assert all("Graph Learning" not in p.title or p.title == "Graph Learning at Scale"
+               for p in papers)
+    assert any(p.code == "parse-error" for p in page.problems)
+
+
+def test_the_authors_label_after_a_wrapped_title_is_no_part_of_it():
+    page, (paper,) = _one("Graph Learning at Scale with Very Long", "Titles That Wrap",
+                          "Authors", "• Jane Doe", "• Bo Chen", "We study graphs.")
+    assert paper.title == "Graph Learning at Scale with Very Long Titles That Wrap"
+    assert [a.literal for a in paper.authors] == ["Jane Doe", "Bo Chen"]
+
+
+@pytest.mark.parametrize("name", ["Pedro Henrique de Oliveira dos Santos Jr.",
+                                  "Wei Zhang (Huawei Noah's Ark Lab).", "João Filho."])
+def test_long_names_ending_in_a_full_stop_stay_authors(name):
+    page, (paper,) = _one("T", "• Jane Doe", f"• {name}", "• Bo Chen", "An abstract.")
+    assert [a.literal for a in paper.authors][::2] == ["Jane Doe", "Bo Chen"]
+    assert len(paper.authors) == 3 and paper.abstract == "An abstract."
+
+
+@pytest.mark.parametrize("items", [["1) Efficient Training", "2) Robust Inference"],
+                                   ["1. Introduction", "We study graphs."],
+                                   ["+ Efficient Training", "+ Robust Inference"]])
+def test_list_items_after_bullets_are_the_abstract(items):
+    page, (paper,) = _one("T", "• Jane Doe", "• Bo Chen", *items, "We propose both.")
+    assert [a.literal for a in paper.authors] == ["Jane Doe", "Bo Chen"]
+    assert paper.abstract == " ".join([*items, "We propose both."])
+
+
+def test_a_bullet_cut_by_a_hard_wrap_is_text():
+    lines = ["- We propose GraphX, a scalable model for", "learning on billion-edge graphs.",
+             "- We show that it beats prior work on", "three benchmarks."]
+    page, (paper,) = _one("T", "• Jane Doe", "• Bo Chen", *lines)
+    assert [a.literal for a in paper.authors] == ["Jane Doe", "Bo Chen"]
+    assert paper.abstract == " ".join(lines)
+
+
+def test_an_abstract_line_that_starts_with_an_arrow_stays_in_it():
+    """A wrapped abstract whose line starts at '→ SQL Queries': the abstract was cut there."""
+    lines = ["We study parsing. Our pipeline maps Natural Language Questions",
+             "→ SQL Queries → Execution Results", "Efficient Decoding", "→ Better Answers."]
+    page, (paper,) = _one("T", "• Jane Doe", *lines)
+    assert paper.abstract == " ".join(lines) and page.problems == ()
+
+
+def test_a_title_with_a_kind_and_year_before_a_dash_is_a_title():
+    page = arrow2bib.parse("Preprint Report 2024 Technical Report\n"
+                           "The AI Index Report 2024 – Measuring Trends in AI\n• Jane Doe\n")
+    (paper,) = page.papers
+    assert paper.title == "The AI Index Report 2024 – Measuring Trends in AI"

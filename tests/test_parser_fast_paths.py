@@ -3,6 +3,8 @@ the same text, the same venue lines, the same URLs, the same pages."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -153,7 +155,9 @@ page_lines = st.lists(
                          "1 author row",
                          # bullets that are text, list items, a title's rest (a hard wrap)
                          "- We propose a new method.", "1. Ann Lee", "2) Bo Chen", "+ Cy Dee",
-                         "Efficient Low-Rank Adaptation", "Share"]),
+                         "Efficient Low-Rank Adaptation", "Share", "Authors",
+                         "NeurIPS Conference 2025 Conference", "Paper", "→ SQL Queries",
+                         "NeurIPS Conference 2024", "- We propose X, a model for"]),
         texts,
     ),
     max_size=40,
@@ -181,6 +185,7 @@ class _ReferenceReader(parser.PageReader):
                 continue
             bullet = parser._BULLET.match(text) or parser._LIST_ITEM.match(text)
             name = parser._bullet_name(bullet) if bullet else None  # None: a sentence
+            item = bool(bullet) and bullet.re is parser._LIST_ITEM
             venue = None if bullet else parser._match_venue_line(text)
             if venue is not None:
                 paper = self._finish(block)
@@ -203,14 +208,35 @@ class _ReferenceReader(parser.PageReader):
                         text.lower() in parser.CONTROL_LABELS):
                     block.label = (text, number)
                     continue
+                if block.venue is not None and not block.authors and (
+                        f"{block.venue.paper_type} {text}" in parser.PAPER_TYPES):
+                    block.venue = dataclasses.replace(  # a venue line's cut-off rest
+                        block.venue, paper_type=f"{block.venue.paper_type} {text}")
+                    continue
                 block.title, block.title_line = text, number
-            elif name is not None and not block.abstract:
+            elif name is not None and not block.abstract and not (
+                    item and block.authors and not block.items):  # (after bullets: text)
+                if not block.authors:
+                    block.items = item
                 block.authors.append(name)
+            elif name is not None and item and block.authors and not block.items and (
+                    why := parser.unreadable_venue_line(text)) is not None:
+                paper = self._finish(block)
+                if paper is not None:
+                    yield paper
+                block = parser._Block(number, None, unread=(text, why))
+            elif name is not None and item and block.authors and not block.items:
+                block.abstract.append(text)  # a list item after bullets: abstract text
+                block.abstract_lines.append(number)
             elif name is not None and parser._wrapped_title(block):  # a hard-wrapped title
-                block.title = parser._unwrapped(block.title, block.abstract)
+                lines = block.abstract
+                if lines[-1].lower() in parser._FIELD_LABELS:
+                    lines = lines[:-1]
+                block.title = parser._unwrapped(block.title, lines)
                 del block.abstract[:], block.abstract_lines[:]
+                block.items = item
                 block.authors.append(name)
-            elif name is not None and not parser._LIST_ITEM.match(text) and (
+            elif name is not None and not item and (
                     split := parser._split_off(block, name, number)) is not None:
                 paper = self._finish(block)
                 if paper is not None:

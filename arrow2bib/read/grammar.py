@@ -64,12 +64,16 @@ _VENUE_LINE = re.compile(
     r"\s(?P<type>[A-Z][A-Za-z-]*(?:\s[A-Za-z()-]+){0,4})$"
 )
 #: An author bullet; a comma or semicolon after the name is the list's (``• Ann Lee,``).
-_BULLET = re.compile(r"^(?:[•·‣◦▪●∙○■□▸►▶➤→⁃]\s*|[-*–]\s+)(?P<name>\S.*?)\s*[,;]?$")
+_BULLET = re.compile(r"^(?:[•·‣◦▪●∙○■□▸►⁃]\s*|[-*–]\s+)(?P<name>\S.*?)\s*[,;]?$")
 #: The markers of a list that a Markdown or plain-text conversion writes for the site's list
-#: (``+ Ann Lee``, ``1. Ann Lee``, ``2) Ann Lee``, a quoted ``> Ann Lee``): an author only
-#: where the line reads as a name (:func:`_bullet_name`), and never one that starts a paper
+#: (``+ Ann Lee``, ``1. Ann Lee``, ``2) Ann Lee``, a quoted ``> Ann Lee``), and arrows
+#: (``→ Ann Lee``, also an abstract's ``→ SQL Queries`` cut at a line's start): an author
+#: only where the line reads as a name (:func:`_bullet_name`), only before any other author
+#: bullet or after such items (:attr:`_Block.items`), and never one that starts a paper
 #: inside an abstract (an enumeration there: ``1) Efficient Training``).
-_LIST_ITEM = re.compile(r"^(?:[+>]|\d{1,3}[.)])\s+(?P<name>\S.*?)\s*[,;]?$")
+_LIST_ITEM = re.compile(r"^(?:[→▶➤]\s*|(?:[+>]|\d{1,3}[.)])\s+)(?P<name>\S.*?)\s*[,;]?$")
+#: The first characters of :data:`_LIST_ITEM` lines but digits.
+_ITEM_MARKS = frozenset("→▶➤+>")
 _PAPERS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+papers?$", re.IGNORECASE)
 _ROWS = re.compile(r"^(?P<n>\d[\d,]{0,14})\s+author\s+rows?$", re.IGNORECASE)
 #: Both figures on one line, as a rendering that sets them side by side writes them
@@ -237,15 +241,19 @@ def read_venue_line(text: str) -> VenueLine | None:
 def _match_venue_line(text: str) -> VenueLine | None:
     """:func:`read_venue_line` without the cheap test first: the reference for its tests."""
     match = _VENUE_LINE.match(text)
+    separated = False
     if match is None:
         if _SEPARATOR_CHARS.isdisjoint(text) or _SEPARATED.search(text) is None:
             return None
         match = _VENUE_LINE.match(_SEPARATED.sub(" ", text))
         if match is None:
             return None
+        separated = True
     kind, paper_type = match.group("kind"), match.group("type")
     if kind not in VENUE_KINDS and paper_type not in PAPER_TYPES:
         return None
+    if separated and (kind not in VENUE_KINDS or paper_type not in PAPER_TYPES):
+        return None  # a title such as "The AI Index Report 2024 – Measuring Trends in AI"
     return VenueLine(match.group("venue") or "", kind, int(match.group("year")), paper_type)
 
 
@@ -403,7 +411,9 @@ def _wrapped_title(block: _Block) -> bool:
     yet, a few lines, none of them a sentence's end, a control's label, the site's name or
     a venue line the reader could not read (those start a paper :func:`_split_off` finds)."""
     lines = block.abstract
-    if block.authors or len(lines) > _TITLE_WRAPS or block.title is None:
+    if lines and lines[-1].lower() in _FIELD_LABELS:
+        lines = lines[:-1]  # the authors' label before the bullets: not the title's
+    if block.authors or not lines or len(lines) > _TITLE_WRAPS or block.title is None:
         return False
     if block.title[-1] in _WRAP_STOPS or any(line[-1] in _WRAP_STOPS for line in lines[:-1]):
         return False
@@ -412,7 +422,15 @@ def _wrapped_title(block: _Block) -> bool:
     words = len(block.title.split()) + sum(len(line.split()) for line in lines)
     return words <= _TITLE_WORDS and not any(
         line.lower() in CONTROL_LABELS or _site_line(line) or _BULLET.match(line)
+        or line.lower() in _FIELD_LABELS or line in PAPER_TYPES
+        or _KIND_YEAR_END.search(line) is not None
         or unreadable_venue_line(line) is not None for line in lines)
+
+
+#: The start of a venue line cut by a hard wrap before its paper type (``NeurIPS
+#: Conference 2024``): a paper's line, never a title's rest.
+_KIND_YEAR_END = re.compile(
+    r"(?:^|\s)(?:" + "|".join(sorted(VENUE_KINDS)) + r")\s[12]\d{3}$")
 
 
 #: A title line ending in one of these ends a sentence: what follows is not its rest.
@@ -449,7 +467,7 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
 
 
 #: The first characters of :data:`_BULLET` and :data:`_LIST_ITEM` lines but digits.
-_MARKS = frozenset("•·‣◦▪●∙○■□▸►▶➤→⁃-*–+>")
+_MARKS = frozenset("•·‣◦▪●∙○■□▸►⁃-*–") | _ITEM_MARKS
 
 
 def _bullet_name(bullet: re.Match[str]) -> str | None:
@@ -459,10 +477,17 @@ def _bullet_name(bullet: re.Match[str]) -> str | None:
     name = bullet.group("name")
     if bullet.re is _LIST_ITEM:
         return name if name_like(name) else None
-    if name[-1] in ".!?:" and not name_like(name):
-        words = name.split()
-        if len(words) >= 5 or any(w[0].islower() and w not in PARTICLES for w in words[1:]):
-            return None  # not "John Smith, Ph.D." or "Li Fei-Fei."
+    core = name
+    if name[-1] == ")" and (role := _ROLE_LABEL.search(name)) is not None:
+        core = name[:role.start()]  # "Bo Chen (corresponding author)": taken off later
+    if not name_like(core):
+        words = core.split()
+        if (core[-1:] in (".", "!", "?", ":") or len(words) >= 4) and any(
+                w[0].islower() and w not in PARTICLES for w in words[1:]):
+            # a sentence, or a bullet's first line of one ("We propose X, a model for"): a
+            # name has no lower-case word but its particles ("Pedro de Oliveira dos Santos
+            # Jr.", "John Smith, Ph.D.", "Li Fei-Fei.")
+            return None
     return name
 
 
@@ -565,6 +590,9 @@ class _Block:
     abstract_lines: list[int] = field(default_factory=list)
     #: The line of the first author bullet that came before any title (0: none did).
     stray_bullets: int = 0
+    #: Whether the first author line was a list item (:data:`_LIST_ITEM`): only then may
+    #: list items follow as authors (after bullets, ``1) Efficient Training`` is abstract).
+    items: bool = False
     #: For an unreadable block: its first line as written, and why it cannot be read.
     unread: tuple[str, str] | None = None
     #: A control's label (:data:`CONTROL_LABELS`) right after the venue line, and its line:
@@ -787,17 +815,30 @@ class PageReader:
                         text.lower() in CONTROL_LABELS):
                     block.label = (text, number)
                     continue
+                if block.venue is not None and not block.authors and len(text) < 32 and (
+                        whole := f"{block.venue.paper_type} {text}") in PAPER_TYPES:
+                    # the rest of a venue line cut by a hard wrap ("... 2025 Conference" /
+                    # "Paper"), not the title
+                    block.venue = dataclasses.replace(block.venue, paper_type=whole)
+                    continue
                 block.title, block.title_line = text, number
-            elif name is not None:
+            elif name is not None and (not block.authors or block.items or not (
+                    text[0] in _ITEM_MARKS or text[0].isdigit()) or not _LIST_ITEM.match(text)):
                 if not block.abstract:
                     if len(block.authors) < MAX_AUTHOR_LINES:
+                        if not block.authors:
+                            block.items = _LIST_ITEM.match(text) is not None
                         block.authors.append(name)
                     else:  # kept out of memory: the paper is an error at this line
                         _overflow(block, number)
                 elif _wrapped_title(block):
                     assert block.title is not None
-                    block.title = _unwrapped(block.title, block.abstract)
+                    lines = block.abstract
+                    if lines[-1].lower() in _FIELD_LABELS:  # "Authors", before the bullets
+                        lines = lines[:-1]
+                    block.title = _unwrapped(block.title, lines)
                     del block.abstract[:], block.abstract_lines[:]
+                    block.items = _LIST_ITEM.match(text) is not None
                     block.authors.append(name)
                 elif not _LIST_ITEM.match(text) and (
                         split := _split_off(block, name, number)) is not None:

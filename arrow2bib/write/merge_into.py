@@ -464,9 +464,13 @@ def _entries(library: bibtexparser.Library, shown: str
             first = first_line.get(kept.key.lower())
             message = (f"A second entry with the key {kept.key}"
                        f"{f' (the first at line {first})' if first else ''}: bibtex and biber "
-                       "skip it (a paper it matches was not added again); give it a key of "
-                       "its own.")
-            details = {"first_line": first}
+                       "skip it, and so did the merge (a paper only it holds is added under "
+                       "a key of its own); give it a key of its own.")
+            problems.append(Problem(code="merge-file", severity=Severity.WARNING,
+                                    message=message, source=shown, line=line, key=kept.key,
+                                    details={"into": shown, "key": kept.key,
+                                             "first_line": first}))
+            continue  # not there for bibtex: a \cite of its key gets the first entry
         problems.append(Problem(code="merge-file", severity=Severity.WARNING, message=message,
                                 source=shown, line=line, key=kept.key,
                                 details={"into": shown, "key": kept.key, **details}))
@@ -545,7 +549,7 @@ def _closing(value: str, start: int) -> int | None:
 
 #: An entry bibtex reads inside an ``@comment{...}`` (it skips the word ``comment`` only,
 #: and reads on; biber skips the braces): its key is taken for bibtex.
-_COMMENTED_ENTRY = re.compile(r"@\s*([A-Za-z]\w*)\s*[{(]\s*([^\s,{}()\"#%'=]+)\s*,")
+_COMMENTED_ENTRY = re.compile(r"@\s*([A-Za-z]\w*)\s*[{(]\s*([^\s,{}()\"#%'=]+)\s*[,})]")
 #: A lone ``@`` at the end of the file (only white space after it).
 _STRAY_AT = re.compile(r"@\s*\Z")
 
