@@ -547,3 +547,17 @@ def test_an_institution_or_et_al_as_author_does_not_veto_the_match(tmp_path):
     assert code == 0, err
     assert "already there as fang15" in err and "already there as unbert21" in err
     assert "11 added, 2 already there" in err  # Nobody's DeepFM is another paper
+
+
+def test_an_entry_with_names_written_family_name_first_is_recognised(tmp_path):
+    """``author = {Fang Xiaomin and Pan Rong}`` (family name first, no comma, as many write
+    Chinese names by hand) shared no family name with the page's "Xiaomin Fang": the paper
+    was appended again with no note."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@inproceedings{mine,\n  title = {Personalized Tag Recommendation through "
+                   "Nonlinear Tensor Factorization Using {G}aussian Kernel},\n  author = {Fang "
+                   "Xiaomin and Pan Rong},\n  booktitle = {AAAI},\n  year = {2015}\n}\n",
+                   encoding="utf-8")
+    code, _, err = run("convert", str(SAMPLE), "--merge-into", str(bib), "-v")
+    assert code == 0, err
+    assert "already there as mine" in err and "12 added, 1 already there" in err

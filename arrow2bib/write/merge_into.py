@@ -304,7 +304,8 @@ def _as_written(entries: Sequence[Entry], exporter: Exporter, options: ExportOpt
 def _families(author_field: str) -> frozenset[str]:
     """The family names of an author field (LaTeX as written, its value's outer braces or
     quotes gone). A name that is one braced group (``{Huawei Noah's Ark Lab}``) is an
-    institution, with no family name to compare; ``Fang et al.`` is Fang's."""
+    institution, with no family name to compare; ``Fang et al.`` is Fang's. A name of two
+    words without a comma gives both (``Fang Xiaomin`` may be written family name first)."""
     families = set()
     for raw in _names(author_field):
         raw = raw.strip()
@@ -315,11 +316,16 @@ def _families(author_field: str) -> frozenset[str]:
         if not name or name.lower() == "others":
             continue
         if "," in name:
-            family = name.split(",", 1)[0]
-        else:
-            words = name.split()
-            family = words[-1] if words else ""
-        families.add(normalise_name(family))
+            families.add(normalise_name(name.split(",", 1)[0]))
+            continue
+        words = name.split()
+        if words:
+            families.add(normalise_name(words[-1]))
+        if len(words) == 2 and not raw.startswith("{"):
+            # "Fang Xiaomin": a name written family name first, as many write Chinese,
+            # Korean, Japanese or Hungarian names by hand (bibtex reads the last word): its
+            # first word may be the family name the page's "Xiaomin Fang" has
+            families.add(normalise_name(words[0]))
     return frozenset(f for f in families if f)
 
 
