@@ -179,10 +179,14 @@ class _ReferenceReader(parser.PageReader):
             block = parser._Block(number, venue)
         else:
             return
+        widest = self._widest
+        if block.title is not None and not block.width:
+            block.width = widest
         for number, raw in self._lines:
             text = self._text(number, raw)
             if not text:
                 continue
+            widest = max(widest, len(text))
             bullet = parser._BULLET.match(text) or parser._LIST_ITEM.match(text)
             name = parser._bullet_name(bullet) if bullet else None  # None: a sentence
             item = bool(bullet) and bullet.re is parser._LIST_ITEM
@@ -213,7 +217,7 @@ class _ReferenceReader(parser.PageReader):
                     block.venue = dataclasses.replace(  # a venue line's cut-off rest
                         block.venue, paper_type=f"{block.venue.paper_type} {text}")
                     continue
-                block.title, block.title_line = text, number
+                block.title, block.title_line, block.width = text, number, widest
             elif name is not None and not block.abstract and not (
                     item and block.authors and not block.items):  # (after bullets: text)
                 if not block.authors:

@@ -243,9 +243,17 @@ def _match_venue_line(text: str) -> VenueLine | None:
     match = _VENUE_LINE.match(text)
     separated = False
     if match is None:
-        if _SEPARATOR_CHARS.isdisjoint(text) or _SEPARATED.search(text) is None:
+        if _SEPARATOR_CHARS.isdisjoint(text):
             return None
-        match = _VENUE_LINE.match(_SEPARATED.sub(" ", text))
+        # the separators from the right, one at a time, until the line reads: those in the
+        # venue's name stay (ACM / IEEE Joint Conference 2020 | Conference Paper)
+        cuts = list(_SEPARATED.finditer(text))
+        line = text
+        for cut in reversed(cuts):
+            line = line[:cut.start()] + " " + line[cut.end():]
+            match = _VENUE_LINE.match(line)
+            if match is not None:
+                break
         if match is None:
             return None
         separated = True
@@ -254,7 +262,14 @@ def _match_venue_line(text: str) -> VenueLine | None:
         return None
     if separated and (kind not in VENUE_KINDS or paper_type not in PAPER_TYPES):
         return None  # a title such as "The AI Index Report 2024 – Measuring Trends in AI"
-    return VenueLine(match.group("venue") or "", kind, int(match.group("year")), paper_type)
+    venue = match.group("venue") or ""
+    if separated:
+        venue = _SEPARATOR_ENDS.sub("", venue)
+    return VenueLine(venue, kind, int(match.group("year")), paper_type)
+
+
+#: Separators left at a venue name's ends once its line is read (``NeurIPS ·``).
+_SEPARATOR_ENDS = re.compile(r"^(?:[·•|–—/]\s*)+|(?:\s*[·•|–—/])+$")
 
 
 _TYPES_LOWER = {paper_type.lower(): len(paper_type.split()) for paper_type in PAPER_TYPES}
@@ -419,6 +434,14 @@ def _wrapped_title(block: _Block) -> bool:
         return False
     if lines[-1][-1] in _SENTENCE_END:
         return False
+    if block.width < len(block.title):
+        return False  # no line before it as long: no width a wrap could have cut at
+    chain = [block.title, *lines]
+    for line, after in zip(chain, chain[1:]):
+        if len(line) + 1 + len(after.split(None, 1)[0]) < block.width:
+            # the next word had room on the line: no wrap cut it there (a badge, a label;
+            # fold -s also moves a word that ends at the width: equal is a wrap)
+            return False
     words = len(block.title.split()) + sum(len(line.split()) for line in lines)
     return words <= _TITLE_WORDS and not any(
         line.lower() in CONTROL_LABELS or _site_line(line) or _BULLET.match(line)
@@ -482,13 +505,27 @@ def _bullet_name(bullet: re.Match[str]) -> str | None:
         core = name[:role.start()]  # "Bo Chen (corresponding author)": taken off later
     if not name_like(core):
         words = core.split()
-        if (core[-1:] in (".", "!", "?", ":") or len(words) >= 4) and any(
-                w[0].islower() and w not in PARTICLES for w in words[1:]):
+        lower = [w for w in words[1:] if w[0].islower() and w not in _NAME_LOWER
+                 and _PREFIXED.match(w) is None]
+        if lower and (core[-1] in ".!?:" or len(words) >= 4 and (
+                "," in core or not _CLAUSE_WORDS.isdisjoint(w.strip(",.;:") for w in lower))):
             # a sentence, or a bullet's first line of one ("We propose X, a model for"): a
-            # name has no lower-case word but its particles ("Pedro de Oliveira dos Santos
-            # Jr.", "John Smith, Ph.D.", "Li Fei-Fei.")
+            # name has no lower-case word but its particles ("Juan Carlos de los Reyes",
+            # "Tim op de Beeck", "Muhammad ibn Musa al-Khwarizmi", "John Smith, Ph.D.")
             return None
     return name
+
+
+#: The lower-case words of names: particles, and those :data:`PARTICLES` (for parsing a
+#: name) leaves out.
+_NAME_LOWER = PARTICLES | frozenset(
+    "los las dalla dal dai op het in 't t bint binti bte ap auf vom vander dela".split())
+#: A lower-case prefix joined to a name (``al-Khwarizmi``, ``el-Kader``, ``bin-Ali``).
+_PREFIXED = re.compile(r"[a-z]{1,4}-\w")
+#: Words of a clause, not of a name: with a comma, they tell a cut sentence from a long name.
+_CLAUSE_WORDS = frozenset(
+    """we our us the a an of for is are was were this that these those with to on by from
+    and or it its as be can which has have not into using via than""".split())
 
 
 def _row_cells(raw: str) -> list[str] | None:
@@ -593,6 +630,9 @@ class _Block:
     #: Whether the first author line was a list item (:data:`_LIST_ITEM`): only then may
     #: list items follow as authors (after bullets, ``1) Efficient Training`` is abstract).
     items: bool = False
+    #: The longest line of the page before the title's: the width a hard wrap cut the page
+    #: at, if it was (:func:`_wrapped_title`).
+    width: int = 0
     #: For an unreadable block: its first line as written, and why it cannot be read.
     unread: tuple[str, str] | None = None
     #: A control's label (:data:`CONTROL_LABELS`) right after the venue line, and its line:
@@ -625,6 +665,7 @@ class PageReader:
         self._pending_unread: tuple[int, str, str] | None = None
         self._pending_block: _Block | None = None
         self._consumed = False
+        self._widest = 0  # the longest line read so far (the width of a hard wrap)
         self._read_header()
 
     def close(self) -> None:
@@ -692,6 +733,8 @@ class PageReader:
             text = self._text(number, raw)
             if not text:
                 continue
+            if len(text) > self._widest:
+                self._widest = len(text)
             venue = read_venue_line(text)
             if venue is not None:
                 self._pending = (number, text, venue)
@@ -774,6 +817,9 @@ class PageReader:
         else:
             return
         recurring = _recurring
+        widest = self._widest
+        if block.title is not None and not block.width:
+            block.width = widest
         for number, raw in self._lines:
             if not raw:  # a third of a page's lines
                 continue
@@ -792,6 +838,9 @@ class PageReader:
                 self._report_mojibake(number, raw, repaired)
             if not text:
                 continue
+            width = len(text)
+            if width > widest:
+                widest = width
             if venue is not None:
                 paper = self._finish(block)
                 if paper is not None:
@@ -821,7 +870,7 @@ class PageReader:
                     # "Paper"), not the title
                     block.venue = dataclasses.replace(block.venue, paper_type=whole)
                     continue
-                block.title, block.title_line = text, number
+                block.title, block.title_line, block.width = text, number, widest
             elif name is not None and (not block.authors or block.items or not (
                     text[0] in _ITEM_MARKS or text[0].isdigit()) or not _LIST_ITEM.match(text)):
                 if not block.abstract:
