@@ -485,6 +485,9 @@ def test_streaming_yields_before_the_end():
          ("NeurIPS", "Conference", 2025, "Conference Paper")),
         ("ACL – Findings Conference 2024 Findings Paper",  # read as is: the dash kept
          ("ACL – Findings", "Conference", 2024, "Findings Paper")),
+        ("ACM / IEEE Joint Conference 2020 | Conference Paper",  # the venue's own / kept
+         ("ACM / IEEE Joint", "Conference", 2020, "Conference Paper")),
+        ("The AI Index Report 2024 – Measuring Trends in AI", None),  # a title
         ("Input · Output Tradeoffs in Deep Learning", None),
         ("Beyond Higher Rank: Token-wise Input-Output Projections", None),
         ("We ran 2020 Experiments", None),
