@@ -243,17 +243,7 @@ def _match_venue_line(text: str) -> VenueLine | None:
     match = _VENUE_LINE.match(text)
     separated = False
     if match is None:
-        if _SEPARATOR_CHARS.isdisjoint(text):
-            return None
-        # the separators from the right, one at a time, until the line reads: those in the
-        # venue's name stay (ACM / IEEE Joint Conference 2020 | Conference Paper)
-        cuts = list(_SEPARATED.finditer(text))
-        line = text
-        for cut in reversed(cuts):
-            line = line[:cut.start()] + " " + line[cut.end():]
-            match = _VENUE_LINE.match(line)
-            if match is not None:
-                break
+        match = _separated(text)
         if match is None:
             return None
         separated = True
@@ -266,6 +256,21 @@ def _match_venue_line(text: str) -> VenueLine | None:
     if separated:
         venue = _SEPARATOR_ENDS.sub("", venue)
     return VenueLine(venue, kind, int(match.group("year")), paper_type)
+
+
+def _separated(text: str) -> re.Match[str] | None:
+    """The venue line ``text`` is with separators read as spaces: from the right, one at a
+    time, until the line reads (those in the venue's name stay: ``ACM / IEEE Joint
+    Conference 2020 | Conference Paper``); None when it does not."""
+    if _SEPARATOR_CHARS.isdisjoint(text):
+        return None
+    line = text
+    for cut in reversed(list(_SEPARATED.finditer(text))):
+        line = line[:cut.start()] + " " + line[cut.end():]
+        found = _VENUE_LINE.match(line)
+        if found is not None:
+            return found
+    return None
 
 
 #: Separators left at a venue name's ends once its line is read (``NeurIPS ·``).
