@@ -234,13 +234,19 @@ def test_latin1_file_takes_ascii_entries_and_refuses_what_it_cannot_hold(tmp_pat
     assert len(_keys(bib, "latin-1")) == 14
 
 
+def _accented_page(tmp_path: Path, *authors: str) -> Path:
+    """A page of one paper whose title and authors are not ASCII (Latin-1 can hold them)."""
+    page = tmp_path / "page.txt"
+    page.write_text("Author name cluster\n\nXiandi Lué\n\n1 papers\n1 author row\n\n"
+                    "NeurIPS Conference 2024 Conference Paper\n\nÉtude des réseaux\n\n"
+                    + "".join(f"  • {name}\n" for name in authors) + "\nUn résumé.\n",
+                    encoding="utf-8")
+    return page
+
+
 def test_latin1_file_named_takes_latin1_entries(tmp_path):
     original = "% Jérôme\n".encode("latin-1")
-    text = ("Author name cluster\n\nXiandi Lué\n\n1 papers\n1 author row\n\n"
-            "NeurIPS Conference 2024 Conference Paper\n\nÉtude des réseaux\n\n"
-            "  • Xiandi Lué\n  • René Müller\n\nUn résumé.\n")
-    page = tmp_path / "page.txt"
-    page.write_text(text, encoding="utf-8")
+    page = _accented_page(tmp_path, "Xiandi Lué", "René Müller")
     bib = tmp_path / "refs.bib"
     bib.write_bytes(original)
     code, _, err = run("convert", str(page), "--to", "biblatex", "--merge-into", str(bib),
@@ -359,11 +365,7 @@ def test_bib_encoding_does_not_apply_to_a_utf8_file(tmp_path):
     """--bib-encoding latin-1 on a valid UTF-8 file appended Latin-1 bytes to it (a file of
     two encodings); the option is for files that are not UTF-8, as its help says."""
     original = "% Jérôme\n".encode("utf-8")
-    text = ("Author name cluster\n\nXiandi Lué\n\n1 papers\n1 author row\n\n"
-            "NeurIPS Conference 2024 Conference Paper\n\nÉtude des réseaux\n\n"
-            "  • Xiandi Lué\n\nUn résumé.\n")
-    page = tmp_path / "page.txt"
-    page.write_text(text, encoding="utf-8")
+    page = _accented_page(tmp_path, "Xiandi Lué")
     bib = tmp_path / "refs.bib"
     bib.write_bytes(original)
     code, _, err = run("convert", str(page), "--to", "biblatex", "--merge-into", str(bib),

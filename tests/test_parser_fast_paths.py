@@ -232,11 +232,8 @@ class _ReferenceReader(parser.PageReader):
             elif name is not None and item and block.authors and not block.items:
                 block.abstract.append(text)  # a list item after bullets: abstract text
                 block.abstract_lines.append(number)
-            elif name is not None and parser._wrapped_title(block):  # a hard-wrapped title
-                lines = block.abstract
-                if lines[-1].lower() in parser._FIELD_LABELS:
-                    lines = lines[:-1]
-                block.title = parser._unwrapped(block.title, lines)
+            elif name is not None and (lines := parser._title_rest(block)) is not None:
+                block.title = parser._unwrapped(block.title, lines)  # a hard-wrapped title
                 del block.abstract[:], block.abstract_lines[:]
                 block.items = item
                 block.authors.append(name)

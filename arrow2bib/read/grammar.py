@@ -358,11 +358,17 @@ def _split_off(block: _Block, name: str, number: int) -> _Block | None:
     return new
 
 
+def _without_role(name: str) -> str:
+    """``name`` without a role label at its end (``Shiwei Li (author)`` -> ``Shiwei Li``)."""
+    if name[-1:] == ")" and (role := _ROLE_LABEL.search(name)) is not None:
+        return name[:role.start()]
+    return name
+
+
 def _name_line(text: str) -> bool:
     """Whether a line without a bullet reads as one person's name, with or without a role
     label after it (``Shiwei Li (author)``: taken off by :meth:`PageReader._unmarked`)."""
-    if text[-1] == ")" and (role := _ROLE_LABEL.search(text)) is not None:
-        text = text[:role.start()]
+    text = _without_role(text)
     return bool(text) and name_like(text)
 
 
@@ -425,34 +431,40 @@ _CONJUNCTIONS = frozenset({"and", "or", "nor", "to", "vs", "vs.", "versus", "&"}
 _TITLE_WRAPS = 3
 
 
-def _wrapped_title(block: _Block) -> bool:
-    """Whether the lines between ``block``'s title and its first author bullet are the rest
-    of the title, cut by a hard wrap (a page saved or copied at 60 or 80 columns): no author
-    yet, a few lines, none of them a sentence's end, a control's label, the site's name or
-    a venue line the reader could not read (those start a paper :func:`_split_off` finds)."""
+def _title_rest(block: _Block) -> list[str] | None:
+    """The lines between ``block``'s title and its first author bullet when they are the rest
+    of the title, cut by a hard wrap (a page saved or copied at 35 to 100 columns), else
+    None. They are when: no author yet; at most :data:`_TITLE_WRAPS` lines (an ``Authors``
+    label after them is left out); none ends a sentence; a wrap cut each line (the next
+    word would not have fitted within the page's longest line before the title,
+    :attr:`_Block.width`: so a badge such as ``Oral`` on an unwrapped page never joins); none
+    is a control's or a field's label, the site's name, a paper type or a venue line, whole
+    or cut (those are a paper's lines, which :func:`_split_off` finds)."""
     lines = block.abstract
     if lines and lines[-1].lower() in _FIELD_LABELS:
         lines = lines[:-1]  # the authors' label before the bullets: not the title's
     if block.authors or not lines or len(lines) > _TITLE_WRAPS or block.title is None:
-        return False
+        return None
     if block.title[-1] in _WRAP_STOPS or any(line[-1] in _WRAP_STOPS for line in lines[:-1]):
-        return False
+        return None
     if lines[-1][-1] in _SENTENCE_END:
-        return False
+        return None
     if block.width < len(block.title):
-        return False  # no line before it as long: no width a wrap could have cut at
+        return None  # no line before it as long: no width a wrap could have cut at
     chain = [block.title, *lines]
     for line, after in zip(chain, chain[1:]):
         if len(line) + 1 + len(after.split(None, 1)[0]) < block.width:
             # the next word had room on the line: no wrap cut it there (a badge, a label;
             # fold -s also moves a word that ends at the width: equal is a wrap)
-            return False
+            return None
     words = len(block.title.split()) + sum(len(line.split()) for line in lines)
-    return words <= _TITLE_WORDS and not any(
+    if words > _TITLE_WORDS or any(
         line.lower() in CONTROL_LABELS or _site_line(line) or _BULLET.match(line)
         or line.lower() in _FIELD_LABELS or line in PAPER_TYPES
         or _KIND_YEAR_END.search(line) is not None
-        or unreadable_venue_line(line) is not None for line in lines)
+        or unreadable_venue_line(line) is not None for line in lines):
+        return None
+    return lines
 
 
 #: The start of a venue line cut by a hard wrap before its paper type (``NeurIPS
@@ -494,6 +506,11 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
     return repaired, text, None, read_venue_line(text)
 
 
+def _list_item(text: str) -> bool:
+    """Whether ``text`` is a :data:`_LIST_ITEM` line (the first character tested first)."""
+    return (text[0] in _ITEM_MARKS or text[0].isdigit()) and _LIST_ITEM.match(text) is not None
+
+
 #: The first characters of :data:`_BULLET` and :data:`_LIST_ITEM` lines but digits.
 _MARKS = frozenset("•·‣◦▪●∙○■□▸►⁃-*–") | _ITEM_MARKS
 
@@ -505,9 +522,7 @@ def _bullet_name(bullet: re.Match[str]) -> str | None:
     name = bullet.group("name")
     if bullet.re is _LIST_ITEM:
         return name if name_like(name) else None
-    core = name
-    if name[-1] == ")" and (role := _ROLE_LABEL.search(name)) is not None:
-        core = name[:role.start()]  # "Bo Chen (corresponding author)": taken off later
+    core = _without_role(name)  # "Bo Chen (corresponding author)": taken off later
     if not name_like(core):
         words = core.split()
         lower = [w for w in words[1:] if w[0].islower() and w not in _NAME_LOWER
@@ -636,7 +651,7 @@ class _Block:
     #: list items follow as authors (after bullets, ``1) Efficient Training`` is abstract).
     items: bool = False
     #: The longest line of the page before the title's: the width a hard wrap cut the page
-    #: at, if it was (:func:`_wrapped_title`).
+    #: at, if it was (:func:`_title_rest`).
     width: int = 0
     #: For an unreadable block: its first line as written, and why it cannot be read.
     unread: tuple[str, str] | None = None
@@ -876,25 +891,22 @@ class PageReader:
                     block.venue = dataclasses.replace(block.venue, paper_type=whole)
                     continue
                 block.title, block.title_line, block.width = text, number, widest
-            elif name is not None and (not block.authors or block.items or not (
-                    text[0] in _ITEM_MARKS or text[0].isdigit()) or not _LIST_ITEM.match(text)):
+            elif name is not None and (not (item := _list_item(text)) or not block.authors
+                                       or block.items):
+                # (a list item after other bullets is the abstract's: the branches below)
+                if not block.authors:
+                    block.items = item  # list items may follow a list item only
                 if not block.abstract:
                     if len(block.authors) < MAX_AUTHOR_LINES:
-                        if not block.authors:
-                            block.items = _LIST_ITEM.match(text) is not None
                         block.authors.append(name)
                     else:  # kept out of memory: the paper is an error at this line
                         _overflow(block, number)
-                elif _wrapped_title(block):
+                elif (rest := _title_rest(block)) is not None:
                     assert block.title is not None
-                    lines = block.abstract
-                    if lines[-1].lower() in _FIELD_LABELS:  # "Authors", before the bullets
-                        lines = lines[:-1]
-                    block.title = _unwrapped(block.title, lines)
+                    block.title = _unwrapped(block.title, rest)
                     del block.abstract[:], block.abstract_lines[:]
-                    block.items = _LIST_ITEM.match(text) is not None
                     block.authors.append(name)
-                elif not _LIST_ITEM.match(text) and (
+                elif not item and (
                         split := _split_off(block, name, number)) is not None:
                     paper = self._finish(block)
                     if paper is not None:
@@ -1000,9 +1012,8 @@ class PageReader:
         changed = []
         roles = False
         for index, name in enumerate(block.authors):
-            new = name
-            if name[-1] == ")" and (role := _ROLE_LABEL.search(name)) is not None:
-                new, roles = name[:role.start()], True
+            new = _without_role(name)
+            roles = roles or new != name
             mark = _NAME_MARKS.search(new)
             if mark is not None:
                 new = new[:mark.start()]
