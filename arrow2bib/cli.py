@@ -45,7 +45,7 @@ from .read.sources import check_encoding
 from .run._collector import tuned
 from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
-from .run.backends import available_cpus
+from .run.backends import AUTO_JOBS_BYTES, available_cpus, default_jobs
 from .run.engine import DEDUPE_MODES
 from .write.files import (Target, committed_together, resolve_target, write_stream,
                           writes_one_document)
@@ -102,9 +102,10 @@ def _add_input_arguments(parser: argparse.ArgumentParser, files: object,
                         help="page file (text, HTML, or a browser's single-file web archive "
                         "*.mht/*.mhtml), directory of pages (*.txt, *.html, *.htm, *.mht, "
                         "*.mhtml), URL, or -"), files)
-    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                        help="work on the pages in N processes (default 1; auto: one per "
-                        "CPU this process may use); the output and the report are the same")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="work on the pages in N processes (auto: one per CPU this "
+                        "process may use; default: 1 for inputs under 4 MiB in all, else one "
+                        "per CPU up to 4); the output and the report are the same")
     parser.add_argument("--encoding", metavar="NAME",
                         help="the text encoding of the inputs (default: UTF-8 or by BOM)")
     parser.add_argument("--strict", action="store_true",
@@ -270,7 +271,7 @@ def _parse_options(pairs: Sequence[str]) -> dict[str, str]:
 def _inputs(args: argparse.Namespace) -> Inputs:
     """The pages to read (directories expanded: files in them that are not pages are
     skipped, with a warning each)."""
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise _UsageError("--jobs takes a number of processes, 1 or more, or auto.")
     if args.inputs.count("-") > 1:
         raise _UsageError("- (stdin) is given more than once; stdin can be read once.")
@@ -279,7 +280,11 @@ def _inputs(args: argparse.Namespace) -> Inputs:
             check_encoding(args.encoding)
         except InputError as exc:
             raise _UsageError(f"--encoding: {exc.message}") from None
-    return expand_inputs(args.inputs, encoding=args.encoding)
+    inputs = expand_inputs(args.inputs, encoding=args.encoding)
+    if args.jobs is None:  # neither --jobs nor the settings: by the inputs' size
+        args.jobs = default_jobs(inputs.pages)
+        args.auto_jobs = args.jobs > 1
+    return inputs
 
 
 def _configured_format(args: argparse.Namespace, formats: Formats) -> None:
@@ -323,6 +328,12 @@ def _configure(args: argparse.Namespace, pm) -> None:
             raise _UsageError(f"{skip.origin}: there is no check {unknown[0]!r} (the checks: "
                               f"{', '.join(sorted(names))}).")
         args.skip_check = list(skip.value)
+    jobs = args.settings.get("jobs")
+    if getattr(args, "jobs", 0) is None and jobs is not None:
+        try:
+            args.jobs = _jobs(str(jobs.value))  # at most JOBS_PER_CPU per CPU, as --jobs
+        except argparse.ArgumentTypeError as exc:
+            raise _UsageError(f"{jobs.origin}: jobs: {exc}.") from None
     venues.use_user_entries([setting.value for setting in args.settings.venues()])
 
 
@@ -426,6 +437,9 @@ def _run(args: argparse.Namespace, inputs: Inputs, exporter, destination: Output
          err: TextIO, log: ProblemLog, **settings: Any) -> Result:
     """The run itself (:func:`arrow2bib.convert`), with a progress bar on stderr when it is a
     terminal (:mod:`arrow2bib.progress`), its problems into ``log``."""
+    if getattr(args, "verbose", False) and getattr(args, "auto_jobs", False):
+        print(f"arrow2bib: working in {args.jobs} processes: the inputs hold "
+              f"{AUTO_JOBS_BYTES // 2**20} MiB or more (--jobs 1 for one)", file=err)
     bar = progress_for(err, inputs.pages, pages=args.jobs > 1)
     try:
         return convert(inputs.pages, exporter, destination, skip=_skipped(args, pm),
@@ -603,7 +617,7 @@ def _config(args: argparse.Namespace, out: TextIO) -> int:
     """``arrow2bib config``: each effective setting and where it came from."""
     settings: config.Settings = args.settings
     rows: list[dict[str, Any]] = []
-    for key in ("key-pattern", "format", "skip-checks"):
+    for key in ("key-pattern", "format", "skip-checks", "jobs"):
         setting = settings.get(key)
         if setting is not None:
             value = list(setting.value) if key == "skip-checks" else setting.value

@@ -12,6 +12,7 @@ Where settings come from, the first that sets a key winning::
     key-pattern = "{auth}{year}"        # -k
     format = "biblatex"                 # -t, when neither -t nor an -o of another extension
     skip-checks = ["unknown-venue"]     # --skip-check (a list replaces a lower source's)
+    jobs = 1                            # --jobs: a number of processes, or "auto"
     [options]                           # -O for every format that has the option
     links = "url"
     [options.bibtex]                    # -O for one format (beats [options] of the same file)
@@ -22,7 +23,8 @@ Where settings come from, the first that sets a key winning::
     ...
 
 The environment: ``ARROW2BIB_KEY_PATTERN``, ``ARROW2BIB_FORMAT``, ``ARROW2BIB_SKIP_CHECKS``
-(comma-separated) and ``ARROW2BIB_OPTIONS`` (``NAME=VALUE`` items separated by ``;``).
+(comma-separated), ``ARROW2BIB_JOBS`` and ``ARROW2BIB_OPTIONS`` (``NAME=VALUE`` items
+separated by ``;``).
 A file that is not valid TOML, an unknown key or a value of the wrong type is a
 :class:`~arrow2bib.errors.SettingError` naming the file and line.
 """
@@ -47,7 +49,7 @@ __all__ = ["ENV_NO_CONFIG", "Layer", "Setting", "Settings", "config_files", "loa
            "user_config_file"]
 
 ENV_NO_CONFIG = "ARROW2BIB_NO_CONFIG"
-KEYS = ("key-pattern", "format", "skip-checks", "options", "venues")
+KEYS = ("key-pattern", "format", "skip-checks", "jobs", "options", "venues")
 _FALSE = frozenset(["", "0", "false", "no", "off"])
 
 
@@ -79,7 +81,7 @@ class Settings:
     searched: list[tuple[str, Path | None]] = field(default_factory=list)
 
     def get(self, key: str) -> Setting | None:
-        """The effective ``key-pattern``, ``format`` or ``skip-checks``."""
+        """The effective ``key-pattern``, ``format``, ``skip-checks`` or ``jobs``."""
         found = None
         for layer in self.layers:
             found = layer.scalars.get(key, found)
@@ -247,11 +249,26 @@ def _file_layer(path: Path, *, pyproject: bool) -> Layer:
                 raise SettingError(f"{lines.at(key)}: skip-checks must be a list of check "
                                    "names.")
             layer.scalars[key] = Setting(tuple(value), lines.at(key))
+        elif key == "jobs":
+            layer.scalars[key] = Setting(_jobs(value, lines.at(key)), lines.at(key))
         elif key == "options":
             _options(layer, value, lines)
         else:
             _venues(layer, value, lines)
     return layer
+
+
+def _jobs(value: Any, where: str) -> int | str:
+    """A ``jobs`` setting: a number of processes, 1 or more, or ``"auto"`` (how many a run
+    may take is the command line's to check, as for ``--jobs``)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    if isinstance(value, str) and value.strip().isdigit():  # the environment's text
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise SettingError(f"{where}: jobs is a number of processes, 1 or more, or \"auto\", "
+                       f"not {value!r}.")
 
 
 def _option_value(value: Any, where: str) -> str:
@@ -344,6 +361,9 @@ def _env_layer(env: Mapping[str, str]) -> Layer:
     if env.get("ARROW2BIB_SKIP_CHECKS", "").strip():
         names = tuple(n.strip() for n in env["ARROW2BIB_SKIP_CHECKS"].split(",") if n.strip())
         layer.scalars["skip-checks"] = Setting(names, "environment ARROW2BIB_SKIP_CHECKS")
+    if env.get("ARROW2BIB_JOBS", "").strip():
+        origin = "environment ARROW2BIB_JOBS"
+        layer.scalars["jobs"] = Setting(_jobs(env["ARROW2BIB_JOBS"], origin), origin)
     for item in env.get("ARROW2BIB_OPTIONS", "").split(";"):
         if not item.strip():
             continue

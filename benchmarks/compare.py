@@ -72,7 +72,8 @@ def compiled_copy(folder: Path) -> Path:
 
 def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds, peak KiB and exit code of ``arrow2bib argv`` from ``tree``."""
-    env = dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1")
+    # one process unless the row says --jobs (a large page takes several by default)
+    env = dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1")
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "arrow2bib", *argv], cwd=tree, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

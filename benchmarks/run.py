@@ -32,7 +32,8 @@ from .generate import write
 from .parse import BARE, FLOOR, PARSE
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
+# one process unless a row says --jobs (a large page takes several by default)
+ENV = dict(os.environ, ARROW2BIB_JOBS="1", PYTHONPATH=os.pathsep.join(
     p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
 
 # Baselines: bibtexparser writes the entries it already holds; pandoc converts the same

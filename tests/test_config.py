@@ -23,7 +23,7 @@ def project(tmp_path, monkeypatch) -> Path:
     """A project folder (the working directory is a folder inside it), a home of its own."""
     monkeypatch.delenv("ARROW2BIB_NO_CONFIG", raising=False)
     for name in ("ARROW2BIB_KEY_PATTERN", "ARROW2BIB_FORMAT", "ARROW2BIB_SKIP_CHECKS",
-                 "ARROW2BIB_OPTIONS"):
+                 "ARROW2BIB_OPTIONS", "ARROW2BIB_JOBS"):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     (home / ".config").mkdir(parents=True)
@@ -201,6 +201,10 @@ def test_a_broken_pyproject_is_an_error_when_it_is_meant_for_us(project):
     ('[options.bibtx]\nomit = ["abstract"]\n', 2, "[options.bibtx] names no format"),
     ('format = "bibtex"\nkey-pattern = "{nosuch}"\n', 2, "Unknown field {nosuch} in key"),
     ('[options]\nlinkz = "url"\n', 2, "no format has the option 'linkz'"),
+    ('format = "bibtex"\njobs = 0\n', 2, 'jobs is a number of processes, 1 or more, or "auto"'),
+    ('jobs = "many"\n', 1, "not 'many'"),
+    ('jobs = true\n', 1, "not True"),
+    ('\njobs = 100000\n', 2, "jobs: 100000 processes is more than 4 per CPU"),
     ('[options]\nlinks = "url"\nformat = "ris"\n', 3,
      "'format' is a setting of its own: write it before the first [table]"),
 ])
@@ -287,3 +291,31 @@ def test_a_bad_option_value_from_a_settings_file_is_explained_without_assuming_t
     assert ("The bibtex option encoding='latin9' is not known: it takes ascii (the default: "
             "LaTeX escapes, for 8-bit bibtex) or utf8 (as -O encoding=utf8, or encoding = "
             '"utf8" under [options.bibtex] in a settings file).') in err
+
+
+def test_jobs_setting(project, monkeypatch):
+    from arrow2bib.run import backends
+    from arrow2bib.run.backends import AUTO_JOBS_BYTES
+
+    monkeypatch.setattr(backends.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    big = project / "big.txt"  # the page, and a blank line that makes it large
+    big.write_text(EXAMPLE.read_text("utf-8") + "\n" + " " * AUTO_JOBS_BYTES + "\n", "utf-8")
+    code, _, err = _run("convert", "../big.txt", "-o", "out.bib", "-v")
+    assert code == 0 and "working in 3 processes" in err, err
+    (project / "arrow2bib.toml").write_text("\njobs = 1\n", "utf-8")
+    code, out, _ = _run("config")
+    assert f"jobs = 1  # from {project}/arrow2bib.toml:2" in out
+    code, _, err_one = _run("convert", "../big.txt", "-o", "out.bib", "-v")
+    assert code == 0 and "working in" not in err_one
+    assert err_one == err.split("\n", 1)[1]  # the same report
+    monkeypatch.setenv("ARROW2BIB_JOBS", " auto ")  # the environment beats the file
+    code, out, _ = _run("config", "--json")
+    assert {"key": "jobs", "value": "auto", "from": "environment ARROW2BIB_JOBS"} in \
+        json.loads(out)["settings"]
+    # chosen, not defaulted: no line (as --jobs auto), and the same report
+    assert _run("convert", "../big.txt", "-o", "out.bib", "-v")[2] == err_one
+    monkeypatch.setenv("ARROW2BIB_JOBS", "2")
+    assert _run("convert", "../big.txt", "-o", "out.bib", "--jobs", "1", "-v")[2] == err_one
+    monkeypatch.setenv("ARROW2BIB_JOBS", "0")
+    code, _, err = _run("check", "../page.txt")
+    assert code == 2 and "environment ARROW2BIB_JOBS: jobs is a number of processes" in err

@@ -136,3 +136,78 @@ def test_jobs_auto_is_a_process_per_cpu_this_process_may_use(tmp_path, monkeypat
     assert run("convert", str(SAMPLE), "-o", str(one))[0] == 0
     assert run("convert", str(SAMPLE), "-o", str(auto), "--jobs", "auto")[0] == 0
     assert auto.read_bytes() == one.read_bytes()
+
+
+def _padded(path, size):
+    """The sample page with one line of spaces after it: ``size`` bytes or more, read as the
+    sample is (the line is blank), in a moment."""
+    text = SAMPLE.read_text("utf-8")
+    path.write_text(text + "\n" + " " * max(0, size - len(text.encode("utf-8"))) + "\n",
+                    "utf-8")
+    return path
+
+
+def test_default_jobs_follow_the_inputs_size(tmp_path, monkeypatch):
+    import os
+
+    from arrow2bib.run import backends
+    from arrow2bib.run.backends import AUTO_JOBS, AUTO_JOBS_BYTES, default_jobs
+
+    small = tmp_path / "small.txt"
+    small.write_bytes(SAMPLE.read_bytes())
+    large = tmp_path / "large.txt"
+    with large.open("wb") as f:  # sparse: the size is what counts
+        f.truncate(AUTO_JOBS_BYTES)
+    half = tmp_path / "half.txt"
+    with half.open("wb") as f:
+        f.truncate(AUTO_JOBS_BYTES // 2)
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # its size is 0, and looking at it does not wait for a writer
+    assert default_jobs([str(small)], cpus=2) == 1
+    assert default_jobs([large], cpus=2) == 2  # paths of any kind
+    assert default_jobs([str(large)], cpus=1) == 1
+    assert default_jobs([str(large)], cpus=64) == AUTO_JOBS == 4
+    assert default_jobs([str(half)], cpus=2) == 1
+    assert default_jobs([str(half), str(small), str(half)], cpus=2) == 2  # in all
+    # what has no size here counts nothing: stdin, URLs, a FIFO, a file that is not there
+    assert default_jobs(["-", "https://arrow.example/a", str(fifo), str(tmp_path / "none"),
+                         str(half), str(small)], cpus=2) == 1
+    just_under = tmp_path / "under.txt"
+    with just_under.open("wb") as f:
+        f.truncate(AUTO_JOBS_BYTES - 1)
+    assert default_jobs([str(just_under)], cpus=2) == 1
+    # without cpus, the CPUs this process may use (as --jobs auto)
+    monkeypatch.setattr(backends.os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert default_jobs([str(large)]) == 3
+
+
+def test_a_large_input_runs_in_processes_by_default(tmp_path, monkeypatch):
+    from arrow2bib.run import backends
+    from arrow2bib.run.backends import AUTO_JOBS_BYTES
+
+    monkeypatch.setattr(backends.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    page = _padded(tmp_path / "page.txt", AUTO_JOBS_BYTES)
+    plain = tmp_path / "plain.bib"
+    assert run("convert", str(SAMPLE), "-o", str(plain), "-q")[0] == 0
+    default, one = tmp_path / "default.bib", tmp_path / "one.bib"
+    code, _, err = run("convert", str(page), "-o", str(default), "-v")
+    assert code == 0, err
+    assert err.startswith("arrow2bib: working in 2 processes: the inputs hold 4 MiB or more "
+                          "(--jobs 1 for one)\n")
+    code, _, err_one = run("convert", str(page), "-o", str(one), "-v", "--jobs", "1")
+    assert code == 0 and "working in" not in err_one
+    assert default.read_bytes() == one.read_bytes() == plain.read_bytes()
+    # the same report (but for the output's name)
+    assert err.split("\n", 1)[1].replace("default.bib", "one.bib") == err_one
+    # a small input stays in this process; a number asked for is not announced
+    for argv in ([str(SAMPLE)], [str(page), "--jobs", "2"], [str(page), "--jobs", "auto"]):
+        code, _, err = run("convert", *argv, "-o", str(tmp_path / "x.bib"), "-v")
+        assert code == 0 and "working in" not in err, err
+    monkeypatch.setenv("ARROW2BIB_JOBS", "1")
+    code, _, err = run("convert", str(page), "-o", str(tmp_path / "x.bib"), "-v")
+    assert code == 0 and "working in" not in err, err
+    # check (which lists every problem without -v) runs as convert does, and says nothing
+    monkeypatch.delenv("ARROW2BIB_JOBS")
+    code, out, err = run("check", str(page))
+    assert code == 0 and "working in" not in out + err
+    assert out == run("check", str(page), "--jobs", "1")[1]

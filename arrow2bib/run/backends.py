@@ -16,10 +16,11 @@ import os
 import signal
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Protocol, TypeVar
 
 from .._signals import signals_held
 from ..errors import WorkerError
+from ..read.sources import is_url
 from ._collector import tune
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 
     from distributed import Client
 
-__all__ = ["Backend", "DaskBackend", "InProcess", "ProcessPool", "backend_for"]
+__all__ = ["AUTO_JOBS", "AUTO_JOBS_BYTES", "Backend", "DaskBackend", "InProcess", "ProcessPool",
+           "backend_for", "default_jobs"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -248,6 +250,35 @@ def available_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # no affinity masks (macOS, Windows)
         return max(1, os.cpu_count() or 1)
+
+
+#: The command line's default: inputs of this many bytes or more in all are worked on in
+#: several processes. Below it a pool costs about what it saves: a page must be cut into
+#: parts of 2 MiB (``read._parts``) for its reading to be shared, and a 2x10^3-paper page ran
+#: no faster with ``--jobs 2`` (docs/speed.md).
+AUTO_JOBS_BYTES = 4 * 2**20
+#: The most processes the default starts (``--jobs auto`` starts one per CPU): past three or
+#: four, the main process, which keeps the keys and the duplicate check in order, is what
+#: limits the run, and each worker holds some 40 MB more.
+AUTO_JOBS = 4
+
+
+def default_jobs(pages: Iterable[str | os.PathLike[str]], cpus: int | None = None) -> int:
+    """The processes a run of ``pages`` takes when none are asked for: one when their files
+    hold under :data:`AUTO_JOBS_BYTES` in all (URLs, stdin and what cannot be read count
+    nothing), else one per CPU (``cpus``, by default :func:`available_cpus`), at most
+    :data:`AUTO_JOBS`."""
+    total = 0
+    for page in pages:
+        if isinstance(page, str) and (page == "-" or is_url(page)):
+            continue
+        try:
+            total += os.stat(page).st_size
+        except (OSError, ValueError):
+            continue  # the run says what is wrong with it, at its turn
+        if total >= AUTO_JOBS_BYTES:
+            return max(1, min(AUTO_JOBS, available_cpus() if cpus is None else cpus))
+    return 1
 
 
 def backend_for(jobs: int) -> Backend:
