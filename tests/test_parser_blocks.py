@@ -496,16 +496,19 @@ def test_role_labels_after_names_are_left_out_with_a_note(bullet):
     into the abstract."""
     text = "\n".join(["AAAI Conference 2020 Conference Paper", "A Title",
                       f"{bullet}Ann Lee (author)", f"{bullet}Bo Chen (Corresponding author)",
-                      f"{bullet}Xue (Steve) Liu", "",
+                      f"{bullet}Xue (Steve) Liu", f"{bullet}Cy Wu (author) (corresponding author)",
+                      "",
                       "An abstract. The code: https://github.com/a/b", "Skip to content"])
     page = arrow2bib.parse(text)
     (paper,) = page.papers
-    assert [a.literal for a in paper.authors] == ["Ann Lee", "Bo Chen", "Xue (Steve) Liu"]
-    assert [a.nickname for a in paper.authors] == [None, None, "Steve"]
+    assert [a.literal for a in paper.authors] == ["Ann Lee", "Bo Chen", "Xue (Steve) Liu",
+                                                  "Cy Wu"]
+    assert [a.nickname for a in paper.authors] == [None, None, "Steve", None]
     assert paper.abstract == "An abstract. The code: https://github.com/a/b"
     (note,) = page.problems
     assert note.code == "page-chrome" and "role labels" in note.message
-    assert note.details["names"] == ["Ann Lee (author)", "Bo Chen (Corresponding author)"]
+    assert note.details["names"] == ["Ann Lee (author)", "Bo Chen (Corresponding author)",
+                                     "Cy Wu (author) (corresponding author)"]
 
 
 # -- found by the QA review of this round's reading rules (each fails without its fix) -------

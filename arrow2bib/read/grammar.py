@@ -130,8 +130,8 @@ _MARK_ENDS = frozenset("0123456789*†‡§¶#⁰¹²³⁴⁵⁶⁷⁸⁹)")
 #: A role label after an author's name, as a page's text for screen readers, or a label
 #: beside the name, comes out in a copy (``Shiwei Li (author)``): never part of the name.
 _ROLE_LABEL = re.compile(
-    r"\s*\((?:(?:co-?)?authors?|corresponding(?:\s+author)?|first\s+author|presenter|speaker|"
-    r"(?:equal|joint)\s+(?:contribution|first\s+author))\)$", re.IGNORECASE)
+    r"(?:\s*\((?:(?:co-?)?authors?|corresponding(?:\s+author)?|first\s+author|presenter|"
+    r"speaker|(?:equal|joint)\s+(?:contribution|first\s+author))\))+$", re.IGNORECASE)
 #: The labels of the controls a page shows beside its fields (buttons, links), as a line of
 #: their own in text copied from it: between a venue line and its title, or after an
 #: abstract, such a line is the page's, not the paper's (compared in lower case).
