@@ -45,7 +45,7 @@ from .read.sources import check_encoding
 from .run._collector import tuned
 from .run._spool import ProblemLog
 from .run.convert import Output, Result, convert
-from .run.backends import AUTO_JOBS_BYTES, available_cpus, default_jobs
+from .run.backends import AUTO_JOBS_BYTES, available_cpus, default_jobs, pool_unavailable
 from .run.engine import DEDUPE_MODES
 from .write.files import (Target, committed_together, resolve_target, write_stream,
                           writes_one_document)
@@ -268,7 +268,7 @@ def _parse_options(pairs: Sequence[str]) -> dict[str, str]:
     return options
 
 
-def _inputs(args: argparse.Namespace) -> Inputs:
+def _inputs(args: argparse.Namespace, err: TextIO) -> Inputs:
     """The pages to read (directories expanded: files in them that are not pages are
     skipped, with a warning each)."""
     if args.jobs is not None and args.jobs < 1:
@@ -281,9 +281,15 @@ def _inputs(args: argparse.Namespace) -> Inputs:
         except InputError as exc:
             raise _UsageError(f"--encoding: {exc.message}") from None
     inputs = expand_inputs(args.inputs, encoding=args.encoding)
-    if args.jobs is None:  # neither --jobs nor the settings: by the inputs' size
+    chosen = args.jobs is None  # neither --jobs nor the settings: by the inputs' size
+    if chosen:
         args.jobs = default_jobs(inputs.pages)
-        args.auto_jobs = args.jobs > 1
+    args.auto_jobs = chosen and args.jobs > 1
+    if args.jobs > 1 and (reason := pool_unavailable()) is not None:
+        if not chosen and not getattr(args, "quiet", False):
+            print(f"arrow2bib: warning: {args.jobs} processes were asked for, but this system "
+                  f"cannot run worker processes ({reason}); working in one.", file=err)
+        args.jobs, args.auto_jobs = 1, False
     return inputs
 
 
@@ -380,7 +386,7 @@ def _convert(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: T
                           f"{exporter.name} format does not write BibTeX.")
     if args.merge_into == "-":
         raise _UsageError("--merge-into needs a .bib file to read and update, not -.")
-    inputs = _inputs(args)
+    inputs = _inputs(args, err)
     # decided before any reading: a path that cannot take the output fails at once
     target = resolve_target(args.output, protect=inputs.files) if args.output else None
     report = _report_target(args, inputs)
@@ -569,7 +575,7 @@ def _merge_sink(args: argparse.Namespace, exporter, inputs: Inputs, err: TextIO,
 
 def _check(args: argparse.Namespace, formats: Formats, pm, out: TextIO, err: TextIO) -> int:
     exporter = formats.get(args.to) if args.to else None
-    inputs = _inputs(args)
+    inputs = _inputs(args, err)
     report = _report_target(args, inputs)
     if report is not None and report.kind == "stdout":
         raise _UsageError("--report -: check writes its report to stdout already (as JSON "

@@ -211,3 +211,51 @@ def test_a_large_input_runs_in_processes_by_default(tmp_path, monkeypatch):
     code, out, err = run("check", str(page))
     assert code == 0 and "working in" not in out + err
     assert out == run("check", str(page), "--jobs", "1")[1]
+
+
+@pytest.mark.parametrize("broken", ["semaphores", "queues"])
+def test_a_system_that_cannot_run_workers_works_in_one_process(tmp_path, monkeypatch, broken):
+    """AWS Lambda and containers without /dev/shm have no POSIX semaphores: a pool cannot
+    make its queues (a traceback of concurrent.futures, with --jobs 2, before). The default
+    keeps to one process there; --jobs N says it cannot and works in one; the library says
+    why in a SettingError."""
+    import concurrent.futures.process as futures_process
+    import multiprocessing.context as context
+
+    import arrow2bib
+    from arrow2bib.errors import SettingError
+    from arrow2bib.run import backends
+    from arrow2bib.run.backends import AUTO_JOBS_BYTES
+
+    def no_semaphores():
+        raise NotImplementedError("system lacks sem_open")
+
+    def no_queue(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    page = _padded(tmp_path / "page.txt", AUTO_JOBS_BYTES)
+    plain = tmp_path / "plain.bib"
+    assert run("convert", str(page), "-o", str(plain), "-q", "--jobs", "1")[0] == 0
+    monkeypatch.setattr(backends.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    if broken == "semaphores":
+        monkeypatch.setattr(futures_process, "_check_system_limits", no_semaphores)
+    else:
+        monkeypatch.setattr(context.BaseContext, "SimpleQueue", no_queue)
+    reason = backends.pool_unavailable()
+    assert reason in ("system lacks sem_open", "[Errno 38] Function not implemented")
+    out = tmp_path / "out.bib"
+    code, _, err = run("convert", str(page), "-o", str(out), "-v")
+    assert code == 0 and "working in" not in err and "warning: 2 processes" not in err, err
+    assert out.read_bytes() == plain.read_bytes()
+    out.unlink()
+    code, _, err = run("convert", str(page), "-o", str(out), "--jobs", "2")
+    assert code == 0, err
+    assert err.startswith(f"arrow2bib: warning: 2 processes were asked for, but this system "
+                          f"cannot run worker processes ({reason}); working in one.\n")
+    assert out.read_bytes() == plain.read_bytes()
+    assert "warning" not in run("convert", str(page), "-o", str(out), "--jobs", "2", "-q")[2]
+    with pytest.raises(SettingError, match=r"jobs=2: this system cannot run worker processes"):
+        arrow2bib.convert([page], "bibtex", tmp_path / "lib.bib", jobs=2)
+    assert not (tmp_path / "lib.bib").exists()
+    monkeypatch.undo()
+    assert backends.pool_unavailable() is None  # this machine can

@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Protocol, TypeVar
 
 from .._signals import signals_held
-from ..errors import WorkerError
+from ..errors import SettingError, WorkerError
 from ..read.sources import is_url
 from ._collector import tune
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = ["AUTO_JOBS", "AUTO_JOBS_BYTES", "Backend", "DaskBackend", "InProcess", "ProcessPool",
-           "backend_for", "default_jobs"]
+           "backend_for", "default_jobs", "pool_unavailable"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -281,6 +281,26 @@ def default_jobs(pages: Iterable[str | os.PathLike[str]], cpus: int | None = Non
     return 1
 
 
+def pool_unavailable() -> str | None:
+    """Why this system cannot run a pool of worker processes, or None when it can. Some
+    sandboxes (AWS Lambda, containers without ``/dev/shm``) have no POSIX semaphores, which
+    the pool's queues need: making one (no process is started) is the test."""
+    try:
+        from concurrent.futures import ProcessPoolExecutor
+
+        ProcessPoolExecutor(max_workers=1).shutdown(wait=False)
+    except (ImportError, NotImplementedError, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def backend_for(jobs: int) -> Backend:
-    """The backend ``--jobs N`` asks for."""
-    return InProcess() if jobs == 1 else ProcessPool(jobs)
+    """The backend ``--jobs N`` asks for. Raises :class:`~arrow2bib.errors.SettingError`
+    when ``jobs`` is more than 1 on a system that cannot run worker processes."""
+    if jobs == 1:
+        return InProcess()
+    reason = pool_unavailable()
+    if reason is not None:
+        raise SettingError(f"jobs={jobs}: this system cannot run worker processes "
+                           f"({reason}); use one process (jobs=1).")
+    return ProcessPool(jobs)
