@@ -263,7 +263,7 @@ def _jobs(value: Any, where: str) -> int | str:
     may take is the command line's to check, as for ``--jobs``)."""
     if isinstance(value, str) and value.strip().lower() == "auto":
         return "auto"
-    if isinstance(value, str) and value.strip().isdigit():  # the environment's text
+    if isinstance(value, str) and value.strip().isdecimal():  # the environment's text
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value

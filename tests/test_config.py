@@ -316,6 +316,7 @@ def test_jobs_setting(project, monkeypatch):
     assert _run("convert", "../big.txt", "-o", "out.bib", "-v")[2] == err_one
     monkeypatch.setenv("ARROW2BIB_JOBS", "2")
     assert _run("convert", "../big.txt", "-o", "out.bib", "--jobs", "1", "-v")[2] == err_one
-    monkeypatch.setenv("ARROW2BIB_JOBS", "0")
-    code, _, err = _run("check", "../page.txt")
-    assert code == 2 and "environment ARROW2BIB_JOBS: jobs is a number of processes" in err
+    for bad in ("0", "²", "two", "-1"):  # "²" is a digit that int() does not read
+        monkeypatch.setenv("ARROW2BIB_JOBS", bad)
+        code, _, err = _run("check", "../page.txt")
+        assert code == 2 and "environment ARROW2BIB_JOBS: jobs is a number of processes" in err
