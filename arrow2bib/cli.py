@@ -446,7 +446,7 @@ def _run(args: argparse.Namespace, inputs: Inputs, exporter, destination: Output
     if getattr(args, "verbose", False) and getattr(args, "auto_jobs", False):
         print(f"arrow2bib: working in {args.jobs} processes: the inputs hold "
               f"{AUTO_JOBS_BYTES // 2**20} MiB or more (--jobs 1 for one)", file=err)
-    bar = progress_for(err, inputs.pages, pages=args.jobs > 1)
+    bar = progress_for(err, inputs.pages)
     try:
         return convert(inputs.pages, exporter, destination, skip=_skipped(args, pm),
                        encoding=args.encoding, jobs=args.jobs, pm=pm, protect=inputs.files,

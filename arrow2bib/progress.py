@@ -122,18 +122,16 @@ def _size(err: TextIO) -> tuple[int, int]:
     return size.columns, size.lines
 
 
-def progress_for(err: TextIO, specs: Sequence[str], *, pages: bool = False
-                 ) -> Progress | None:
+def progress_for(err: TextIO, specs: Sequence[str]) -> Progress | None:
     """A :class:`Progress` for reading ``specs`` when ``err`` is a terminal, else None; by
-    pages (not bytes) for several pages, or when ``pages`` (other processes read them)."""
+    pages (not bytes) for several pages. One page read by other processes (``--jobs``)
+    counts its bytes as its parts are read."""
     try:
         if not err.isatty():
             return None
     except (AttributeError, ValueError):  # no isatty, or closed
         return None
     total = None
-    if pages:
-        return Progress(err, pages=len(specs), by_pages=True)
     if len(specs) == 1:
         try:
             info = os.stat(specs[0]) if specs[0] != "-" else None

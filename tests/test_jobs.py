@@ -120,6 +120,27 @@ def test_progress_only_on_a_terminal(pages):
     assert "\r" not in plain
 
 
+def test_one_page_read_in_parts_shows_its_bytes_as_they_are_read(tmp_path, monkeypatch):
+    """A page cut into parts for the workers: the bar moves as each part is filed (it
+    showed "0/1 page" until the whole page was read)."""
+    from arrow2bib import progress
+    from arrow2bib.read import _parts
+
+    monkeypatch.setattr(_parts, "MIN_PART_BYTES", 2048)  # the sample, cut into parts
+    monkeypatch.setattr(_parts, "PART_BYTES", 4096)
+    monkeypatch.setattr(progress, "_STEP", 1)  # every count drawn
+    err = Tty()
+    assert main(["convert", str(SAMPLE), "--jobs", "2", "-o", str(tmp_path / "refs.bib")],
+                out=io.StringIO(), err=err) == 0
+    size = SAMPLE.stat().st_size
+    frames = [f for f in re.split(r"[\r\n]", err.getvalue()) if "arrow2bib: reading" in f]
+    done = [float(m.group(1)) * 1024 for f in frames
+            if (m := re.search(r"\| ([\d.]+)k/[\d.]+k \[", f))]
+    assert done and done == sorted(done), frames
+    assert any(0 < d < size - 1024 for d in done), frames  # a part's bytes, before the end
+    assert abs(done[-1] - size) < 100 and "13 papers" in frames[-1], frames
+
+
 def test_jobs_auto_is_a_process_per_cpu_this_process_may_use(tmp_path, monkeypatch):
     from arrow2bib import cli
 

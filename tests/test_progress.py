@@ -102,12 +102,16 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     assert done.stderr.splitlines()[0].startswith("arrow2bib: ")
 
 
-def test_jobs_show_pages(tmp_path):
-    # other processes read the pages: the bar counts pages, even for one page
+def test_jobs_show_bytes_for_one_page(tmp_path):
+    # other processes read the page: the bar counts its bytes as they finish (it counted
+    # pages, "0/1" for the whole reading of a large page, before --jobs became a default)
     code, drawn = _under_pty("convert", str(EXAMPLE), "-o", str(tmp_path / "refs.bib"),
                              "--jobs", "2", cwd=tmp_path)
     assert code == 0, drawn
-    assert re.search(r"arrow2bib: reading: +\d+%.*\| [01]/1 \[", drawn), drawn[:500]
+    size = EXAMPLE.stat().st_size
+    assert re.search(rf"arrow2bib: reading: +100%.*\| {size / 1024:.1f}k/{size / 1024:.1f}k "
+                     r"\[.*13 papers", drawn), drawn[:500]
+    assert not re.search(r"\| [01]/1 \[", drawn)
 
 
 def _stage(drawn: str, name: str) -> list[tuple[int, int]]:

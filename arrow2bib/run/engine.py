@@ -67,6 +67,7 @@ from ..keys._table import KeyTable, order_digest
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
 from ..read._parts import page_parts
 from ..read.pages import open_page
+from ..read.sources import is_url
 from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple, problem_tuple
 from .backends import Backend, Handle, InProcess
 from .stages import (
@@ -264,17 +265,17 @@ class Engine:
     # -- stage 1: read ---------------------------------------------------------------------
     def read(self) -> None:
         """Read every input, filing papers and base keys, in input order."""
-        window: collections.deque[tuple[Handle[FiledPage], bool]] = collections.deque()
+        window: collections.deque[tuple[Handle[FiledPage], bool, int]] = collections.deque()
         headers: list[Page] = []  # of the page being read, one per part
         filed = 0  # its papers filed so far
 
         def file_next() -> None:
             nonlocal filed
-            handle, last = window.popleft()
+            handle, last, size = window.popleft()
             page, rows = handle.result()
             self.add_filed(rows, filed)  # part by part: a page's rows are never all in memory
-            if self.progress is not None:
-                self.progress.update(papers=rows.papers)
+            if self.progress is not None:  # a page's bytes, as its parts are read
+                self.progress.update(papers=rows.papers, bytes=size)
             headers.append(page)
             filed += rows.papers
             if last:
@@ -290,8 +291,8 @@ class Engine:
                 self.add_page(*self.open(item))  # streamed, a paper at a time
                 self._page_done()
                 continue
-            for task, last in self._read_tasks(os.fspath(item)):
-                window.append((self.backend.submit(read, task, task.label), last))
+            for task, last, size in self._read_tasks(os.fspath(item)):
+                window.append((self.backend.submit(read, task, task.label), last, size))
                 if len(window) >= self.backend.depth:
                     file_next()
         while window:
@@ -302,16 +303,20 @@ class Engine:
         if self.progress is not None:
             self.progress.update(pages=1)
 
-    def _read_tasks(self, spec: str) -> Iterator[tuple[ReadTask, bool]]:
-        """The reading of ``spec``: one task, or one per part of a large text page."""
+    def _read_tasks(self, spec: str) -> Iterator[tuple[ReadTask, bool, int]]:
+        """The reading of ``spec``: one task, or one per part of a large text page; each with
+        whether it is the page's last and its bytes (for the progress bar; 0 where unknown)."""
         parts = page_parts(spec, self.backend.parts, encoding=self.encoding)
         if parts is None:
-            yield ReadTask(spec, self._plugins, self.encoding, self.key_pattern), True
+            yield (ReadTask(spec, self._plugins, self.encoding, self.key_pattern), True,
+                   _file_size(spec))
             return
         cluster = part_cluster(parts[0])
+        size = _file_size(spec)
         for number, part in enumerate(parts):
+            end = size if part.end is None else part.end
             yield (ReadTask(part, self._plugins, key_pattern=self.key_pattern, cluster=cluster),
-                   number == len(parts) - 1)
+                   number == len(parts) - 1, max(0, end - part.start))
 
     def open(self, item: Input) -> tuple[object, Iterable[Paper]]:
         """A page's header (or reader) and its papers, for :meth:`add_page`."""
@@ -604,3 +609,11 @@ class Engine:
 
 def _number(item: tuple[int, tuple]) -> int:
     return item[0]
+
+
+def _file_size(spec: str) -> int:
+    """The bytes of the file ``spec`` (0 for a URL, or a file that cannot be looked at)."""
+    try:
+        return 0 if is_url(spec) else os.stat(spec).st_size
+    except (OSError, ValueError):
+        return 0
