@@ -197,6 +197,17 @@ def test_default_jobs_follow_the_inputs_size(tmp_path, monkeypatch):
     with just_under.open("wb") as f:
         f.truncate(AUTO_JOBS_BYTES - 1)
     assert default_jobs([str(just_under)], cpus=2) == 1
+    # one HTML page (or web archive) is read whole by one process: it stays in one, however
+    # large; several pages are read side by side
+    html = tmp_path / "page.html"
+    html.write_bytes(b"\xef\xbb\xbf  <!DOCTYPE html>\n<html>" + b" " * AUTO_JOBS_BYTES)
+    mhtml = tmp_path / "page.mht"
+    mhtml.write_bytes(b"From: <Saved by Blink>\r\nMIME-Version: 1.0\r\nContent-Type: "
+                      b"multipart/related;\r\n\tboundary=\"x\"\r\n\r\n" + b" " * AUTO_JOBS_BYTES)
+    assert default_jobs([str(html)], cpus=2) == default_jobs([mhtml], cpus=2) == 1
+    assert default_jobs([str(html), "-", str(fifo)], cpus=2) == 1
+    assert default_jobs([str(html), str(small)], cpus=2) == 2
+    assert default_jobs([str(half), str(html)], cpus=2) == 2
     # without cpus, the CPUs this process may use (as --jobs auto)
     monkeypatch.setattr(backends.os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
     assert default_jobs([str(large)]) == 3
