@@ -291,3 +291,28 @@ def test_a_system_that_cannot_run_workers_works_in_one_process(tmp_path, monkeyp
     assert not (tmp_path / "lib.bib").exists()
     monkeypatch.undo()
     assert backends.pool_unavailable() is None  # this machine can
+
+
+def _blocked_signals(_arg):
+    import signal
+
+    return signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the mask, unchanged
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"),
+                    reason="no signal masks on this system")
+def test_workers_take_sigterm(tmp_path):
+    """A worker is forked while the main process holds SIGINT and SIGTERM back (a submit is
+    not cut by Ctrl-C): it inherited that mask, so the pool's SIGTERM to its workers after
+    one had died did nothing, and a run whose worker was killed (the OOM killer) hung for
+    good, with its output in place or not (found by the QA of the --jobs default)."""
+    import signal
+
+    from arrow2bib.run.backends import ProcessPool
+
+    pool = ProcessPool(2)
+    try:
+        masks = [pool.submit(_blocked_signals, None, "mask").result() for _ in range(4)]
+    finally:
+        pool.close()
+    assert all(signal.SIGTERM not in mask and signal.SIGINT not in mask for mask in masks)

@@ -19,7 +19,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Protocol, TypeVar
 
-from .._signals import signals_held
+from .._signals import HELD, signals_held
 from ..errors import SettingError, WorkerError
 from ..read.html import looks_like_html
 from ..read.mhtml import looks_like_mhtml
@@ -87,8 +87,12 @@ class InProcess:
 
 
 def _worker_start(parent: int) -> None:
-    """In a new worker: watch the parent, and set the collector for a run (the workers are
-    arrow2bib's own processes: :mod:`arrow2bib.run._collector`)."""
+    """In a new worker: take SIGINT and SIGTERM as they come (the worker was forked while
+    the parent held them back, and inherits that mask: the pool's SIGTERM to its workers
+    after one died did nothing, and the run hung), watch the parent, and set the collector
+    for a run (the workers are arrow2bib's own processes: :mod:`arrow2bib.run._collector`)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
     _watch_parent(parent)
     tune()
 
