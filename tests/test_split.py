@@ -163,3 +163,24 @@ def test_a_second_page_in_a_late_part(small_parts, tmp_path):
     assert serial == parts
     assert serial[0] == 1 and f"{path}:{line}: A second page starts here" in serial[2]
     assert not out.exists()
+
+
+def test_a_tab_inside_a_paper_is_no_place_to_cut(small_parts, tmp_path):
+    """A row of cells that does not start with a venue line (an abstract's line with a tab
+    in it, as a copy from a table cell gives; a ``<title>\\t<first author>`` row) is inside
+    a paper: a part that started there lost the paper's abstract and reported "lines before
+    the first paper" (found by the QA of the --jobs default)."""
+    text = _generated(300).replace(". Experiments", ".\tExperiments")
+    assert text.count(".\tExperiments") > 100
+    path = _write(tmp_path / "page.txt", text)
+    parts = page_parts(path, 2)
+    assert parts is not None and len(parts) > 10
+    for part in parts[1:]:
+        number, line = next(part_lines(part, path))
+        assert "\t" not in line, (number, line)
+    assert not starts_paper("We propose X (i. e. , per input).\tExperiments show gains.")
+    assert not starts_paper("A Title of a Paper\tAnn Lee")
+    assert starts_paper("NeurIPS Conference 2025 Conference Paper\tA Title\tAnn Lee")
+    serial = run("convert", path, "--to", "bibtex", "-v")
+    assert serial == run("convert", path, "--to", "bibtex", "--jobs", "2", "-v")
+    assert "before the first paper" not in serial[2]

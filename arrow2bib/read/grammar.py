@@ -584,8 +584,15 @@ def _table_rows(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
 
 def starts_paper(raw: str) -> bool:
     """Whether the reader starts a new paper at this raw line: a venue line, not a bullet, or
-    a table row starting with one (where :mod:`arrow2bib.read._parts` cuts a page)."""
-    return _read_line(raw)[3] is not None or ("\t" in raw and _row_cells(raw) is not None)
+    a table row whose first cell is one (where :mod:`arrow2bib.read._parts` cuts a page; a
+    row of other cells, ``<title>\t<first author>`` or an abstract's line with a tab in it,
+    is inside a paper)."""
+    if _read_line(raw)[3] is not None:
+        return True
+    if "\t" not in raw:
+        return False
+    cells = _row_cells(raw)
+    return cells is not None and read_venue_line(_normalise(cells[0])) is not None
 
 
 #: Author bullets and venue lines recur on a page (its own author is on almost every paper),
