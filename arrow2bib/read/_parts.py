@@ -16,13 +16,15 @@ them is not worth it). Everything else reads whole, as before.
 
 from __future__ import annotations
 
+import codecs
 import os
 import string
 from dataclasses import dataclass
 from typing import BinaryIO, Generator, cast
 
 from ..errors import InputError
-from .grammar import starts_paper
+from ._encodings import CP1252_UNDEFINED
+from .grammar import line_width, starts_paper
 from .sources import is_url, sniff_file, text_lines
 
 __all__ = ["Part", "page_parts", "part_count", "part_lines", "starts_paper"]
@@ -48,6 +50,9 @@ class Part:
     end: int | None  # None: to the end of the file
     first_line: int
     encoding: str
+    #: The widest line of the page before the part, as its reader measures lines
+    #: (:func:`~arrow2bib.read.grammar.line_width`): where the part's reader starts from.
+    widest: int = 0
 
 
 def part_count(size: int, jobs: int) -> int:
@@ -92,14 +97,16 @@ def page_parts(spec: str, jobs: int, *, encoding: str | None = None) -> list[Par
                     cuts.append(cut)
             if not cuts:
                 return None
-            lines = _count_lines(handle, cuts)
+            scanned = _scan(handle, first, cuts, name, later)
     except (OSError, InputError):
         return None  # the serial reader reports it properly
-    if lines is None:
+    if scanned is None:
         return None
+    lines, widths = scanned
     starts = [0] + cuts
-    return [Part(spec, start, end, line, name if start == 0 else later)
-            for start, end, line in zip(starts, cuts + [None], [0] + lines)]
+    return [Part(spec, start, end, line, name if start == 0 else later, widest)
+            for start, end, line, widest in zip(starts, cuts + [None], [0] + lines,
+                                                [0] + widths)]
 
 
 def part_lines(part: Part, source: str) -> Generator[tuple[int, str], None, None]:
@@ -151,20 +158,48 @@ def _venue_line_at(handle: BinaryIO, offset: int) -> int | None:
     return None
 
 
-def _count_lines(handle: BinaryIO, cuts: list[int]) -> list[int] | None:
-    """How many lines come before each cut, or None if the file has lone CR line breaks."""
+def _scan(handle: BinaryIO, first: int, cuts: list[int], name: str, later: str
+          ) -> tuple[list[int], list[int]] | None:
+    """For each cut, how many lines come before it, and the widest of them as the reader
+    measures lines (the header's, before ``first``, as the header's: each part's reader
+    starts from it, so that a part reads as the whole page does there); None if the file
+    has lone CR line breaks. A line is never wider than its bytes: only the lines longer
+    than the widest so far are decoded and measured (a few on a page)."""
+    lenient = codecs.lookup(later).name == "cp1252"
+    counts: list[int] = []
+    widths: list[int] = []
+    lines = widest = start = 0
     handle.seek(0)
-    counts, lines, position = [], 0, 0
-    for cut in cuts:
-        while position < cut:
-            data = handle.read(min(_BLOCK, cut - position))
+    for end in [first, *cuts]:  # each the start of a line
+        header = end == first
+        while start < end:
+            data = handle.read(min(_BLOCK, end - start))
             if not data:
                 return None
-            if data.endswith(b"\r"):  # keep a CRLF whole
-                data += handle.read(1)
+            # a block that ends inside a line ends before it (read again with the next one)
+            cut = len(data) if start + len(data) == end else data.rfind(b"\n") + 1
+            data = data[:cut or len(data)]
             if data.count(b"\r") != data.count(b"\r\n"):
                 return None
-            lines += data.count(b"\n")
-            position += len(data)
-        counts.append(lines)
-    return counts
+            split = data.split(b"\n")
+            lines += len(split) - 1
+            if max(map(len, split)) > widest:  # most blocks hold no line wider than before
+                for line in split:
+                    if len(line) > widest:
+                        widest = max(widest, _measure(line, name if start == 0 else later,
+                                                      lenient, header))
+            start += len(data)
+            handle.seek(start)
+        if not header:
+            counts.append(lines)
+            widths.append(widest)
+    return counts, widths
+
+
+def _measure(line: bytes, encoding: str, lenient: bool, header: bool) -> int:
+    """The reader's width of one line of the file (as :func:`text_lines` decodes it)."""
+    line = line.rstrip(b"\r")
+    text = line.decode(encoding, "surrogateescape" if lenient else "replace")
+    if lenient:
+        text = text.translate(CP1252_UNDEFINED)
+    return line_width(text, header=header)

@@ -37,7 +37,8 @@ from .names import (PARTICLES, fold, listed_names, name_key, name_like, parse_na
 from .names import space_separated
 from .repair import clean_inline, repair_abstract, repair_mojibake
 
-__all__ = ["MAX_AUTHOR_LINES", "PageReader", "parse_lines", "starts_paper", "is_cluster_mark",
+__all__ = ["MAX_AUTHOR_LINES", "PageReader", "line_width", "parse_lines", "starts_paper",
+           "is_cluster_mark",
            "is_header_line", "VENUE_KINDS", "PAPER_TYPES", "unreadable_venue_line"]
 
 #: The words the site puts before the year to say what kind of venue it is.
@@ -506,6 +507,36 @@ def _read_line(raw: str, *, repair: bool = True) -> _Line:
     return repaired, text, None, read_venue_line(text)
 
 
+def line_width(raw: str, *, header: bool = False) -> int:
+    """The width the reader measures for the raw line ``raw``, in the page's header
+    (``header``: before the first venue line) or after it: its text's length once repaired
+    and normalised, its longest cell's for a table row. A part of a page
+    (:mod:`arrow2bib.read._parts`) starts from the widest line before it, as the whole page's
+    reader would have it there: the hard-wrap rule (:func:`_title_rest`) depends on it. Never
+    more than ``len(raw)``."""
+    widest = 0
+    for cell in (_row_cells(raw) if "\t" in raw else None) or (raw,):
+        if not cell:
+            continue
+        if header:  # PageReader._text, without its reports
+            fixed = None if cell.isascii() else repair_mojibake(cell)
+            text = fixed or cell
+            text = _normalise(text if text.isprintable() else clean_text(text).text)
+        elif cell.isprintable():
+            text = _read_line(cell)[1]
+        else:  # PageReader._safe_repaired, then the line read as _papers reads it
+            text = _read_line(cell)[1]
+            if clean_text(cell).found:
+                fixed = repair_mojibake(cell) if not cell.isascii() else None
+                base = fixed or cell
+                if clean_text(base).found:
+                    safe = base if base.isprintable() else clean_text(base).text
+                    if safe is not cell:
+                        text = _normalise(safe)
+        widest = max(widest, len(text))
+    return widest
+
+
 def _list_item(text: str) -> bool:
     """Whether ``text`` is a :data:`_LIST_ITEM` line (the first character tested first)."""
     return (text[0] in _ITEM_MARKS or text[0].isdigit()) and _LIST_ITEM.match(text) is not None
@@ -680,7 +711,7 @@ class PageReader:
     stream is read. :meth:`read` collects everything into a :class:`~arrow2bib.model.Page`.
     """
 
-    def __init__(self, lines: Iterable[tuple[int, str]], *, source: str):
+    def __init__(self, lines: Iterable[tuple[int, str]], *, source: str, widest: int = 0):
         self.source = source
         self.cluster: str | None = None
         self.declared_papers: int | None = None
@@ -692,7 +723,9 @@ class PageReader:
         self._pending_unread: tuple[int, str, str] | None = None
         self._pending_block: _Block | None = None
         self._consumed = False
-        self._widest = 0  # the longest line read so far (the width of a hard wrap)
+        # the longest line read so far (the width of a hard wrap); a part of a page
+        # (read._parts) starts from the widest line of the page before it
+        self._widest = widest
         self._read_header()
 
     def close(self) -> None:

@@ -150,7 +150,8 @@ def read(task: ReadTask) -> FiledPage:
     pm, _formats = manager(task.plugins)
     item = task.item
     if isinstance(item, Part):
-        reader = PageReader(part_lines(item, item.source), source=item.source)
+        reader = PageReader(part_lines(item, item.source), source=item.source,
+                            widest=item.widest)
         if item.start > 0:
             reader.cluster = task.cluster
     else:
