@@ -7,6 +7,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from arrow2bib.read import _parts as split
 from arrow2bib.read._parts import page_parts, part_lines, starts_paper
@@ -214,3 +216,13 @@ def test_parts_read_titles_as_the_whole_page_does(small_parts, tmp_path):
     assert all(part.widest > 0 for part in parts[1:])
     serial = run("convert", path, "--to", "bibtex", "-v")
     assert serial == run("convert", path, "--to", "bibtex", "--jobs", "2", "-v")
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=80)
+       | st.text("\tÃ¼\x85 \u00a0\u200bab•1.", max_size=30))
+def test_a_line_is_never_wider_than_its_characters(raw):
+    """The parts' scan decodes and measures only the lines longer in bytes than the widest
+    so far: that is exact only if no line is wider than it is long."""
+    from arrow2bib.read.grammar import line_width
+
+    assert line_width(raw) <= len(raw) and line_width(raw, header=True) <= len(raw)
