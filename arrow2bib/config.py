@@ -185,7 +185,7 @@ def _upward(start: Path, name: str, table: bool = False) -> Path | None:
                 data = tomllib.loads(text)
             except (OSError, UnicodeDecodeError):
                 continue  # not ours to judge: a project's unreadable pyproject.toml
-            except tomllib.TOMLDecodeError:
+            except ValueError:  # TOMLDecodeError, or a number int() refuses
                 if "tool.arrow2bib" in text:
                     return candidate  # meant for us: its error is reported (_file_layer)
                 continue  # not ours to judge: a project's broken pyproject.toml
@@ -224,9 +224,11 @@ def _file_layer(path: Path, *, pyproject: bool) -> Layer:
         raise SettingError(f"{path}: cannot read this settings file ({exc}).") from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or int()'s own refusal of a huge number
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        where = f"{path}:{match.group(1)}" if match else str(path)
+        huge = None if match else re.search(r"[0-9_]{4300,}", text)  # int()'s refusal
+        where = (f"{path}:{match.group(1)}" if match else
+                 f"{path}:{text.count(chr(10), 0, huge.start()) + 1}" if huge else str(path))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise SettingError(f"{where}: not valid TOML: {message}.") from None
     prefix: tuple[str, ...] = ()
@@ -263,12 +265,16 @@ def _jobs(value: Any, where: str) -> int | str:
     may take is the command line's to check, as for ``--jobs``)."""
     if isinstance(value, str) and value.strip().lower() == "auto":
         return "auto"
-    if isinstance(value, str) and value.strip().isdecimal():  # the environment's text
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
+    number = value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
+        number = int(value)  # the environment's text (int() refuses 4,300 digits and more)
+    if isinstance(number, int) and not isinstance(number, bool) and number >= 1:
+        return number
+    shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
     raise SettingError(f"{where}: jobs is a number of processes, 1 or more, or \"auto\", "
-                       f"not {value!r}.")
+                       f"not {shown}.")
 
 
 def _option_value(value: Any, where: str) -> str:

@@ -203,7 +203,8 @@ def test_a_broken_pyproject_is_an_error_when_it_is_meant_for_us(project):
     ('[options]\nlinkz = "url"\n', 2, "no format has the option 'linkz'"),
     ('format = "bibtex"\njobs = 0\n', 2, 'jobs is a number of processes, 1 or more, or "auto"'),
     ('jobs = "many"\n', 1, "not 'many'"),
-    ('jobs = true\n', 1, "not True"),
+    ('jobs = true\n', 1, "not true"),
+    ('jobs = 1' + '0' * 5000 + '\n', 1, "not valid TOML: Exceeds the limit"),
     ('\njobs = 100000\n', 2, "jobs: 100000 processes is more than 4 per CPU"),
     ('[options]\nlinks = "url"\nformat = "ris"\n', 3,
      "'format' is a setting of its own: write it before the first [table]"),
@@ -316,7 +317,8 @@ def test_jobs_setting(project, monkeypatch):
     assert _run("convert", "../big.txt", "-o", "out.bib", "-v")[2] == err_one
     monkeypatch.setenv("ARROW2BIB_JOBS", "2")
     assert _run("convert", "../big.txt", "-o", "out.bib", "--jobs", "1", "-v")[2] == err_one
-    for bad in ("0", "²", "two", "-1"):  # "²" is a digit that int() does not read
+    # "²" is a digit that int() does not read; int() refuses 4,300 digits and more
+    for bad in ("0", "²", "two", "-1", "1" * 5000):
         monkeypatch.setenv("ARROW2BIB_JOBS", bad)
         code, _, err = _run("check", "../page.txt")
         assert code == 2 and "environment ARROW2BIB_JOBS: jobs is a number of processes" in err
