@@ -2,6 +2,10 @@
 
 import sys
 
-from .cli import main
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while the program loads: nothing was done yet
+    sys.stderr.write("arrow2bib: interrupted; nothing was written.\n")
+    sys.exit(130)
 
 sys.exit(main())

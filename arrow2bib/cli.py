@@ -732,6 +732,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
             try:
                 pm = get_plugin_manager()
                 formats = Formats(pm)
+            except KeyboardInterrupt:  # Ctrl-C while the plugins load: nothing was done yet
+                print("arrow2bib: interrupted; nothing was written.", file=err)
+                return EXIT_INTERRUPTED
             except PluginError as exc:
                 if args.command not in _DIAGNOSTIC or "pm" not in locals():
                     print(f"arrow2bib: error: {exc}", file=err)

@@ -316,3 +316,18 @@ def test_workers_take_sigterm(tmp_path):
     finally:
         pool.close()
     assert all(signal.SIGTERM not in mask and signal.SIGINT not in mask for mask in masks)
+
+
+def test_ctrl_c_while_the_plugins_load_is_no_traceback(tmp_path, monkeypatch):
+    """Ctrl-C in the first moments of a run (the plugins loading) printed a KeyboardInterrupt
+    traceback; it is an interrupt like any other: a line, exit 130, nothing written."""
+    from arrow2bib import cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "get_plugin_manager", interrupted)
+    out = tmp_path / "refs.bib"
+    code, stdout, err = run("convert", str(SAMPLE), "-o", str(out))
+    assert (code, stdout, err) == (130, "", "arrow2bib: interrupted; nothing was written.\n")
+    assert not out.exists()
