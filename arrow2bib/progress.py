@@ -14,6 +14,8 @@ import os
 import stat
 from typing import Any, Iterable, Iterator, Sequence, TextIO
 
+from .read.sources import is_text_page
+
 __all__ = ["Progress", "progress_for"]
 
 #: Bytes counted before the bar is told (a call into tqdm per line would cost more than the
@@ -138,4 +140,8 @@ def progress_for(err: TextIO, specs: Sequence[str]) -> Progress | None:
             total = info.st_size if info is not None and stat.S_ISREG(info.st_mode) else None
         except (OSError, ValueError):
             total = None  # a URL: its size is known only once fetched
+        if total is not None and not is_text_page(specs[0]):
+            # an HTML page's lines, which the bar counts, are its text: far fewer bytes than
+            # the file's (a 4 MiB page stopped at 17.5k of 4.02M)
+            total = None
     return Progress(err, pages=len(specs), total_bytes=total)

@@ -141,6 +141,24 @@ def test_one_page_read_in_parts_shows_its_bytes_as_they_are_read(tmp_path, monke
     assert abs(done[-1] - size) < 100 and "13 papers" in frames[-1], frames
 
 
+def test_an_html_page_s_bar_has_no_total_it_cannot_reach(tmp_path):
+    """The bar counts the text lines read, which for an HTML page are far fewer bytes than
+    its file: a 4 MiB page's bar stopped at 17.5k/4.02M (found by the QA of the --jobs
+    default). An HTML page's bar counts bytes without a total."""
+    page = SAMPLE.parent.parent / "tests" / "data" / "xiuqiang-he.clean.html"
+    err = Tty()
+    assert main(["convert", str(page), "-o", str(tmp_path / "refs.bib")], out=io.StringIO(),
+                err=err) == 0
+    frames = [f for f in re.split(r"[\r\n]", err.getvalue()) if "arrow2bib: reading" in f]
+    assert frames and "13 papers" in frames[-1], frames
+    assert not any(re.search(r"[\d.]+[kM]?/[\d.]+[kM]?", f) for f in frames), frames
+    # a text page's bar keeps its total
+    err = Tty()
+    assert main(["convert", str(SAMPLE), "-o", str(tmp_path / "refs.bib")], out=io.StringIO(),
+                err=err) == 0
+    assert re.search(r"\| [\d.]+k?/[\d.]+k \[", err.getvalue())
+
+
 def test_jobs_auto_is_a_process_per_cpu_this_process_may_use(tmp_path, monkeypatch):
     from arrow2bib import cli
 

@@ -26,7 +26,8 @@ from .mhtml import MAX_MHTML_BYTES, looks_like_mhtml, mhtml_lines
 from .repair import clean_inline
 
 __all__ = [
-    "MAX_LINE", "binary_kind", "check_encoding", "decode_bytes", "is_url", "lines_from_bytes",
+    "MAX_LINE", "binary_kind", "check_encoding", "decode_bytes", "is_text_page", "is_url",
+    "lines_from_bytes",
     "refuse_binary",
     "lines_from_stream", "open_input", "sniff_file", "text_lines",
 ]
@@ -280,6 +281,17 @@ def lines_from_stream(
         data = _read(buffered.read, MAX_MHTML_BYTES + 1, source)  # type: ignore[union-attr]
         return iter(mhtml_lines(data, source=source, encoding=encoding))
     return text_lines(buffered, source, _sniff_encoding(head, encoding, source))  # type: ignore[arg-type]
+
+
+def is_text_page(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` reads as a text page, not as HTML or a web archive (by
+    its first bytes; False when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return not (looks_like_html(head) or looks_like_mhtml(head))
 
 
 def sniff_file(handle: BinaryIO, source: str, encoding: str | None = None) -> str | None:

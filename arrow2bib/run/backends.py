@@ -21,9 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Protocol, Ty
 
 from .._signals import HELD, signals_held
 from ..errors import SettingError, WorkerError
-from ..read.html import looks_like_html
-from ..read.mhtml import looks_like_mhtml
-from ..read.sources import is_url
+from ..read.sources import is_text_page, is_url
 from ._collector import tune
 
 if TYPE_CHECKING:
@@ -288,20 +286,9 @@ def default_jobs(pages: Iterable[str | os.PathLike[str]], cpus: int | None = Non
             files.append((page, info.st_size))
     if sum(size for _page, size in files) < AUTO_JOBS_BYTES:
         return 1
-    if len(files) == 1 and not _text_page(files[0][0]):
+    if len(files) == 1 and not is_text_page(files[0][0]):
         return 1
     return max(1, min(AUTO_JOBS, available_cpus() if cpus is None else cpus))
-
-
-def _text_page(path: str | os.PathLike[str]) -> bool:
-    """Whether the file at ``path`` reads as a text page (cut into parts for the workers),
-    not as HTML or a web archive (read whole)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return not (looks_like_html(head) or looks_like_mhtml(head))
 
 
 def pool_unavailable() -> str | None:
