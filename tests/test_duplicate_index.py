@@ -102,7 +102,7 @@ def test_the_memory_estimate_is_near_what_python_allocates(tmp_path, mode, table
     holds (its arrays and the buffer of records not yet in the file). The estimate may be a
     little high (arrays grow by about 1/16, counted as always grown), not much low."""
     monkeypatch.setattr(duplicates, "_table_type", lambda: table_type)
-    page = _page(tmp_path, mode, 4000)
+    page = _page(tmp_path, mode, 2000)
     # the records are made before the measure: record_for's text caches (normal forms of
     # names and titles) fill the first time a test process makes them, and are not the index
     records = [record_for(paper, f"key{i}") for i, paper in enumerate(page.papers)]
