@@ -28,10 +28,9 @@ class Progress:
     ``total_bytes`` is known) or pages of several; then, stage by stage (:meth:`stage`), the
     papers through each."""
 
-    def __init__(self, err: TextIO, *, pages: int, total_bytes: int | None = None,
-                 by_pages: bool = False) -> None:
+    def __init__(self, err: TextIO, *, pages: int, total_bytes: int | None = None) -> None:
         self.pages, self.papers = pages, 0
-        self.by_bytes = pages == 1 and not by_pages
+        self.by_bytes = pages == 1
         self._pending = 0
         self._err = err
         #: The stage the bar counts: ``reading``, then a stage of papers (:meth:`stage`).
