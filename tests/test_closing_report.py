@@ -118,6 +118,24 @@ def test_summary_collapses_alike_messages_and_keeps_memory_bounded():
     assert all(len(c.examples) <= 2 for c in summary.codes.values())
 
 
+def test_repaired_links_collapse_into_one_example_whatever_their_digits():
+    # a link's digits are masked as numbers, but "repo1000" has the shape of a citation key:
+    # quoted, every link is one varying part, so the notes are one group, not one per shape
+    from arrow2bib.exporters._notes import url_notes
+    from arrow2bib.model import Paper
+
+    summary = Summary(examples=1)
+    for n in (0, 7, 1000, 2024):
+        paper = Paper(title=f"T{n}", venue="ICML", venue_kind="Conference", year=2020,
+                      raw_abstract=f"Code: https: //github. com/lab/repo{n}.",
+                      urls=(f"https://github.com/lab/repo{n}",), source="p.txt", line=n + 1)
+        for note in url_notes(paper, "bibtex", f"key{n}"):
+            summary.add(note)
+    lines = summary.lines()
+    assert any(line.endswith("(and 3 more like this)") for line in lines), lines
+    assert "more with other messages" not in "\n".join(lines)
+
+
 _WORDS = ("Alpha", "Beta", "Gamma", "Delta")
 
 

@@ -88,7 +88,7 @@ def test_strict_passes_and_the_notes_are_shown(tmp_path):
     lines = err.getvalue().splitlines()
     assert any(line.startswith(f"{page}:10: info: ris: the title's math") and
                line.endswith("[math-converted]") for line in lines), lines
-    assert any(line.startswith(f"{page}:10: info: ris: the link https://github.com/ada/ell1")
+    assert any(line.startswith(f"{page}:10: info: ris: the link 'https://github.com/ada/ell1'")
                and line.endswith("[url-repaired]") for line in lines), lines
     assert "0 error(s), 0 warning(s), 3 note(s)" in err.getvalue()
 

@@ -103,7 +103,7 @@ def url_notes(paper: Paper, fmt: str, key: str | None = None) -> list[Problem]:
         was = f" from {written!r}" if written else ""
         notes.append(_note(
             paper, key, URL_REPAIRED,
-            f"{fmt}: the link {url} was rebuilt{was} in the abstract, where the text "
+            f"{fmt}: the link {url!r} was rebuilt{was} in the abstract, where the text "
             "extraction had split it.", format=fmt, field="urls", url=url,
             **({"written": written} if written else {})))
     return notes

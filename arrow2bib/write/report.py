@@ -235,7 +235,8 @@ class Summary:
 
 #: What differs between messages that say the same thing of different papers: quoted names,
 #: titles and keys, and numbers ("the nickname 'Steve' of 'Xue (Steve) Liu' in liu2023x").
-_VARYING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\b[a-z]+\d{4}[a-z]*\b|\d+(?:\.\d+)?")
+_VARYING = re.compile(r"'[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\"|\b[a-z]+\d{4}[a-z]*\b"
+                      r"|\d+(?:\.\d+)?")
 
 
 @functools.lru_cache(maxsize=64)  # a third of a run's messages repeat one another exactly
