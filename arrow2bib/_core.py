@@ -33,6 +33,7 @@ CORE_MODULES: tuple[str, ...] = (
     "arrow2bib.read.sources",
     "arrow2bib.checks.duplicates",
     "arrow2bib.exporters._notes",
+    "arrow2bib.exporters._bibtex",
     "arrow2bib.exporters._punctuation",
     "arrow2bib.keys._table",
     "arrow2bib.run._spool",

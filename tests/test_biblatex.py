@@ -94,12 +94,12 @@ def test_tex_specials_where_biber_takes_initials_are_left_out_and_reported():
 
 
 def test_a_field_the_type_lacks_is_left_out_and_reported(monkeypatch):
-    from arrow2bib.exporters import bibtex
+    from arrow2bib.exporters import _bibtex
     from arrow2bib.venues import Venue
 
     journal = Venue(short="JX", event="JX", container="Journal X", kind="journal",
                     publisher="Alpha and Omega")
-    monkeypatch.setattr(bibtex, "resolve", lambda *args: journal)
+    monkeypatch.setattr(_bibtex, "resolve", lambda *args: journal)
     problems = []
     text = format_entry(Entry(key="k", paper=paper()), report=problems.append)
     assert "publisher" not in text and "eventtitle" not in text
@@ -109,12 +109,12 @@ def test_a_field_the_type_lacks_is_left_out_and_reported(monkeypatch):
 
 
 def test_publisher_with_and_is_one_list_item(monkeypatch):
-    from arrow2bib.exporters import bibtex
+    from arrow2bib.exporters import _bibtex
     from arrow2bib.venues import Venue
 
     venue = Venue(short="C", event="Conf", container="Proc. Conf", kind="proceedings",
                   publisher="Alpha and Omega")
-    monkeypatch.setattr(bibtex, "resolve", lambda *args: venue)
+    monkeypatch.setattr(_bibtex, "resolve", lambda *args: venue)
     assert one()["publisher"] == "{Alpha and Omega}"
 
 

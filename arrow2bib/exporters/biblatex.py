@@ -29,10 +29,11 @@ from ..model import Paper, Person, Severity
 from ..write.sort import AS_IS, FIELD_OPTIONS, FieldOptions, shape
 from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Requirements, missing
-from .bibtex import (
-    BibTeXFamily, Placement, Report, asked_fields, field_present, lossy, placement,
-    report_changes, title, write_entry,
+from ._bibtex import (
+    Placement, Report, asked_fields, field_present, lossy, placement, report_changes, title,
+    write_entry,
 )
+from .bibtex import BibTeXFamily
 
 __all__ = ["BibLaTeXExporter", "biber_safe_name", "format_entry"]
 

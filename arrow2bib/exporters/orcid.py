@@ -30,7 +30,7 @@ from ..model import Paper, Problem, Severity
 from ..venues import resolve
 from ._notes import report_notes
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
-from .bibtex import format_entry
+from ._bibtex import format_entry
 
 if TYPE_CHECKING:  # lxml, with the module that builds the elements, comes with the first work
     from lxml import etree
