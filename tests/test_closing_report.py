@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 from arrow2bib.cli import main
 from arrow2bib.model import Problem, Severity
@@ -134,6 +135,17 @@ def test_repaired_links_collapse_into_one_example_whatever_their_digits():
     lines = summary.lines()
     assert any(line.endswith("(and 3 more like this)") for line in lines), lines
     assert "more with other messages" not in "\n".join(lines)
+
+
+@settings(max_examples=400)
+@example("'a\\'b' in c'")  # an escaped quote
+@example("\"a'b\" in c'")  # single quotes inside double ones
+@given(st.text(alphabet=st.sampled_from("ab z2019.'\"\\K_é"), max_size=24))
+def test_the_shape_of_a_message_is_the_patterns_whatever_its_quotes(message):
+    # the usual messages (quotes in pairs) take a shortcut: it must mask what the pattern does
+    from arrow2bib.write.report import _VARYING, message_shape
+
+    assert message_shape(message) == _VARYING.sub("\u2026", message)
 
 
 _WORDS = ("Alpha", "Beta", "Gamma", "Delta")
