@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 import arrow2bib
 from arrow2bib.cli import main
@@ -104,3 +105,15 @@ def test_the_pages_text_of_a_rebuilt_link(url, raw, written):
     from arrow2bib.exporters._notes import _as_written
 
     assert _as_written(url, raw) == written
+
+
+@settings(max_examples=300)
+@example("h" + " " * 200 + "ttps://x", 0, 8)  # more white space than the window: the pattern
+@example("ab\u00a0c\u2003d", 0, 3)  # white space beyond ASCII, as the pattern's \\s
+@given(st.text(alphabet=st.sampled_from("ab:/. \n\t\u00a0\u2003"), max_size=120),
+       st.integers(0, 130), st.integers(1, 40))
+def test_the_words_of_a_link_are_what_the_pattern_matches(raw, start, count):
+    from arrow2bib.exporters._notes import _non_space_chars, _non_space_words
+
+    found = _non_space_chars(count).match(raw, start)
+    assert _non_space_words(raw, start, count) == (found.group().split() if found else None)

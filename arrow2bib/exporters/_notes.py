@@ -67,16 +67,36 @@ def _as_written(url: str, raw: str) -> str | None:
     if not sep or not rest:
         return None
     head = scheme.lower() + sep
-    chars = _non_space_chars(len(url))
+    count = len(url)
     for start in _scheme_start(scheme).finditer(raw):
-        found = chars.match(raw, start.start())  # the URL's length in non-space characters
-        if found is None:
+        words = _non_space_words(raw, start.start(), count)  # the URL's length in characters
+        if words is None:
             continue
-        written = found.group()
-        compact = "".join(written.split())
+        compact = "".join(words)
         if compact[:len(head)].lower() == head and compact[len(head):] == rest:
-            return " ".join(written.split())
+            return " ".join(words)
     return None
+
+
+def _non_space_words(raw: str, start: int, count: int) -> list[str] | None:
+    """The words of the shortest text of ``raw`` from ``start`` that holds ``count`` non-space
+    characters (the last word cut there), or None when it does not start with one or
+    ``raw`` ends first: what :func:`_non_space_chars` matches, split at its white space."""
+    if start >= len(raw) or raw[start].isspace():
+        return None
+    window = 2 * count + 32  # room for the white space of a split link, usually enough
+    words: list[str] = []
+    have = 0
+    for word in raw[start:start + window].split():
+        if have + len(word) >= count:
+            words.append(word[:count - have])
+            return words
+        words.append(word)
+        have += len(word)
+    if start + window >= len(raw):
+        return None  # raw ended first
+    found = _non_space_chars(count).match(raw, start)  # more white space than the window
+    return found.group().split() if found else None
 
 
 @functools.lru_cache(maxsize=64)
