@@ -67,6 +67,9 @@ REQUIRED_FIELDS = {
 }
 #: Fields the manual lists as required that the data model lets pass.
 RECOMMENDED_FIELDS = {"misc": ("author",), "": ()}
+#: The fields those tables ask about, per entry type.
+ASKED_FIELDS = {entry_type: asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+                for entry_type, _venue_field in ENTRY_TYPES.values()}
 
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
@@ -242,7 +245,7 @@ class BibLaTeXExporter(BibTeXFamily):
         place = placement(paper)
         entry_type, venue_field = ENTRY_TYPES[place.role]
         allowed = ALLOWED_FIELDS[entry_type]
-        present = [n for n in asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+        present = [n for n in ASKED_FIELDS[entry_type]
                    if n in allowed and _field_present(n, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 

@@ -40,6 +40,10 @@ RECOMMENDED_FIELDS = {
     "": ("author", "title", "year"),
 }
 
+#: The fields those tables ask about, per entry type (all a requirements check looks at).
+ASKED_FIELDS = {entry_type: asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+                for entry_type, _venue_field in ENTRY_TYPES.values()}
+
 #: ``-O encoding=...`` values -> whether to write ASCII only.
 ENCODINGS = {"ascii": True, "utf8": False, "utf-8": False}
 
@@ -104,7 +108,7 @@ class BibTeXExporter(BibTeXFamily):
         # tables ask about: the check runs on every paper, before the entry is formatted
         place = placement(paper)
         entry_type, venue_field = ENTRY_TYPES[place.role]
-        present = [name for name in asked_fields(entry_type, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
+        present = [name for name in ASKED_FIELDS[entry_type]
                    if field_present(name, paper, place, venue_field)]
         return missing(entry_type, present, REQUIRED_FIELDS, RECOMMENDED_FIELDS)
 
