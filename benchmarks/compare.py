@@ -4,6 +4,13 @@ interleaved (base, this, base, this...), so that the load of a shared machine fa
     python -m benchmarks.compare --base ../arrow2bib-at-v0.2 [--size 100000] [--repeat 3]
     python -m benchmarks.compare --compiled [--mode overlap] [--only bibtex]
 
+``--instructions`` counts the instructions each command runs (valgrind's cachegrind, without
+its cache simulation; one run each, since the count hardly moves between runs) in place of
+timing it: a ratio that a shared machine's load does not touch, for changes of a few percent
+that timing cannot tell apart. Under valgrind a command runs some 50 times slower: use pages
+of a few thousand papers (``--size 2000``). The ``--jobs`` row is left out (its workers are
+other processes).
+
 ``--compiled`` compares this checkout's sources (pure Python) with the same sources whose
 core mypyc compiled (``setup.py build_ext --inplace`` in a temporary copy; needs mypy and a
 C compiler, and takes about a minute): the speed of the optional compiled core.
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -84,6 +92,38 @@ def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
             proc.returncode)
 
 
+def instructions_once(tree: Path, argv: Sequence[str], folder: Path) -> tuple[int, int]:
+    """Instructions run by ``arrow2bib argv`` from ``tree`` (valgrind's count), and its exit
+    code."""
+    env = dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1",
+               PYTHONHASHSEED="0")  # the same hashes, the same dict and set orders each run
+    log = folder / "valgrind.log"
+    proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                           "--cachegrind-out-file=/dev/null", f"--log-file={log}",
+                           sys.executable, "-m", "arrow2bib", *argv],
+                          cwd=tree, env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", log.read_text("utf-8", "replace"))
+    if found is None:
+        raise SystemExit(f"valgrind gave no instruction count: see {log}")
+    return int(found.group(1).replace(",", "")), proc.returncode
+
+
+def _instruction_rows(trees: dict[str, Path], rows: list[tuple[str, list[str]]],
+                      folder: Path, size: int, mode: str) -> None:
+    print(f"| {size:,} papers ({mode}) | base G instructions | this G instructions | ratio |")
+    print("|---|---|---|---|")
+    for name, argv_row in rows:
+        if "--jobs" in argv_row:
+            continue
+        got = {tree: instructions_once(trees[tree], argv_row, folder) for tree in ("base", "this")}
+        codes = {tree: got[tree][1] for tree in got}
+        note = "" if codes["base"] == codes["this"] else f" (exit {codes})"
+        base, this = got["base"][0], got["this"][0]
+        print(f"| {name}{note} | {base / 1e9:.3f} | {this / 1e9:.3f} | {this / base:.3f}x |",
+              flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     other = parser.add_mutually_exclusive_group(required=True)
@@ -97,10 +137,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the rows whose command contains TEXT (e.g. bibtex)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per command and tree")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions (valgrind) instead of timing: steady on a "
+                             "busy machine; use a small --size")
     parser.add_argument("--citeproc-max", type=int, default=2000, metavar="N",
                         help="the CSL-styled formats (text, html, markdown) only on pages of "
                              "up to N papers (default: 2000)")
     args = parser.parse_args(argv)
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory(prefix="arrow2bib-compare-") as work:
         folder = Path(work)
         if args.compiled:
@@ -111,12 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         page = folder / "page.txt"
         with open(page, "w", encoding="utf-8") as handle:
             write(args.size, handle, seed=args.seed, mode=args.mode)
+        rows = [row for row in commands(page, folder, args.size <= args.citeproc_max)
+                if args.only is None or args.only in row[0]]
+        if args.instructions:
+            _instruction_rows(trees, rows, folder, args.size, args.mode)
+            return 0
         print("load average: {:.1f} {:.1f} {:.1f} at start".format(*os.getloadavg()))
         print(f"| {args.size:,} papers ({args.mode}) | base wall s | this wall s | ratio | "
               "base CPU s | this CPU s | ratio | base MiB | this MiB | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|")
-        rows = [row for row in commands(page, folder, args.size <= args.citeproc_max)
-                if args.only is None or args.only in row[0]]
         for name, argv_row in rows:
             got: dict[str, list[tuple[float, float, int, int]]] = {"base": [], "this": []}
             for _ in range(args.repeat):
