@@ -8,7 +8,7 @@ import os
 import re
 from typing import Iterator
 
-from arrow2bib.exporters import biblatex, bibtex
+from arrow2bib.exporters import biblatex, bibtex, ris
 from arrow2bib.exporters.base import Entry, Requirements, missing
 from arrow2bib.model import Paper
 from arrow2bib.read import grammar, repair
@@ -117,6 +117,13 @@ def bibtex_requirements(paper: Paper) -> Requirements:
     entry_type, fields = bibtex.bibtex_fields(paper, ascii=False, sketch=True)
     present = [name for name, value in fields.items() if value.text]
     return missing(entry_type, present, bibtex.REQUIRED_FIELDS, bibtex.RECOMMENDED_FIELDS)
+
+
+def ris_requirements(paper: Paper) -> Requirements:
+    """The RIS exporter's requirements from the whole record (the tags with a value)."""
+    record = ris.ris_record(Entry(key="check", paper=paper))
+    present = [tag for tag, value in record if value]
+    return missing(record[0][1], present, ris.REQUIRED_FIELDS, ris.RECOMMENDED_FIELDS)
 
 
 def biblatex_requirements(paper: Paper) -> Requirements:

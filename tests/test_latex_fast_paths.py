@@ -3,6 +3,7 @@ character-by-character code they stand in for: the same text, the same reported 
 
 from __future__ import annotations
 
+import dataclasses
 
 import pytest
 from hypothesis import example, given, settings
@@ -12,6 +13,7 @@ from arrow2bib.exporters import biblatex, bibtex
 from arrow2bib.exporters.base import Entry
 from arrow2bib.exporters.biblatex import BibLaTeXExporter
 from arrow2bib.exporters.bibtex import BibTeXExporter
+from arrow2bib.exporters.ris import RisExporter
 from arrow2bib.model import AuthorStatus, Paper, Person
 from arrow2bib.text import latex, markup
 
@@ -155,6 +157,28 @@ def test_bibtex_requirements_equal_the_sketch(paper):
     for name in bibtex.FIELD_ORDER:
         expected = name in fields and bool(fields[name].text)
         assert bibtex.field_present(name, paper, place, venue_field) == expected, name
+
+
+# what RIS values lose (controls, C1, surrogates, every line break), bold around nothing, and
+# names RIS leaves out ("et al."), beside the strings above
+ris_text = st.sampled_from(["\x1f", "\x85", "\u2028", "\ud800", "**\x00**", "$\\,$", "\x9f a",
+                            "et al.", "and others"])
+ris_people = st.builds(
+    Person, literal=name_text | ris_text, given=st.none() | name_text | ris_text,
+    family=st.none() | name_text | ris_text, particle=st.none() | name_text,
+    suffix=st.none() | name_text | ris_text, nickname=st.none() | name_text)
+ris_papers = papers.flatmap(lambda paper: st.builds(
+    dataclasses.replace, st.just(paper), title=blank_or_text | ris_text,
+    authors=st.lists(ris_people, max_size=3).map(tuple),
+    venue=st.sampled_from([paper.venue, "\x85", "\ud800 ", "**"])))
+
+
+@settings(max_examples=oracles.examples(2000), deadline=None)
+@given(ris_papers)
+@example(Paper(title="**\x00**", authors=(Person(literal="et al."),), venue="\x1f",
+               venue_kind="Conference", year=2020))
+def test_ris_requirements_equal_the_whole_record(paper):
+    assert RisExporter().requirements(paper) == oracles.ris_requirements(paper)
 
 
 @settings(max_examples=oracles.examples(2000), deadline=None)
