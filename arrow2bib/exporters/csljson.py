@@ -30,6 +30,7 @@ Conventions (see the README):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Callable, Iterable, Sequence, TextIO
@@ -110,6 +111,9 @@ def csl_text(text: str) -> str:
     return plain_unicode(text)
 
 
+# the missing-field check asks for each paper's item head before the exporter makes the
+# item: the title converted for one is there for the other (a batch is at most 1,000 papers)
+@functools.lru_cache(maxsize=2048)
 def csl_title(text: str) -> str:
     """A title as CSL rich text: math as :func:`arrow2bib.text.unimath.csl_math`, and each
     whitespace-delimited run that holds math wrapped in ``<span class="nocase">``, so that a
