@@ -12,8 +12,8 @@ of a few thousand papers (``--size 2000``). The ``--jobs`` row is left out (its 
 other processes).
 
 ``--compiled`` compares this checkout's sources (pure Python) with the same sources whose
-core mypyc compiled (``setup.py build_ext --inplace`` in a temporary copy; needs mypy and a
-C compiler, and takes about a minute): the speed of the optional compiled core.
+core mypyc compiled (a wheel pip builds from a temporary copy with ``ARROW2BIB_COMPILE=1``;
+needs a C compiler, and takes a few minutes): the speed of the optional compiled core.
 
 The rows: ``check``, ``convert`` to each streaming format, ``--jobs 2``, and on pages of up
 to ``--citeproc-max`` papers (2,000) the CSL-styled formats (``text``, ``html``,
@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Sequence
 
@@ -62,19 +63,26 @@ def commands(page: Path, out: Path, citeproc: bool = False) -> list[tuple[str, l
 
 
 def compiled_copy(folder: Path) -> Path:
-    """A copy of this checkout's package with its core compiled in place (see setup.py)."""
-    tree = folder / "compiled"
-    shutil.copytree(ROOT / "arrow2bib", tree / "arrow2bib",
+    """This checkout's package with its core compiled (see setup.py), unpacked from a wheel
+    that pip builds from a copy of the sources in its own build environment (the setuptools
+    and mypy that pyproject.toml and setup.py ask for, whatever this environment has)."""
+    source, tree = folder / "source", folder / "compiled"
+    shutil.copytree(ROOT / "arrow2bib", source / "arrow2bib",
                     ignore=shutil.ignore_patterns("__pycache__", "*.so"))
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, tree / name)
+    for name in ("setup.py", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in"):
+        shutil.copy2(ROOT / name, source / name)
     env = dict(os.environ, ARROW2BIB_COMPILE="1")
-    subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree,
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w",
+                    str(folder / "wheel"), str(source)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    (wheel,) = (folder / "wheel").glob("arrow2bib-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tree)
     probe = subprocess.run([sys.executable, "-c", "import arrow2bib; print(arrow2bib.compiled)"],
-                           cwd=tree, env=env, capture_output=True, text=True, check=True)
+                           cwd=tree, env=dict(env, PYTHONPATH=str(tree)), capture_output=True,
+                           text=True, check=True)
     if probe.stdout.strip() != "True":
-        raise SystemExit("the core did not compile (is mypy installed, and a C compiler?)")
+        raise SystemExit("the core did not compile (is a C compiler installed?)")
     return tree
 
 
