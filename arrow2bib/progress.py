@@ -59,6 +59,10 @@ class Progress:
         """The stage before is done: the bar now counts the ``total`` papers of stage
         ``name`` (``checking``, ``writing``, ``formatting``), advanced by
         ``update(papers=...)``."""
+        if self.name == "reading" and self.by_bytes and self.bar.total is not None:
+            # the page was read whole: the lines' bytes (UTF-8, one per line end) may miss
+            # its size by its line ends, a byte-order mark or another encoding
+            self._pending = self.bar.total - self.bar.n
         self._end_bar()
         self.name = name
         self.bar = self._bar(total=total, unit=" papers")
@@ -81,11 +85,17 @@ class Progress:
 
     def _flush(self) -> None:
         self._postfix()
-        self.bar.update(self._pending)
+        self.bar.update(self._within_total(self._pending))
         self._pending = 0
         if not self._shown_first:  # the first count at once, not after tqdm's interval
             self._shown_first = True
             self.bar.refresh()
+
+    def _within_total(self, count: int) -> int:
+        """``count`` bytes more, but never past the total (tqdm drops the total, and the
+        percentage, from a bar counted past it)."""
+        total = self.bar.total
+        return count if total is None else max(0, min(count, total - self.bar.n))
 
     def _postfix(self) -> None:
         elapsed = self.bar.format_dict.get("elapsed") or 0
@@ -108,7 +118,7 @@ class Progress:
         if self.name == "reading":
             self._postfix()
             if self.by_bytes and self._pending:
-                self.bar.update(self._pending)
+                self.bar.update(self._within_total(self._pending))
                 self._pending = 0
         self.bar.refresh()
         self.bar.close()

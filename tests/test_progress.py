@@ -114,6 +114,23 @@ def test_jobs_show_bytes_for_one_page(tmp_path):
     assert not re.search(r"\| [01]/1 \[", drawn)
 
 
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n"])
+def test_a_text_page_ends_at_its_size(tmp_path, ending):
+    # the bar counts each line's UTF-8 bytes and one for its end: the example, without a
+    # last line break, counted one byte past its size and lost its total ("17.7kB"); CRLF
+    # pages counted short of it
+    page = tmp_path / "page.txt"
+    text = EXAMPLE.read_text("utf-8").rstrip("\n")
+    page.write_bytes((text.replace("\n", ending or "\n") + ending).encode("utf-8"))
+    code, drawn = _under_pty("convert", str(page), "-o", str(tmp_path / "refs.bib"),
+                             "--jobs", "1", cwd=tmp_path)
+    assert code == 0, drawn
+    size = page.stat().st_size
+    frames = [f for f in re.split(r"[\r\n]", drawn) if "arrow2bib: reading" in f]
+    assert re.search(rf": +100%.*\| {size / 1024:.1f}k/{size / 1024:.1f}k \[", frames[-1]), frames
+    assert all("%|" in frame for frame in frames), frames  # never counted past its total
+
+
 def _stage(drawn: str, name: str) -> list[tuple[int, int]]:
     """The ``(done, total)`` of each frame the bar drew for stage ``name``."""
     frames = re.findall(rf"arrow2bib: {name}: +\d+%\|[^|]*\| (\d+)/(\d+) \[", drawn)
