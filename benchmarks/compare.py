@@ -86,10 +86,16 @@ def compiled_copy(folder: Path) -> Path:
     return tree
 
 
+def _env(tree: Path, **extra: str) -> dict[str, str]:
+    """The environment a row runs ``arrow2bib`` from ``tree`` in: no settings file, and one
+    process unless the row says --jobs (a large page takes several by default)."""
+    return dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1",
+                **extra)
+
+
 def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds, peak KiB and exit code of ``arrow2bib argv`` from ``tree``."""
-    # one process unless the row says --jobs (a large page takes several by default)
-    env = dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1")
+    env = _env(tree)
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "arrow2bib", *argv], cwd=tree, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -103,8 +109,7 @@ def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
 def instructions_once(tree: Path, argv: Sequence[str], folder: Path) -> tuple[int, int]:
     """Instructions run by ``arrow2bib argv`` from ``tree`` (valgrind's count), and its exit
     code."""
-    env = dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1",
-               PYTHONHASHSEED="0")  # the same hashes, the same dict and set orders each run
+    env = _env(tree, PYTHONHASHSEED="0")  # the same hashes, dict and set orders each run
     log = folder / "valgrind.log"
     proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
                            "--cachegrind-out-file=/dev/null", f"--log-file={log}",
