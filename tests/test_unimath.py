@@ -221,6 +221,28 @@ def test_script_tables_need_only_the_first_two_planes():
     assert whole["sub"]["2"] == "₂" and whole["sup"]["n"] == "ⁿ"
 
 
+def test_script_runs_hold_every_script_character_of_this_unicode():
+    """Under Unicode 15.1 and before, the tables are read from SCRIPT_RUNS alone: they hold
+    every character with a <sub> or <super> decomposition, and give the scan's tables (the
+    same first form of each character)."""
+    import unicodedata
+
+    from arrow2bib.text.unimath import (
+        SCRIPT_PLANES, SCRIPT_RUNS, SCRIPT_RUNS_UNICODE, _run_codes, _script_tables, _tables,
+    )
+
+    version = tuple(int(part) for part in unicodedata.unidata_version.split("."))
+    if version > SCRIPT_RUNS_UNICODE:
+        pytest.skip(f"Unicode {unicodedata.unidata_version}: the tables come from the scan")
+    scripts = [code for code in range(SCRIPT_PLANES)
+               if unicodedata.decomposition(chr(code)).split(" ")[0] in ("<sub>", "<super>")]
+    runs = list(_run_codes(SCRIPT_RUNS))
+    assert runs == sorted(set(runs))
+    assert set(scripts) <= set(runs)
+    assert _tables() == _script_tables(codes=runs) == _script_tables()
+    assert _tables()["sup"]["a"] == "ª"  # U+00AA comes before U+1D43, so it is the one
+
+
 @pytest.mark.parametrize("math, rich", [
     (r"\text{<b>}", '<<span class="nocase"></span>b>'),
     (r"\mathrm{</sup>}", '<<span class="nocase"></span>/sup>'),

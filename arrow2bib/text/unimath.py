@@ -23,7 +23,7 @@ import functools
 import logging
 import re
 import unicodedata
-from typing import Literal
+from typing import Iterable, Iterator, Literal
 
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import (
@@ -44,13 +44,35 @@ Piece = tuple[str, str]
 SCRIPT_PLANES = 0x20000
 
 
-def _script_tables(end: int = SCRIPT_PLANES) -> dict[str, dict[str, str]]:
+#: Where the characters with a ``<sub>`` or ``<super>`` compatibility decomposition are in
+#: Unicode 15.1 (the first and last of each run of code points). Unicode never changes a
+#: character's decomposition once the character is in the standard, so in Unicode 15.1 and
+#: every version before it these runs hold all such characters: :func:`_tables` reads only
+#: them there (300 characters instead of 131,072: the scan cost a run 40 ms), and scans the
+#: first two planes under a newer Unicode.
+SCRIPT_RUNS = """00AA 00B2-00B3 00B9-00BA 02B0-02B8 02E0-02E4 10FC 1D2C-1D2E 1D30-1D3A 1D3C-1D4D
+    1D4F-1D6A 1D78 1D9B-1DBF 2070-2071 2074-208E 2090-209C 2120 2122 2C7C-2C7D 2D6F 3192-319F
+    A69C-A69D A770 A7F2-A7F4 A7F8-A7F9 AB5C-AB5F AB69 10781-10785 10787-107B0 107B2-107BA
+    1E030-1E06D 1F16A-1F16C"""
+SCRIPT_RUNS_UNICODE = (15, 1, 0)
+
+
+def _run_codes(runs: str) -> Iterator[int]:
+    """The code points of ``runs`` (as :data:`SCRIPT_RUNS` writes them), in order."""
+    for run in runs.split():
+        first, _dash, last = run.partition("-")
+        yield from range(int(first, 16), int(last or first, 16) + 1)
+
+
+def _script_tables(end: int = SCRIPT_PLANES,
+                   codes: Iterable[int] | None = None) -> dict[str, dict[str, str]]:
     """Per kind (``sub``, ``sup``), characters with a ``<sub>`` or ``<super>`` compatibility
     form -> that form (only those whose NFKC form is the one character, so that NFKC gives
-    the text back), from the code points below ``end``, in one pass."""
+    the text back), from the code points below ``end`` (or ``codes``, in order), in one
+    pass: the first form of a character in code point order wins."""
     tables: dict[str, dict[str, str]] = {"sub": {}, "sup": {}}
     kinds = {"<sub>": tables["sub"], "<super>": tables["sup"]}
-    for code in range(end):
+    for code in range(end) if codes is None else codes:
         decomposition = unicodedata.decomposition(chr(code))
         if decomposition[:1] != "<":
             continue
@@ -65,6 +87,9 @@ def _script_tables(end: int = SCRIPT_PLANES) -> dict[str, dict[str, str]]:
 
 @functools.cache
 def _tables() -> dict[str, dict[str, str]]:
+    version = tuple(int(part) for part in unicodedata.unidata_version.split("."))
+    if version <= SCRIPT_RUNS_UNICODE:
+        return _script_tables(codes=_run_codes(SCRIPT_RUNS))
     return _script_tables()
 
 
