@@ -487,6 +487,15 @@ _XML_SPACE = re.compile("[ \t\n\r\x85\u2028\u2029]+")
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def test_the_forbidden_characters_are_the_ones_xml_leaves_out():
+    """The exporter's class of forbidden characters is the negated Char production above,
+    on every code point."""
+    from arrow2bib.exporters.orcid import _FORBIDDEN as exporter_forbidden
+
+    every = "".join(map(chr, range(0x110000)))
+    assert exporter_forbidden.findall(every) == _FORBIDDEN.findall(every)
+
+
 def expected_line(text: str) -> str:
     """What a one-line field should read after export: markup gone, forbidden characters
     gone, line breaks folded (within the limits, which the generated texts respect)."""
