@@ -40,11 +40,6 @@ from typing import Any, Iterable, Mapping
 
 from .errors import SettingError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 __all__ = ["ENV_NO_CONFIG", "Layer", "Setting", "Settings", "config_files", "load",
            "user_config_file"]
 
@@ -182,7 +177,7 @@ def _upward(start: Path, name: str, table: bool = False) -> Path | None:
                 return candidate
             try:
                 text = candidate.read_text("utf-8-sig")
-                data = tomllib.loads(text)
+                data = _toml(text)
             except (OSError, UnicodeDecodeError):
                 continue  # not ours to judge: a project's unreadable pyproject.toml
             except ValueError:  # TOMLDecodeError, or a number int() refuses
@@ -223,7 +218,7 @@ def _file_layer(path: Path, *, pyproject: bool) -> Layer:
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingError(f"{path}: cannot read this settings file ({exc}).") from None
     try:
-        data = tomllib.loads(text)
+        data = _toml(text)
     except ValueError as exc:  # TOMLDecodeError, or int()'s own refusal of a huge number
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         huge = None if match else re.search(r"[0-9_]{4300,}", text)  # int()'s refusal
@@ -312,6 +307,16 @@ def _venues(layer: Layer, value: Any, lines: _Lines) -> None:
         except VenueTableError as exc:
             raise SettingError(f"{where}: {exc}") from None
         layer.venues.append(Setting(entry, where))
+
+
+def _toml(text: str) -> dict[str, Any]:
+    """``text`` read as TOML. tomllib is imported here, on the first settings file: most
+    runs read none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib.loads(text)
 
 
 class _Lines:

@@ -88,3 +88,50 @@ def test_orcid_imports_lxml_when_it_writes(tmp_path):
                        "-o", str(out))
     assert "lxml" in _top(modules)
     assert out.read_text("utf-8").startswith("<?xml")
+
+
+#: Modules every run imports the code of, loaded only on the first paper that needs them:
+#: rapidfuzz scores two titles that come close (the sample page has none such), pylatexenc's
+#: latex2text names a math command for a format that writes math as Unicode, tomllib reads a
+#: settings file (there is none in the run's folder, and ARROW2BIB_NO_CONFIG leaves out the
+#: user's). uuid was the plugin manager's token once (os.urandom now).
+ON_DEMAND = {"rapidfuzz", "pylatexenc.latex2text", "tomllib", "uuid"}
+
+CLOSE_TITLES = """Author name cluster
+
+Ann Lee
+
+2 papers
+1 author row
+
+ACL Conference 2020 Conference Paper
+
+Deep Networks for Ranking Papers
+
+  • Ann Lee
+
+ACL Conference 2020 Conference Paper
+
+Deep Network for Ranking Papers
+
+  • Ann Lee
+"""
+
+
+def test_a_text_page_to_bibtex_loads_what_only_some_papers_need_on_demand(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setenv("ARROW2BIB_NO_CONFIG", "1")
+    bibtex = _modules(tmp_path, "convert", str(PAGE), "-o", str(tmp_path / "refs.bib"))
+    assert ON_DEMAND & bibtex == set()
+    # and each comes when a paper needs it: math converted to Unicode, titles scored
+    ris = _modules(tmp_path, "convert", str(PAGE), "--to", "ris", "-o",
+                   str(tmp_path / "refs.ris"))
+    assert "pylatexenc.latex2text" in ris
+    close = tmp_path / "close.txt"
+    close.write_text(CLOSE_TITLES, "utf-8")
+    report = tmp_path / "report.json"
+    scored = _modules(tmp_path, "convert", str(close), "-o", str(tmp_path / "close.bib"),
+                      "--report", str(report))
+    assert "rapidfuzz" in scored
+    assert [p["details"]["kind"] for p in json.loads(report.read_text("utf-8"))["problems"]
+            if p["code"] == "duplicate"] == ["near-identical"]

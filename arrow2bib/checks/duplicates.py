@@ -45,9 +45,7 @@ import tempfile
 from array import array
 from dataclasses import dataclass, replace
 from sys import intern
-from typing import BinaryIO, Iterable, Iterator, Literal
-
-from rapidfuzz.distance.Indel import distance as _indel_distance
+from typing import BinaryIO, Callable, Iterable, Iterator, Literal
 
 from .._scratch import scratch_error
 from ..model import Paper
@@ -148,10 +146,20 @@ def blocking_keys(record: Record, numbers: str | None = None) -> Iterator[str]:
     yield "w:" + " ".join(sorted({word[:WORD_CHARS] for word in words})) + numbers
 
 
+#: rapidfuzz's Indel distance, imported when the first two titles are scored: a page whose
+#: titles never come close (most author pages) does without it (29 M instructions).
+_indel_distance: Callable[..., int] | None = None
+
+
 def title_score(new: str, old: str) -> float:
     """The score of two normal titles of lengths that can reach :data:`THRESHOLD`: 2 x the
     length of their longest common subsequence / both lengths (any score under THRESHOLD
     may come out lower than the true one: rapidfuzz stops early there)."""
+    global _indel_distance
+    if _indel_distance is None:
+        from rapidfuzz.distance.Indel import distance as indel_distance
+
+        _indel_distance = indel_distance
     total = len(new) + len(old)
     # the Indel distance is total - 2 * L; past the cut-off (a little above the largest
     # distance a score of THRESHOLD allows) rapidfuzz stops early and returns cut-off + 1

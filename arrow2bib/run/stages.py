@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import itertools
+import os
 import threading
 import types
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, Union
@@ -85,7 +85,7 @@ def describe(pm: pluggy.PluginManager) -> Plugins:
             items.append((name, plugin.__name__, None))
         else:  # a class or instance registered by hand travels pickled
             items.append((name, None, plugin))
-    plugins = Plugins(uuid.uuid4().hex, pm.project_name, tuple(items))
+    plugins = Plugins(os.urandom(16).hex(), pm.project_name, tuple(items))
     _remember(plugins.token, pm)
     return plugins
 

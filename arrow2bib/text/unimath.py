@@ -23,15 +23,17 @@ import functools
 import logging
 import re
 import unicodedata
-from typing import Iterable, Iterator, Literal
+from typing import TYPE_CHECKING, Iterable, Iterator, Literal
 
-from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import (
     LatexCharsNode, LatexCommentNode, LatexGroupNode, LatexMacroNode, LatexMathNode,
     LatexSpecialsNode, LatexWalker, LatexWalkerError,
 )
 
 from .markup import unbolded
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 __all__ = ["csl", "csl_math", "plain", "plain_math", "rich_to_plain", "script"]
 
@@ -106,7 +108,15 @@ def script(kind: str, text: str) -> str:
     return mark + (text if len(text) == 1 else f"({text})")
 
 
-_TO_TEXT = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+@functools.cache
+def _to_text() -> LatexNodes2Text:
+    """pylatexenc's converter of a command to its text, made on first use (its tables cost
+    a run that converts no math 12 M instructions)."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
 # pylatexenc logs what it cannot convert (a command with its argument missing); the library
 # never prints: with a handler of its own, Python's last-resort stderr handler stays unused
 # (an application that configures logging still gets the records)
@@ -179,7 +189,7 @@ def _macro(node: LatexMacroNode) -> list[Piece]:
         # an argument missing (TeX would not compile it): the arguments there are
         return [p for a in args for p in _walk(_content(a))]
     try:
-        text = _TO_TEXT.nodelist_to_text([node]).strip()
+        text = _to_text().nodelist_to_text([node]).strip()
     except Exception:  # latex2text fails on some malformed input (\mathbb\sqrt): a name
         text = ""
     if not text:
