@@ -86,16 +86,33 @@ def compiled_copy(folder: Path) -> Path:
     return tree
 
 
-def _env(tree: Path, **extra: str) -> dict[str, str]:
-    """The environment a row runs ``arrow2bib`` from ``tree`` in: no settings file, and one
-    process unless the row says --jobs (a large page takes several by default)."""
-    return dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1",
-                **extra)
+#: Where the rows' Python writes its bytecode (a folder of the run's temporary one): a row
+#: then starts as an installed arrow2bib does, its modules compiled once, by the warm-up run,
+#: even where PYTHONDONTWRITEBYTECODE is set (it is on some machines; the compiling is a
+#: third of a small page's run).
+PYCACHE = "pycache"
 
 
-def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
+def _env(tree: Path, folder: Path, **extra: str) -> dict[str, str]:
+    """The environment a row runs ``arrow2bib`` from ``tree`` in: no settings file, one
+    process unless the row says --jobs (a large page takes several by default), bytecode
+    kept in ``folder`` (:data:`PYCACHE`)."""
+    env = dict(os.environ, PYTHONPATH=str(tree), ARROW2BIB_NO_CONFIG="1", ARROW2BIB_JOBS="1",
+               PYTHONPYCACHEPREFIX=str(folder / PYCACHE), **extra)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def warm_up(trees: dict[str, Path], folder: Path) -> None:
+    """One untimed run from each tree, which compiles its modules to bytecode once."""
+    for tree in trees.values():
+        subprocess.run([sys.executable, "-m", "arrow2bib", "--version"], cwd=tree,
+                       env=_env(tree, folder), stdout=subprocess.DEVNULL, check=True)
+
+
+def run_once(tree: Path, argv: Sequence[str], folder: Path) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds, peak KiB and exit code of ``arrow2bib argv`` from ``tree``."""
-    env = _env(tree)
+    env = _env(tree, folder)
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "arrow2bib", *argv], cwd=tree, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -109,7 +126,7 @@ def run_once(tree: Path, argv: Sequence[str]) -> tuple[float, float, int, int]:
 def instructions_once(tree: Path, argv: Sequence[str], folder: Path) -> tuple[int, int]:
     """Instructions run by ``arrow2bib argv`` from ``tree`` (valgrind's count), and its exit
     code."""
-    env = _env(tree, PYTHONHASHSEED="0")  # the same hashes, dict and set orders each run
+    env = _env(tree, folder, PYTHONHASHSEED="0")  # the same hashes, dict and set orders
     log = folder / "valgrind.log"
     proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
                            "--cachegrind-out-file=/dev/null", f"--log-file={log}",
@@ -123,8 +140,8 @@ def instructions_once(tree: Path, argv: Sequence[str], folder: Path) -> tuple[in
 
 
 def _instruction_rows(trees: dict[str, Path], rows: list[tuple[str, list[str]]],
-                      folder: Path, size: int, mode: str) -> None:
-    print(f"| {size:,} papers ({mode}) | base G instructions | this G instructions | ratio |")
+                      folder: Path, described: str) -> None:
+    print(f"| {described} | base G instructions | this G instructions | ratio |")
     print("|---|---|---|---|")
     for name, argv_row in rows:
         if "--jobs" in argv_row:
@@ -144,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     other.add_argument("--compiled", action="store_true",
                        help="base: this checkout's sources; this: the same, core compiled")
     parser.add_argument("--size", type=int, default=100_000, help="papers on the page")
+    parser.add_argument("--page", type=Path,
+                        help="this page instead of a generated one (examples/xiuqiang-he.txt: "
+                             "a run as most users make it, where starting up is most of it)")
     parser.add_argument("--mode", choices=sorted(MODES), default="diverse",
                         help="the generated page's titles (benchmarks.generate)")
     parser.add_argument("--only", metavar="TEXT",
@@ -166,23 +186,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("base: this checkout's sources (pure Python); this: its core compiled")
         else:
             trees = {"base": args.base.resolve(), "this": ROOT}
-        page = folder / "page.txt"
-        with open(page, "w", encoding="utf-8") as handle:
-            write(args.size, handle, seed=args.seed, mode=args.mode)
-        rows = [row for row in commands(page, folder, args.size <= args.citeproc_max)
+        if args.page is not None:
+            page, described = args.page.resolve(), args.page.name
+            citeproc = True
+        else:
+            page, described = folder / "page.txt", f"{args.size:,} papers ({args.mode})"
+            with open(page, "w", encoding="utf-8") as handle:
+                write(args.size, handle, seed=args.seed, mode=args.mode)
+            citeproc = args.size <= args.citeproc_max
+        rows = [row for row in commands(page, folder, citeproc)
                 if args.only is None or args.only in row[0]]
+        warm_up(trees, folder)
         if args.instructions:
-            _instruction_rows(trees, rows, folder, args.size, args.mode)
+            _instruction_rows(trees, rows, folder, described)
             return 0
         print("load average: {:.1f} {:.1f} {:.1f} at start".format(*os.getloadavg()))
-        print(f"| {args.size:,} papers ({args.mode}) | base wall s | this wall s | ratio | "
+        print(f"| {described} | base wall s | this wall s | ratio | "
               "base CPU s | this CPU s | ratio | base MiB | this MiB | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         for name, argv_row in rows:
             got: dict[str, list[tuple[float, float, int, int]]] = {"base": [], "this": []}
             for _ in range(args.repeat):
                 for tree in ("base", "this"):
-                    got[tree].append(run_once(trees[tree], argv_row))
+                    got[tree].append(run_once(trees[tree], argv_row, folder))
             med = {tree: [statistics.median(r[i] for r in got[tree]) for i in range(3)]
                    for tree in got}
             codes = {tree: {r[3] for r in got[tree]} for tree in got}
@@ -190,8 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cells = []
             for i, scale in ((0, 1), (1, 1), (2, 1024)):
                 a, b = med["base"][i] / scale, med["this"][i] / scale
-                cells += [f"{a:.1f}" if i < 2 else f"{a:.0f}",
-                          f"{b:.1f}" if i < 2 else f"{b:.0f}", f"{b / a:.2f}x"]
+                cells += [f"{a:.2f}" if i < 2 else f"{a:.0f}",
+                          f"{b:.2f}" if i < 2 else f"{b:.0f}", f"{b / a:.2f}x"]
             print(f"| {name}{note} | " + " | ".join(cells) + " |", flush=True)
         print("load average: {:.1f} {:.1f} {:.1f} at the end".format(*os.getloadavg()))
     return 0
