@@ -93,8 +93,8 @@ def test_orcid_imports_lxml_when_it_writes(tmp_path):
 #: Modules every run imports the code of, loaded only on the first paper that needs them:
 #: rapidfuzz scores two titles that come close (the sample page has none such), pylatexenc's
 #: latex2text names a math command for a format that writes math as Unicode, tomllib reads a
-#: settings file (there is none in the run's folder, and ARROW2BIB_NO_CONFIG leaves out the
-#: user's). uuid was the plugin manager's token once (os.urandom now).
+#: settings file (none in the run's folder; the root conftest.py's ARROW2BIB_NO_CONFIG leaves
+#: out the user's). uuid made the plugin manager's token once (os.urandom now).
 ON_DEMAND = {"rapidfuzz", "pylatexenc.latex2text", "tomllib", "uuid"}
 
 CLOSE_TITLES = """Author name cluster
@@ -118,9 +118,7 @@ Deep Network for Ranking Papers
 """
 
 
-def test_a_text_page_to_bibtex_loads_what_only_some_papers_need_on_demand(tmp_path,
-                                                                          monkeypatch):
-    monkeypatch.setenv("ARROW2BIB_NO_CONFIG", "1")
+def test_a_text_page_to_bibtex_loads_what_only_some_papers_need_on_demand(tmp_path):
     bibtex = _modules(tmp_path, "convert", str(PAGE), "-o", str(tmp_path / "refs.bib"))
     assert ON_DEMAND & bibtex == set()
     # and each comes when a paper needs it: math converted to Unicode, titles scored
