@@ -113,7 +113,7 @@ def record_for(paper: Paper, key: str | None = None) -> Record:
         normal=" ".join(tokens),
         # the same empty set for every title without numbers (Python makes a new one each
         # time, 216 bytes)
-        numbers=frozenset(t for t in tokens if _DIGIT.search(t)) or _NONE,
+        numbers=frozenset(filter(_DIGIT.search, tokens)) or _NONE,
         year=paper.year,
         venue=intern(normalise_name(paper.venue)),
         paper_type=intern(normalise_name(paper.paper_type)),

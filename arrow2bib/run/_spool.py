@@ -41,7 +41,7 @@ def _person(fields: tuple) -> Person:
 
 def paper_tuple(paper: Paper) -> tuple:
     """``paper`` as a tuple of plain values (see :func:`paper_from_tuple`)."""
-    return (paper.title, tuple(_person_tuple(a) for a in paper.authors),
+    return (paper.title, tuple(map(_person_tuple, paper.authors)),
             paper.authors_status.value, paper.venue, paper.venue_kind, paper.year,
             paper.paper_type, paper.abstract, paper.raw_abstract, paper.urls, paper.source,
             paper.line)
@@ -58,7 +58,7 @@ def paper_from_tuple(fields: tuple) -> Paper:
     # every paper of the second pass would pay
     paper = object.__new__(Paper)
     values = list(fields)
-    values[1] = tuple(_person(a) for a in fields[1])
+    values[1] = tuple(map(_person, fields[1]))
     values[2] = _STATUS[fields[2]]
     paper.__dict__.update(zip(_PAPER_FIELDS, values))
     return paper
