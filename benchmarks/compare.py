@@ -87,7 +87,7 @@ def compiled_copy(folder: Path) -> Path:
 
 
 #: Where the rows' Python writes its bytecode (a folder of the run's temporary one): a row
-#: then starts as an installed arrow2bib does, its modules compiled once, by the warm-up run,
+#: then starts as an installed arrow2bib does, its modules compiled once, by the warm-up,
 #: even where PYTHONDONTWRITEBYTECODE is set (it is on some machines; the compiling is a
 #: third of a small page's run).
 PYCACHE = "pycache"
@@ -103,11 +103,16 @@ def _env(tree: Path, folder: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def warm_up(trees: dict[str, Path], folder: Path) -> None:
-    """One untimed run from each tree, which compiles its modules to bytecode once."""
-    for tree in trees.values():
-        subprocess.run([sys.executable, "-m", "arrow2bib", "--version"], cwd=tree,
-                       env=_env(tree, folder), stdout=subprocess.DEVNULL, check=True)
+def warm_up(trees: dict[str, Path], rows: list[tuple[str, list[str]]], folder: Path) -> None:
+    """Every row run once from each tree, untimed: whatever a row imports (the tree's
+    modules, the standard library's, the installed plugins') is compiled to bytecode before
+    any row is measured, for both trees alike. (With a bytecode folder of its own, Python
+    compiles even the standard library again, on the first import of each module.)"""
+    for _name, argv in rows:
+        for tree in trees.values():
+            subprocess.run([sys.executable, "-m", "arrow2bib", *argv], cwd=tree,
+                           env=_env(tree, folder), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_once(tree: Path, argv: Sequence[str], folder: Path) -> tuple[float, float, int, int]:
@@ -196,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             citeproc = args.size <= args.citeproc_max
         rows = [row for row in commands(page, folder, citeproc)
                 if args.only is None or args.only in row[0]]
-        warm_up(trees, folder)
+        warm_up(trees, rows, folder)
         if args.instructions:
             _instruction_rows(trees, rows, folder, described)
             return 0
