@@ -81,7 +81,7 @@ class Person:
         return f"{name}, {self.suffix}" if self.suffix else name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, init=False)
 class Paper:
     """One paper as listed on an Arrow page."""
 
@@ -106,8 +106,21 @@ class Paper:
     #: The 1-based line of the paper's venue line in its source.
     line: int = 0
 
+    def __init__(self, *, title: str, authors: tuple[Person, ...] = (),
+                 authors_status: AuthorStatus = AuthorStatus.COMPLETE, venue: str = "",
+                 venue_kind: str = "", year: int | None = None, paper_type: str = "",
+                 abstract: str | None = None, raw_abstract: str | None = None,
+                 urls: tuple[str, ...] = (), source: str = "", line: int = 0) -> None:
+        # the fields, as the dataclass's own __init__ would set them, but in one step: a
+        # frozen dataclass sets each through object.__setattr__, which was more than half of
+        # making a paper (tests/test_model.py holds the two the same)
+        self.__dict__.update(
+            title=title, authors=authors, authors_status=authors_status, venue=venue,
+            venue_kind=venue_kind, year=year, paper_type=paper_type, abstract=abstract,
+            raw_abstract=raw_abstract, urls=urls, source=source, line=line)
 
-@dataclass(frozen=True, kw_only=True)
+
+@dataclass(frozen=True, kw_only=True, init=False)
 class Problem:
     """Something noticed while reading or checking: errors as data, never silent.
 
@@ -125,9 +138,15 @@ class Problem:
     key: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if type(self.severity) is not Severity:  # a plugin's "warning": the member it names
-            object.__setattr__(self, "severity", Severity(self.severity))
+    def __init__(self, *, code: str, severity: Severity | str, message: str, source: str = "",
+                 line: int | None = None, title: str | None = None, key: str | None = None,
+                 details: Mapping[str, Any] | None = None) -> None:
+        # the fields set in one step, as for Paper (a run makes a problem for every note:
+        # this halves their cost); a plugin's "warning" becomes the member it names
+        self.__dict__.update(
+            code=code, severity=severity if type(severity) is Severity else Severity(severity),
+            message=message, source=source, line=line, title=title, key=key,
+            details={} if details is None else details)
 
     def as_dict(self) -> dict[str, Any]:
         """This problem as a JSON-ready dict, as the JSON report and the ``json`` format
