@@ -48,6 +48,13 @@ def spans(text: str) -> Iterator[Span]:
         yield Span("text", text[pos:])
 
 
+# -- text.fold ---------------------------------------------------------------------------
+
+def collapse(text: str) -> str:
+    """:func:`arrow2bib.text.fold.collapse` as a regex alone."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
 # -- text.latex --------------------------------------------------------------------------
 
 def _words(text: str, ascii: bool, protect: bool, changed: list[tuple[str, str]]) -> list[str]:
@@ -111,6 +118,16 @@ def normalise_line(text: str) -> str:
 
 
 # -- exporters ---------------------------------------------------------------------------
+
+def ris_value(text: str) -> tuple[str, bool]:
+    """:func:`arrow2bib.exporters.ris.ris_value` without its fast path for printable text."""
+    folded = ris._BREAKS.sub(" ", text)
+    changed = folded != text
+    if ris._REMOVABLE.search(folded):
+        folded = ris._REMOVABLE.sub("", folded)
+        changed = True
+    return re.sub(r"\s+", " ", folded).strip(), changed
+
 
 def bibtex_requirements(paper: Paper) -> Requirements:
     """The BibTeX exporter's requirements from a sketch of every field."""

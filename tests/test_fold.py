@@ -4,11 +4,22 @@ decompose fold alike everywhere."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from arrow2bib.keys import fold_ascii as keys_fold_ascii
 from arrow2bib.read.names import fold as names_fold
-from arrow2bib.text.fold import digest_fold, fold, fold_ascii, normalise_name, title_tokens
+from arrow2bib.text.fold import (
+    collapse,
+    digest_fold,
+    fold,
+    fold_ascii,
+    normalise_name,
+    title_tokens,
+)
 from arrow2bib.venues import normalise as venue_normalise
+
+from . import oracles
 
 
 @pytest.mark.parametrize("text, folded, ascii", [
@@ -34,3 +45,16 @@ def test_the_digest_fold_is_frozen_without_the_special_letters():
     # would move users' keys between versions
     assert digest_fold("Łukasz  Müller") == "łukasz muller"
     assert digest_fold("Straße") == "strasse"
+
+
+#: Every character str.isspace() or re's \\s knows, and some that are neither.
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()] + ["\u200b", "\ufeff", "\x00"]
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES + list("ab É-")), max_size=12))
+@example(" a b ")
+@example("a\u00a0b")
+@example("a\x1fb ")
+def test_collapse_is_the_regex(text):
+    """The fast path (printable, no double space) gives what the regex gives, on any text."""
+    assert collapse(text) == oracles.collapse(text)

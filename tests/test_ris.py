@@ -394,6 +394,16 @@ def test_any_paper_round_trips_through_rispy(papers):
         assert record.get("urls", []) == [u for u in (fold(u) for u in paper.urls) if u]
 
 
+@given(st.text(alphabet=st.sampled_from(["a", "É", " ", "\t", "\n", "\r", "\x00",
+                                          "\x1c", "\x1f", "\x85", "\u00a0", "\u2028",
+                                          "\u3000", "\ud800", "\x7f"]), max_size=10))
+@example(" a  b ")
+@example("a\u00a0b")
+def test_ris_value_fast_path_is_the_plain_one(text):
+    """Printable text takes a shorter way (spacing only): the same value and flag."""
+    assert ris_value(text) == oracles.ris_value(text)
+
+
 def test_removable_characters_are_exactly_categories_cc_and_cs():
     """ris_value removes what unicodedata calls Cc or Cs, and nothing else (the code uses
     one regular expression; this checks it against every code point)."""

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from ..errors import SettingError
 from ..text import links
+from ..text.fold import collapse
 from ..hookspecs import hookimpl
 from ..text.links import note
 from ..text.unimath import plain
@@ -96,6 +97,8 @@ def ris_value(text: str) -> tuple[str, bool]:
     no part of a value can start a line and be read as a tag; other control characters are
     removed; runs of white space become one space, and the ends are trimmed (readers trim
     them anyway)."""
+    if text.isprintable():  # no line break, tab or other control character: spacing only
+        return collapse(text), False
     folded = _BREAKS.sub(" ", text)
     changed = folded != text
     if _REMOVABLE.search(folded):
