@@ -8,7 +8,7 @@ import os
 import re
 from typing import Iterator
 
-from arrow2bib.exporters import biblatex, bibtex, ris
+from arrow2bib.exporters import biblatex, bibtex, orcid, ris
 from arrow2bib.exporters.base import Entry, Requirements, missing
 from arrow2bib.model import Paper
 from arrow2bib.read import grammar, repair
@@ -118,6 +118,20 @@ def normalise_line(text: str) -> str:
 
 
 # -- exporters ---------------------------------------------------------------------------
+
+def orcid_fit(value: str, limit: int | None, line: bool) -> tuple[str, str, int | None]:
+    """:func:`arrow2bib.exporters.orcid._fit` with regex scans only (no fast path for
+    printable text)."""
+    if orcid._FORBIDDEN.search(value) is None:
+        clean, removed = value, ""
+    else:
+        clean = orcid._FORBIDDEN.sub("", value)
+        removed = "".join(orcid._FORBIDDEN.findall(value))
+    clean = orcid._LINE_BREAKS.sub(" ", clean).strip() if line else clean.strip()
+    if limit is not None and len(clean) > limit:
+        return orcid._shorten(clean, limit), removed, len(clean)
+    return clean, removed, None
+
 
 def ris_value(text: str) -> tuple[str, bool]:
     """:func:`arrow2bib.exporters.ris.ris_value` without its fast path for printable text."""

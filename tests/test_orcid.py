@@ -542,3 +542,17 @@ def test_any_paper_gives_valid_xml_with_its_title_and_authors(paper, work_schema
     expected_names = [n for n in (expected_line(a.display) for a in paper.authors)
                       if n.strip() and not re.fullmatch(r"(?i)(and\s+)?(et\.?\s*al\.?|others)", n)]
     assert names(work) == expected_names
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "É", " ", "\t", "\n", "\r", "\x00", "\x0b",
+                                          "\x1f", "\x85", "\u00a0", "\u2028", "\u3000",
+                                          "\ud800", "\ufffe", "\x7f"]), max_size=10),
+       st.sampled_from([None, 3, 8]), st.booleans())
+@example(" a  b ", None, True)
+@example("a\u00a0 b", None, True)
+def test_fit_fast_path_is_the_plain_one(value, limit, line):
+    """Printable text skips the regex scans (it can hold no forbidden character, and its
+    only white space is the space): the same value, removed characters and length."""
+    from arrow2bib.exporters.orcid import _fit
+
+    assert _fit(value, limit, line) == oracles.orcid_fit(value, limit, line)

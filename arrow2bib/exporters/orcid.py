@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
 
 from ..errors import ExportError, SettingError
 from ..text import links
+from ..text.fold import collapse
 from ..hookspecs import hookimpl
 from ..text.unimath import plain
 from ..model import Paper, Problem, Severity
@@ -95,7 +96,9 @@ def xml_text(value: str) -> tuple[str, str]:
     The one escaping step of this format: lxml escapes ``&``, ``<`` and ``>`` itself, so
     ``]]>`` or ``<!DOCTYPE ...>`` in a title stay text.
     """
-    if _FORBIDDEN.search(value) is None:  # nearly all text: one scan
+    # nearly all text: printable text has none of them (they are controls, surrogates and
+    # non-characters), and str.isprintable is a quicker scan than the regex
+    if value.isprintable() or _FORBIDDEN.search(value) is None:
         return value, ""
     return _FORBIDDEN.sub("", value), "".join(_FORBIDDEN.findall(value))
 
@@ -104,7 +107,12 @@ def _fit(value: str, limit: int | None, line: bool) -> tuple[str, str, int | Non
     """``value`` as legal XML, on one line if ``line``, cut to ``limit``; the characters
     removed, and the length before the cut (None: not cut)."""
     clean, removed = xml_text(value)
-    clean = _LINE_BREAKS.sub(" ", clean).strip() if line else clean.strip()
+    if not line:
+        clean = clean.strip()
+    elif clean.isprintable():  # its only white space is the space: collapse() is the same
+        clean = collapse(clean)
+    else:
+        clean = _LINE_BREAKS.sub(" ", clean).strip()
     if limit is not None and len(clean) > limit:
         return _shorten(clean, limit), removed, len(clean)
     return clean, removed, None
