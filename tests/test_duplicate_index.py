@@ -172,3 +172,21 @@ def test_keys_that_share_a_slot_keep_their_own_papers(tmp_path, table_type):
         assert store.candidates(same, [8, 8 + size], numbers)[0] == [records[0], same]
     finally:
         store.close()
+
+
+def test_records_are_made_as_the_dataclass_would():
+    """Record's written-out __init__ (compiled with the core) takes the fields in order, by
+    position or by name, and makes what the generated one would: a frozen, equal record."""
+    fields = dataclasses.fields(duplicates.Record)
+    values = ("A Title", "a title", frozenset({"2"}), 2024, "neurips", "conference paper",
+              frozenset({"lovelace"}), "page.txt", 12, "lovelace2024a")
+    reference = dataclasses.make_dataclass(
+        "GeneratedRecord", [(f.name, f.type) for f in fields], frozen=True, slots=True)
+    made = duplicates.Record(*values)
+    assert [getattr(made, f.name) for f in fields] == list(values)
+    assert [getattr(made, f.name) for f in fields] == \
+        [getattr(reference(*values), f.name) for f in fields]
+    assert duplicates.Record(**{f.name: v for f, v in zip(fields, values)}) == made
+    assert dataclasses.replace(made, year=2025).year == 2025
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.year = 2025  # type: ignore[misc]

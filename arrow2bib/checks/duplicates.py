@@ -72,7 +72,7 @@ _NONE: frozenset[str] = frozenset()
 _DIGIT = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Record:
     """What the index keeps of a paper."""
 
@@ -86,6 +86,24 @@ class Record:
     source: str
     line: int
     key: str | None
+
+    def __init__(self, title: str, normal: str, numbers: frozenset[str], year: int | None,
+                 venue: str, paper_type: str, families: frozenset[str], source: str,
+                 line: int, key: str | None) -> None:
+        # what the generated __init__ does, written out: the compiled core compiles this
+        # one (the generated one stays Python, 16,000 instructions a record, made for each
+        # paper and each record read back); tests/test_duplicate_index.py holds them equal
+        setattr_ = object.__setattr__
+        setattr_(self, "title", title)
+        setattr_(self, "normal", normal)
+        setattr_(self, "numbers", numbers)
+        setattr_(self, "year", year)
+        setattr_(self, "venue", venue)
+        setattr_(self, "paper_type", paper_type)
+        setattr_(self, "families", families)
+        setattr_(self, "source", source)
+        setattr_(self, "line", line)
+        setattr_(self, "key", key)
 
 
 @dataclass(frozen=True)
