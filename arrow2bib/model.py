@@ -148,6 +148,11 @@ class Problem:
             message=message, source=source, line=line, title=title, key=key,
             details={} if details is None else details)
 
+    def __post_init__(self) -> None:
+        # what a subclass's generated __init__ calls (this class's own converts the severity)
+        if type(self.severity) is not Severity:
+            object.__setattr__(self, "severity", Severity(self.severity))
+
     def as_dict(self) -> dict[str, Any]:
         """This problem as a JSON-ready dict, as the JSON report and the ``json`` format
         write it."""

@@ -79,3 +79,15 @@ def test_problem_defaults_and_severity():
     assert dataclasses.replace(first, severity="info").severity is Severity.INFO
     with pytest.raises(ValueError):
         Problem(code="x", severity="loud", message="m")
+
+
+def test_a_subclass_still_converts_its_severity():
+    """A plugin's dataclass subclass of Problem (its own generated __init__) still gets the
+    severity member for a string, as before the __init__ was written out."""
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Finding(Problem):
+        score: float = 0.0
+
+    finding = Finding(code="x", severity="info", message="m", score=0.5)
+    assert finding.severity is Severity.INFO and finding.score == 0.5

@@ -23,8 +23,8 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["SPECIAL_LETTERS", "decode_latex", "digest_fold", "fold", "fold_ascii", "normalise_name",
-           "normalise_title", "title_tokens"]
+__all__ = ["SPECIAL_LETTERS", "collapse", "decode_latex", "digest_fold", "fold", "fold_ascii",
+           "normalise_name", "normalise_title", "title_tokens"]
 
 #: LaTeX accent commands and the combining marks they stand for.
 _ACCENTS = {
