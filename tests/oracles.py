@@ -50,6 +50,18 @@ def spans(text: str) -> Iterator[Span]:
 
 # -- text.fold ---------------------------------------------------------------------------
 
+def title_tokens(text: str) -> list[str]:
+    """:func:`arrow2bib.text.fold.title_tokens` with the regex split for ASCII text too."""
+    from arrow2bib.text.fold import _NON_WORD, decode_latex, fold
+
+    text = decode_latex(text).replace("**", " ").replace("$", " ")
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = " ".join([fold(word) for word in text.split(" ")])
+    return [t for t in _NON_WORD.split(folded) if t]
+
+
 def collapse(text: str) -> str:
     """:func:`arrow2bib.text.fold.collapse` as a regex alone."""
     return re.sub(r"\s+", " ", text).strip()

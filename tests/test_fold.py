@@ -58,3 +58,11 @@ _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()] + ["\u200b", "\u
 def test_collapse_is_the_regex(text):
     """The fast path (printable, no double space) gives what the regex gives, on any text."""
     assert collapse(text) == oracles.collapse(text)
+
+
+@given(st.text(alphabet=st.sampled_from([chr(c) for c in range(128)] + ["É", "ß", "\u00a0"]),
+               max_size=16))
+@example("DeepFM: A_B--c \\'e {x}$y$**z**")
+def test_title_tokens_ascii_way_is_the_regex(text):
+    """ASCII titles are split by str.translate and str.split: the regex's words."""
+    assert title_tokens(text) == oracles.title_tokens(text)

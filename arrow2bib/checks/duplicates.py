@@ -122,16 +122,18 @@ def record_for(paper: Paper, key: str | None = None) -> Record:
     """The compact record of ``paper``. Its names (families, venue, paper type) are
     interned: the papers of a page share them, and the index holds each once."""
     tokens = title_tokens(paper.title)
+    normal = " ".join(tokens)
     families = frozenset(
         intern(normalise_name(a.family or a.literal))
         for a in paper.authors if (a.family or a.literal)
     )
     return Record(
         title=paper.title,
-        normal=" ".join(tokens),
+        normal=normal,
         # the same empty set for every title without numbers (Python makes a new one each
-        # time, 216 bytes)
-        numbers=frozenset(filter(_DIGIT.search, tokens)) or _NONE,
+        # time, 216 bytes); most titles have no digit at all, which one search tells
+        numbers=(frozenset(filter(_DIGIT.search, tokens)) or _NONE) if _DIGIT.search(normal)
+        else _NONE,
         year=paper.year,
         venue=intern(normalise_name(paper.venue)),
         paper_type=intern(normalise_name(paper.paper_type)),

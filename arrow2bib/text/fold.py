@@ -44,6 +44,9 @@ _ACCENT = re.compile(
 _LETTER = re.compile(r"\\(?P<cmd>ss|ae|AE|oe|OE|aa|AA|dh|DH|th|TH|ng|NG|[oOlLij])(?![A-Za-z])\s?")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
 _NON_WORD = re.compile(r"[\W_]+")
+#: For ASCII text, what _NON_WORD splits at (every character but letters and digits) made a
+#: space: str.translate and str.split give the same words as the regex, at a third of its cost.
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -133,11 +136,10 @@ def title_tokens(text: str) -> list[str]:
     """The words of a title in normal form."""
     text = decode_latex(text).replace("**", " ").replace("$", " ")
     if text.isascii():
-        folded = text.lower()
-    else:
-        # word by word (cached): folding maps each character on its own, with its marks,
-        # so folding the words apart and joining them gives the same text
-        folded = " ".join([fold(word) for word in text.split(" ")])
+        return text.lower().translate(_ASCII_NON_WORD).split()
+    # word by word (cached): folding maps each character on its own, with its marks, so
+    # folding the words apart and joining them gives the same text
+    folded = " ".join([fold(word) for word in text.split(" ")])
     return [t for t in _NON_WORD.split(folded) if t]
 
 
