@@ -501,8 +501,12 @@ class _Table:
         heads, entry_keys, entries = self._heads, self._entry_keys, len(self._entry_seqs)
         for key, slot in zip(keys, slots):
             head = heads[slot]
-            if head == -1 or entry_keys[head] != key:
-                # a new key: its empty slot may have gone to one of the keys before it
+            if head == -1:
+                # a new key in the empty slot candidates() found for it: still its slot (a
+                # slot once taken stays taken, and the table grows only after this loop)
+                self._taken += 1
+            elif entry_keys[head] != key:
+                # a new key whose empty slot one of the keys before it took
                 slot = self._slot(key)
                 head = heads[slot]
                 if head == -1:
@@ -525,13 +529,18 @@ class _Table:
                 self.size += self.capacity // 2 * _PER_SLOT
 
     def _grow(self) -> None:
-        """Twice the slots, every key filed again."""
+        """Twice the slots, every key filed again (each in the first empty slot from its
+        own: the keys are all different, so none needs comparing)."""
         heads, keys = self._heads, self._entry_keys
         self.capacity *= 2
-        self._heads = array("i", [-1]) * self.capacity
+        mask = self.capacity - 1
+        grown = self._heads = array("i", [-1]) * self.capacity
         for head in heads:
             if head != -1:
-                self._heads[self._slot(keys[head])] = head
+                slot = keys[head] & mask
+                while grown[slot] != -1:
+                    slot = (slot + 1) & mask
+                grown[slot] = head
 
     def release(self) -> None:
         """Let the arrays go (the table is empty after)."""
