@@ -12,7 +12,7 @@ from arrow2bib.exporters import biblatex, bibtex, orcid, ris
 from arrow2bib.exporters.base import Entry, Requirements, missing
 from arrow2bib.model import Paper
 from arrow2bib.read import grammar, repair
-from arrow2bib.text import latex
+from arrow2bib.text import fold, latex
 from arrow2bib.text.markup import Span
 
 
@@ -52,14 +52,12 @@ def spans(text: str) -> Iterator[Span]:
 
 def title_tokens(text: str) -> list[str]:
     """:func:`arrow2bib.text.fold.title_tokens` with the regex split for ASCII text too."""
-    from arrow2bib.text.fold import _NON_WORD, decode_latex, fold
-
-    text = decode_latex(text).replace("**", " ").replace("$", " ")
+    text = fold.decode_latex(text).replace("**", " ").replace("$", " ")
     if text.isascii():
         folded = text.lower()
     else:
-        folded = " ".join([fold(word) for word in text.split(" ")])
-    return [t for t in _NON_WORD.split(folded) if t]
+        folded = " ".join([fold.fold(word) for word in text.split(" ")])
+    return [t for t in fold._NON_WORD.split(folded) if t]
 
 
 def collapse(text: str) -> str:

@@ -4,7 +4,7 @@ decompose fold alike everywhere."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from arrow2bib.keys import fold_ascii as keys_fold_ascii
@@ -51,6 +51,7 @@ def test_the_digest_fold_is_frozen_without_the_special_letters():
 _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()] + ["\u200b", "\ufeff", "\x00"]
 
 
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from(_SPACES + list("ab É-")), max_size=12))
 @example(" a b ")
 @example("a\u00a0b")
@@ -60,6 +61,7 @@ def test_collapse_is_the_regex(text):
     assert collapse(text) == oracles.collapse(text)
 
 
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from([chr(c) for c in range(128)] + ["É", "ß", "\u00a0"]),
                max_size=16))
 @example("DeepFM: A_B--c \\'e {x}$y$**z**")

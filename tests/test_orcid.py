@@ -544,6 +544,7 @@ def test_any_paper_gives_valid_xml_with_its_title_and_authors(paper, work_schema
     assert names(work) == expected_names
 
 
+@settings(max_examples=oracles.examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from(["a", "É", " ", "\t", "\n", "\r", "\x00", "\x0b",
                                           "\x1f", "\x85", "\u00a0", "\u2028", "\u3000",
                                           "\ud800", "\ufffe", "\x7f"]), max_size=10),
