@@ -47,21 +47,13 @@ def paper_tuple(paper: Paper) -> tuple:
             paper.line)
 
 
-_PAPER_FIELDS = ("title", "authors", "authors_status", "venue", "venue_kind", "year",
-                 "paper_type", "abstract", "raw_abstract", "urls", "source", "line")
-
-
 def paper_from_tuple(fields: tuple) -> Paper:
     """The :class:`~arrow2bib.model.Paper` that :func:`paper_tuple` made ``fields`` of."""
-    # the values come from a Paper, so its (frozen, validating-nothing) __init__ is skipped:
-    # filling __dict__ directly skips the per-field setattr of a frozen dataclass, which
-    # every paper of the second pass would pay
-    paper = object.__new__(Paper)
-    values = list(fields)
-    values[1] = tuple(map(_person, fields[1]))
-    values[2] = _STATUS[fields[2]]
-    paper.__dict__.update(zip(_PAPER_FIELDS, values))
-    return paper
+    title, authors, status, venue, kind, year, ptype, abstract, raw, urls, source, line = fields
+    return Paper(title=title, authors=tuple(map(_person, authors)),
+                 authors_status=_STATUS[status], venue=venue, venue_kind=kind, year=year,
+                 paper_type=ptype, abstract=abstract, raw_abstract=raw, urls=urls,
+                 source=source, line=line)
 
 
 class _Batches:
