@@ -1,7 +1,7 @@
 """What a run imports: a text page converted to BibTeX (the common run) loads none of the
 libraries only other inputs, outputs and options need, so it starts faster and holds less
 (docs/speed.md has the figures). Each module below is imported where it is used: lxml by
-HTML pages, ORCID XML and the CSL-styled formats; citeproc-py by those formats;
+HTML pages, the CSL-styled formats and ORCID's ``-O links=url``; citeproc-py by those formats;
 http/ssl/urllib by URLs; multiprocessing by ``--jobs``; bibtexparser and filelock by
 ``--merge-into``; tqdm by a progress bar on a terminal; shtab by ``completion``."""
 
@@ -82,12 +82,17 @@ def test_the_libraries_come_with_what_needs_them(tmp_path, name):
     assert name in _top(_modules(tmp_path, *args))
 
 
-def test_orcid_imports_lxml_when_it_writes(tmp_path):
+def test_orcid_writes_without_lxml_but_checks_urls_with_it(tmp_path):
+    # the works are written as text; lxml's XSD type check reads the URLs of -O links=url
     out = tmp_path / "works.xml"
     modules = _modules(tmp_path, "convert", str(PAGE), "--to", "orcid", "-O", "layout=bulk",
                        "-o", str(out))
-    assert "lxml" in _top(modules)
+    assert "lxml" not in _top(modules)
     assert out.read_text("utf-8").startswith("<?xml")
+    modules = _modules(tmp_path, "convert", str(PAGE), "--to", "orcid", "-O", "links=url",
+                       "-o", str(tmp_path / "linked.xml"))
+    assert "lxml" in _top(modules)
+    assert "<common:url>" in (tmp_path / "linked.xml").read_text("utf-8")
 
 
 #: Modules every run imports the code of, loaded only on the first paper that needs them:

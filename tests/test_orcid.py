@@ -557,3 +557,27 @@ def test_fit_fast_path_is_the_plain_one(value, limit, line):
     from arrow2bib.exporters.orcid import _fit
 
     assert _fit(value, limit, line) == oracles.orcid_fit(value, limit, line)
+
+
+def lxml_layout(text: str) -> str:
+    """``text`` parsed and written again by lxml (blank text between elements dropped, then
+    pretty-printed): its own layout and escaping of the same elements."""
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, remove_blank_text=True)
+    root = etree.fromstring(text.encode("utf-8"), parser)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                          pretty_print=True).decode("utf-8")
+
+
+@settings(max_examples=oracles.examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(papers, max_size=3), st.sampled_from(["bulk", "work"]),
+       st.sampled_from(["bibtex", "none"]))
+@example([make_paper(authors=(person("et al."),))], "work", "none")  # <work:contributors/>
+@example([], "bulk", "none")  # an empty bulk: <bulk:bulk .../>
+@example([make_paper(title="a & b < c > d\r", abstract="x\r\ny ]]> &amp;")], "bulk", "bibtex")
+def test_documents_are_written_as_lxml_writes_them(papers_, layout, citation):
+    """The works are written as text (not built as lxml elements): the same characters as
+    lxml's serialization of the same elements, escaping and indentation included."""
+    docs, _problems = run(papers_, layout=layout, citation=citation)
+    for doc in docs:
+        assert doc.text == lxml_layout(doc.text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from ..errors import ExportError, SettingError
 from ..text import links
@@ -32,9 +32,6 @@ from ..venues import resolve
 from ._notes import report_notes
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
 from ._bibtex import format_entry
-
-if TYPE_CHECKING:  # lxml, with the module that builds the elements, comes with the first work
-    from lxml import etree
 
 __all__ = ["WORK_TYPES", "OrcidExporter", "xml_text"]
 
@@ -93,8 +90,9 @@ _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
 def xml_text(value: str) -> tuple[str, str]:
     """``value`` without the characters XML 1.0 forbids, and the characters removed.
 
-    The one escaping step of this format: lxml escapes ``&``, ``<`` and ``>`` itself, so
-    ``]]>`` or ``<!DOCTYPE ...>`` in a title stay text.
+    The one cleaning step of this format before the text is escaped
+    (:func:`~arrow2bib.exporters._orcid_xml.escape`: ``&``, ``<`` and ``>``), so ``]]>`` or
+    ``<!DOCTYPE ...>`` in a title stay text.
     """
     # nearly all text: printable text has none of them (they are controls, surrogates and
     # non-characters), and str.isprintable is a quicker scan than the regex
@@ -160,9 +158,11 @@ class _Work:
                         length=length, limit=limit)
         return clean
 
-    def build(self, parent: etree._Element | None) -> etree._Element | None:
-        """The work element (appended to ``parent`` if given), or None when it is skipped."""
-        from ._orcid_xml import COMMON_NS, WORK_NS, is_any_uri, leaf, node, work as new_work
+    def build(self, opening: str, pad: str) -> str | None:
+        """The work's XML text: its ``opening`` tag (:data:`~._orcid_xml.WORK_ROOT` for a
+        document of its own, :data:`~._orcid_xml.WORK_IN_BULK` in a bulk) at indentation
+        ``pad``; None when it is skipped."""
+        from ._orcid_xml import INDENT, escape, is_any_uri, leaf
 
         paper = self.paper
         title = self.text("title", plain(paper.title), MAX_TITLE, line=True)
@@ -170,41 +170,50 @@ class _Work:
             self.report("the paper has no title, which ORCID requires; it is left out",
                         Severity.ERROR, field="title")
             return None
-        work = new_work(parent)
-        leaf(node(work, WORK_NS, "title"), COMMON_NS, "title", title)
+        inner = pad + INDENT
+        deeper = inner + INDENT
+        out = [f"{pad}{opening}\n{inner}<work:title>\n"
+               f"{deeper}<common:title>{escape(title)}</common:title>\n{inner}</work:title>\n"]
         venue = resolve(paper.venue, paper.year, paper.venue_kind)
         journal = self.text("journal-title", venue.container if venue else paper.venue,
                             MAX_JOURNAL_TITLE, line=True)
-        leaf(work, WORK_NS, "journal-title", journal)
+        leaf(out, inner, "work:journal-title", journal)
         description = self.text("abstract", plain(paper.abstract or ""), MAX_DESCRIPTION, False)
         lost = [u for u in paper.urls if u in (paper.abstract or "") and u not in description]
         if lost:
             self.report("URLs lost with the end of the abstract", field="urls", urls=lost)
-        leaf(work, WORK_NS, "short-description", description)
+        leaf(out, inner, "work:short-description", description)
         report_notes(self.options.report, paper, "orcid", self.entry.key)
         if self.citation:
             value = self.text("citation", format_entry(self.entry, ascii=False,
                                                        links=self.links), None, False)
             if value:
-                citation = node(work, WORK_NS, "citation")
-                leaf(citation, WORK_NS, "citation-type", "bibtex")
-                leaf(citation, WORK_NS, "citation-value", value)
-        leaf(work, WORK_NS, "type", self.work_type(venue.kind if venue else ""))
+                out.append(f"{inner}<work:citation>\n"
+                           f"{deeper}<work:citation-type>bibtex</work:citation-type>\n")
+                leaf(out, deeper, "work:citation-value", value)
+                out.append(f"{inner}</work:citation>\n")
+        leaf(out, inner, "work:type", self.work_type(venue.kind if venue else ""))
         if paper.year in YEARS:
-            leaf(node(work, COMMON_NS, "publication-date"), COMMON_NS, "year", str(paper.year))
+            out.append(f"{inner}<common:publication-date>\n"
+                       f"{deeper}<common:year>{paper.year}</common:year>\n"
+                       f"{inner}</common:publication-date>\n")
         elif paper.year is not None:
             self.report(f"the year {paper.year} is outside ORCID's 1900-2100; no date is written",
                         field="year", year=paper.year)
-        ids = node(node(work, COMMON_NS, "external-ids"), COMMON_NS, "external-id")
-        leaf(ids, COMMON_NS, "external-id-type", SELF_ID_TYPE)
-        leaf(ids, COMMON_NS, "external-id-value", self.text("key", self.entry.key, None, True))
-        leaf(ids, COMMON_NS, "external-id-relationship", "self")
+        id_pad = deeper + INDENT
+        out.append(f"{inner}<common:external-ids>\n{deeper}<common:external-id>\n"
+                   f"{id_pad}<common:external-id-type>{SELF_ID_TYPE}</common:external-id-type>\n")
+        leaf(out, id_pad, "common:external-id-value", self.text("key", self.entry.key, None, True))
+        out.append(f"{id_pad}<common:external-id-relationship>self"
+                   f"</common:external-id-relationship>\n{deeper}</common:external-id>\n"
+                   f"{inner}</common:external-ids>\n")
         if self.links == "url":  # else the links stay in the description (arrow2bib.text.links)
             url = next((u for u in paper.urls
                         if _URL.fullmatch(u) and len(u) <= MAX_URL and is_any_uri(u)), None)
-            leaf(work, COMMON_NS, "url", url)
-        self.contributors(work)
-        return work
+            leaf(out, inner, "common:url", url)
+        self.contributors(out, inner)
+        out.append(f"{pad}</work:work>\n")
+        return "".join(out)
 
     def work_type(self, container_kind: str) -> str:
         """The ORCID work type from the paper type, else from the venue's kind."""
@@ -216,21 +225,26 @@ class _Work:
                         f"{FALLBACK_TYPE!r}", Severity.INFO, field="type")
         return found or FALLBACK_TYPE
 
-    def contributors(self, work: etree._Element) -> None:
+    def contributors(self, out: list[str], pad: str) -> None:
         """One contributor per real author, in page order; never a stand-in for the cut."""
-        from ._orcid_xml import WORK_NS, contributor, node
+        from ._orcid_xml import INDENT, contributor
 
-        parent = node(work, WORK_NS, "contributors") if self.paper.authors else work
+        if not self.paper.authors:
+            return
+        written = len(out)
+        out.append(f"{pad}<work:contributors>\n")
+        inner = pad + INDENT
         for index, person in enumerate(self.paper.authors):
             name = self.text("credit-name", person.display, MAX_CREDIT_NAME, line=True)
             if not name or _NOT_A_PERSON.fullmatch(name):
                 self.report(f"the author {person.literal!r} is not a name; left out",
                             Severity.INFO, field="credit-name", author=person.literal)
                 continue
-            # co-authors recur: each contributor is built once and copied (a copy of the
-            # element costs half of building its five elements again)
-            parent.append(contributor(name, "first" if index == 0 else "additional")
-                          .__deepcopy__(None))
+            out.append(contributor(name, "first" if index == 0 else "additional", inner))
+        if len(out) == written + 1:  # every author left out: an empty element
+            out[written] = f"{pad}<work:contributors/>\n"
+        else:
+            out.append(f"{pad}</work:contributors>\n")
 
 
 def _file_part(key: str, taken: set[str]) -> str:
@@ -277,26 +291,28 @@ class OrcidExporter(Exporter):
         (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
         layout, citation = self._settings(options)
         mode = self._links(options)  # once, not per work
-        from ._orcid_xml import bulk, serialize
+        from ._orcid_xml import DECLARATION, INDENT, WORK_IN_BULK, WORK_ROOT, bulk
 
         entries = iter(entries)
         if layout == "work":
             taken: set[str] = set()
             for entry in entries:
-                work = _Work(entry, options, citation, mode).build(None)
+                work = _Work(entry, options, citation, mode).build(WORK_ROOT, "")
                 if work is not None:
-                    yield Document(_file_part(entry.key, taken), serialize(work))
+                    yield Document(_file_part(entry.key, taken), DECLARATION + work)
             return
         number, pending = 0, next(entries, None)
         while True:
-            root = bulk()
-            while pending is not None and len(root) < MAX_WORKS_PER_BULK:
-                _Work(pending, options, citation, mode).build(root)
+            works: list[str] = []
+            while pending is not None and len(works) < MAX_WORKS_PER_BULK:
+                work = _Work(pending, options, citation, mode).build(WORK_IN_BULK, INDENT)
+                if work is not None:
+                    works.append(work)
                 pending = next(entries, None)
             number += 1
             # the first bulk is numbered only when a second one follows
             several = number > 1 or pending is not None
-            yield Document(f"-{number:03d}" if several else "", serialize(root))
+            yield Document(f"-{number:03d}" if several else "", bulk(works))
             if pending is None:
                 return
 
