@@ -30,6 +30,17 @@ from ..text.unimath import plain
 from ..model import Paper, Problem, Severity
 from ..venues import resolve
 from ._notes import report_notes
+from ._orcid_xml import (
+    DECLARATION,
+    INDENT,
+    WORK_IN_BULK,
+    WORK_ROOT,
+    bulk,
+    contributor,
+    escape,
+    is_any_uri,
+    leaf,
+)
 from .base import Document, Entry, Exporter, ExportOptions, Requirements
 from ._bibtex import format_entry
 
@@ -162,8 +173,6 @@ class _Work:
         """The work's XML text: its ``opening`` tag (:data:`~._orcid_xml.WORK_ROOT` for a
         document of its own, :data:`~._orcid_xml.WORK_IN_BULK` in a bulk) at indentation
         ``pad``; None when it is skipped."""
-        from ._orcid_xml import INDENT, escape, is_any_uri, leaf
-
         paper = self.paper
         title = self.text("title", plain(paper.title), MAX_TITLE, line=True)
         if not title:
@@ -227,8 +236,6 @@ class _Work:
 
     def contributors(self, out: list[str], pad: str) -> None:
         """One contributor per real author, in page order; never a stand-in for the cut."""
-        from ._orcid_xml import INDENT, contributor
-
         if not self.paper.authors:
             return
         written = len(out)
@@ -291,8 +298,6 @@ class OrcidExporter(Exporter):
         (one bulk of at most :data:`MAX_WORKS_PER_BULK` works in memory at a time)."""
         layout, citation = self._settings(options)
         mode = self._links(options)  # once, not per work
-        from ._orcid_xml import DECLARATION, INDENT, WORK_IN_BULK, WORK_ROOT, bulk
-
         entries = iter(entries)
         if layout == "work":
             taken: set[str] = set()
