@@ -4,9 +4,10 @@ the library ships only the code that runs (hypothesis keeps its own oracles in i
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from arrow2bib.exporters import biblatex, bibtex, orcid, ris
 from arrow2bib.exporters.base import Entry, Requirements, missing
@@ -141,6 +142,22 @@ def orcid_fit(value: str, limit: int | None, line: bool) -> tuple[str, str, int 
     if limit is not None and len(clean) > limit:
         return orcid._shorten(clean, limit), removed, len(clean)
     return clean, removed, None
+
+
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def csl_dumps(value: Any, depth: int) -> str:
+    """:func:`arrow2bib.exporters.csljson._dumps` with json's encoder for every value."""
+    if not isinstance(value, (list, dict)) or not value:
+        return _json(value)
+    if depth >= 2 and len(flat := _json(value)) <= 80:
+        return flat
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, list):
+        return "[\n" + ",\n".join(inner + csl_dumps(v, depth + 1) for v in value) + f"\n{pad}]"
+    return ("{\n" + ",\n".join(f"{inner}{_json(k)}: {csl_dumps(v, depth + 1)}"
+                                for k, v in value.items()) + f"\n{pad}}}")
 
 
 def ris_value(text: str) -> tuple[str, bool]:

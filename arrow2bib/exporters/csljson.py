@@ -282,6 +282,27 @@ def for_legacy_processors(items: Iterable[dict[str, Any]]) -> list[dict[str, Any
 
 #: ``json.dumps(value, ensure_ascii=False)`` without making an encoder at every call.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+#: json's own writer of a string (C), as ``_encode`` calls it for a ``str``.
+_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _flat(value: Any) -> str:
+    """``_encode(value)``. Strings, integers, lists and dictionaries (the values of an
+    item) are written here: each call of ``_encode`` makes json's C encoder anew, which cost
+    more than writing an item's small values in Python. Anything else (floats, booleans,
+    None, subclasses) by ``_encode``. Dictionaries' keys are strings."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list:
+        return "[" + ", ".join([_string(v) if type(v) is str else _flat(v)
+                                for v in value]) + "]"
+    if kind is dict:
+        return "{" + ", ".join([f"{_string(k)}: {_string(v) if type(v) is str else _flat(v)}"
+                                for k, v in value.items()]) + "}"
+    return _encode(value)
 
 
 def _dumps(value: Any, depth: int) -> str:
@@ -289,15 +310,17 @@ def _dumps(value: Any, depth: int) -> str:
     short list) stay on one line, so a diff shows one changed author as one line.
     ensure_ascii=False writes raw UTF-8; json still escapes control characters."""
     if not isinstance(value, (list, dict)) or not value:
-        return _encode(value)
-    if depth >= 2 and len(flat := _encode(value)) <= 80:
+        return _flat(value)
+    if depth >= 2 and len(flat := _flat(value)) <= 80:
         return flat
     pad, inner = "  " * depth, "  " * (depth + 1)
     if isinstance(value, list):
         parts = [inner + _dumps(v, depth + 1) for v in value]
         return "[\n" + ",\n".join(parts) + f"\n{pad}]"
-    parts = [f"{inner}{_encode(k)}: {_dumps(v, depth + 1)}"
-             for k, v in value.items()]
+    parts = []
+    for k, v in value.items():  # most values are strings: written here, not by a call
+        parts.append(f"{inner}{_string(k)}: "
+                     f"{_string(v) if type(v) is str else _dumps(v, depth + 1)}")
     return "{\n" + ",\n".join(parts) + f"\n{pad}}}"
 
 
