@@ -28,7 +28,6 @@ from arrow2bib.exporters.csljson import (
     CSL_102_ONLY,
     CSL_TYPES,
     CslJsonExporter,
-    _dumps,
     csl_text,
     csl_title,
     for_legacy_processors,
@@ -510,32 +509,3 @@ def test_any_paper_round_trips(papers, csl_validator):
         source = CiteProcJSON(for_legacy_processors(items))
     assert len(source) == len({str(i["id"]).lower() for i in items})
 
-
-# JSON values as CSL items hold them, and the others json writes (floats, booleans, None,
-# subclasses of str, int, list and dict: written by json itself)
-class _Str(str):
-    pass
-
-
-class _Dict(dict):
-    pass
-
-
-_scalars = (st.text(max_size=30) | st.integers() | st.floats(allow_nan=True)
-            | st.booleans() | st.none() | st.text(max_size=5).map(_Str))
-_values = st.recursive(
-    _scalars,
-    lambda inner: (st.lists(inner, max_size=6)
-                   | st.dictionaries(st.text(max_size=12), inner, max_size=6)
-                   | st.dictionaries(st.text(max_size=4), inner, max_size=3).map(_Dict)),
-    max_leaves=30)
-
-
-@settings(max_examples=oracles.examples(800), deadline=None)
-@given(_values, st.integers(0, 3))
-@example({"author": [{"family": "Lee", "given": "Ann"}] * 3, "issued": {"date-parts": [[2025]]},
-          "custom": {"urls": ["https://a.example/" + "x" * 70], "line": 3}}, 1)
-def test_dumps_writes_what_json_writes(value, depth):
-    """The item writer writes strings, integers, lists and dictionaries itself (json's C
-    encoder is made anew at each call): the same text as json's encoder for every value."""
-    assert _dumps(value, depth) == oracles.csl_dumps(value, depth)

@@ -31,7 +31,6 @@ Conventions (see the README):
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import Any, Callable, Iterable, Sequence, TextIO
 
@@ -44,6 +43,7 @@ from ..text.unimath import csl_math, no_csl_tags
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
+from ._json_text import indented
 from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 
@@ -280,48 +280,11 @@ def for_legacy_processors(items: Iterable[dict[str, Any]]) -> list[dict[str, Any
     return [{k: v for k, v in item.items() if k not in CSL_102_ONLY} for item in items]
 
 
-#: ``json.dumps(value, ensure_ascii=False)`` without making an encoder at every call.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-#: json's own writer of a string (C), as ``_encode`` calls it for a ``str``.
-_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
-
-
-def _flat(value: Any) -> str:
-    """``_encode(value)``. Strings, integers, lists and dictionaries (the values of an
-    item) are written here: each call of ``_encode`` makes json's C encoder anew, which cost
-    more than writing an item's small values in Python. Anything else (floats, booleans,
-    None, subclasses) by ``_encode``. Dictionaries' keys are strings."""
-    kind = type(value)
-    if kind is str:
-        return _string(value)
-    if kind is int:
-        return int.__repr__(value)
-    if kind is list:
-        return "[" + ", ".join([_string(v) if type(v) is str else _flat(v)
-                                for v in value]) + "]"
-    if kind is dict:
-        return "{" + ", ".join([f"{_string(k)}: {_string(v) if type(v) is str else _flat(v)}"
-                                for k, v in value.items()]) + "}"
-    return _encode(value)
-
-
 def _dumps(value: Any, depth: int) -> str:
     """JSON indented by two spaces, except that an item's small parts (a name, a date, a
     short list) stay on one line, so a diff shows one changed author as one line.
     ensure_ascii=False writes raw UTF-8; json still escapes control characters."""
-    if not isinstance(value, (list, dict)) or not value:
-        return _flat(value)
-    if depth >= 2 and len(flat := _flat(value)) <= 80:
-        return flat
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, list):
-        parts = [inner + _dumps(v, depth + 1) for v in value]
-        return "[\n" + ",\n".join(parts) + f"\n{pad}]"
-    parts = []
-    for k, v in value.items():  # most values are strings: written here, not by a call
-        parts.append(f"{inner}{_string(k)}: "
-                     f"{_string(v) if type(v) is str else _dumps(v, depth + 1)}")
-    return "{\n" + ",\n".join(parts) + f"\n{pad}}}"
+    return indented(value, depth, one_line_from=2)
 
 
 #: What CSL styles need to render a reference (APA, Chicago, IEEE): a title always; the

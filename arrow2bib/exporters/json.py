@@ -22,6 +22,7 @@ from typing import Any, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..model import Page, Paper, Person
+from ._json_text import indented
 from .base import Entry, Exporter, ExportOptions
 
 __all__ = ["JsonExporter", "paper_to_dict", "page_header_to_dict"]
@@ -30,7 +31,14 @@ FORMAT_VERSION = 1
 
 
 def _person(person: Person) -> dict[str, Any]:
-    return dataclasses.asdict(person)
+    """``dataclasses.asdict(person)`` (its fields are strings or None: nothing to copy),
+    without its recursive copy, which took 4 us a name."""
+    names = _PERSON_FIELDS if type(person) is Person else [
+        field.name for field in dataclasses.fields(person)]
+    return {name: getattr(person, name) for name in names}
+
+
+_PERSON_FIELDS = tuple(field.name for field in dataclasses.fields(Person))
 
 
 def paper_to_dict(paper: Paper, key: str | None = None) -> dict[str, Any]:
@@ -92,9 +100,9 @@ class JsonExporter(Exporter):
                 out.write(("," if pages else "") + "\n    " + start + "[")
                 pages += 1
                 written.add(source)
-            text = json.dumps(paper_to_dict(entry.paper, entry.key), ensure_ascii=False,
-                              indent=2)
-            out.write(("," if papers else "") + "\n        " + text.replace("\n", "\n" + " " * 8))
+            # json.dumps(..., indent=2) with its lines moved 8 spaces in
+            text = indented(paper_to_dict(entry.paper, entry.key), 4)
+            out.write(("," if papers else "") + "\n        " + text)
             papers += 1
         if source is not None:
             out.write(_close(papers) + rest)
