@@ -1,5 +1,6 @@
-"""The JSON writer of the ``csljson`` and ``json`` formats (``exporters._json_text``)
-against json itself, over generated values: the same text, character for character."""
+"""The JSON writer of the ``csljson`` and ``json`` formats and of the JSON report
+(``arrow2bib._json_text``) against json itself, over generated values: the same text,
+character for character."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from arrow2bib.exporters._json_text import flat, indented
+from arrow2bib._json_text import flat, indented
 
 from . import oracles
 

@@ -43,7 +43,7 @@ from ..text.unimath import csl_math, no_csl_tags
 from ..text.unimath import plain as plain_unicode
 from ..model import MAX_AUTHORS_SHOWN, AuthorStatus, Paper, Person, Problem
 from ..venues import Venue, resolve
-from ._json_text import indented
+from .._json_text import indented
 from ._notes import report_notes
 from .base import Entry, Exporter, ExportOptions, Layout, Requirements, lossy, missing
 

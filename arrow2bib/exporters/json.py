@@ -22,7 +22,7 @@ from typing import Any, Iterable, TextIO
 
 from ..hookspecs import hookimpl
 from ..model import Page, Paper, Person
-from ._json_text import indented
+from .._json_text import indented
 from .base import Entry, Exporter, ExportOptions
 
 __all__ = ["JsonExporter", "paper_to_dict", "page_header_to_dict"]

@@ -20,6 +20,7 @@ import json
 import re
 from typing import Any, Iterable, Mapping, TextIO
 
+from .._json_text import indented
 from ..model import Problem, Severity
 
 __all__ = ["REPORT_SCHEMA", "CodeSummary", "Summary", "counts", "exit_status",
@@ -108,9 +109,8 @@ def write_json(out: TextIO, problems: Iterable[Problem], *, papers: int,
     out.write(f'{{\n  "version": {REPORT_VERSION},\n  "summary": '
               f'{summary.replace(chr(10), chr(10) + "  ")},\n  "problems": [')
     separator = "\n    "
-    for problem in problems:
-        text = json.dumps(problem_to_dict(problem), ensure_ascii=False, indent=2)
-        out.write(separator + text.replace("\n", "\n    "))
+    for problem in problems:  # json.dumps(..., indent=2), its lines moved 4 spaces in
+        out.write(separator + indented(problem_to_dict(problem), 2))
         separator = ",\n    "
     out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
 

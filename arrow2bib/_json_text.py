@@ -1,12 +1,13 @@
-"""JSON text of the ``csljson`` and ``json`` formats, written faster than ``json.dumps``.
+"""JSON text of the ``csljson`` and ``json`` formats and of the JSON report, written faster
+than ``json.dumps``.
 
 ``json.dumps(value, indent=2)`` runs json's pure-Python encoder (its C encoder serves only
 ``indent=None``), and ``json.dumps(value)`` makes the C encoder anew at each call: for the
-small values of one paper both cost more than writing the text here. Strings are written by
-json's own C writer (``encode_basestring``, what ``ensure_ascii=False`` uses), so the text is
-json's, character for character; values of other types (floats, booleans, subclasses) are
-left to json. ``tests/test_json_text.py`` compares both functions with json over generated
-values.
+small values of one paper (or one problem) both cost more than writing the text here.
+Strings are written by json's own C writer (``encode_basestring``, what
+``ensure_ascii=False`` uses), so the text is json's, character for character; values of
+other types (floats, booleans, subclasses) are left to json. ``tests/test_json_text.py``
+compares both functions with json over generated values.
 """
 
 from __future__ import annotations
