@@ -128,3 +128,77 @@ def test_escape_is_the_inverse_of_hayagrivas_reading(typst_yaml) -> None:
     # the YAML layer alone: escape() only adds backslashes before \ { } $
     text = "a\\b{c}$d"
     assert typst_yaml(f"k: {quote(escape(text))}\n") == {"k": "a\\\\b\\{c\\}\\$d"}
+
+
+def _plain_clean(text: str) -> tuple[str, bool]:
+    """:func:`clean` asking ``unicodedata.category`` of each character."""
+    import re
+    import unicodedata
+
+    folded = re.sub(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]", " ", text)
+    changed = folded != text
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in folded):
+        folded = "".join(c for c in folded if unicodedata.category(c) not in ("Cc", "Cs"))
+        changed = True
+    return re.sub(r"\s+", " ", folded).strip(), changed
+
+
+def test_clean_removes_exactly_categories_cc_and_cs() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    assert clean(every) == _plain_clean(every)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters() | st.sampled_from(list("\x00\x1f\x7f\x85\x9f\ud800\u2028 \t"))))
+def test_clean_is_the_plain_one(text: str) -> None:
+    assert clean(text) == _plain_clean(text)
+
+
+def _plain_needs_protection(word: str) -> bool:
+    """:func:`needs_protection` part by part, without the test for a word with no capital
+    after its first character."""
+    import re
+
+    for part in re.split(r"[-/\u2010\u2011\u2013]", word):
+        alnum = [c for c in part if c.isalnum()]
+        if any(c.isupper() for c in alnum[1:]):
+            return True
+    return False
+
+
+def _plain_formattable(text: str, *, protect: bool = True) -> str:
+    """:func:`formattable` escaping word by word, whatever the span holds."""
+    import re
+
+    from arrow2bib_hayagriva.text import _protected
+
+    out: list[str] = []
+    for span in spans(text):
+        if span.kind == "math":
+            out.append("{" + escape(f"${span.text}$") + "}")
+            continue
+        for index, piece in enumerate(re.split(r"(\s+)", span.text)):
+            if index % 2 or not piece:
+                out.append(piece)
+            elif protect and _plain_needs_protection(piece):
+                out.append(_protected(piece))
+            else:
+                out.append(escape(piece))
+    return "".join(out)
+
+
+# words with capitals, titlecase and other-uppercase letters (U+01C5, U+24B6), digits,
+# hyphens, slashes, the formattable syntax and markup
+_pieces = st.text(st.sampled_from(list("aAzZ9é\u01c5\u24b6\u03d2-/\u2010{}$\\*( \t")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12) | _pieces)
+def test_needs_protection_is_the_plain_one(word: str) -> None:
+    assert needs_protection(word) == _plain_needs_protection(word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=12) | _pieces, max_size=8).map(" ".join), st.booleans())
+def test_formattable_is_the_plain_one(text: str, protect: bool) -> None:
+    assert formattable(text, protect=protect) == _plain_formattable(text, protect=protect)

@@ -90,7 +90,8 @@ def test_any_string_round_trips_through_pyyaml(text: str) -> None:
     assert yaml.safe_load(f"key: {quoted}\n") == {"key": text}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.text(), min_size=1, max_size=20))
 def test_any_strings_round_trip_through_typst(typst_yaml, texts: list[str]) -> None:
     document = "".join(f"k{i}: {quote(text)}\n" for i, text in enumerate(texts))
@@ -159,3 +160,45 @@ def test_unlisted_field_names_are_quoted() -> None:
     text = dump({"k": {"yes": "v"}})
     assert '"yes": "v"' in text
     assert yaml.safe_load(text) == {"k": {"yes": "v"}}
+
+
+# -- the regex scan against the plain loop over the characters --------------------------
+
+def _printable(char: str) -> bool:
+    """YAML's c-printable less the BOM, as the characters' code points say it."""
+    code = ord(char)
+    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+            or (0xE000 <= code <= 0xFFFD and code != 0xFEFF) or 0x10000 <= code <= 0x10FFFF)
+
+
+_NAMED = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _plain_quote(text: str) -> str:
+    """:func:`quote` character by character: a named escape, ``\\x``/``\\u``/``\\U`` for
+    YAML's line breaks and what YAML cannot hold as is, else the character."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _NAMED:
+            out.append(_NAMED[char])
+        elif char in "\x85\u2028\u2029" or not _printable(char):
+            out.append(f"\\x{code:02X}" if code <= 0xFF else
+                       f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def test_quote_escapes_exactly_what_the_plain_loop_escapes() -> None:
+    # every code point but the lone surrogates (refused: test_lone_surrogate_is_refused)
+    for start in range(0, 0x110000, 0x1000):
+        text = "".join(chr(c) for c in range(start, start + 0x1000) if not 0xD800 <= c <= 0xDFFF)
+        assert quote(text) == _plain_quote(text), hex(start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))
+               | st.sampled_from(list('"\\\n\t\r\x00\x1f\x7f\x85\x9f\u2028\u2029\ufeff\ufffe'))))
+def test_quote_is_the_plain_loop(text: str) -> None:
+    assert quote(text) == _plain_quote(text)
