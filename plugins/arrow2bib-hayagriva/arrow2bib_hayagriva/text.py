@@ -44,6 +44,8 @@ def clean(text: str) -> tuple[str, bool]:
 
     Line breaks and tabs become spaces, other control characters are removed, runs of
     white space become one space, and the ends are trimmed."""
+    if text.isprintable():  # no line break, tab, control character or surrogate: spaces only
+        return (text.strip(" ") if "  " not in text else _SPACE.sub(" ", text).strip()), False
     folded = _BREAKS.sub(" ", text)
     changed = folded != text
     if _REMOVABLE.search(folded):

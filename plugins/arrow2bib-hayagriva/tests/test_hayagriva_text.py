@@ -4,7 +4,7 @@ and what Typst's Hayagriva reads back from it (through the probe style)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from arrow2bib_hayagriva.text import clean, escape, formattable, needs_protection, spans
@@ -150,6 +150,9 @@ def test_clean_removes_exactly_categories_cc_and_cs() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.characters() | st.sampled_from(list("\x00\x1f\x7f\x85\x9f\ud800\u2028 \t"))))
+@example("  a  b  ")  # printable: the spaces collapsed without the regex scans
+@example(" a b ")
+@example("a\u00a0 b")  # a no-break space is not printable: the plain way
 def test_clean_is_the_plain_one(text: str) -> None:
     assert clean(text) == _plain_clean(text)
 
