@@ -122,6 +122,104 @@ def test_batches_sent_to_workers_start_small_and_end_small(papers):
     assert all(batch_size(number, papers, True, 1) == LOCAL_SLICE for number in range(5))
 
 
+def _small_pages(folder: Path) -> list[str]:
+    """Pages smaller than a batch: a batch of the second pass covers several of them."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    header = text[:text.index("Possible papers\n") + len("Possible papers\n")]
+    (folder / "empty.txt").write_text(header.replace("13 papers", "2 papers"),
+                                      encoding="utf-8")
+    (folder / "again.txt").write_text(text, encoding="utf-8")
+    return [str(SAMPLE), str(folder / "empty.txt"),
+            str(ROOT / "tests" / "data" / "xiuqiang-he.messy.html"), str(folder / "again.txt"),
+            str(SAMPLE)]
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "orcid", "json"])
+def test_where_the_batches_end_changes_no_byte_and_no_problem(tmp_path, monkeypatch, fmt):
+    # a batch of the second pass may end inside a page or cover several pages (and a page
+    # with no paper): the output and the report, problems in order, are those of batches of
+    # one paper each (every page's papers in batches of their own)
+    from arrow2bib.run import engine
+
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(contract_plugin, name="contract")  # a page-level check, in order
+    small = _small_pages(tmp_path)
+    got = {}
+    for most in (1, 5, 8, None):
+        if most is not None:
+            monkeypatch.setattr(engine, "batch_size", lambda *_args, most=most: most)
+        else:
+            monkeypatch.undo()
+        folder = tmp_path / f"out-{most}"
+        folder.mkdir()
+        result = arrow2bib.convert(small, fmt, folder / "refs", pm=pm)
+        got[most] = ({p.name: p.read_bytes() for p in folder.iterdir()}, result.problems,
+                     result.read, result.written)
+    assert got[1] == got[5] == got[8] == got[None]
+    files, problems, read, written = got[None]
+    assert read == written == 13 * 4
+    assert [p.source for p in problems if p.code == "authors-per-page"] == small
+    # the page with no paper: its count, between the papers of the pages around it
+    place = [n for n, p in enumerate(problems) if p.source == small[1]]
+    assert [problems[n].code for n in place] == ["count-mismatch", "authors-per-page"]
+    assert problems[place[0] - 1].source == small[0]
+    assert problems[place[-1] + 1].source == small[2]
+
+
+def test_a_batch_covers_several_small_pages(tmp_path, monkeypatch):
+    # fewer, larger tasks: five pages of at most 13 papers are one batch, not five
+    from arrow2bib.run import engine, stages
+
+    sizes: list[int] = []
+    real = stages.check_and_format
+
+    def counted(batch):
+        sizes.append(len(batch.papers))
+        return real(batch)
+
+    monkeypatch.setattr(engine, "check_and_format", counted)
+    result = arrow2bib.convert(_small_pages(tmp_path), "bibtex", tmp_path / "refs.bib",
+                               pm=get_plugin_manager(load_installed=False))
+    assert result.read == 52 and sizes == [52]
+
+
+def test_the_results_of_a_batch_cut_in_two_join_as_the_whole(tmp_path):
+    # what a dead worker's batch is cut into, page by page, gives back the whole batch's
+    # result once joined with the format's separator
+    from arrow2bib.run import stages
+    from arrow2bib.run._spool import paper_tuple
+
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(contract_plugin, name="contract")
+    first = arrow2bib.parse_file(SAMPLE)
+    second = arrow2bib.parse_file(ROOT / "tests" / "data" / "xiuqiang-he.messy.html")
+    papers = [*first.papers, *second.papers]
+    keys = [f"k{number}" for number in range(len(papers))]
+    write = [number % 3 != 1 for number in range(len(papers))]
+    plugins = stages.describe(pm)
+    for fmt in ("bibtex", "biblatex", "ris", "csljson", "tsv"):
+        def batch(start, end, pages, fmt=fmt):
+            return stages.Batch(pages=pages, keys=keys[start:end],
+                                papers=[paper_tuple(p) for p in papers[start:end]],
+                                write=write[start:end], plugins=plugins, fmt=fmt, extra={},
+                                skip=(), layout=True)
+
+        cut = len(first.papers)
+        whole = stages.check_and_format(batch(0, len(papers), (first, second)))
+        exporter = arrow2bib.formats(pm).get(fmt)
+        separator = exporter.layout(engine_options(exporter)).separator
+        parts = [stages.check_and_format(batch(0, cut, (first,))),
+                 stages.check_and_format(batch(cut, len(papers), (second,)))]
+        assert stages.joined(parts, separator) == whole
+        assert whole.text and any(whole.problems)
+
+
+def engine_options(exporter):
+    from arrow2bib.run.engine import export_options
+
+    return export_options(exporter, {}, lambda problem: None, {})
+
+
 def test_a_plugin_written_to_the_contract_runs_on_every_backend(client, pages, tmp_path):
     pm = get_plugin_manager(load_installed=False)
     pm.register(contract_plugin, name="contract")

@@ -60,7 +60,7 @@ import pluggy
 
 from ..checks import CheckContext, CheckRun, Copy
 from ..checks.base import removed_copy
-from ..errors import FormatError, SettingError
+from ..errors import FormatError, SettingError, WorkerError
 from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout, warn_old_contract
 from ..keys import base_keys
 from ..keys._table import KeyTable, order_digest
@@ -82,6 +82,7 @@ from .stages import (
     describe,
     header,
     join_headers,
+    joined,
     part_cluster,
     read,
 )
@@ -190,17 +191,26 @@ def export_options(exporter: Exporter, extra: Mapping[str, str] | None, report,
     return ExportOptions(extra=extra, report=report, pages=pages, progress=progress)
 
 
+class _Segment(NamedTuple):
+    """The papers of one page in a batch of the second pass (a batch may hold the end of one
+    page, whole small pages and the start of another: fewer, larger tasks)."""
+
+    page: Page
+    first: bool  # the page's first papers: its reading problems are reported before them
+    size: int  # its papers in the batch
+    page_level: list[tuple[int, Problem]]  # the page's own problems, after its last papers
+
+
 class _Pending(NamedTuple):
     """A batch of the second pass, waiting for its backend."""
 
-    page: Page
-    first: bool
+    segments: list[_Segment]
     keys: list[str]
     papers: list[Paper]
     write: list[bool]
     ours: list[list[tuple[int, Problem]]]  # the in-order checks' problems, per paper
     notes: list[Problem | None]  # the dedupe note, per paper
-    page_level: list[tuple[int, Problem]]
+    batch: Batch | None
     handle: Handle[BatchDone] | None
 
 
@@ -482,20 +492,28 @@ class Engine:
         rows = self.keyed_rows()
         local, depth = self.backend.local, self.backend.depth
         number, left = 0, self.read_count
+        most = batch_size(number, left, local, depth)
+        segments: list[tuple[Page, bool, bool, list[tuple[str, tuple]]]] = []
+        held = 0  # papers in those segments
         for page, size in self.page_sizes():
             start = 0
-            while True:  # a page with no paper is one (empty) batch
-                most = batch_size(number, left, local, depth)
-                share = list(itertools.islice(rows, min(most, size - start)))
-                number, left = number + 1, left - len(share)
+            while True:  # a page with no paper is one (empty) segment
+                share = list(itertools.islice(rows, min(most - held, size - start)))
                 end = start + len(share)
-                window.append(self._submit(page, share, start == 0, end >= size, ordered,
-                                           texts))
-                if len(window) >= depth:
-                    yield from self._finish(window.popleft(), texts, keep)
+                segments.append((page, start == 0, end >= size, share))
+                held += len(share)
+                left -= len(share)
+                if held >= most:  # a batch may end inside a page, or cover several
+                    window.append(self._submit(segments, ordered, texts))
+                    segments, held, number = [], 0, number + 1
+                    most = batch_size(number, left, local, depth)
+                    if len(window) >= depth:
+                        yield from self._finish(window.popleft(), texts, keep)
                 start = end
                 if start >= size or not share:
                     break
+        if segments:
+            window.append(self._submit(segments, ordered, texts))
         while window:
             yield from self._finish(window.popleft(), texts, keep)
         if ordered is not None:
@@ -505,65 +523,78 @@ class Engine:
                 self.written += 1
                 yield Entry(key=key, paper=paper)
 
-    def _submit(self, page: Page, share: list[tuple[str, tuple]], first: bool, last: bool,
+    def _submit(self, segments: list[tuple[Page, bool, bool, list[tuple[str, tuple]]]],
                 ordered: CheckRun | None, texts: bool) -> _Pending:
-        """Stages 3 and 4 for one batch here, in order; stages 3 and 5 sent to the backend."""
+        """Stages 3 and 4 for one batch here, in order; stages 3 and 5 sent to the backend.
+        ``segments``: per page of the batch, the page, whether the batch has its first and
+        its last papers, and those papers' ``(final key, paper fields)``."""
         keys: list[str] = []
         papers: list[Paper] = []
         write: list[bool] = []
         ours: list[list[tuple[int, Problem]]] = []
         notes: list[Problem | None] = []
-        for key, fields in share:
-            paper = paper_from_tuple(fields)
-            found, copy, by = ordered.verdict_numbered(paper, key) if ordered else ([], None, -1)
-            target = self._copy_target(copy)
-            note = None
-            if target is not None:
-                found, note = self._removed(found, by, paper, key, target)
-                if self.dedupe == "merge":
-                    self._merged[target] = merge_papers(self._merged[target], paper)
-                    self.merged += 1
-                else:
-                    self._dropped.add(key)
-                    self.skipped += 1
-            elif self.dedupe == "merge":
-                self._merged[key] = paper
-            keys.append(key)
-            papers.append(paper)
-            write.append(target is None and self.dedupe != "merge")
-            ours.append(found)
-            notes.append(note)
-        page_level = ordered.page_numbered(page) if (ordered and last) else []
-        handle = None
+        parts: list[_Segment] = []
+        for page, first, last, share in segments:
+            for key, fields in share:
+                paper = paper_from_tuple(fields)
+                found, copy, by = (ordered.verdict_numbered(paper, key) if ordered
+                                   else ([], None, -1))
+                target = self._copy_target(copy)
+                note = None
+                if target is not None:
+                    found, note = self._removed(found, by, paper, key, target)
+                    if self.dedupe == "merge":
+                        self._merged[target] = merge_papers(self._merged[target], paper)
+                        self.merged += 1
+                    else:
+                        self._dropped.add(key)
+                        self.skipped += 1
+                elif self.dedupe == "merge":
+                    self._merged[key] = paper
+                keys.append(key)
+                papers.append(paper)
+                write.append(target is None and self.dedupe != "merge")
+                ours.append(found)
+                notes.append(note)
+            page_level = ordered.page_numbered(page) if (ordered and last) else []
+            parts.append(_Segment(page, first, len(share), page_level))
+        batch = handle = None
         layout = texts and any(write)
         if self.checks or layout:
             assert self.exporter is not None or not layout
-            sent = papers if self.backend.local else [fields for _key, fields in share]
-            batch = Batch(page=page, keys=keys, papers=sent, write=write,
-                          plugins=self._plugins,
+            sent = (papers if self.backend.local
+                    else [fields for _page, _first, _last, share in segments
+                          for _key, fields in share])
+            batch = Batch(pages=tuple(part.page for part in parts), keys=keys, papers=sent,
+                          write=write, plugins=self._plugins,
                           fmt=(self.exporter if self.backend.local or self.exporter is None
                                else self.exporter.name),
                           extra=dict(self.options or {}), skip=self.skip, checks=self.checks,
                           layout=layout, shapes=self.problems.summarising)
             handle = self.backend.submit(check_and_format, batch, batch.label)
-        return _Pending(page, first, keys, papers, write, ours, notes, page_level, handle)
+        return _Pending(parts, keys, papers, write, ours, notes, batch, handle)
 
     def _finish(self, pending: _Pending, texts: bool, keep: bool) -> Iterator[Entry | str]:
         """Stage 6 for one batch: its problems logged in report order, its output given."""
-        done = pending.handle.result() if pending.handle is not None else None
-        if pending.first:
-            self.problems.extend(pending.page.problems)
+        done = self._done(pending)
         theirs = done.problems if done is not None else [[] for _paper in pending.papers]
         log = self.problems
-        for mine, other, note in zip(pending.ours, theirs, pending.notes):
-            found = [(number, problem_tuple(problem)) for number, problem in mine]
-            if other:  # in the order the checks were registered
-                found = sorted([*found, *other], key=_number)
-            for _n, values in found:
-                log.add_tuple(values)
-            if note is not None:
-                log.add(note)
-        self.problems.extend(p for _n, p in pending.page_level)
+        at = 0
+        for part in pending.segments:
+            if part.first:
+                log.extend(part.page.problems)
+            end = at + part.size
+            for mine, other, note in zip(pending.ours[at:end], theirs[at:end],
+                                         pending.notes[at:end]):
+                found = [(number, problem_tuple(problem)) for number, problem in mine]
+                if other:  # in the order the checks were registered
+                    found = sorted([*found, *other], key=_number)
+                for _n, values in found:
+                    log.add_tuple(values)
+                if note is not None:
+                    log.add(note)
+            log.extend(p for _n, p in part.page_level)
+            at = end
         if done is not None:
             for values in done.reported:
                 self._reported(values)
@@ -577,6 +608,31 @@ class Engine:
             for key, paper, write in zip(pending.keys, pending.papers, pending.write):
                 if write:
                     yield Entry(key=key, paper=paper)
+
+    def _done(self, pending: _Pending) -> BatchDone | None:
+        """A batch's result. A worker that died on a batch of several pages (twice: see the
+        backends) is told apart page by page: each page's papers run again as a batch of
+        their own, and the page that kills its worker again is the one the error names."""
+        if pending.handle is None:
+            return None
+        try:
+            return pending.handle.result()
+        except WorkerError:
+            batch = pending.batch
+            if batch is None or len(pending.segments) < 2:
+                raise
+        done: list[BatchDone] = []
+        at = 0
+        for part in pending.segments:
+            end = at + part.size
+            write = batch.write[at:end]
+            piece = dataclasses.replace(batch, pages=(part.page,), keys=batch.keys[at:end],
+                                        papers=batch.papers[at:end], write=write,
+                                        layout=batch.layout and any(write))
+            done.append(self.backend.submit(check_and_format, piece, piece.label).result())
+            at = end
+        layout = self.layout() if batch.layout else None
+        return joined(done, layout.separator if layout is not None else "")
 
     def _copy_target(self, copy: Copy | None) -> str | None:
         """The key of the kept paper that a paper copies, when de-duplication removes it."""

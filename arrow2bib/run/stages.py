@@ -35,7 +35,7 @@ from ..read.pages import open_page
 from ._spool import PaperSpool, paper_from_tuple, paper_tuple, problem_tuple
 
 __all__ = ["Batch", "BatchDone", "Filed", "FiledPage", "Plugins", "ReadTask",
-           "check_and_format", "describe", "manager", "read"]
+           "check_and_format", "describe", "joined", "manager", "read"]
 
 
 class Filed(NamedTuple):
@@ -204,13 +204,14 @@ def join_headers(headers: Sequence[Page]) -> Page:
 
 @dataclass(frozen=True)
 class Batch:
-    """Consecutive papers of one page, with their final keys: run the paper checks over all of
-    them and, when ``fmt`` states a layout, format those marked to write.
+    """Consecutive papers of the run, from one page or several (``pages``, in order), with
+    their final keys: run the paper checks over all of them and, when ``fmt`` states a
+    layout, format those marked to write.
 
     ``papers`` holds :class:`~arrow2bib.model.Paper` objects, or their
     :func:`~arrow2bib.run._spool.paper_tuple` fields (cheaper to send to another process)."""
 
-    page: Page
+    pages: Sequence[Page]
     keys: Sequence[str]
     papers: Sequence[Union[Paper, tuple]]
     write: Sequence[bool]
@@ -228,7 +229,9 @@ class Batch:
         """The papers, as an error names them."""
         first = self.papers[0] if self.papers else None
         line = (first.line if isinstance(first, Paper) else first[-1]) if first else 0
-        return f"{self.page.source}:{line} ({len(self.papers)} papers from there)"
+        source = (first.source if isinstance(first, Paper) else first[-2]) if first else (
+            self.pages[0].source if self.pages else "")
+        return f"{source}:{line} ({len(self.papers)} papers from there)"
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,15 @@ class BatchDone:
     problems: list[list[tuple[int, tuple]]]
     text: str | None
     reported: list[tuple]
+
+
+def joined(done: Sequence[BatchDone], separator: str) -> BatchDone:
+    """The results of consecutive batches as one batch's: their texts with the format's
+    ``separator`` between two (:attr:`~arrow2bib.exporters.base.Layout.separator`)."""
+    texts = [item.text for item in done if item.text is not None]
+    return BatchDone([found for item in done for found in item.problems],
+                     separator.join(texts) if texts else None,
+                     [values for item in done for values in item.reported])
 
 
 _RUNS: dict[tuple[str, object, tuple[str, ...]], CheckRun] = {}
@@ -274,7 +286,7 @@ def check_and_format(batch: Batch) -> BatchDone:
             reported.append(problem_tuple(problem, shaped=shaped))
 
         options = ExportOptions(extra=batch.extra, report=report,
-                                pages={batch.page.source: batch.page})
+                                pages={page.source: page for page in batch.pages})
         entries = [Entry(key=key, paper=paper)
                    for key, paper, write in zip(batch.keys, papers, batch.write) if write]
         if entries:
