@@ -32,3 +32,12 @@ class Crash(PaperCheck):
 @hookimpl
 def register_checks(register):
     register(Crash)
+
+
+@hookimpl
+def citation_key(paper, pattern):
+    """Kills the worker that keys a paper titled "Crash when read" (keys are made where the
+    page is read)."""
+    if paper.title == "Crash when read" and os.getpid() != main_pid():
+        os._exit(70)
+    return None

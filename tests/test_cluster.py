@@ -259,12 +259,18 @@ def test_key_pattern_and_options_reach_the_workers(client, inputs, tmp_path):
 
 
 def test_the_work_runs_on_both_workers(client, inputs, tmp_path):
+    # small pages are read several to a task, and their papers checked a batch at a time
+    # across pages: a larger page gives both workers several tasks
+    from benchmarks.generate import write
+
+    with open(tmp_path / "large.txt", "w", encoding="utf-8") as out:
+        write(1500, out, seed=9)
     with distributed.get_task_stream(client) as stream:
-        convert(inputs, tmp_path / "refs.bib", client=client)
+        convert([*inputs, str(tmp_path / "large.txt")], tmp_path / "refs.bib", client=client)
     workers = {task["worker"] for task in stream.data}
     assert workers == set(client.scheduler_info()["workers"])
-    names = " ".join(str(task["key"]) for task in stream.data)
-    assert "read-" in names and "check_and_format-" in names
+    names = [str(task["key"]).rsplit("-", 5)[0] for task in stream.data]
+    assert names.count("read_all") == 2 and names.count("check_and_format") >= 4, names
 
 
 def test_a_bad_input_raises_the_serial_error_and_writes_nothing(client, inputs, tmp_path):

@@ -183,6 +183,43 @@ def test_a_batch_covers_several_small_pages(tmp_path, monkeypatch):
     assert result.read == 52 and sizes == [52]
 
 
+class _Recording(InProcess):
+    """Tasks run in this process, but sent as to workers (``local`` is False), each named."""
+
+    local = False
+    depth = 4
+    parts = 2
+
+    def __init__(self):
+        self.tasks: list[tuple[str, object]] = []
+
+    def submit(self, fn, arg, label):
+        self.tasks.append((fn.__name__, arg))
+        return super().submit(fn, arg, label)
+
+
+def test_small_pages_are_read_several_to_a_task(tmp_path):
+    from benchmarks.generate import write
+
+    from arrow2bib.run.engine import GROUP_BYTES
+
+    big = tmp_path / "big.txt"
+    with open(big, "w", encoding="utf-8") as out:
+        write(800, out, seed=3)
+    assert big.stat().st_size >= GROUP_BYTES
+    small = _small_pages(tmp_path)
+    pages = [*small[:3], str(big), *small[3:]]
+    pm = get_plugin_manager(load_installed=False)
+    backend = _Recording()
+    sent = arrow2bib.convert(pages, "bibtex", tmp_path / "sent.bib", pm=pm, backend=backend)
+    here = arrow2bib.convert(pages, "bibtex", tmp_path / "here.bib", pm=pm)
+    assert (tmp_path / "sent.bib").read_bytes() == (tmp_path / "here.bib").read_bytes()
+    assert sent.problems == here.problems and sent.read == here.read == 800 + 4 * 13
+    reads = [[task.item for task in arg] for name, arg in backend.tasks if name == "read_all"]
+    # the small pages before the large one in one task, the large one alone, then the rest
+    assert reads == [small[:3], [str(big)], small[3:]]
+
+
 def test_the_results_of_a_batch_cut_in_two_join_as_the_whole(tmp_path):
     # what a dead worker's batch is cut into, page by page, gives back the whole batch's
     # result once joined with the format's separator
@@ -357,6 +394,24 @@ def test_a_dead_worker_is_one_error_naming_its_page(client, tmp_path, monkeypatc
     # in one process the plugin does nothing: the same pages convert
     arrow2bib.convert([SAMPLE, page], "bibtex", out / "refs.bib", pm=pm)
     assert (out / "refs.bib").exists()
+
+
+@pytest.mark.parametrize("backend", ["pool", "dask"])
+def test_a_worker_dead_while_reading_small_pages_names_its_page(client, tmp_path, monkeypatch,
+                                                                 backend):
+    # small pages are read several to a task: the error still names the page, not the task
+    monkeypatch.setenv("ARROW2BIB_TEST_MAIN_PID", str(os.getpid()))
+    text = SAMPLE.read_text(encoding="utf-8")
+    title = "DeepFM: A Factorization-Machine based Neural Network for CTR Prediction"
+    page = tmp_path / "crash-read.txt"
+    page.write_text(text.replace(title, "Crash when read"), encoding="utf-8")
+    pm = get_plugin_manager(load_installed=False)
+    pm.register(crash_plugin, name="crash")
+    with pytest.raises(WorkerError) as raised:
+        arrow2bib.convert([SAMPLE, page, SAMPLE], "bibtex", tmp_path / "refs.bib",
+                          backend=_backend(backend, client), pm=pm)
+    assert raised.value.source.startswith(str(page)), raised.value
+    assert not (tmp_path / "refs.bib").exists()
 
 
 CLI = """

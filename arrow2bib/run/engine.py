@@ -45,6 +45,7 @@ import itertools
 import os
 from dataclasses import dataclass, field
 from typing import (
+    Any,
     Callable,
     Iterable,
     Iterator,
@@ -53,6 +54,7 @@ from typing import (
     NamedTuple,
     Protocol,
     TextIO,
+    TypeVar,
     Union,
 )
 
@@ -65,7 +67,7 @@ from ..exporters.base import Document, Entry, Exporter, ExportOptions, Layout, w
 from ..keys import base_keys
 from ..keys._table import KeyTable, order_digest
 from ..model import AuthorStatus, Page, Paper, Problem, Severity
-from ..read._parts import page_parts
+from ..read._parts import Part, page_parts
 from ..read.pages import open_page
 from ..read.sources import is_url
 from ._spool import PaperSpool, ProblemLog, paper_from_tuple, paper_tuple, problem_tuple
@@ -85,9 +87,13 @@ from .stages import (
     joined,
     part_cluster,
     read,
+    read_all,
 )
 
 __all__ = ["DEDUPE_MODES", "SLICE", "Engine", "Input", "Outcome", "Progress", "export_options"]
+
+R = TypeVar("R")
+S = TypeVar("S")
 
 #: What a run reads: a page already parsed, or a path, URL or ``-`` to parse as it goes.
 Input = Union[Page, str, "os.PathLike[str]"]
@@ -103,6 +109,15 @@ LOCAL_SLICE = 256
 
 #: The fewest papers in a batch sent to a worker (the first ones, and those of the end).
 MIN_SLICE = 64
+
+#: Whole pages of fewer bytes are read several to a task sent to a worker, until the task
+#: holds this many bytes: a directory of small pages is not sent a page at a time (each
+#: task costs the main process and the worker some work and a wait, whatever its size).
+GROUP_BYTES = 256 * 1024
+
+#: A reading task of one page or part: the task, whether it reads the page's last part, and
+#: its bytes (for the progress bar; 0 where unknown).
+_Read = tuple[ReadTask, bool, int]
 
 
 def batch_size(number: int, left: int, local: bool, depth: int) -> int:
@@ -275,45 +290,92 @@ class Engine:
     # -- stage 1: read ---------------------------------------------------------------------
     def read(self) -> None:
         """Read every input, filing papers and base keys, in input order."""
-        window: collections.deque[tuple[Handle[FiledPage], bool, int]] = collections.deque()
+        # per task sent: its handle, and per page (or part) it reads, its task, whether it
+        # is the page's last part and its bytes
+        window: collections.deque[tuple[Handle[list[FiledPage]], list[_Read]]] = \
+            collections.deque()
+        group: list[_Read] = []  # small pages, to read in one task
+        grouped = 0  # their bytes
         headers: list[Page] = []  # of the page being read, one per part
         filed = 0  # its papers filed so far
 
+        def send(reads: list[_Read]) -> None:
+            tasks = [task for task, _last, _size in reads]
+            label = tasks[0].label + (f" (and {len(tasks) - 1} more pages)"
+                                      if len(tasks) > 1 else "")
+            window.append((self.backend.submit(read_all, tasks, label), reads))
+            if len(window) >= self.backend.depth:
+                file_next()
+
+        def send_group() -> None:
+            nonlocal grouped
+            if group:
+                send(list(group))
+                group.clear()
+                grouped = 0
+
         def file_next() -> None:
             nonlocal filed
-            handle, last, size = window.popleft()
-            page, rows = handle.result()
-            self.add_filed(rows, filed)  # part by part: a page's rows are never all in memory
-            if self.progress is not None:  # a page's bytes, as its parts are read
-                self.progress.update(papers=rows.papers, bytes=size)
-            headers.append(page)
-            filed += rows.papers
-            if last:
-                self.add_header(join_headers(headers), filed)
-                headers.clear()
-                filed = 0
-                self._page_done()
+            handle, reads = window.popleft()
+            for (_task, last, size), (page, rows) in zip(reads, self._pages_read(handle, reads)):
+                self.add_filed(rows, filed)  # part by part: a page's rows are never all in memory
+                if self.progress is not None:  # a page's bytes, as its parts are read
+                    self.progress.update(papers=rows.papers, bytes=size)
+                headers.append(page)
+                filed += rows.papers
+                if last:
+                    self.add_header(join_headers(headers), filed)
+                    headers.clear()
+                    filed = 0
+                    self._page_done()
 
         for item in self.inputs:
             if self.backend.local or isinstance(item, Page) or os.fspath(item) == "-":
+                send_group()
                 while window:  # in input order
                     file_next()
                 self.add_page(*self.open(item))  # streamed, a paper at a time
                 self._page_done()
                 continue
-            for task, last, size in self._read_tasks(os.fspath(item)):
-                window.append((self.backend.submit(read, task, task.label), last, size))
-                if len(window) >= self.backend.depth:
-                    file_next()
+            for read_one in self._read_tasks(os.fspath(item)):
+                task, last, size = read_one
+                if isinstance(task.item, Part) or not 0 < size < GROUP_BYTES:
+                    send_group()  # a part of a large page, a URL, a FIFO: a task of its own
+                    send([read_one])
+                    continue
+                group.append(read_one)
+                grouped += size
+                if grouped >= GROUP_BYTES:
+                    send_group()
+        send_group()
         while window:
             file_next()
+
+    def _pages_read(self, handle: Handle[list[FiledPage]], reads: list[_Read]
+                    ) -> list[FiledPage]:
+        """A reading task's pages, in order."""
+        return self._apart(handle, read, lambda: [task for task, _last, _size in reads])
+
+    def _apart(self, handle: Handle[R], fn: Callable[[Any], S],
+               pieces: Callable[[], list[Any]]) -> R | list[S]:
+        """``handle``'s result; when a worker died on its task (twice: see the backends) and
+        the task did the work of several ``pieces()`` (pages), the result of ``fn`` on each,
+        each in a task of its own: the one that kills its worker again is the one the error
+        names (:class:`~arrow2bib.errors.WorkerError`)."""
+        try:
+            return handle.result()
+        except WorkerError:
+            parts = pieces()
+            if len(parts) < 2:
+                raise
+        return [self.backend.submit(fn, part, part.label).result() for part in parts]
 
     def _page_done(self) -> None:
         self.on_page()
         if self.progress is not None:
             self.progress.update(pages=1)
 
-    def _read_tasks(self, spec: str) -> Iterator[tuple[ReadTask, bool, int]]:
+    def _read_tasks(self, spec: str) -> Iterator[_Read]:
         """The reading of ``spec``: one task, or one per part of a large text page; each with
         whether it is the page's last and its bytes (for the progress bar; 0 where unknown)."""
         parts = page_parts(spec, self.backend.parts, encoding=self.encoding)
@@ -610,27 +672,13 @@ class Engine:
                     yield Entry(key=key, paper=paper)
 
     def _done(self, pending: _Pending) -> BatchDone | None:
-        """A batch's result. A worker that died on a batch of several pages (twice: see the
-        backends) is told apart page by page: each page's papers run again as a batch of
-        their own, and the page that kills its worker again is the one the error names."""
-        if pending.handle is None:
+        """A batch's result (told apart page by page if a worker dies on it: :meth:`_apart`)."""
+        batch = pending.batch
+        if pending.handle is None or batch is None:
             return None
-        try:
-            return pending.handle.result()
-        except WorkerError:
-            batch = pending.batch
-            if batch is None or len(pending.segments) < 2:
-                raise
-        done: list[BatchDone] = []
-        at = 0
-        for part in pending.segments:
-            end = at + part.size
-            write = batch.write[at:end]
-            piece = dataclasses.replace(batch, pages=(part.page,), keys=batch.keys[at:end],
-                                        papers=batch.papers[at:end], write=write,
-                                        layout=batch.layout and any(write))
-            done.append(self.backend.submit(check_and_format, piece, piece.label).result())
-            at = end
+        done = self._apart(pending.handle, check_and_format, lambda: _pieces(batch, pending))
+        if isinstance(done, BatchDone):
+            return done
         layout = self.layout() if batch.layout else None
         return joined(done, layout.separator if layout is not None else "")
 
@@ -661,6 +709,19 @@ class Engine:
             message=f"Not exported on its own: {verb} (--dedupe {self.dedupe}).",
             source=paper.source, line=paper.line, title=paper.title, key=key,
             details={"mode": self.dedupe, "into": target})
+
+
+def _pieces(batch: Batch, pending: _Pending) -> list[Batch]:
+    """``batch`` cut where its pages end."""
+    pieces, at = [], 0
+    for part in pending.segments:
+        end = at + part.size
+        write = batch.write[at:end]
+        pieces.append(dataclasses.replace(batch, pages=(part.page,), keys=batch.keys[at:end],
+                                          papers=batch.papers[at:end], write=write,
+                                          layout=batch.layout and any(write)))
+        at = end
+    return pieces
 
 
 def _number(item: tuple[int, tuple]) -> int:

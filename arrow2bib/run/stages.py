@@ -35,7 +35,7 @@ from ..read.pages import open_page
 from ._spool import PaperSpool, paper_from_tuple, paper_tuple, problem_tuple
 
 __all__ = ["Batch", "BatchDone", "Filed", "FiledPage", "Plugins", "ReadTask",
-           "check_and_format", "describe", "joined", "manager", "read"]
+           "check_and_format", "describe", "joined", "manager", "read", "read_all"]
 
 
 class Filed(NamedTuple):
@@ -157,6 +157,11 @@ def read(task: ReadTask) -> FiledPage:
     else:
         reader = open_page(item, encoding=task.encoding)
     return filed(reader, pm, task.key_pattern)
+
+
+def read_all(tasks: Sequence[ReadTask]) -> list[FiledPage]:
+    """Stage 1 for several tasks (small pages, read in one task sent to a worker)."""
+    return [read(task) for task in tasks]
 
 
 def filed(reader: Any, pm: pluggy.PluginManager, key_pattern: str | None) -> FiledPage:
