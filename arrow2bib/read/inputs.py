@@ -10,8 +10,10 @@ page's ``_files`` folder) are passed over in silence.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 
@@ -90,10 +92,19 @@ def _expand_directory(directory: str, found: Inputs, encoding: str | None) -> No
             source=directory)
 
 
+#: The line that marks an Arrow page's header, as a saved text page has it (in the bytes of
+#: an ASCII-compatible encoding): a page's reader never finds a file with this line "not a
+#: page" (it sees the line, or a paper before it).
+_MARK_LINE = re.compile(rb"(?:\A|[\r\n])Author name cluster\r?\n")
+#: Byte-order marks of the encodings that are not ASCII's (UTF-32-LE's begins with UTF-16-LE's).
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+
+
 def _not_a_page(path: str, encoding: str | None) -> str | None:
     """Why the file at ``path`` is plainly not a page, or None. Only its first bytes and a
-    text page's header are read (an HTML page is parsed once, by the run); a page that fails
-    otherwise (undecodable bytes) is left for the run to report."""
+    text page's header are read (an HTML page is parsed once, by the run; a text page whose
+    first bytes hold the header's mark line needs no more); a page that fails otherwise
+    (undecodable bytes) is left for the run to report."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
@@ -105,6 +116,14 @@ def _not_a_page(path: str, encoding: str | None) -> str | None:
         return exc.message
     if looks_like_html(head) or looks_like_mhtml(head):
         return None
+    if encoding is None and not head.startswith(_WIDE_BOMS) and _MARK_LINE.search(head):
+        return None  # read as UTF-8 (or Windows-1252), the mark line is a line of the page
+    return _header_not_a_page(path, encoding)
+
+
+def _header_not_a_page(path: str, encoding: str | None) -> str | None:
+    """Why the page reader finds the text file at ``path`` not a page (it reads the header),
+    or None."""
     try:
         _source, lines = open_input(path, encoding=encoding)
     except NotAPageError as exc:
