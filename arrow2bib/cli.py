@@ -104,7 +104,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser, files: object,
                         "*.mhtml), URL, or -"), files)
     parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                         help="work on the pages in N processes (auto: one per CPU this "
-                        "process may use; default: 1 for inputs under 4 MiB in all or one "
+                        "process may use; default: 1 for inputs under 2 MiB in all or one "
                         "HTML page, else one per CPU up to 4); the output and the report are "
                         "the same")
     parser.add_argument("--encoding", metavar="NAME",

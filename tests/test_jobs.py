@@ -242,7 +242,7 @@ def test_a_large_input_runs_in_processes_by_default(tmp_path, monkeypatch):
     default, one = tmp_path / "default.bib", tmp_path / "one.bib"
     code, _, err = run("convert", str(page), "-o", str(default), "-v")
     assert code == 0, err
-    assert err.startswith("arrow2bib: working in 2 processes: the inputs hold 4 MiB or more "
+    assert err.startswith("arrow2bib: working in 2 processes: the inputs hold 2 MiB or more "
                           "(--jobs 1 for one)\n")
     code, _, err_one = run("convert", str(page), "-o", str(one), "-v", "--jobs", "1")
     assert code == 0 and "working in" not in err_one

@@ -258,10 +258,10 @@ def available_cpus() -> int:
 
 
 #: The command line's default: inputs of this many bytes or more in all are worked on in
-#: several processes. Below it a pool costs about what it saves: a page must be cut into
-#: parts of 2 MiB (``read._parts``) for its reading to be shared, and a 2x10^3-paper page ran
-#: no faster with ``--jobs 2`` (docs/speed.md).
-AUTO_JOBS_BYTES = 4 * 2**20
+#: several processes. Below it a pool costs about what it saves: on 2 CPUs a page of 2x10^3
+#: papers (0.8 MB) ran no faster with ``--jobs 2``, pages of 1.2 MB in all now faster, now
+#: slower; from 1.5 MB, one page or many, 1.1-1.25x faster (docs/speed.md).
+AUTO_JOBS_BYTES = 2 * 2**20
 #: The most processes the default starts (``--jobs auto`` starts one per CPU): past three or
 #: four, the main process, which keeps the keys and the duplicate check in order, is what
 #: limits the run, and each worker holds some 40 MB more.
