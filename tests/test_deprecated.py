@@ -48,3 +48,16 @@ def test_old_module_names_do_not_replace_the_package_functions():
 def test_version_and_public_names():
     assert arrow2bib.__version__ == "0.2.0"
     assert all(hasattr(arrow2bib, name) for name in arrow2bib.__all__)
+
+
+def test_a_batchs_page_is_its_first_page_with_a_warning():
+    from arrow2bib.plugins import get_plugin_manager
+    from arrow2bib.run.stages import Batch, describe
+
+    first, second = arrow2bib.Page(source="a.txt"), arrow2bib.Page(source="b.txt")
+    batch = Batch(pages=(first, second), keys=[], papers=[], write=[],
+                  plugins=describe(get_plugin_manager(load_installed=False)), fmt="bibtex",
+                  extra={}, skip=())
+    with pytest.warns(DeprecationWarning, match="Batch.pages"):
+        assert batch.page is first
+    assert batch.label == "a.txt:0 (0 papers from there)"

@@ -15,6 +15,7 @@ import itertools
 import os
 import threading
 import types
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, Union
@@ -237,6 +238,15 @@ class Batch:
         source = (first.source if isinstance(first, Paper) else first[-2]) if first else (
             self.pages[0].source if self.pages else "")
         return f"{source}:{line} ({len(self.papers)} papers from there)"
+
+    @property
+    def page(self) -> Page:
+        """The batch's first page (deprecated: a batch may hold several pages; read
+        :attr:`pages`. Removed in 0.4.0)."""
+        warnings.warn("Batch.page is deprecated and will be removed in arrow2bib 0.4.0: a "
+                      "batch may hold several pages; read Batch.pages.", DeprecationWarning,
+                      stacklevel=2)
+        return self.pages[0]
 
 
 @dataclass(frozen=True)
