@@ -233,10 +233,11 @@ class Batch:
     @property
     def label(self) -> str:
         """The papers, as an error names them."""
-        first = self.papers[0] if self.papers else None
-        line = (first.line if isinstance(first, Paper) else first[-1]) if first else 0
-        source = (first.source if isinstance(first, Paper) else first[-2]) if first else (
-            self.pages[0].source if self.pages else "")
+        if not self.papers:
+            return f"{self.pages[0].source if self.pages else ''}:0 (0 papers from there)"
+        first = self.papers[0]
+        source, line = ((first.source, first.line) if isinstance(first, Paper)
+                        else (first[-2], first[-1]))  # paper_tuple ends with source, line
         return f"{source}:{line} ({len(self.papers)} papers from there)"
 
     @property
